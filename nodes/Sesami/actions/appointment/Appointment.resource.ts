@@ -1,0 +1,38 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as cancel from './cancel.operation';
+import * as checkIn from './checkIn.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
+import * as markNoShow from './markNoShow.operation';
+import * as reschedule from './reschedule.operation';
+import * as resendConfirmation from './resendConfirmation.operation';
+
+export const operations = { cancel, checkIn, get, getAll, markNoShow, reschedule, resendConfirmation };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['appointment'] } },
+		options: [
+			{ name: 'Cancel', value: 'cancel', description: 'Cancel an appointment', action: 'Cancel an appointment' },
+			{ name: 'Check In', value: 'checkIn', description: 'Check a customer in', action: 'Check in an appointment' },
+			{ name: 'Get', value: 'get', description: 'Get an appointment', action: 'Get an appointment' },
+			{ name: 'Get Many', value: 'getAll', description: 'Get many appointments', action: 'Get many appointments' },
+			{ name: 'Mark No-Show', value: 'markNoShow', description: 'Mark an appointment as a no-show', action: 'Mark an appointment as no show' },
+			{ name: 'Reschedule', value: 'reschedule', description: 'Move an appointment to a new time', action: 'Reschedule an appointment' },
+			{ name: 'Resend Confirmation', value: 'resendConfirmation', description: 'Send the confirmation email again', action: 'Resend an appointment confirmation' },
+		],
+		default: 'getAll',
+	},
+	...cancel.description,
+	...checkIn.description,
+	...get.description,
+	...getAll.description,
+	...markNoShow.description,
+	...reschedule.description,
+	...resendConfirmation.description,
+];

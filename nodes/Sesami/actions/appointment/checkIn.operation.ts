@@ -1,0 +1,3 @@
+import { appointmentEventOperation } from './helpers';
+
+export const { description, execute } = appointmentEventOperation('checkIn', 'check-in', 'check-in');

@@ -1,0 +1,177 @@
+import type {
+	IDataObject,
+	IDisplayOptions,
+	IExecuteFunctions,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { getSesamiSettings, sesamiApiRequest, sesamiApiRequestAllItems } from '../transport';
+import { isValidTimeZone, toSesamiDateTime } from '../helpers/time';
+import { returnAllAndLimit } from './common.descriptions';
+
+export type OperationResult = IDataObject | IDataObject[];
+
+export interface SesamiOperation {
+	description: INodeProperties[];
+	execute: (this: IExecuteFunctions, itemIndex: number) => Promise<OperationResult>;
+}
+
+export function show(resource: string, operation: string): IDisplayOptions {
+	return { show: { resource: [resource], operation: [operation] } };
+}
+
+export function withDisplay(
+	resource: string,
+	operation: string,
+	properties: INodeProperties[],
+): INodeProperties[] {
+	return updateDisplayOptions(show(resource, operation), properties);
+}
+
+/** The value of a resource locator (or plain string) parameter, trimmed; an error when empty. */
+export function requiredId(this: IExecuteFunctions, name: string, itemIndex: number): string {
+	const value = this.getNodeParameter(name, itemIndex, '', { extractValue: true }) as string;
+	const id = String(value ?? '').trim();
+	if (!id) {
+		throw new NodeOperationError(this.getNode(), `The parameter "${name}" is empty`, {
+			itemIndex,
+			description: 'Choose an item from the list or paste its Sesami ID.',
+		});
+	}
+	return id;
+}
+
+/** The timezone to send: the node's value, else the credential's default, else UTC. */
+export async function resolveTimezone(
+	this: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+): Promise<string> {
+	const given = String(value ?? '').trim();
+	const timezone = given || (await getSesamiSettings.call(this)).timezone;
+	if (!isValidTimeZone(timezone)) {
+		throw new NodeOperationError(this.getNode(), `"${timezone}" is not a valid timezone`, {
+			itemIndex,
+			description: 'Use an IANA timezone name such as Europe/London or America/New_York.',
+		});
+	}
+	return timezone;
+}
+
+export function dateTimeParam(
+	this: IExecuteFunctions,
+	value: unknown,
+	timezone: string,
+	name: string,
+	itemIndex: number,
+): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const iso = toSesamiDateTime(value, timezone);
+	if (!iso) {
+		throw new NodeOperationError(this.getNode(), `"${String(value)}" is not a date and time (${name})`, {
+			itemIndex,
+			description: 'Use ISO-8601, e.g. 2026-12-01T10:00:00 or 2026-12-01T10:00:00+01:00.',
+		});
+	}
+	return iso;
+}
+
+export function returnAllLimit(this: IExecuteFunctions, itemIndex: number): number {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	if (returnAll) return Infinity;
+	return Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)));
+}
+
+/** Get one object by ID: GET `<path>/<id>`. */
+export function getOneOperation(config: {
+	resource: string;
+	idParameter: INodeProperties;
+	path: (id: string) => string;
+	extra?: INodeProperties[];
+	query?: (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
+	map?: (this: IExecuteFunctions, item: IDataObject, itemIndex: number) => IDataObject;
+}): SesamiOperation {
+	return {
+		description: withDisplay(config.resource, 'get', [config.idParameter, ...(config.extra ?? [])]),
+		async execute(this: IExecuteFunctions, itemIndex: number) {
+			const id = requiredId.call(this, config.idParameter.name, itemIndex);
+			const qs = config.query ? await config.query.call(this, itemIndex) : undefined;
+			const item = (await sesamiApiRequest.call(this, 'GET', config.path(encodeURIComponent(id)), {
+				qs,
+				itemIndex,
+			})) as IDataObject;
+			return config.map ? config.map.call(this, item, itemIndex) : item;
+		},
+	};
+}
+
+/** Get many: a cursor-paginated GET list with Return All / Limit and optional filters. */
+export function getManyOperation(config: {
+	resource: string;
+	path: string;
+	filters?: INodeProperties[];
+	/** Parameters shown before the filters. */
+	extra?: INodeProperties[];
+	/** Parameters shown after the filters (e.g. an Options collection). */
+	trailing?: INodeProperties[];
+	query?: (this: IExecuteFunctions, filters: IDataObject, itemIndex: number) => Promise<IDataObject>;
+	map?: (this: IExecuteFunctions, item: IDataObject, itemIndex: number) => IDataObject;
+	arrayFormat?: (this: IExecuteFunctions, itemIndex: number) => 'repeat' | 'comma';
+}): SesamiOperation {
+	const properties: INodeProperties[] = [
+		...returnAllAndLimit(),
+		...(config.extra ?? []),
+	];
+	if (config.filters?.length) {
+		properties.push({
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			options: config.filters,
+		});
+	}
+	properties.push(...(config.trailing ?? []));
+	return {
+		description: withDisplay(config.resource, 'getAll', properties),
+		async execute(this: IExecuteFunctions, itemIndex: number) {
+			const max = returnAllLimit.call(this, itemIndex);
+			const filters = config.filters?.length
+				? (this.getNodeParameter('filters', itemIndex, {}) as IDataObject)
+				: {};
+			const qs = config.query ? await config.query.call(this, filters, itemIndex) : { ...filters };
+			const items = await sesamiApiRequestAllItems.call(this, config.path, qs, max, {
+				itemIndex,
+				arrayFormat: config.arrayFormat ? config.arrayFormat.call(this, itemIndex) : 'repeat',
+			});
+			return config.map ? items.map((item) => config.map!.call(this, item, itemIndex)) : items;
+		},
+	};
+}
+
+/** The Operation selector of a resource. */
+export function operationProperty(
+	resource: string,
+	options: Array<{ name: string; value: string; description: string; action: string }>,
+	defaultValue: string,
+): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultValue,
+	};
+}
+
+/** Operation list for resources that only have Get and Get Many. */
+export function getAndGetManyOptions(singular: string, plural: string) {
+	return [
+		{ name: 'Get', value: 'get', description: `Get a ${singular}`, action: `Get a ${singular}` },
+		{ name: 'Get Many', value: 'getAll', description: `Get many ${plural}`, action: `Get many ${plural}` },
+	];
+}

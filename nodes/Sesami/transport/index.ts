@@ -1,0 +1,371 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	IPollFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+export type SesamiContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions
+	| IPollFunctions;
+
+export const SESAMI_CREDENTIAL = 'sesamiApi';
+
+/** Retry policy for 429 and 5xx answers and dropped connections. */
+export const RETRY = {
+	/** Attempts in all, the first one included. */
+	maxAttempts: 4,
+	/** First backoff; doubles each attempt. */
+	baseDelayMs: 500,
+	/** A single wait (backoff or Retry-After) never exceeds this. */
+	maxDelayMs: 30_000,
+	/** Total time spent waiting for one request never exceeds this. */
+	maxTotalWaitMs: 60_000,
+};
+
+export const PAGE_SIZE_MAX = 100;
+
+export interface SesamiRequestOptions {
+	qs?: IDataObject;
+	body?: IDataObject;
+	itemIndex?: number;
+	/**
+	 * Whether the request may be repeated after a 5xx answer or a dropped connection (the server
+	 * may have carried it out). 429 is always retried: Sesami did not process the request.
+	 */
+	idempotent?: boolean;
+	arrayFormat?: 'repeat' | 'comma' | 'brackets';
+	timeoutMs?: number;
+}
+
+interface SesamiConstraint {
+	name?: string;
+	payload?: unknown;
+}
+interface SesamiFieldError {
+	property?: string;
+	constraints?: SesamiConstraint[];
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+export async function getSesamiSettings(this: SesamiContext) {
+	const credentials = await this.getCredentials(SESAMI_CREDENTIAL);
+	const baseUrl = String(credentials.baseUrl || 'https://api.sesami.co/api/v1').replace(/\/+$/, '');
+	const shopId = String(credentials.shopId ?? '').trim();
+	const timezone = String(credentials.timezone || '').trim() || 'UTC';
+	return { baseUrl, shopId, timezone };
+}
+
+/** Parses a Retry-After header (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const text = Array.isArray(value) ? String(value[0]) : String(value);
+	if (/^\d+(\.\d+)?$/.test(text.trim())) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	if (Number.isNaN(date)) return undefined;
+	return Math.max(0, date - now);
+}
+
+export function backoffDelay(attempt: number): number {
+	return Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
+}
+
+function headerValue(headers: IDataObject | undefined, name: string): unknown {
+	if (!headers) return undefined;
+	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+	return key === undefined ? undefined : headers[key];
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	if (body.trim() === '') return undefined;
+	try {
+		return JSON.parse(body);
+	} catch {
+		return body;
+	}
+}
+
+function fieldErrors(body: unknown): SesamiFieldError[] {
+	if (Array.isArray(body)) return body as SesamiFieldError[];
+	if (body && typeof body === 'object') {
+		const errors = (body as IDataObject).errors ?? (body as IDataObject).message;
+		if (Array.isArray(errors)) return errors as SesamiFieldError[];
+	}
+	return [];
+}
+
+/** "refundMoney: is_boolean; dateTime: is_date (yyyy-MM-dd HH:mm)" */
+export function describeFieldErrors(errors: SesamiFieldError[]): string {
+	return errors
+		.map((error) => {
+			const rules = (error.constraints ?? [])
+				.map((c) => {
+					const payload =
+						c.payload === undefined || c.payload === null || c.payload === ''
+							? ''
+							: ` (${typeof c.payload === 'string' ? c.payload : JSON.stringify(c.payload)})`;
+					return `${c.name ?? 'invalid'}${payload}`;
+				})
+				.join(', ');
+			const property = error.property && error.property !== 'ROOT' ? error.property : 'request';
+			return `${property}: ${rules || 'invalid'}`;
+		})
+		.join('; ');
+}
+
+const RULE_WORDS: Record<string, string> = {
+	is_not_empty: 'must not be empty',
+	is_boolean: 'must be true or false',
+	is_number: 'must be a number',
+	is_string: 'must be text',
+	is_date: 'must be a date',
+	is_email: 'must be an email address',
+	is_enum: 'is not one of the allowed values',
+	is_mongo_id: 'is not a valid Sesami ID (24 hexadecimal characters)',
+	is_time_zone: 'must be an IANA timezone such as Europe/London',
+	is_array: 'must be a list',
+	is_object: 'must be an object',
+	is_url: 'must be a URL',
+	is_json: 'must be valid JSON',
+	min: 'is below the minimum',
+	max: 'is above the maximum',
+	not_found: 'was not found',
+	invalid_id: 'is not accessible with this token',
+	is_unique: 'must be unique',
+	valid_interval: 'is not a valid interval',
+};
+
+function explainFieldErrors(errors: SesamiFieldError[]): string {
+	return errors
+		.map((error) => {
+			const property = error.property && error.property !== 'ROOT' ? `"${error.property}"` : 'The request';
+			const rules = (error.constraints ?? []).map((c) => {
+				const words = RULE_WORDS[c.name ?? ''] ?? `failed the rule "${c.name ?? 'unknown'}"`;
+				const payload =
+					c.payload === undefined || c.payload === null || c.payload === ''
+						? ''
+						: ` (${typeof c.payload === 'string' ? c.payload : JSON.stringify(c.payload)})`;
+				return `${words}${payload}`;
+			});
+			return `${property} ${rules.join(' and ') || 'is invalid'}`;
+		})
+		.join('; ');
+}
+
+/** Builds the NodeApiError for a failed Sesami answer, in words a merchant understands. */
+export function sesamiApiError(
+	this: SesamiContext,
+	statusCode: number,
+	rawBody: unknown,
+	options: { itemIndex?: number; attempts?: number; method?: string; path?: string } = {},
+): NodeApiError {
+	const body = parseBody(rawBody);
+	const errors = fieldErrors(body);
+	const rules = describeFieldErrors(errors);
+	const explained = explainFieldErrors(errors);
+	const attempts = options.attempts && options.attempts > 1 ? ` after ${options.attempts} attempts` : '';
+	let message: string;
+	let description: string;
+	switch (true) {
+		case statusCode === 400:
+			message = `Sesami rejected the request: ${explained || 'invalid input'}`;
+			description = `Sesami validation errors: ${rules || 'none given'}. Fix the named field in the node and run it again.`;
+			break;
+		case statusCode === 401:
+			message = 'Sesami did not accept the credentials (401 Unauthorized)';
+			description =
+				'Check the API key (Personal Access Token), the Client ID and the Sesami Shop ID in the Sesami API credential. The Shop ID is the Sesami Admin shop ID from the shop menu in Sesami Admin, not the Shopify shop ID. Tokens that were revoked or expired also give this answer.';
+			break;
+		case statusCode === 403:
+			message = 'The Sesami token is not allowed to do this (403 Forbidden)';
+			description =
+				'The token lacks the permission for this shop or action. Reading needs a token for this shop; cancelling, rescheduling and changing Flows need a token created with write permission (Sesami Support enables Personal Access Tokens per shop).';
+			break;
+		case statusCode === 404: {
+			const what = errors[0]?.property ? errors[0].property.replace(/\s*\|\s*/g, ' or ') : 'item';
+			message = `Sesami could not find the ${what} (404 Not Found)`;
+			description =
+				'Check the ID, and that it belongs to the Sesami shop in the credential (IDs of another shop are not found).';
+			break;
+		}
+		case statusCode === 429:
+			message = `Sesami is rate-limiting requests (429 Too Many Requests)${attempts}`;
+			description =
+				'Sesami kept answering "too many requests" for longer than this node waits. Run the workflow later, or lower how often it runs.';
+			break;
+		case statusCode >= 500:
+			message = `Sesami had a server error (${statusCode})${attempts}`;
+			description = 'Sesami could not handle the request. Try again later; if it persists, contact Sesami Support.';
+			break;
+		default:
+			message = `Sesami answered with HTTP ${statusCode}${explained ? `: ${explained}` : ''}`;
+			description = rules ? `Sesami errors: ${rules}` : 'Unexpected answer from Sesami.';
+	}
+	const errorResponse: JsonObject = {
+		httpCode: String(statusCode),
+		message,
+		description,
+		errors: (errors as unknown as JsonObject[]) ?? [],
+		...(options.method ? { request: `${options.method} ${options.path ?? ''}` } : {}),
+	};
+	return new NodeApiError(this.getNode(), errorResponse, {
+		message,
+		description,
+		httpCode: String(statusCode),
+		itemIndex: options.itemIndex,
+	});
+}
+
+function networkCode(error: unknown): string | undefined {
+	const e = error as { code?: string; cause?: { code?: string }; message?: string };
+	if (e?.code) return e.code;
+	if (e?.cause?.code) return e.cause.code;
+	if (/socket hang up/i.test(e?.message ?? '')) return 'ECONNRESET';
+	if (/timeout/i.test(e?.message ?? '')) return 'ETIMEDOUT';
+	return undefined;
+}
+
+/**
+ * One Sesami Admin API call. `path` may contain `{shop}`, replaced by the credential's shop id.
+ * Retries 429 (honouring Retry-After), 5xx and dropped connections, bounded in attempts and time.
+ */
+export async function sesamiApiRequest<T = unknown>(
+	this: SesamiContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: SesamiRequestOptions = {},
+): Promise<T> {
+	const { baseUrl, shopId } = await getSesamiSettings.call(this);
+	const resolvedPath = path.replace('{shop}', encodeURIComponent(shopId));
+	const idempotent = options.idempotent ?? method !== 'POST';
+	const request: IHttpRequestOptions = {
+		method,
+		url: `${baseUrl}${resolvedPath}`,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		arrayFormat: options.arrayFormat ?? 'repeat',
+		timeout: options.timeoutMs ?? 30_000,
+		headers: { accept: 'application/json' },
+	};
+	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
+	if (options.body !== undefined) request.body = options.body;
+
+	let waited = 0;
+	for (let attempt = 1; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				SESAMI_CREDENTIAL,
+				request,
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const code = networkCode(error);
+			const delay = backoffDelay(attempt);
+			if (
+				idempotent &&
+				code &&
+				RETRYABLE_NETWORK_CODES.has(code) &&
+				attempt < RETRY.maxAttempts &&
+				waited + delay <= RETRY.maxTotalWaitMs
+			) {
+				waited += delay;
+				await sleep(delay);
+				continue;
+			}
+			const message = `Could not reach Sesami${code ? ` (${code})` : ''}${attempt > 1 ? ` after ${attempt} attempts` : ''}`;
+			throw new NodeApiError(
+				this.getNode(),
+				{ message, code: code ?? 'UNKNOWN' } as JsonObject,
+				{
+					message,
+					description: `The connection to ${baseUrl} failed: ${(error as Error).message}. Check the Base URL in the credential and the network.`,
+					itemIndex: options.itemIndex,
+				},
+			);
+		}
+
+		const statusCode = Number(response.statusCode);
+		if (statusCode >= 200 && statusCode < 300) {
+			const body = parseBody(response.body);
+			return (body === undefined ? {} : body) as T;
+		}
+		const retryable = statusCode === 429 || (statusCode >= 500 && idempotent);
+		if (retryable && attempt < RETRY.maxAttempts) {
+			const retryAfter = parseRetryAfter(headerValue(response.headers as IDataObject, 'retry-after'));
+			const delay = retryAfter ?? backoffDelay(attempt);
+			if (delay <= RETRY.maxDelayMs && waited + delay <= RETRY.maxTotalWaitMs) {
+				waited += delay;
+				await sleep(delay);
+				continue;
+			}
+		}
+		throw sesamiApiError.call(this, statusCode, response.body, {
+			itemIndex: options.itemIndex,
+			attempts: attempt,
+			method,
+			path: resolvedPath,
+		});
+	}
+}
+
+export interface SesamiPage {
+	data?: IDataObject[];
+	nextCursor?: string | null;
+	remainingItems?: number;
+	totalItems?: number;
+}
+
+/**
+ * Walks a Sesami cursor-paginated list (`limit`, `after` / `nextCursor`) until `max` items are
+ * collected (Infinity = all). Uses pages of 100 for "Return All", and pages no larger than the
+ * items still wanted otherwise, so N items cost ceil(N / 100) calls.
+ */
+export async function sesamiApiRequestAllItems(
+	this: SesamiContext,
+	path: string,
+	qs: IDataObject,
+	max: number,
+	options: Omit<SesamiRequestOptions, 'qs'> = {},
+): Promise<IDataObject[]> {
+	const results: IDataObject[] = [];
+	const seen = new Set<string>();
+	let after: string | undefined;
+	while (results.length < max) {
+		const wanted = max - results.length;
+		const limit = Math.max(1, Math.min(PAGE_SIZE_MAX, Number.isFinite(wanted) ? wanted : PAGE_SIZE_MAX));
+		const page = (await sesamiApiRequest.call(this, 'GET', path, {
+			...options,
+			qs: { ...qs, limit, ...(after ? { after } : {}) },
+		})) as SesamiPage;
+		const data = Array.isArray(page?.data) ? page.data : [];
+		results.push(...data.slice(0, wanted));
+		const next = page?.nextCursor ? String(page.nextCursor) : undefined;
+		const remaining = typeof page?.remainingItems === 'number' ? page.remainingItems : undefined;
+		if (!data.length || !next || remaining === 0 || seen.has(next)) break;
+		seen.add(next);
+		after = next;
+	}
+	return results;
+}
