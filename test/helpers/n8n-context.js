@@ -1,0 +1,114 @@
+'use strict';
+/**
+ * A small stand-in for n8n's execution context (IExecuteFunctions / ILoadOptionsFunctions) for
+ * unit tests. Requests go over real HTTP (to the simulators), with the same semantics as n8n's
+ * `helpers.httpRequestWithAuthentication`: the credential class's own `authenticate` is applied,
+ * `qs` is serialised with `arrayFormat`, JSON bodies, `returnFullResponse`,
+ * `ignoreHttpStatusErrors`, `timeout`. The e2e suite runs the same code inside a real n8n.
+ */
+const axios = require('axios');
+
+function serializeQuery(qs, arrayFormat = 'indices') {
+	const parts = [];
+	const enc = encodeURIComponent;
+	for (const [key, value] of Object.entries(qs || {})) {
+		if (value === undefined) continue;
+		if (Array.isArray(value)) {
+			if (arrayFormat === 'comma') parts.push(`${enc(key)}=${value.map((v) => enc(String(v))).join(',')}`);
+			else if (arrayFormat === 'repeat') for (const v of value) parts.push(`${enc(key)}=${enc(String(v))}`);
+			else if (arrayFormat === 'brackets') for (const v of value) parts.push(`${enc(key)}%5B%5D=${enc(String(v))}`);
+			else value.forEach((v, i) => parts.push(`${enc(key)}%5B${i}%5D=${enc(String(v))}`));
+		} else if (value !== null && typeof value === 'object') {
+			parts.push(`${enc(key)}=${enc(JSON.stringify(value))}`);
+		} else {
+			parts.push(`${enc(key)}=${enc(String(value))}`);
+		}
+	}
+	return parts.join('&');
+}
+
+function getPath(object, path) {
+	return path.split('.').reduce((value, key) => (value == null ? undefined : value[key]), object);
+}
+
+/**
+ * @param {object} options
+ * @param {object|object[]} options.parameters  node parameters (one object, or one per item)
+ * @param {Record<string, object>} options.credentials  credential data by type name
+ * @param {Record<string, object>} options.credentialTypes  credential class instances by type name
+ * @param {object[]} [options.items]
+ * @param {boolean} [options.continueOnFail]
+ */
+function createContext(options) {
+	const items = options.items ?? [{ json: {} }];
+	const perItem = Array.isArray(options.parameters) ? options.parameters : null;
+	const requests = [];
+	const node = {
+		id: 'unit-test-node',
+		name: options.nodeName ?? 'Sesami',
+		type: options.nodeType ?? 'n8n-nodes-sesami-imin.sesami',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: perItem ? perItem[0] : options.parameters,
+	};
+	const params = (itemIndex) => (perItem ? perItem[itemIndex] ?? perItem[0] : options.parameters) ?? {};
+
+	async function httpRequest(request) {
+		const url = request.qs && Object.keys(request.qs).length
+			? `${request.url}${request.url.includes('?') ? '&' : '?'}${serializeQuery(request.qs, request.arrayFormat)}`
+			: request.url;
+		requests.push({ method: request.method ?? 'GET', url, headers: request.headers, body: request.body });
+		const response = await axios({
+			method: request.method ?? 'GET',
+			url: request.baseURL ? `${request.baseURL}${url}` : url,
+			headers: request.headers,
+			data: request.body,
+			timeout: request.timeout,
+			validateStatus: request.ignoreHttpStatusErrors ? () => true : (s) => s >= 200 && s < 300,
+			responseType: request.json === false ? 'text' : 'json',
+			transitional: { silentJSONParsing: true },
+		});
+		if (request.returnFullResponse) {
+			return { body: response.data, headers: response.headers, statusCode: response.status, statusMessage: response.statusText };
+		}
+		return response.data;
+	}
+
+	const context = {
+		requests,
+		getNode: () => node,
+		getInputData: () => items,
+		continueOnFail: () => options.continueOnFail === true,
+		getMode: () => 'manual',
+		getTimezone: () => 'UTC',
+		getNodeParameter(name, itemIndex = 0, fallback, extra = {}) {
+			let value = getPath(params(itemIndex), name);
+			if (value === undefined) {
+				if (arguments.length >= 3) return fallback;
+				throw new Error(`Could not get parameter "${name}"`);
+			}
+			if (value && typeof value === 'object' && value.__rl) value = extra.extractValue ? value.value : value;
+			return value;
+		},
+		async getCredentials(type) {
+			const data = options.credentials?.[type];
+			if (!data) throw new Error(`Node does not have any credentials set for "${type}"`);
+			return data;
+		},
+		helpers: {
+			async httpRequestWithAuthentication(type, request) {
+				const credentials = await context.getCredentials(type);
+				const credentialType = options.credentialTypes?.[type];
+				const authenticated = credentialType?.authenticate
+					? await credentialType.authenticate(credentials, { ...request })
+					: request;
+				return await httpRequest(authenticated);
+			},
+			httpRequest,
+			returnJsonArray: (data) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+		},
+	};
+	return context;
+}
+
+module.exports = { createContext, serializeQuery };
