@@ -12,7 +12,7 @@ type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
 let sim: Sim;
-let shop: Record<string, any>;
+let shop: Sim['fixtures']['shops'][number];
 
 async function run(
 	parameters: IDataObject | IDataObject[],

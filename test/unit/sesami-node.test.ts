@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeListSearchResult } from 'n8n-workflow';
 
 import { SesamiApi } from '../../credentials/SesamiApi.credentials';
 import { Sesami } from '../../nodes/Sesami/Sesami.node';
@@ -10,7 +10,7 @@ type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Exchange = {
 	method: string;
 	path: string;
-	query: Record<string, unknown>;
+	query: Record<string, string | string[]>;
 	headers: Record<string, string>;
 	requestBody?: IDataObject;
 	status: number;
@@ -22,7 +22,7 @@ const contract = createSesamiContract();
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
 let sim: Sim;
-let shop: Record<string, any>;
+let shop: Sim['fixtures']['shops'][number];
 
 function credentials(overrides: IDataObject = {}): IDataObject {
 	return {
@@ -117,7 +117,7 @@ describe('requests of every operation (method, path, headers, query, body) again
 			params: () => ({ resource: 'appointment', operation: 'markNoShow', appointmentId: rl(shop.appointments.past) }),
 			method: 'POST',
 			path: () => `/${shop.id}/appointments/${shop.appointments.past}/no-show`,
-			body: () => undefined,
+			body: () => ({}),
 		},
 		{
 			name: 'appointment resend confirmation',
@@ -421,7 +421,7 @@ describe('list search (resource locators)', () => {
 			credentialTypes: { sesamiApi: new SesamiApi() },
 		});
 		const node = new Sesami();
-		const search = (node.methods.listSearch as Record<string, (...args: unknown[]) => Promise<any>>)[method];
+		const search = (node.methods.listSearch as Record<string, (...args: unknown[]) => Promise<INodeListSearchResult>>)[method];
 		const result = await search.call(context);
 		expect(result.results.length).toBeGreaterThan(0);
 		for (const entry of result.results) expect(entry.value).toMatch(/^[a-f0-9]{24}$/);

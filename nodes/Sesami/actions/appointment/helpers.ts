@@ -87,8 +87,8 @@ export const arrayFormatOption: INodeProperties = {
 			name: 'arrayFormat',
 			type: 'options',
 			options: [
-				{ name: 'Repeated Keys (e.g. a=1&a=2)', value: 'repeat' },
-				{ name: 'Comma-Separated (e.g. a=1,2)', value: 'comma' },
+				{ name: 'Repeated Keys', value: 'repeat', description: 'Each value as its own parameter: key=a&key=b' },
+				{ name: 'Comma-Separated', value: 'comma', description: 'All values in one parameter: key=a,b' },
 			],
 			default: 'repeat',
 			description:
