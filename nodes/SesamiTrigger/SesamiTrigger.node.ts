@@ -1,0 +1,351 @@
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IDataObject,
+	IHookFunctions,
+	INodeCredentialTestResult,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { headerValue, newWebhookSecret, safeEqual } from '../shared/webhookAuth';
+import { sesamiApiRequest, sesamiApiRequestAllItems } from '../Sesami/transport';
+import { simplifyAppointment } from '../Sesami/helpers/utils';
+import { normalizeEvent, normalizeFlowPush } from './helpers/normalize';
+import { SECRET_HEADER, canonicalFlowTemplate } from './helpers/template';
+import { parseTolerantJson, unescapeDeep } from './helpers/tolerantJson';
+
+const EVENT_OPTIONS = [
+	{ name: 'Appointment Cancelled', value: 'APPOINTMENT_CANCELLED' },
+	{ name: 'Appointment Created', value: 'APPOINTMENT_CREATED' },
+	{ name: 'Appointment Rescheduled', value: 'APPOINTMENT_RESCHEDULED' },
+	{ name: 'Appointment Started', value: 'APPOINTMENT_STARTED' },
+	{ name: 'Customer Checked In', value: 'CUSTOMER_CHECKED_IN' },
+	{ name: 'No-Show', value: 'NO_SHOW' },
+];
+
+interface FlowRegistration {
+	secret?: string;
+	flowIds?: string[];
+	events?: string[];
+	recent?: Record<string, number>;
+}
+
+function baseUrl(url: string): string {
+	return url.split('?')[0].replace(/\/+$/, '');
+}
+
+async function flowsForThisWebhook(this: IHookFunctions): Promise<IDataObject[]> {
+	const webhookUrl = baseUrl(this.getNodeWebhookUrl('default') as string);
+	const flows = await sesamiApiRequestAllItems.call(this, '/{shop}/flows', {}, Infinity);
+	return flows.filter((flow) => flow.action === 'WEBHOOK' && baseUrl(String(flow.target ?? '')) === webhookUrl);
+}
+
+function reject(this: IWebhookFunctions, status: number, error: string, reason: string): IWebhookResponseData {
+	const res = this.getResponseObject();
+	res.status(status).json({ error, reason });
+	return { noWebhookResponse: true };
+}
+
+export class SesamiTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sesami Trigger',
+		name: 'sesamiTrigger',
+		icon: { light: 'file:../Sesami/sesami.svg', dark: 'file:../Sesami/sesami.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when a Sesami Flow pushes an appointment event',
+		defaults: { name: 'Sesami Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'sesamiApi', required: true, displayOptions: { show: { registration: ['automatic'] } } },
+			{
+				name: 'sesamiFlowsWebhookApi',
+				required: true,
+				testedBy: 'sesamiFlowsSecretTest',
+				displayOptions: { show: { registration: ['manual'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: 'flows',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: EVENT_OPTIONS,
+				required: true,
+				default: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED'],
+				description: 'The Sesami Flow triggers to listen to',
+			},
+			{
+				displayName: 'Registration',
+				name: 'registration',
+				type: 'options',
+				options: [
+					{
+						name: 'Automatic',
+						value: 'automatic',
+						description: 'Publishing the workflow creates one Sesami Flow per event (uses Flow slots of your plan)',
+					},
+					{
+						name: 'Manual',
+						value: 'manual',
+						description: 'You create the Flows in Sesami yourself and paste the URL, header and template',
+					},
+				],
+				default: 'automatic',
+			},
+			{
+				displayName:
+					'In Sesami, create one Flow per event: action Webhook, when Immediately, target = this node\'s Production URL with ?event=EVENT_NAME appended, headers = {"x-sesami-flow-secret": "<the secret of the credential>"} (use the header name of the credential), and as body the template in the README ("Sesami Trigger: the Flow template").',
+				name: 'manualNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { registration: ['manual'] } },
+			},
+			{
+				// Keeps n8n from parsing the body before the node sees it: Sesami renders the body
+				// from a merchant's template, which is often not strict JSON (n8n would answer 422).
+				// n8n skips body parsing for version-1 webhook nodes whose options.binaryData is set.
+				displayName: 'Raw Body',
+				name: 'options',
+				type: 'hidden',
+				default: { binaryData: true },
+			},
+			{
+				displayName: 'Options',
+				name: 'settings',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Duplicate Window (Minutes)',
+						name: 'duplicateWindowMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 60,
+						description:
+							'Pushes of the same appointment, event and start time within this window are marked "duplicate: true"',
+					},
+					{
+						displayName: 'Fetch Full Appointment',
+						name: 'fetchFullAppointment',
+						type: 'boolean',
+						default: false,
+						displayOptions: { show: { '/registration': ['automatic'] } },
+						description:
+							'Whether to load the appointment from the Sesami API (by ID, or by customer email and start time when the push has no ID)',
+					},
+					{
+						displayName: 'Flow Name Prefix',
+						name: 'flowNamePrefix',
+						type: 'string',
+						default: 'n8n',
+						displayOptions: { show: { '/registration': ['automatic'] } },
+						description: 'Name of the Flows this node creates: "prefix · workflow name · event"',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			// Nothing remote to call: Sesami sends the header, it cannot be asked about it. The test
+			// checks that the header name is valid and the secret is long enough to be guessed by no one.
+			async sesamiFlowsSecretTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const data = credential.data ?? {};
+				const name = String(data.headerName ?? '');
+				const secret = String(data.secret ?? '');
+				if (!/^[A-Za-z0-9-]+$/.test(name)) {
+					return { status: 'Error', message: 'The header name may contain only letters, digits and dashes' };
+				}
+				if (secret.length < 16) {
+					return { status: 'Error', message: 'Use a secret of at least 16 characters' };
+				}
+				return { status: 'OK', message: 'The header name and secret are usable' };
+			},
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				if (this.getNodeParameter('registration') !== 'automatic') return true;
+				const data = this.getWorkflowStaticData('node') as FlowRegistration;
+				const events = this.getNodeParameter('events', []) as string[];
+				if (!data.secret) return false;
+				const flows = await flowsForThisWebhook.call(this);
+				const registered = new Set(flows.filter((flow) => flow.status !== false).map((flow) => String(flow.trigger)));
+				return events.every((event) => registered.has(event));
+			},
+
+			async create(this: IHookFunctions): Promise<boolean> {
+				if (this.getNodeParameter('registration') !== 'automatic') return true;
+				const events = this.getNodeParameter('events', []) as string[];
+				if (!events.length) {
+					throw new NodeOperationError(this.getNode(), 'Choose at least one event');
+				}
+				const settings = this.getNodeParameter('settings', {}) as IDataObject;
+				const prefix = String(settings.flowNamePrefix ?? 'n8n') || 'n8n';
+				const webhookUrl = baseUrl(this.getNodeWebhookUrl('default') as string);
+				// Start clean: Flows left behind for this URL (e.g. by a crash) are replaced.
+				for (const flow of await flowsForThisWebhook.call(this)) {
+					await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`);
+				}
+				const secret = newWebhookSecret();
+				const workflowName = this.getWorkflow().name ?? this.getWorkflow().id ?? 'workflow';
+				for (const event of events) {
+					await sesamiApiRequest.call(this, 'POST', '/{shop}/flows', {
+						body: {
+							status: true,
+							name: `${prefix} · ${workflowName} · ${event}`.slice(0, 120),
+							trigger: event,
+							action: 'WEBHOOK',
+							target: `${webhookUrl}?event=${event}`,
+							when: { amount: 0, unit: 'IMMEDIATELY' },
+							template: { headers: JSON.stringify({ [SECRET_HEADER]: secret }), body: canonicalFlowTemplate(event) },
+						},
+					});
+				}
+				// Sesami answers 201 without a body: find the Flows again to keep their IDs.
+				const flows = await flowsForThisWebhook.call(this);
+				const data = this.getWorkflowStaticData('node') as FlowRegistration;
+				data.secret = secret;
+				data.events = events;
+				data.flowIds = flows.map((flow) => String(flow.id));
+				return true;
+			},
+
+			async delete(this: IHookFunctions): Promise<boolean> {
+				if (this.getNodeParameter('registration') !== 'automatic') return true;
+				const data = this.getWorkflowStaticData('node') as FlowRegistration;
+				try {
+					for (const flow of await flowsForThisWebhook.call(this)) {
+						await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`);
+					}
+				} catch (error) {
+					this.logger.warn(`Sesami Trigger: could not delete the Flows of this webhook: ${(error as Error).message}`);
+					return false;
+				}
+				delete data.secret;
+				delete data.flowIds;
+				delete data.events;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		const registration = this.getNodeParameter('registration') as string;
+		const data = this.getWorkflowStaticData('node') as FlowRegistration;
+
+		let headerName = SECRET_HEADER;
+		let expected: string | undefined = data.secret;
+		if (registration === 'manual') {
+			const credentials = await this.getCredentials('sesamiFlowsWebhookApi');
+			headerName = String(credentials.headerName || SECRET_HEADER);
+			expected = String(credentials.secret ?? '');
+		}
+		if (!safeEqual(headerValue(req.headers as IDataObject, headerName), expected)) {
+			return reject.call(this, 401, 'unauthorized', `missing or wrong ${headerName} header`);
+		}
+
+		// The body as Sesami sent it (n8n left it unparsed, see the hidden "options" parameter).
+		const raw = req as unknown as { rawBody?: Buffer; readRawBody?: () => Promise<void>; body?: unknown };
+		if (!raw.rawBody && typeof raw.readRawBody === 'function') await raw.readRawBody();
+		const text = raw.rawBody
+			? raw.rawBody.toString('utf8')
+			: typeof raw.body === 'string'
+				? raw.body
+				: raw.body && typeof raw.body === 'object' && Object.keys(raw.body).length
+					? JSON.stringify(raw.body)
+					: '';
+		const parsed = parseTolerantJson(text);
+		if (!parsed.ok) return reject.call(this, 400, 'invalid body', `the Flow body is not readable JSON: ${parsed.reason}`);
+		if (!parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+			return reject.call(this, 400, 'invalid body', 'the Flow body must be a JSON object');
+		}
+		const body = unescapeDeep(parsed.value) as IDataObject;
+
+		const query = (req.query ?? {}) as IDataObject;
+		const push = normalizeFlowPush(body, typeof query.event === 'string' ? query.event : null);
+		const events = this.getNodeParameter('events', []) as string[];
+		if (push.event && !events.includes(String(push.event))) {
+			// A Flow for an event this node does not listen to: accept it, start nothing.
+			return { webhookResponse: { received: true, ignored: `event ${String(push.event)} is not selected` } };
+		}
+		if (!push.event && events.length === 1) push.event = normalizeEvent(events[0]);
+		if (!push.appointmentId && !(push.customer as IDataObject).email) {
+			return reject.call(this, 400, 'invalid body', 'the Flow body carries neither an appointment ID nor a customer email');
+		}
+
+		const settings = this.getNodeParameter('settings', {}) as IDataObject;
+		const windowMs = Number(settings.duplicateWindowMinutes ?? 60) * 60_000;
+		const now = Date.now();
+		const recent = (data.recent ??= {});
+		for (const [key, at] of Object.entries(recent)) if (now - at > windowMs) delete recent[key];
+		const dedupeKey = [push.appointmentId ?? (push.customer as IDataObject).email, push.event, push.startUtc].join('|');
+		const duplicate = windowMs > 0 && recent[dedupeKey] !== undefined;
+		if (windowMs > 0) recent[dedupeKey] = now;
+
+		let appointment: IDataObject | undefined;
+		if (registration === 'automatic' && settings.fetchFullAppointment === true) {
+			appointment = await loadAppointment.call(this, push);
+		}
+
+		const item: IDataObject = {
+			...push,
+			...(appointment ? { appointment: simplifyAppointment(appointment), appointmentRaw: appointment } : {}),
+			duplicate,
+			dedupeKey,
+			receivedAt: new Date(now).toISOString(),
+			repairs: parsed.repairs,
+			raw: body,
+		};
+		return {
+			workflowData: [this.helpers.returnJsonArray([item])],
+			webhookResponse: { received: true, duplicate },
+		};
+	}
+}
+
+/** The full appointment: by ID, or by customer email + start time when the push has no ID. */
+async function loadAppointment(this: IWebhookFunctions, push: IDataObject): Promise<IDataObject | undefined> {
+	if (push.appointmentId) {
+		return (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(String(push.appointmentId))}`, {
+			qs: { timezone: 'UTC' },
+		})) as IDataObject;
+	}
+	const email = (push.customer as IDataObject).email as string;
+	const matches = await sesamiApiRequestAllItems.call(
+		this,
+		'/{shop}/appointments',
+		{ searchTerm: email, filterType: 'ALL', timezone: 'UTC' },
+		500,
+	);
+	const start = push.startUtc ? Date.parse(String(push.startUtc)) : NaN;
+	return matches.find((candidate) => {
+		const customer = (candidate.customer ?? {}) as IDataObject;
+		const sameEmail = String(customer.email ?? '').toLowerCase() === email;
+		return sameEmail && (Number.isNaN(start) || Date.parse(String(candidate.datetime)) === start);
+	});
+}

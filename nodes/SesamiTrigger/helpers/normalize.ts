@@ -1,0 +1,189 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { toUtc } from '../../Sesami/helpers/utils';
+
+/** The six Sesami Flow triggers (CreateFlowRequest.trigger). */
+export const FLOW_EVENTS = [
+	'APPOINTMENT_CREATED',
+	'APPOINTMENT_RESCHEDULED',
+	'APPOINTMENT_CANCELLED',
+	'CUSTOMER_CHECKED_IN',
+	'APPOINTMENT_STARTED',
+	'NO_SHOW',
+] as const;
+export type FlowEvent = (typeof FLOW_EVENTS)[number];
+
+/** Field name -> the spellings merchants' templates use for it (compared lower-case, without _ - space). */
+const ALIASES: Record<string, string[]> = {
+	event: ['event', 'trigger', 'flowtrigger', 'eventtype', 'type', 'topic'],
+	appointmentId: ['appointmentid', 'appointment', 'id', 'bookingid'],
+	status: ['status', 'appointmentstatus'],
+	start: ['startutc', 'start', 'datetimeinutc', 'datetime', 'starttime', 'startdate', 'date', 'appointmentstart'],
+	end: ['endutc', 'end', 'endtime', 'enddatetime', 'appointmentend'],
+	customerTimezone: ['customertimezone', 'timezone', 'tz'],
+	customerName: ['customername', 'name', 'fullname'],
+	customerFirstName: ['customerfirstname', 'firstname'],
+	customerLastName: ['customerlastname', 'lastname'],
+	customerEmail: ['customeremail', 'email', 'emailaddress'],
+	customerPhone: ['customerphone', 'phone', 'phonenumber', 'mobile'],
+	shopifyCustomerId: ['shopifycustomerid', 'customerexternalid', 'externalid', 'customerid'],
+	orderId: ['orderid', 'shopifyorderid'],
+	orderName: ['ordername', 'ordernumber', 'shopifyordername'],
+	serviceName: ['servicename', 'servicetitle', 'service', 'product', 'producttitle'],
+	serviceId: ['serviceid'],
+	shopId: ['shopid', 'sesamishopid'],
+	customerManagementLink: ['customermanagementlink', 'managementlink', 'managelink', 'link', 'manageurl'],
+	createdAt: ['createdatutc', 'appointmentcreatedat', 'createdat'],
+	duration: ['duration', 'durationminutes'],
+	price: ['price', 'amount', 'total'],
+	currency: ['currency'],
+	locationName: ['location', 'locationname'],
+	resourceName: ['resource', 'resourcename', 'teammember', 'staff'],
+};
+
+const NESTED = ['appointment', 'customer', 'order', 'service', 'booking', 'data'];
+
+function squash(key: string): string {
+	return key.toLowerCase().replace(/[\s_-]/g, '');
+}
+
+function scalar(value: unknown): string | number | boolean | undefined {
+	if (value === null || value === undefined) return undefined;
+	if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+	if (typeof value === 'number' || typeof value === 'boolean') return value;
+	return undefined;
+}
+
+/** Looks a field up at the top level, then in nested objects such as `customer: {...}`. */
+function pick(body: IDataObject, field: string): string | number | boolean | undefined {
+	const aliases = ALIASES[field];
+	const index = new Map<string, unknown>();
+	for (const [key, value] of Object.entries(body)) index.set(squash(key), value);
+	for (const alias of aliases) {
+		const found = scalar(index.get(alias));
+		if (found !== undefined) return found;
+	}
+	for (const container of NESTED) {
+		const inner = index.get(container);
+		if (!inner || typeof inner !== 'object' || Array.isArray(inner)) continue;
+		const innerIndex = new Map<string, unknown>();
+		for (const [key, value] of Object.entries(inner as IDataObject)) innerIndex.set(squash(key), value);
+		// inside `customer: {...}`, `name`/`email`/`id` mean the customer's
+		const innerAliases = [...aliases, ...aliases.map((alias) => alias.replace(container, ''))];
+		for (const alias of innerAliases) {
+			if (!alias) continue;
+			if (container !== 'appointment' && field === 'appointmentId' && alias === 'id') continue;
+			if (container === 'customer' && field === 'shopifyCustomerId' && alias === 'id') continue;
+			const found = scalar(innerIndex.get(alias));
+			if (found !== undefined) return found;
+		}
+	}
+	return undefined;
+}
+
+function text(value: unknown): string | null {
+	return value === undefined || value === null ? null : String(value);
+}
+
+function numberOrNull(value: unknown): number | null {
+	if (value === undefined || value === null || value === '') return null;
+	const n = typeof value === 'number' ? value : Number(String(value).replace(/[^0-9.+-eE]/g, ''));
+	return Number.isFinite(n) ? n : null;
+}
+
+/** Reads a time as Sesami's formatDate may render it: ISO with offset, or unix seconds / milliseconds. */
+export function readInstant(value: unknown): string | null {
+	if (value === undefined || value === null || value === '') return null;
+	const raw = String(value).trim();
+	if (/^\d{9,10}$/.test(raw)) return new Date(Number(raw) * 1000).toISOString();
+	if (/^\d{12,13}$/.test(raw)) return new Date(Number(raw)).toISOString();
+	return toUtc(raw);
+}
+
+/** Wall-clock ISO time of an instant in an IANA zone, e.g. 2026-12-01T10:00:00+01:00. */
+export function inZone(utc: string | null, timeZone: string | null): string | null {
+	if (!utc || !timeZone) return null;
+	try {
+		const epoch = Date.parse(utc);
+		const parts = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+		}).formatToParts(new Date(epoch));
+		const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '00';
+		const wall = Date.UTC(+get('year'), +get('month') - 1, +get('day'), +get('hour'), +get('minute'), +get('second'));
+		const offset = Math.round((wall - Math.floor(epoch / 1000) * 1000) / 60000);
+		const sign = offset < 0 ? '-' : '+';
+		const abs = Math.abs(offset);
+		const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+		return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${sign}${hhmm}`;
+	} catch {
+		return null;
+	}
+}
+
+export function normalizeEvent(value: unknown): FlowEvent | null {
+	if (value === undefined || value === null) return null;
+	const squashed = String(value).toUpperCase().replace(/[^A-Z]/g, '');
+	const match = FLOW_EVENTS.find((event) => event.replace(/_/g, '') === squashed);
+	if (match) return match;
+	const loose: Record<string, FlowEvent> = {
+		CREATED: 'APPOINTMENT_CREATED',
+		BOOKED: 'APPOINTMENT_CREATED',
+		RESCHEDULED: 'APPOINTMENT_RESCHEDULED',
+		CANCELLED: 'APPOINTMENT_CANCELLED',
+		CANCELED: 'APPOINTMENT_CANCELLED',
+		CHECKEDIN: 'CUSTOMER_CHECKED_IN',
+		CUSTOMERCHECKIN: 'CUSTOMER_CHECKED_IN',
+		STARTED: 'APPOINTMENT_STARTED',
+		NOSHOW: 'NO_SHOW',
+	};
+	return loose[squashed] ?? null;
+}
+
+/**
+ * One normalised record for a Flow push, whatever the merchant's template calls its fields.
+ * `eventHint` is the event the receiving webhook was registered for (one Flow per trigger).
+ */
+export function normalizeFlowPush(body: IDataObject, eventHint?: string | null): IDataObject {
+	const event = normalizeEvent(pick(body, 'event')) ?? normalizeEvent(eventHint) ?? null;
+	const timezone = text(pick(body, 'customerTimezone'));
+	const startUtc = readInstant(pick(body, 'start'));
+	let endUtc = readInstant(pick(body, 'end'));
+	const duration = numberOrNull(pick(body, 'duration'));
+	if (!endUtc && startUtc && duration) endUtc = new Date(Date.parse(startUtc) + duration * 60000).toISOString();
+	const first = text(pick(body, 'customerFirstName'));
+	const last = text(pick(body, 'customerLastName'));
+	const appointmentId = text(pick(body, 'appointmentId'));
+	return {
+		event,
+		appointmentId: appointmentId && /^[a-f0-9]{24}$/i.test(appointmentId) ? appointmentId.toLowerCase() : appointmentId,
+		status: text(pick(body, 'status')),
+		startUtc,
+		endUtc,
+		start: inZone(startUtc, timezone),
+		end: inZone(endUtc, timezone),
+		customerTimezone: timezone,
+		customer: {
+			name: text(pick(body, 'customerName')) ?? ([first, last].filter((part) => part).join(' ') || null),
+			email: text(pick(body, 'customerEmail'))?.toLowerCase() ?? null,
+			phone: text(pick(body, 'customerPhone')),
+			shopifyCustomerId: text(pick(body, 'shopifyCustomerId'))?.replace(/^gid:\/\/shopify\/Customer\//, '') ?? null,
+		},
+		orderId: text(pick(body, 'orderId'))?.replace(/^gid:\/\/shopify\/Order\//, '') ?? null,
+		orderName: text(pick(body, 'orderName')),
+		service: text(pick(body, 'serviceName')),
+		serviceId: text(pick(body, 'serviceId')),
+		shopId: text(pick(body, 'shopId')),
+		customerManagementLink: text(pick(body, 'customerManagementLink')),
+		createdAtUtc: readInstant(pick(body, 'createdAt')),
+		duration,
+		price: numberOrNull(pick(body, 'price')),
+		currency: text(pick(body, 'currency')),
+	};
+}

@@ -1,0 +1,102 @@
+import { normalizeFlowPush } from '../../nodes/SesamiTrigger/helpers/normalize';
+import { htmlUnescape, parseTolerantJson, unescapeDeep } from '../../nodes/SesamiTrigger/helpers/tolerantJson';
+
+function parse(text: string) {
+	const result = parseTolerantJson(text);
+	if (!result.ok) throw new Error(result.reason);
+	return result;
+}
+
+describe('tolerant parsing of rendered Flow bodies', () => {
+	it('keeps valid JSON as it is, with no repairs', () => {
+		expect(parse('{"a": 1, "b": [true, null, "x"]}')).toEqual({ ok: true, value: { a: 1, b: [true, null, 'x'] }, repairs: [] });
+	});
+
+	it('inserts the commas an #each loop leaves out (Sesami\'s documented example)', () => {
+		const body = '{\n  "customer_name": "Ada",\n  "properties": { \n      "Date": "2026-12-01"\n      "Time": "10:00"\n      "Notes": "hi"\n  }\n}';
+		const result = parse(body);
+		expect(result.value).toEqual({ customer_name: 'Ada', properties: { Date: '2026-12-01', Time: '10:00', Notes: 'hi' } });
+		expect(result.repairs.join(' ')).toMatch(/missing comma/);
+	});
+
+	it('inserts commas between objects of an array and drops trailing commas', () => {
+		expect(parse('{"items": [{"a":1}{"a":2},], "z": 3,}').value).toEqual({ items: [{ a: 1 }, { a: 2 }], z: 3 });
+	});
+
+	it('reads an unquoted variable that rendered empty as null', () => {
+		expect(parse('{"price": , "duration": 45, "x": }').value).toEqual({ price: null, duration: 45, x: null });
+	});
+
+	it('escapes raw line breaks inside strings', () => {
+		expect(parse('{"note": "line one\nline two"}').value).toEqual({ note: 'line one\nline two' });
+	});
+
+	it.each([
+		['', /empty/],
+		['<html><body>Error</body></html>', /unexpected/],
+		['{"a": 1', /ends before/],
+		['{"a": "unterminated}', /never closed/],
+		['{"a": 1} {"b": 2}', /after the end/],
+		['{a: 1}', /unexpected|quoted/],
+		['{"name": "Jo "the" Bo"}', /unexpected|missing/],
+	])('rejects %j with a reason', (text, reason) => {
+		const result = parseTolerantJson(text);
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.reason).toMatch(reason);
+	});
+
+	it('undoes Handlebars HTML escaping in keys and values', () => {
+		expect(htmlUnescape('https://x.test/m?a=1&amp;token&#x3D;abc &quot;q&quot; &#x27;s&#x27; &#x60; &lt;b&gt;')).toBe(
+			'https://x.test/m?a=1&token=abc "q" \'s\' ` <b>',
+		);
+		expect(unescapeDeep({ 'a&amp;b': ['x&amp;y'] })).toEqual({ 'a&b': ['x&y'] });
+	});
+});
+
+describe('normalising a push', () => {
+	it('reads the canonical template', () => {
+		const push = normalizeFlowPush(
+			{
+				trigger: 'APPOINTMENT_RESCHEDULED',
+				appointmentId: '64F1C2A9B7E4D3A1C2B3D4E5',
+				startUtc: '2026-12-01T09:00:00+00:00',
+				endUtc: '2026-12-01T10:00:00+00:00',
+				customerTimezone: 'Europe/Berlin',
+				customerName: 'Ada Lovelace',
+				customerEmail: 'Ada@Example.com',
+				shopifyCustomerId: 'gid://shopify/Customer/7001234567890',
+				orderId: '5551234567890',
+				orderName: '#1001',
+				managementLink: 'https://app.sesami.co/manage/x?token=1',
+				price: '45.00',
+			},
+			null,
+		);
+		expect(push).toMatchObject({
+			event: 'APPOINTMENT_RESCHEDULED',
+			appointmentId: '64f1c2a9b7e4d3a1c2b3d4e5',
+			startUtc: '2026-12-01T09:00:00.000Z',
+			start: '2026-12-01T10:00:00+01:00',
+			end: '2026-12-01T11:00:00+01:00',
+			customer: { name: 'Ada Lovelace', email: 'ada@example.com', shopifyCustomerId: '7001234567890' },
+			orderId: '5551234567890',
+			orderName: '#1001',
+			customerManagementLink: 'https://app.sesami.co/manage/x?token=1',
+			price: 45,
+		});
+	});
+
+	it('reads nested, snake_case and unix-seconds templates, and takes the event from the URL', () => {
+		const push = normalizeFlowPush(
+			{ customer: { email: 'b@x.test', name: 'B' }, order_id: '42', start: '1796115600', customer_management_link: 'https://l' },
+			'APPOINTMENT_CREATED',
+		);
+		expect(push).toMatchObject({
+			event: 'APPOINTMENT_CREATED',
+			customer: { email: 'b@x.test', name: 'B' },
+			orderId: '42',
+			startUtc: new Date(1796115600 * 1000).toISOString(),
+			customerManagementLink: 'https://l',
+		});
+	});
+});
