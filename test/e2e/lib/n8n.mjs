@@ -1,0 +1,574 @@
+// Harness: a real n8n (2.41.1 on Node 24, SQLite) with this package installed as a community package.
+//
+//   const n8n = await startN8n({ packageDir, credentials, workflowsDir });
+//   n8n.url, n8n.api (axios, X-N8N-API-KEY), n8n.workflows, await n8n.execute(id), n8n.logs(), await n8n.stop()
+//
+// Order of events: provision (cache) -> temp N8N_USER_FOLDER -> link the package at
+// <userFolder>/.n8n/nodes/node_modules/<name> (where n8n's community-packages loader scans) ->
+// `n8n import:credentials` and `n8n import:workflow` (CLI, before the server) -> `n8n start` ->
+// wait for /rest/settings -> owner setup / login -> API key -> publish trigger workflows -> wait
+// until each webhook URL is registered.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import axios from 'axios';
+import { provision, DEFAULT_N8N_VERSION } from './provision.mjs';
+
+const RESERVED_PORTS = new Set([5678, 5679, 5680, 5681]);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A timer that does not keep the process alive (for races against a child's exit). */
+const idleTimer = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** A free TCP port on 127.0.0.1 (never 5679, n8n's default task-broker port). */
+export async function freePort(exclude = []) {
+	for (let attempt = 0; attempt < 50; attempt++) {
+		const port = await new Promise((resolve, reject) => {
+			const srv = net.createServer();
+			srv.unref();
+			srv.on('error', reject);
+			srv.listen(0, '127.0.0.1', () => {
+				const { port: p } = srv.address();
+				srv.close(() => resolve(p));
+			});
+		});
+		if (!RESERVED_PORTS.has(port) && !exclude.includes(port)) return port;
+	}
+	throw new Error('no free port found');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child-process bookkeeping: every n8n process we start is killed when this process exits.
+const liveChildren = new Set();
+const tempFolders = new Set(); // removed on exit unless stop() already did (or --keep)
+let exitHooksInstalled = false;
+function killGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			// already gone
+		}
+	}
+}
+function installExitHooks() {
+	if (exitHooksInstalled) return;
+	exitHooksInstalled = true;
+	process.on('exit', () => {
+		for (const child of liveChildren) killGroup(child, 'SIGKILL');
+		for (const dir of tempFolders) fs.rmSync(dir, { recursive: true, force: true });
+	});
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.on(sig, () => {
+			for (const child of liveChildren) killGroup(child, 'SIGTERM');
+			// Let other handlers (e.g. run-all's cleanup) run; exit if nobody else handles it.
+			if (process.listenerCount(sig) <= 1) process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+		});
+	}
+}
+function track(child) {
+	installExitHooks();
+	liveChildren.add(child);
+	child.once('exit', () => liveChildren.delete(child));
+	return child;
+}
+
+// ---------------------------------------------------------------------------------------------
+/** The environment every n8n process of one instance shares (server and CLI). */
+export function n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra = {} }) {
+	const env = {
+		...process.env,
+		PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+		N8N_USER_FOLDER: userFolder,
+		DB_TYPE: 'sqlite',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HIDE_USAGE_PAGE: 'true',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_AI_ENABLED: 'false',
+		N8N_PYTHON_ENABLED: 'false',
+		EXECUTIONS_MODE: 'regular',
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_NO_COLOR: 'true',
+		NO_COLOR: '1',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		npm_config_update_notifier: 'false',
+	};
+	if (encryptionKey) env.N8N_ENCRYPTION_KEY = encryptionKey;
+	if (port) {
+		env.N8N_PORT = String(port);
+		env.N8N_HOST = '127.0.0.1';
+		env.WEBHOOK_URL = `http://127.0.0.1:${port}/`;
+		env.N8N_EDITOR_BASE_URL = `http://127.0.0.1:${port}/`;
+	}
+	// Variables of a parent n8n (e.g. when run from inside one) must not leak into ours.
+	delete env.N8N_CONFIG_FILES;
+	return { ...env, ...extra };
+}
+
+/** Runs an n8n CLI command to completion. Resolves { code, stdout, stderr }; rejects on spawn errors only. */
+export function runN8nCli({ nodeBin, n8nBin, env, args, timeoutMs = 180_000 }) {
+	return new Promise((resolve, reject) => {
+		const child = track(spawn(nodeBin, [n8nBin, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		const timer = setTimeout(() => {
+			stderr += `\n[harness] n8n ${args[0]} timed out after ${timeoutMs} ms; killed\n`;
+			killGroup(child, 'SIGKILL');
+		}, timeoutMs);
+		child.on('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+		});
+	});
+}
+
+/** Extracts the run JSON printed by `n8n execute --rawOutput`: from the first line starting with '{' to the matching top-level '}'. */
+export function parseExecuteOutput(stdout) {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex((l) => l.startsWith('{'));
+	if (start < 0) return null;
+	for (let end = start; end < lines.length; end++) {
+		if (end === start || lines[end].startsWith('}')) {
+			try {
+				return JSON.parse(lines.slice(start, end + 1).join('\n'));
+			} catch {
+				// keep looking for the closing brace
+			}
+		}
+	}
+	return null;
+}
+
+/**
+ * `n8n execute --id <id> --rawOutput` against the instance's user folder, with its own task-runner
+ * broker port (the server holds another one). Works while the server runs.
+ * @returns {Promise<{ ok: boolean, status: string, code: number, run: object|null, stdout: string, stderr: string, ms: number }>}
+ */
+export async function executeWorkflowCli({ nodeBin, n8nBin, env, workflowId, timeoutMs = 180_000, excludePorts = [] }) {
+	const brokerPort = await freePort([...excludePorts, Number(env.N8N_PORT), Number(env.N8N_RUNNERS_BROKER_PORT)]);
+	const cliEnv = { ...env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
+	delete cliEnv.N8N_PORT; // execute does not listen, but keep it from ever binding the server's port
+	const t0 = Date.now();
+	const r = await runN8nCli({ nodeBin, n8nBin, env: cliEnv, args: ['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs });
+	const run = parseExecuteOutput(r.stdout);
+	const status = run?.status ?? (r.code === 0 ? 'unknown' : 'error');
+	return { ok: r.code === 0 && status === 'success', status, code: r.code, run, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+}
+
+/** Output items (json) of one node in a run returned by executeWorkflowCli. */
+export function nodeOutput(run, nodeName, { output = 0, runIndex = 0 } = {}) {
+	const runData = run?.data?.resultData?.runData?.[nodeName];
+	if (!runData) return undefined;
+	return (runData[runIndex]?.data?.main?.[output] ?? []).map((item) => item.json);
+}
+
+// ---------------------------------------------------------------------------------------------
+function readWorkflowFiles({ workflowsDir, workflowFiles }) {
+	const files = workflowFiles
+		? workflowFiles.map((f) => path.resolve(f))
+		: workflowsDir && fs.existsSync(workflowsDir)
+			? fs
+					.readdirSync(workflowsDir)
+					.filter((f) => f.endsWith('.json'))
+					.sort()
+					.map((f) => path.join(workflowsDir, f))
+			: [];
+	return files.map((file) => {
+		let json;
+		try {
+			json = JSON.parse(fs.readFileSync(file, 'utf8'));
+		} catch (error) {
+			throw new Error(`workflow file ${file}: ${error.message}`);
+		}
+		// Stable id when the file has none, so re-imports overwrite instead of duplicating.
+		if (!json.id) json.id = 'wf' + crypto.createHash('sha1').update(path.basename(file)).digest('hex').slice(0, 14);
+		return { file, json };
+	});
+}
+
+const NON_ACTIVATABLE_TRIGGERS = new Set([
+	'n8n-nodes-base.manualTrigger',
+	'n8n-nodes-base.executeWorkflowTrigger',
+	'n8n-nodes-base.errorTrigger',
+	'@n8n/n8n-nodes-langchain.manualChatTrigger',
+]);
+/** Trigger nodes that make a workflow worth publishing: any *Trigger except manual ones, or the Webhook node. */
+export function activatableTriggers(workflowJson) {
+	return (workflowJson.nodes ?? []).filter(
+		(n) => !n.disabled && (n.type === 'n8n-nodes-base.webhook' || (/Trigger$/.test(n.type) && !NON_ACTIVATABLE_TRIGGERS.has(n.type))),
+	);
+}
+
+/** Resolves a webhook-description field: literal values, or the `={{$parameter["x"] || "fallback"}}` templates n8n generates. */
+function resolveParam(value, node, description) {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	const m = /^=\{\{\s*\$parameter((?:\["[^"]+"\]|\.\w+)+)\s*(?:\|\|\s*(".*?"|true|false|\d+))?\s*\}\}$/.exec(value);
+	if (!m) return undefined;
+	const segments = [...m[1].matchAll(/\["([^"]+)"\]|\.(\w+)/g)].map((x) => x[1] ?? x[2]);
+	const fallback = m[2] === undefined ? undefined : JSON.parse(m[2]);
+	let current = node.parameters ?? {};
+	if (!(segments[0] in current)) {
+		const prop = description?.properties?.find((p) => p.name === segments[0]);
+		current = { [segments[0]]: prop?.default };
+	}
+	for (const key of segments) current = current === null || current === undefined ? undefined : current[key];
+	return fallback !== undefined && !current ? fallback : current;
+}
+
+/** Production webhook URLs of one node, following n8n's getNodeWebhookPath rules. Unknown paths yield url: null. */
+export function webhookUrlsFor({ url, workflowId, node, description }) {
+	const hooks = description?.webhooks ?? [];
+	return hooks
+		.filter((h) => (h.restartWebhook ?? false) !== true)
+		.map((h) => {
+			const httpMethod = String(resolveParam(h.httpMethod, node, description) ?? 'GET').toUpperCase();
+			let p = resolveParam(h.path, node, description);
+			const isFullPath = resolveParam(h.isFullPath, node, description) === true;
+			let full = null;
+			if (typeof p === 'string') {
+				p = p.replace(/^\/+/, '');
+				if (node.webhookId === undefined) full = `${workflowId}/${encodeURIComponent(node.name.toLowerCase())}/${p}`;
+				else if (isFullPath && !p.includes(':')) full = p || node.webhookId;
+				else full = `${node.webhookId}/${p}`;
+			}
+			return {
+				node: node.name,
+				type: node.type,
+				name: h.name,
+				httpMethod,
+				path: full,
+				url: full === null ? null : `${url}/webhook/${full}`,
+			};
+		});
+}
+
+/**
+ * Asks n8n whether a production webhook is registered, without triggering it. A CORS preflight
+ * (OPTIONS + Origin + Access-Control-Request-Method) goes through the same lookup as a real call:
+ * while the webhook is unknown n8n answers an error (500 with "The requested webhook ... is not
+ * registered"; a plain call would get 404); once it is registered it answers 204 and lists the
+ * method in Access-Control-Allow-Methods.
+ */
+export async function webhookRegistered(hookUrl, method) {
+	const r = await axios.request({
+		method: 'OPTIONS',
+		url: hookUrl,
+		headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': method },
+		validateStatus: () => true,
+		timeout: 5000,
+	});
+	const allowed = String(r.headers['access-control-allow-methods'] ?? '')
+		.split(',')
+		.map((x) => x.trim().toUpperCase());
+	return r.status >= 200 && r.status < 300 && allowed.includes(method.toUpperCase());
+}
+
+function cookieFrom(res) {
+	const set = res.headers['set-cookie'] ?? [];
+	const c = set.map((s) => s.split(';')[0]).find((s) => s.startsWith('n8n-auth='));
+	if (!c) throw new Error(`no n8n-auth cookie in ${res.config.url} response (HTTP ${res.status})`);
+	return c;
+}
+
+function describeHttpError(res) {
+	const body = typeof res.data === 'string' ? res.data : JSON.stringify(res.data);
+	return `HTTP ${res.status} ${String(body).slice(0, 500)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+/**
+ * Starts n8n with the package linked. Options:
+ *  version       n8n version (default 2.41.1)
+ *  packageDir    the repo root (dist/ + package.json); linked as a community package
+ *  credentials   [{ id, name, type, data }] imported with the CLI (plaintext data)
+ *  workflowsDir | workflowFiles   workflow JSON files imported with the CLI
+ *  publish       publish every workflow with an activatable trigger (default true)
+ *  env, port     extra env for every n8n process; server port (default: a free one)
+ *  log           function(line) for harness progress, or true for stderr; n8n output goes to logs()
+ *  echoN8nLogs   also pass n8n's own output to log
+ *  keep          keep the temp user folder after stop()
+ *  userFolder    use this (persistent) folder instead of a temp one; it is never deleted
+ *  owner         { email, password, firstName, lastName } (default: random password)
+ *  encryptionKey default: random per run for temp folders; none (n8n's own config) for persistent ones
+ *  apiKeyLabel   label of the API key (keys with the same label are replaced)
+ *  skipImport    (workflowJson, file) => boolean; workflows for which it returns true are not imported
+ *  logFile       also append n8n's output to this file
+ *  startTimeoutMs  default 240000 (env N8N_START_TIMEOUT_MS)
+ */
+export async function startN8n(opts = {}) {
+	const {
+		version = DEFAULT_N8N_VERSION,
+		packageDir,
+		credentials = [],
+		workflowsDir,
+		workflowFiles,
+		publish = true,
+		env: extraEnv = {},
+		keep = false,
+		apiKeyLabel = 'e2e harness',
+		skipImport,
+		echoN8nLogs = false,
+		logFile,
+		startTimeoutMs = Number(process.env.N8N_START_TIMEOUT_MS) || 240_000,
+	} = opts;
+	const log = typeof opts.log === 'function' ? opts.log : opts.log ? (m) => console.error(m) : () => {};
+	const t0 = Date.now();
+	const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+	const paths = await provision({ version, log });
+	const { nodeBin, n8nBin, nodeDir } = paths;
+
+	const persistent = Boolean(opts.userFolder);
+	const userFolder = persistent ? path.resolve(opts.userFolder) : fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	if (!persistent && !keep) {
+		installExitHooks();
+		tempFolders.add(userFolder);
+	}
+	fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
+	const port = opts.port ?? (await freePort());
+	const brokerPort = await freePort([port]);
+	const encryptionKey = opts.encryptionKey ?? (persistent ? undefined : crypto.randomBytes(24).toString('hex'));
+	const env = n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...extraEnv } });
+	const url = `http://127.0.0.1:${port}`;
+	const owner = {
+		email: 'owner@example.com',
+		firstName: 'Sandbox',
+		lastName: 'Owner',
+		password: `Pw-${crypto.randomBytes(9).toString('base64url')}9a`,
+		...(opts.owner ?? {}),
+	};
+
+	let collected = '';
+	const logStream = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
+	const append = (prefix, text) => {
+		collected += text;
+		if (logStream?.writable) logStream.write(text);
+		if (collected.length > 5_000_000) collected = collected.slice(-4_000_000);
+		if (echoN8nLogs) for (const line of String(text).split('\n')) if (line.trim()) log(`${prefix}${line}`);
+	};
+	let server = null;
+	let stopped = false;
+
+	const stop = async () => {
+		if (stopped) return;
+		stopped = true;
+		if (server && server.exitCode === null && server.signalCode === null) {
+			const exited = new Promise((resolve) => server.once('exit', resolve));
+			killGroup(server, 'SIGTERM');
+			const done = await Promise.race([exited.then(() => true), idleTimer(15_000).then(() => false)]);
+			if (!done) {
+				log('n8n did not stop within 15 s; SIGKILL');
+				killGroup(server, 'SIGKILL');
+				await Promise.race([exited, idleTimer(5000)]);
+			}
+		}
+		// Task runners and other grandchildren live in the same process group.
+		if (server) killGroup(server, 'SIGKILL');
+		logStream?.end();
+		if (!persistent && !keep) {
+			fs.rmSync(userFolder, { recursive: true, force: true });
+			tempFolders.delete(userFolder);
+		}
+		else if (!persistent) log(`kept n8n user folder ${userFolder}`);
+	};
+
+	let workflowEntries = [];
+	try {
+		// 1. Link the package where the community-packages loader looks:
+		//    <N8N_USER_FOLDER>/.n8n/nodes/node_modules/{n8n-nodes-*,@*/n8n-nodes-*} (scan-directory-for-packages.js).
+		let packageName = null;
+		if (packageDir) {
+			const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+			packageName = pkg.name;
+			if (!fs.existsSync(path.join(packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run npm run build first`);
+			// n8n drops the whole package, silently at the default log level, when one listed file is missing.
+			const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !fs.existsSync(path.join(packageDir, f)));
+			if (missing.length) throw new Error(`package.json "n8n" lists files that are not built: ${missing.join(', ')} (run npm run build)`);
+			const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+			const link = path.join(nodesDir, 'node_modules', packageName);
+			fs.mkdirSync(path.dirname(link), { recursive: true });
+			const existing = fs.lstatSync(link, { throwIfNoEntry: false });
+			if (existing && !(existing.isSymbolicLink() && fs.readlinkSync(link) === path.resolve(packageDir))) fs.rmSync(link, { recursive: true, force: true });
+			if (!fs.lstatSync(link, { throwIfNoEntry: false })) fs.symlinkSync(path.resolve(packageDir), link, 'dir');
+			// What n8n's own installer leaves behind (n8n does not need it to load the package, but its
+			// "Community nodes" settings page runs npm in this folder).
+			const manifest = path.join(nodesDir, 'package.json');
+			if (!fs.existsSync(manifest))
+				fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: '*' } }, null, 2) + '\n');
+		}
+
+		// 2. Import credentials and workflows with the CLI, before the server starts.
+		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
+		installExitHooks();
+		tempFolders.add(tmp); // holds plaintext credentials: never leave it behind
+		try {
+			if (credentials.length) {
+				const file = path.join(tmp, 'credentials.json');
+				fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+				const r = await runN8nCli({ nodeBin, n8nBin, env, args: ['import:credentials', `--input=${file}`] });
+				append('[import] ', r.stdout + r.stderr);
+				if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr))
+					throw new Error(`n8n import:credentials failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+				log(`imported ${credentials.length} credential(s) (${since()})`);
+			}
+			workflowEntries = readWorkflowFiles({ workflowsDir, workflowFiles });
+			const toImport = workflowEntries.filter(({ json, file }) => !(skipImport && skipImport(json, file)));
+			if (toImport.length) {
+				const file = path.join(tmp, 'workflows.json');
+				fs.writeFileSync(file, JSON.stringify(toImport.map(({ json }) => ({ ...json, active: false }))));
+				const r = await runN8nCli({ nodeBin, n8nBin, env, args: ['import:workflow', `--input=${file}`] });
+				append('[import] ', r.stdout + r.stderr);
+				const m = /Successfully imported (\d+)/.exec(r.stdout + r.stderr);
+				if (r.code !== 0 || !m || Number(m[1]) !== toImport.length)
+					throw new Error(`n8n import:workflow failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+				log(`imported ${toImport.length} workflow(s): ${toImport.map((w) => path.basename(w.file)).join(', ')} (${since()})`);
+			}
+		} finally {
+			fs.rmSync(tmp, { recursive: true, force: true });
+			tempFolders.delete(tmp);
+		}
+
+		// 3. Start the server and wait until the REST API answers (/healthz comes up earlier).
+		log(`starting n8n ${version} on ${url} (user folder ${userFolder})`);
+		server = track(spawn(nodeBin, [n8nBin, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+		server.stdout.on('data', (d) => append('[n8n] ', d.toString()));
+		server.stderr.on('data', (d) => append('[n8n] ', d.toString()));
+		let exitInfo = null;
+		server.once('exit', (code, signal) => (exitInfo = { code, signal }));
+		const bootStart = Date.now();
+		for (;;) {
+			if (exitInfo) throw new Error(`n8n exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${collected.slice(-4000)}`);
+			if (Date.now() - bootStart > startTimeoutMs) throw new Error(`n8n did not answer /rest/settings within ${startTimeoutMs / 1000} s:\n${collected.slice(-4000)}`);
+			try {
+				const r = await axios.get(`${url}/rest/settings`, { timeout: 5000, validateStatus: () => true });
+				if (r.status === 200 && r.data?.data) break;
+			} catch {
+				// not listening yet
+			}
+			await sleep(500);
+		}
+		const startMs = Date.now() - bootStart;
+		log(`n8n answers on ${url} after ${(startMs / 1000).toFixed(1)} s`);
+
+		// 4. Owner (first run) or login (persistent folder), then an API key with every scope.
+		const rest = axios.create({ baseURL: `${url}/rest`, timeout: 30_000, validateStatus: () => true });
+		const settings = (await rest.get('/settings')).data.data;
+		let cookie;
+		if (settings.userManagement?.showSetupOnFirstLoad) {
+			const r = await rest.post('/owner/setup', owner);
+			if (r.status !== 200) throw new Error(`POST /rest/owner/setup: ${describeHttpError(r)}`);
+			cookie = cookieFrom(r);
+			log(`owner ${owner.email} created`);
+		} else {
+			const r = await rest.post('/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+			if (r.status !== 200) throw new Error(`POST /rest/login as ${owner.email}: ${describeHttpError(r)}`);
+			cookie = cookieFrom(r);
+		}
+		const authed = axios.create({ baseURL: url, timeout: 60_000, validateStatus: () => true, headers: { Cookie: cookie } });
+		const scopesRes = await authed.get('/rest/api-keys/scopes');
+		if (scopesRes.status !== 200) throw new Error(`GET /rest/api-keys/scopes: ${describeHttpError(scopesRes)}`);
+		const existingKeys = await authed.get('/rest/api-keys');
+		const keyList = existingKeys.data?.data;
+		for (const k of Array.isArray(keyList) ? keyList : (keyList?.items ?? [])) if (k.label === apiKeyLabel) await authed.delete(`/rest/api-keys/${k.id}`);
+		const keyRes = await authed.post('/rest/api-keys', { label: apiKeyLabel, scopes: scopesRes.data.data, expiresAt: null });
+		const apiKey = keyRes.data?.data?.rawApiKey;
+		if (keyRes.status !== 200 || !apiKey) throw new Error(`POST /rest/api-keys: HTTP ${keyRes.status}`);
+		const api = axios.create({ baseURL: `${url}/api/v1`, timeout: 60_000, headers: { 'X-N8N-API-KEY': apiKey } });
+
+		// 5. Node type descriptions, as the editor gets them (used for webhook paths; tests use them too).
+		const typesRes = await authed.get('/types/nodes.json');
+		const nodeTypes = Array.isArray(typesRes.data) ? typesRes.data : [];
+		const describe = (type, typeVersion) => {
+			const all = nodeTypes.filter((d) => d.name === type);
+			return (
+				all.find((d) => (Array.isArray(d.version) ? d.version.includes(typeVersion) : d.version === typeVersion)) ??
+				all.sort((a, b) => Math.max(...[].concat(b.version)) - Math.max(...[].concat(a.version)))[0]
+			);
+		};
+		if (packageName) {
+			const ours = nodeTypes.filter((d) => d.name.startsWith(`${packageName}.`)).map((d) => d.name);
+			if (!ours.length) throw new Error(`n8n did not load any node of ${packageName}; n8n output:\n${collected.slice(-4000)}`);
+			log(`n8n loaded ${[...new Set(ours)].join(', ')}`);
+		}
+
+		// 6. Publish trigger workflows and wait until their webhooks answer.
+		const workflows = [];
+		for (const { file, json } of workflowEntries) {
+			const triggers = activatableTriggers(json);
+			const wf = { id: json.id, name: json.name, file, active: false, triggers: triggers.map((t) => t.name), webhookUrls: [] };
+			for (const node of triggers) wf.webhookUrls.push(...webhookUrlsFor({ url, workflowId: json.id, node, description: describe(node.type, node.typeVersion) }));
+			if (publish && triggers.length) {
+				const current = await api.get(`/workflows/${json.id}`, { validateStatus: () => true });
+				if (current.status === 404) {
+					log(`  "${json.name}" (${json.id}) is not in n8n (deleted in the editor?); not publishing it`);
+					continue;
+				}
+				if (current.status !== 200) throw new Error(`GET /api/v1/workflows/${json.id}: ${describeHttpError(current)}`);
+				if (!current.data.active) {
+					const r = await api.post(`/workflows/${json.id}/publish`, {}, { validateStatus: () => true });
+					if (r.status !== 200) throw new Error(`publishing "${json.name}" (${json.id}) failed: ${describeHttpError(r)}\n${collected.slice(-3000)}`);
+				}
+				wf.active = true;
+				for (const hook of wf.webhookUrls) {
+					if (!hook.url) {
+						log(`  ${json.name}: webhook "${hook.name}" of ${hook.node} has a path we cannot compute; not waiting for it`);
+						continue;
+					}
+					const deadline = Date.now() + 30_000;
+					while (!(await webhookRegistered(hook.url, hook.httpMethod))) {
+						if (Date.now() > deadline) throw new Error(`webhook ${hook.httpMethod} ${hook.url} still 404 30 s after publishing "${json.name}"`);
+						await sleep(150);
+					}
+				}
+				log(`published "${json.name}" (${json.id})${wf.webhookUrls.length ? ': ' + wf.webhookUrls.map((h) => `${h.httpMethod} ${h.url}`).join(', ') : ''}`);
+			}
+			workflows.push(wf);
+		}
+		log(`n8n ready (${since()})`);
+
+		const cli = { nodeBin, n8nBin, env };
+		return {
+			url,
+			port,
+			brokerPort,
+			version,
+			userFolder,
+			apiKey,
+			owner: { email: owner.email, password: owner.password },
+			cookie,
+			api,
+			rest: authed,
+			nodeTypes,
+			workflows,
+			paths,
+			cli,
+			startMs,
+			/** The `n8n start` child process (e.g. to notice an unexpected exit). */
+			child: server,
+			/** Runs a workflow with `n8n execute` (separate process, separate broker port). */
+			execute: (workflowId, o = {}) => executeWorkflowCli({ ...cli, workflowId, excludePorts: [port, brokerPort], ...o }),
+			logs: () => collected,
+			stop,
+		};
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
