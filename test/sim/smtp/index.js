@@ -1,0 +1,316 @@
+'use strict';
+/**
+ * A real SMTP server for the sandbox (`npm start`) and the tests, with a tiny HTTP inbox.
+ *
+ *   const { startSmtpServer } = require('./test/sim/smtp');
+ *   const smtp = await startSmtpServer({ port: 0, host: '127.0.0.1', httpPort: 0, user: 'n8n', password: 'n8n-sandbox' });
+ *   // n8n SMTP credential: { host: smtp.host, port: smtp.port, secure: false, disableStartTls: true,
+ *   //                        user: smtp.user, password: smtp.password }
+ *   const m = await smtp.waitFor((msg) => msg.to.includes('ada@example.com'), 10000);
+ *   const all = await smtp.waitFor(3);          // a number: at least that many messages (the list)
+ *   smtp.messages  // [{ id, from, fromText, to: [addresses], cc, subject, text, html, date, headers, envelope, messageId, receivedAt, size }]
+ *   smtp.clear(); await smtp.close();
+ *
+ * SMTP: plain (no TLS; STARTTLS is not offered), AUTH PLAIN / LOGIN required and checked against
+ * user / password (535 otherwise; MAIL FROM without AUTH gets 530). Messages are parsed with
+ * mailparser's simpleParser.
+ *
+ * HTTP inbox on httpPort (httpPort: false starts none):
+ *   GET /                 HTML list, newest first (subject, to, date; links to the messages)
+ *   GET /messages         JSON, in arrival order
+ *   GET /messages/:id     the message's HTML body (its text in <pre> when it has no HTML part)
+ *   GET /messages/:id.json  one message as JSON
+ *   DELETE /messages      remove all -> {cleared}
+ */
+
+const http = require('node:http');
+const { SMTPServer } = require('smtp-server');
+const { simpleParser } = require('mailparser');
+
+const MAX_SIZE = 10 * 1024 * 1024;
+
+function addresses(field) {
+	if (!field) return [];
+	const list = Array.isArray(field) ? field : [field];
+	const out = [];
+	const walk = (entries) => {
+		for (const e of entries || []) {
+			if (e.group) walk(e.group);
+			else if (e.address) out.push(e.address);
+		}
+	};
+	for (const f of list) walk(f.value);
+	return out;
+}
+
+function headerValue(v) {
+	if (v === null || v === undefined) return '';
+	if (v instanceof Date) return v.toISOString();
+	if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+	if (Array.isArray(v)) return v.map(headerValue).join(', ');
+	if (typeof v === 'object' && typeof v.text === 'string') return v.text;
+	if (typeof v === 'object' && typeof v.value === 'string') {
+		const params = v.params ? Object.entries(v.params).map(([k, p]) => `; ${k}=${p}`).join('') : '';
+		return v.value + params;
+	}
+	return JSON.stringify(v);
+}
+
+const escapeHtml = (s) =>
+	String(s === undefined || s === null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+function inboxPage(messages) {
+	const rows = messages
+		.slice()
+		.reverse()
+		.map(
+			(m) =>
+				`<tr><td><a href="/messages/${m.id}">${escapeHtml(m.subject || '(no subject)')}</a></td><td>${escapeHtml(m.to.join(', '))}</td>` +
+				`<td>${escapeHtml(m.from)}</td><td><time datetime="${escapeHtml(m.date)}">${escapeHtml(m.date)}</time></td></tr>`,
+		)
+		.join('\n');
+	return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sandbox inbox (${messages.length})</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left}th{background:#f5f5f5}</style>
+</head><body>
+<h1>Sandbox inbox</h1>
+<p>${messages.length} message(s), newest first. JSON: <a href="/messages">/messages</a></p>
+<table><thead><tr><th>Subject</th><th>To</th><th>From</th><th>Date</th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="4">No messages yet.</td></tr>'}
+</tbody></table>
+</body></html>
+`;
+}
+
+/**
+ * @typedef {{ id: string, from: string, fromText: string, to: string[], cc: string[], subject: string, text: string, html: string,
+ *   date: string, headers: Record<string, string>, envelope: { from: string, to: string[] }, messageId: string, receivedAt: string,
+ *   size: number }} SmtpMessage
+ */
+
+/**
+ * @param {{ port?: number, host?: string, httpPort?: number | false | null, user?: string, password?: string, maxMessages?: number }} [options]
+ */
+async function startSmtpServer(options = {}) {
+	const opts = { port: 0, host: '127.0.0.1', httpPort: 0, user: 'n8n', password: 'n8n-sandbox', maxMessages: 5000, ...options };
+	/** @type {SmtpMessage[]} */
+	const messages = [];
+	let counter = 0;
+	let waiters = [];
+
+	function notify() {
+		const still = [];
+		for (const w of waiters) {
+			const hit = w.test();
+			if (hit === undefined) still.push(w);
+			else {
+				clearTimeout(w.timer);
+				w.resolve(hit);
+			}
+		}
+		waiters = still;
+	}
+
+	const smtp = new SMTPServer({
+		secure: false,
+		disabledCommands: ['STARTTLS'],
+		authMethods: ['PLAIN', 'LOGIN'],
+		authOptional: false,
+		allowInsecureAuth: true,
+		logger: false,
+		banner: 'n8n-nodes-sesami-imin sandbox SMTP',
+		size: MAX_SIZE,
+		closeTimeout: 1000,
+		onAuth(auth, _session, callback) {
+			if (auth.username === opts.user && auth.password === opts.password) return callback(null, { user: auth.username });
+			const e = new Error('Invalid username or password');
+			e.responseCode = 535;
+			return callback(e);
+		},
+		onData(stream, session, callback) {
+			const chunks = [];
+			let size = 0;
+			stream.on('data', (c) => {
+				size += c.length;
+				chunks.push(c);
+			});
+			stream.on('error', (e) => callback(e));
+			stream.on('end', async () => {
+				if (stream.sizeExceeded) {
+					const e = new Error('Message exceeds the size limit');
+					e.responseCode = 552;
+					return callback(e);
+				}
+				const raw = Buffer.concat(chunks);
+				let parsed;
+				try {
+					parsed = await simpleParser(raw, { skipImageLinks: true });
+				} catch (e) {
+					const err = new Error(`Message could not be parsed: ${e.message}`);
+					err.responseCode = 554;
+					return callback(err);
+				}
+				counter += 1;
+				const receivedAt = new Date();
+				const headers = {};
+				for (const [k, v] of parsed.headers) headers[k.toLowerCase()] = headerValue(v);
+				const from = addresses(parsed.from);
+				const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+				const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+				const to = addresses(parsed.to);
+				const message = {
+					id: String(counter),
+					from: from[0] || envelopeFrom,
+					fromText: parsed.from ? parsed.from.text : envelopeFrom,
+					to: to.length ? to : envelopeTo,
+					cc: addresses(parsed.cc),
+					subject: parsed.subject || '',
+					text: parsed.text || '',
+					html: typeof parsed.html === 'string' ? parsed.html : '',
+					date: (parsed.date || receivedAt).toISOString(),
+					headers,
+					envelope: { from: envelopeFrom, to: envelopeTo },
+					messageId: parsed.messageId || '',
+					receivedAt: receivedAt.toISOString(),
+					size,
+				};
+				messages.push(message);
+				if (messages.length > opts.maxMessages) messages.splice(0, messages.length - opts.maxMessages);
+				callback(null, `Message queued as ${message.id}`);
+				notify();
+				return undefined;
+			});
+		},
+	});
+	smtp.on('error', () => {
+		// connection-level errors (a client hanging up) must not crash the sandbox
+	});
+
+	await new Promise((resolve, reject) => {
+		smtp.server.once('error', reject);
+		smtp.listen(opts.port, opts.host, () => {
+			smtp.server.off('error', reject);
+			resolve();
+		});
+	});
+	const smtpPort = smtp.server.address().port;
+
+	let httpServer;
+	let httpUrl;
+	const httpSockets = new Set();
+	if (opts.httpPort !== false && opts.httpPort !== null && opts.httpPort !== undefined) {
+		httpServer = http.createServer((req, res) => {
+			const url = new URL(req.url, 'http://inbox.local');
+			const send = (status, body, type) => {
+				const headers = { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' };
+				if (type.startsWith('text/html')) headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:";
+				res.writeHead(status, headers);
+				res.end(body);
+			};
+			const json = (status, body) => send(status, JSON.stringify(body), 'application/json; charset=utf-8');
+			const parts = url.pathname.split('/').filter(Boolean);
+			if (req.method === 'GET' && parts.length === 0) return send(200, inboxPage(messages), 'text/html; charset=utf-8');
+			if (parts[0] === 'messages' && parts.length === 1) {
+				if (req.method === 'GET') return json(200, messages);
+				if (req.method === 'DELETE') {
+					const n = messages.length;
+					messages.length = 0;
+					return json(200, { cleared: n });
+				}
+			}
+			if (parts[0] === 'messages' && parts.length === 2 && req.method === 'GET') {
+				const asJson = parts[1].endsWith('.json');
+				const id = decodeURIComponent(asJson ? parts[1].slice(0, -5) : parts[1]);
+				const m = messages.find((x) => x.id === id);
+				if (!m) return json(404, { error: 'not found' });
+				if (asJson) return json(200, m);
+				const html = m.html || `<!doctype html><meta charset="utf-8"><pre>${escapeHtml(m.text)}</pre>`;
+				return send(200, html, 'text/html; charset=utf-8');
+			}
+			return json(404, { error: 'not found' });
+		});
+		httpServer.on('connection', (s) => {
+			httpSockets.add(s);
+			s.on('close', () => httpSockets.delete(s));
+		});
+		await new Promise((resolve, reject) => {
+			httpServer.once('error', reject);
+			httpServer.listen(opts.httpPort, opts.host, () => {
+				httpServer.off('error', reject);
+				resolve();
+			});
+		});
+		const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+		httpUrl = `http://${hostForUrl}:${httpServer.address().port}`;
+	}
+
+	return {
+		host: opts.host,
+		port: smtpPort,
+		user: opts.user,
+		password: opts.password,
+		httpUrl,
+		messages,
+		/**
+		 * predicate(message) => boolean: resolves with the first message that matches (already
+		 * received or arriving later). A number n: resolves with the messages once there are n or more.
+		 * Rejects after timeoutMs (default 10 s).
+		 * @overload
+		 * @param {(message: SmtpMessage) => boolean} predicate
+		 * @param {number} [timeoutMs]
+		 * @returns {Promise<SmtpMessage>}
+		 */
+		/**
+		 * @overload
+		 * @param {number} predicate
+		 * @param {number} [timeoutMs]
+		 * @returns {Promise<SmtpMessage[]>}
+		 */
+		/**
+		 * @param {((message: SmtpMessage) => boolean) | number} predicate
+		 * @param {number} [timeoutMs]
+		 * @returns {Promise<any>}
+		 */
+		waitFor(predicate, timeoutMs = 10000) {
+			const test =
+				typeof predicate === 'number'
+					? () => (messages.length >= predicate ? messages.slice() : undefined)
+					: () => messages.find((m) => predicate(m));
+			const hit = test();
+			if (hit !== undefined) return Promise.resolve(hit);
+			return new Promise((resolve, reject) => {
+				const w = { test, resolve, timer: undefined };
+				w.timer = setTimeout(() => {
+					waiters = waiters.filter((x) => x !== w);
+					reject(new Error(`smtp: no matching message within ${timeoutMs} ms (${messages.length} received)`));
+				}, timeoutMs);
+				waiters.push(w);
+			});
+		},
+		clear() {
+			const n = messages.length;
+			messages.length = 0;
+			return n;
+		},
+		/** the n8n SMTP credential data for this server */
+		get credential() {
+			return { host: opts.host, port: smtpPort, secure: false, disableStartTls: true, user: opts.user, password: opts.password };
+		},
+		close() {
+			for (const w of waiters) {
+				clearTimeout(w.timer);
+				w.reject = undefined;
+			}
+			waiters = [];
+			const closing = [new Promise((resolve) => smtp.close(() => resolve()))];
+			if (httpServer) {
+				closing.push(new Promise((resolve) => httpServer.close(() => resolve())));
+				for (const s of httpSockets) s.destroy();
+			}
+			return Promise.all(closing).then(() => undefined);
+		},
+	};
+}
+
+module.exports = { startSmtpServer };
