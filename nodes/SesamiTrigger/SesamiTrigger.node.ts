@@ -34,13 +34,23 @@ interface FlowRegistration {
 	recent?: Record<string, number>;
 }
 
+/**
+ * Pushes seen recently, per trigger node, in this n8n process. Static data alone is not enough:
+ * it is saved only after an execution ends, so two copies of a push arriving together would
+ * both look new. The map answers at once; static data keeps the memory across restarts.
+ */
+const recentPushes = new Map<string, Map<string, number>>();
+
 function baseUrl(url: string): string {
 	return url.split('?')[0].replace(/\/+$/, '');
 }
 
+/** Flow (de)registration runs while n8n publishes or shuts down: fail fast rather than retry for long. */
+const HOOK_REQUEST = { timeoutMs: 10_000, idempotent: false } as const;
+
 async function flowsForThisWebhook(this: IHookFunctions): Promise<IDataObject[]> {
 	const webhookUrl = baseUrl(this.getNodeWebhookUrl('default') as string);
-	const flows = await sesamiApiRequestAllItems.call(this, '/{shop}/flows', {}, Infinity);
+	const flows = await sesamiApiRequestAllItems.call(this, '/{shop}/flows', {}, Infinity, HOOK_REQUEST);
 	return flows.filter((flow) => flow.action === 'WEBHOOK' && baseUrl(String(flow.target ?? '')) === webhookUrl);
 }
 
@@ -208,7 +218,7 @@ export class SesamiTrigger implements INodeType {
 				const webhookUrl = baseUrl(this.getNodeWebhookUrl('default') as string);
 				// Start clean: Flows left behind for this URL (e.g. by a crash) are replaced.
 				for (const flow of await flowsForThisWebhook.call(this)) {
-					await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`);
+					await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`, HOOK_REQUEST);
 				}
 				const secret = newWebhookSecret();
 				const workflowName = this.getWorkflow().name ?? this.getWorkflow().id ?? 'workflow';
@@ -239,7 +249,7 @@ export class SesamiTrigger implements INodeType {
 				const data = this.getWorkflowStaticData('node') as FlowRegistration;
 				try {
 					for (const flow of await flowsForThisWebhook.call(this)) {
-						await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`);
+						await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`, HOOK_REQUEST);
 					}
 				} catch (error) {
 					this.logger.warn(`Sesami Trigger: could not delete the Flows of this webhook: ${(error as Error).message}`);
@@ -301,11 +311,18 @@ export class SesamiTrigger implements INodeType {
 		const settings = this.getNodeParameter('settings', {}) as IDataObject;
 		const windowMs = Number(settings.duplicateWindowMinutes ?? 60) * 60_000;
 		const now = Date.now();
-		const recent = (data.recent ??= {});
-		for (const [key, at] of Object.entries(recent)) if (now - at > windowMs) delete recent[key];
 		const dedupeKey = [push.appointmentId ?? (push.customer as IDataObject).email, push.event, push.startUtc].join('|');
-		const duplicate = windowMs > 0 && recent[dedupeKey] !== undefined;
-		if (windowMs > 0) recent[dedupeKey] = now;
+		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
+		const memory = recentPushes.get(scope) ?? new Map<string, number>();
+		recentPushes.set(scope, memory);
+		const stored = (data.recent ??= {});
+		for (const [key, at] of memory) if (now - at > windowMs) memory.delete(key);
+		for (const [key, at] of Object.entries(stored)) if (now - at > windowMs) delete stored[key];
+		const duplicate = windowMs > 0 && (memory.has(dedupeKey) || stored[dedupeKey] !== undefined);
+		if (windowMs > 0) {
+			memory.set(dedupeKey, now);
+			stored[dedupeKey] = now;
+		}
 
 		let appointment: IDataObject | undefined;
 		if (registration === 'automatic' && settings.fetchFullAppointment === true) {

@@ -104,6 +104,7 @@ export function simplifyAppointment(appointment: IDataObject): IDataObject {
 		serviceName: (service.title as string) ?? null,
 		locationId: appointment.locationId ?? null,
 		rescheduleCount: rescheduleCount(appointment),
+		updatedAt: appointment.updatedAt ?? null,
 		customerManagementLink: appointment.customerManagementLink ?? null,
 	};
 }
