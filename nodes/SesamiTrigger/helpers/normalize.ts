@@ -18,7 +18,7 @@ const ALIASES: Record<string, string[]> = {
 	event: ['event', 'trigger', 'flowtrigger', 'eventtype', 'type', 'topic'],
 	appointmentId: ['appointmentid', 'appointment', 'id', 'bookingid'],
 	status: ['status', 'appointmentstatus'],
-	start: ['startutc', 'start', 'datetimeinutc', 'datetime', 'starttime', 'startdate', 'date', 'appointmentstart'],
+	start: ['startutc', 'start', 'datetimeinutc', 'datetimeutc', 'starttimeutc', 'datetime', 'starttime', 'startdate', 'date', 'appointmentstart'],
 	end: ['endutc', 'end', 'endtime', 'enddatetime', 'appointmentend'],
 	customerTimezone: ['customertimezone', 'timezone', 'tz'],
 	customerName: ['customername', 'name', 'fullname'],
@@ -41,10 +41,12 @@ const ALIASES: Record<string, string[]> = {
 	resourceName: ['resource', 'resourcename', 'teammember', 'staff'],
 };
 
-const NESTED = ['appointment', 'customer', 'order', 'service', 'booking', 'data'];
+/** Objects a template may nest the fields in (Klaviyo-style `properties`, `customer_properties`...). */
+const NESTED = ['appointment', 'customer', 'customerproperties', 'properties', 'order', 'service', 'booking', 'data', 'payload'];
 
+/** "customer_email", "Customer Email", "$email" -> "customeremail" / "email". */
 function squash(key: string): string {
-	return key.toLowerCase().replace(/[\s_-]/g, '');
+	return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 function scalar(value: unknown): string | number | boolean | undefined {
@@ -69,11 +71,12 @@ function pick(body: IDataObject, field: string): string | number | boolean | und
 		const innerIndex = new Map<string, unknown>();
 		for (const [key, value] of Object.entries(inner as IDataObject)) innerIndex.set(squash(key), value);
 		// inside `customer: {...}`, `name`/`email`/`id` mean the customer's
-		const innerAliases = [...aliases, ...aliases.map((alias) => alias.replace(container, ''))];
+		const prefix = container.replace('properties', '');
+		const innerAliases = [...aliases, ...aliases.map((alias) => (prefix ? alias.replace(prefix, '') : alias))];
 		for (const alias of innerAliases) {
 			if (!alias) continue;
 			if (container !== 'appointment' && field === 'appointmentId' && alias === 'id') continue;
-			if (container === 'customer' && field === 'shopifyCustomerId' && alias === 'id') continue;
+			if (prefix === 'customer' && field === 'shopifyCustomerId' && alias === 'id') continue;
 			const found = scalar(innerIndex.get(alias));
 			if (found !== undefined) return found;
 		}

@@ -1,0 +1,72 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { normalizeFlowPush } from '../../nodes/SesamiTrigger/helpers/normalize';
+import { parseTolerantJson, unescapeDeep } from '../../nodes/SesamiTrigger/helpers/tolerantJson';
+import { corpus } from '../helpers/corpus';
+
+interface Entry {
+	name: string;
+	trigger: string;
+	body: string;
+	expect: { ok: boolean; fields?: Record<string, string | null> };
+}
+
+const entries = corpus as Entry[];
+
+/** What the Sesami Trigger reads from a body, in the corpus's field names. */
+function read(entry: Entry) {
+	const parsed = parseTolerantJson(entry.body);
+	if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+		return { ok: false as const, reason: parsed.ok ? 'not an object' : parsed.reason };
+	}
+	const push = normalizeFlowPush(unescapeDeep(parsed.value) as IDataObject, entry.trigger);
+	const customer = push.customer as IDataObject;
+	return {
+		ok: true as const,
+		fields: {
+			appointmentId: push.appointmentId,
+			customerEmail: customer.email,
+			customerName: customer.name,
+			customerManagementLink: push.customerManagementLink,
+			startUtc: push.startUtc,
+			orderId: push.orderId,
+			shopifyCustomerId: customer.shopifyCustomerId,
+		} as Record<string, unknown>,
+	};
+}
+
+describe('the corpus of real-looking Flow renderings', () => {
+	it('has at least 30 renderings, quirks included, and some that must be refused', () => {
+		expect(entries.length).toBeGreaterThanOrEqual(30);
+		expect(entries.filter((entry) => !entry.expect.ok).length).toBeGreaterThan(0);
+		expect(entries.some((entry) => /&amp;/.test(entry.body))).toBe(true);
+	});
+
+	it.each(entries.filter((entry) => entry.expect.ok).map((entry) => [entry.name, entry] as const))(
+		'reads %s',
+		(_name, entry) => {
+			const result = read(entry);
+			expect(result).toMatchObject({ ok: true });
+			if (!result.ok) return;
+			for (const [field, expected] of Object.entries(entry.expect.fields ?? {})) {
+				const actual = result.fields[field];
+				if (field === 'startUtc' && expected) {
+					expect([field, Date.parse(String(actual))]).toEqual([field, Date.parse(expected)]);
+				} else if (field === 'customerEmail' && expected) {
+					expect([field, String(actual).toLowerCase()]).toEqual([field, expected.toLowerCase()]);
+				} else {
+					expect([field, actual ?? null]).toEqual([field, expected]);
+				}
+			}
+		},
+	);
+
+	it.each(entries.filter((entry) => !entry.expect.ok).map((entry) => [entry.name, entry] as const))(
+		'refuses %s with a reason',
+		(_name, entry) => {
+			const result = read(entry);
+			expect(result.ok).toBe(false);
+			if (!result.ok) expect(result.reason.length).toBeGreaterThan(5);
+		},
+	);
+});
