@@ -1,37 +1,14 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHookFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IN8nHttpFullResponse,
-	IPollFunctions,
-	IWebhookFunctions,
-	JsonObject,
-} from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
-export type SesamiContext =
-	| IExecuteFunctions
-	| ILoadOptionsFunctions
-	| IHookFunctions
-	| IWebhookFunctions
-	| IPollFunctions;
+import { parseBody, requestWithRetry } from '../../shared/httpRetry';
+import type { RequestContext } from '../../shared/httpRetry';
+
+export { parseRetryAfter, RETRY } from '../../shared/httpRetry';
+
+export type SesamiContext = RequestContext;
 
 export const SESAMI_CREDENTIAL = 'sesamiApi';
-
-/** Retry policy for 429 and 5xx answers and dropped connections. */
-export const RETRY = {
-	/** Attempts in all, the first one included. */
-	maxAttempts: 4,
-	/** First backoff; doubles each attempt. */
-	baseDelayMs: 500,
-	/** A single wait (backoff or Retry-After) never exceeds this. */
-	maxDelayMs: 30_000,
-	/** Total time spent waiting for one request never exceeds this. */
-	maxTotalWaitMs: 60_000,
-};
 
 export const PAGE_SIZE_MAX = 100;
 
@@ -57,52 +34,12 @@ interface SesamiFieldError {
 	constraints?: SesamiConstraint[];
 }
 
-const RETRYABLE_NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'EAI_AGAIN',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-
 export async function getSesamiSettings(this: SesamiContext) {
 	const credentials = await this.getCredentials(SESAMI_CREDENTIAL);
 	const baseUrl = String(credentials.baseUrl || 'https://api.sesami.co/api/v1').replace(/\/+$/, '');
 	const shopId = String(credentials.shopId ?? '').trim();
 	const timezone = String(credentials.timezone || '').trim() || 'UTC';
 	return { baseUrl, shopId, timezone };
-}
-
-/** Parses a Retry-After header (seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	const text = Array.isArray(value) ? String(value[0]) : String(value);
-	if (/^\d+(\.\d+)?$/.test(text.trim())) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
-	if (Number.isNaN(date)) return undefined;
-	return Math.max(0, date - now);
-}
-
-export function backoffDelay(attempt: number): number {
-	return Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
-}
-
-function headerValue(headers: IDataObject | undefined, name: string): unknown {
-	if (!headers) return undefined;
-	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-	return key === undefined ? undefined : headers[key];
-}
-
-function parseBody(body: unknown): unknown {
-	if (typeof body !== 'string') return body;
-	if (body.trim() === '') return undefined;
-	try {
-		return JSON.parse(body);
-	} catch {
-		return body;
-	}
 }
 
 function fieldErrors(body: unknown): SesamiFieldError[] {
@@ -115,17 +52,17 @@ function fieldErrors(body: unknown): SesamiFieldError[] {
 }
 
 /** "refundMoney: is_boolean; dateTime: is_date (yyyy-MM-dd HH:mm)" */
+function payloadText(constraint: SesamiConstraint): string {
+	const { payload } = constraint;
+	if (payload === undefined || payload === null || payload === '') return '';
+	return ` (${typeof payload === 'string' ? payload : JSON.stringify(payload)})`;
+}
+
 export function describeFieldErrors(errors: SesamiFieldError[]): string {
 	return errors
 		.map((error) => {
 			const rules = (error.constraints ?? [])
-				.map((c) => {
-					const payload =
-						c.payload === undefined || c.payload === null || c.payload === ''
-							? ''
-							: ` (${typeof c.payload === 'string' ? c.payload : JSON.stringify(c.payload)})`;
-					return `${c.name ?? 'invalid'}${payload}`;
-				})
+				.map((c) => `${c.name ?? 'invalid'}${payloadText(c)}`)
 				.join(', ');
 			const property = error.property && error.property !== 'ROOT' ? error.property : 'request';
 			return `${property}: ${rules || 'invalid'}`;
@@ -161,11 +98,7 @@ function explainFieldErrors(errors: SesamiFieldError[]): string {
 			const property = error.property && error.property !== 'ROOT' ? `"${error.property}"` : 'The request';
 			const rules = (error.constraints ?? []).map((c) => {
 				const words = RULE_WORDS[c.name ?? ''] ?? `failed the rule "${c.name ?? 'unknown'}"`;
-				const payload =
-					c.payload === undefined || c.payload === null || c.payload === ''
-						? ''
-						: ` (${typeof c.payload === 'string' ? c.payload : JSON.stringify(c.payload)})`;
-				return `${words}${payload}`;
+				return `${words}${payloadText(c)}`;
 			});
 			return `${property} ${rules.join(' and ') || 'is invalid'}`;
 		})
@@ -236,15 +169,6 @@ export function sesamiApiError(
 	});
 }
 
-function networkCode(error: unknown): string | undefined {
-	const e = error as { code?: string; cause?: { code?: string }; message?: string };
-	if (e?.code) return e.code;
-	if (e?.cause?.code) return e.cause.code;
-	if (/socket hang up/i.test(e?.message ?? '')) return 'ECONNRESET';
-	if (/timeout/i.test(e?.message ?? '')) return 'ETIMEDOUT';
-	return undefined;
-}
-
 /**
  * One Sesami Admin API call. `path` may contain `{shop}`, replaced by the credential's shop id.
  * Retries 429 (honouring Retry-After), 5xx and dropped connections, bounded in attempts and time.
@@ -257,13 +181,10 @@ export async function sesamiApiRequest<T = unknown>(
 ): Promise<T> {
 	const { baseUrl, shopId } = await getSesamiSettings.call(this);
 	const resolvedPath = path.replace('{shop}', encodeURIComponent(shopId));
-	const idempotent = options.idempotent ?? method !== 'POST';
 	const request: IHttpRequestOptions = {
 		method,
 		url: `${baseUrl}${resolvedPath}`,
 		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
 		arrayFormat: options.arrayFormat ?? 'repeat',
 		timeout: options.timeoutMs ?? 30_000,
 		headers: { accept: 'application/json' },
@@ -271,63 +192,26 @@ export async function sesamiApiRequest<T = unknown>(
 	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
 	if (options.body !== undefined) request.body = options.body;
 
-	let waited = 0;
-	for (let attempt = 1; ; attempt++) {
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				SESAMI_CREDENTIAL,
-				request,
-			)) as IN8nHttpFullResponse;
-		} catch (error) {
-			const code = networkCode(error);
-			const delay = backoffDelay(attempt);
-			if (
-				idempotent &&
-				code &&
-				RETRYABLE_NETWORK_CODES.has(code) &&
-				attempt < RETRY.maxAttempts &&
-				waited + delay <= RETRY.maxTotalWaitMs
-			) {
-				waited += delay;
-				await sleep(delay);
-				continue;
-			}
-			const message = `Could not reach Sesami${code ? ` (${code})` : ''}${attempt > 1 ? ` after ${attempt} attempts` : ''}`;
-			throw new NodeApiError(
-				this.getNode(),
-				{ message, code: code ?? 'UNKNOWN' } as JsonObject,
-				{
-					message,
-					description: `The connection to ${baseUrl} failed: ${(error as Error).message}. Check the Base URL in the credential and the network.`,
-					itemIndex: options.itemIndex,
-				},
-			);
-		}
-
-		const statusCode = Number(response.statusCode);
-		if (statusCode >= 200 && statusCode < 300) {
-			const body = parseBody(response.body);
-			return (body === undefined ? {} : body) as T;
-		}
-		const retryable = statusCode === 429 || (statusCode >= 500 && idempotent);
-		if (retryable && attempt < RETRY.maxAttempts) {
-			const retryAfter = parseRetryAfter(headerValue(response.headers as IDataObject, 'retry-after'));
-			const delay = retryAfter ?? backoffDelay(attempt);
-			if (delay <= RETRY.maxDelayMs && waited + delay <= RETRY.maxTotalWaitMs) {
-				waited += delay;
-				await sleep(delay);
-				continue;
-			}
-		}
-		throw sesamiApiError.call(this, statusCode, response.body, {
-			itemIndex: options.itemIndex,
-			attempts: attempt,
-			method,
-			path: resolvedPath,
-		});
+	const response = await requestWithRetry.call(this, SESAMI_CREDENTIAL, request, {
+		idempotent: options.idempotent ?? method !== 'POST',
+		networkError: (error, code, attempts) => {
+			const message = `Could not reach Sesami${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
+			return new NodeApiError(this.getNode(), { message, code: code ?? 'UNKNOWN' } as JsonObject, {
+				message,
+				description: `The connection to ${baseUrl} failed: ${error.message}. Check the Base URL in the credential and the network.`,
+				itemIndex: options.itemIndex,
+			});
+		},
+	});
+	if (response.statusCode >= 200 && response.statusCode < 300) {
+		return (response.body === undefined ? {} : response.body) as T;
 	}
+	throw sesamiApiError.call(this, response.statusCode, response.body, {
+		itemIndex: options.itemIndex,
+		attempts: response.attempts,
+		method,
+		path: resolvedPath,
+	});
 }
 
 export interface SesamiPage {
