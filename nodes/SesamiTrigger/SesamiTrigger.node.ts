@@ -11,12 +11,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { RecentKeys, rawBodyParameter, readRawBody } from '../shared/rawBody';
 import { headerValue, newWebhookSecret, safeEqual } from '../shared/webhookAuth';
 import { sesamiApiRequest, sesamiApiRequestAllItems } from '../Sesami/transport';
 import { simplifyAppointment } from '../Sesami/helpers/utils';
 import { normalizeEvent, normalizeFlowPush } from './helpers/normalize';
 import { SECRET_HEADER, canonicalFlowTemplate } from './helpers/template';
-import { parseTolerantJson, unescapeDeep } from './helpers/tolerantJson';
+import { parseTolerantJson, unescapeDeep } from '../shared/tolerantJson';
 
 const EVENT_OPTIONS = [
 	{ name: 'Appointment Cancelled', value: 'APPOINTMENT_CANCELLED' },
@@ -34,12 +35,8 @@ interface FlowRegistration {
 	recent?: Record<string, number>;
 }
 
-/**
- * Pushes seen recently, per trigger node, in this n8n process. Static data alone is not enough:
- * it is saved only after an execution ends, so two copies of a push arriving together would
- * both look new. The map answers at once; static data keeps the memory across restarts.
- */
-const recentPushes = new Map<string, Map<string, number>>();
+/** Pushes seen recently (duplicate marking). */
+const recentPushes = new RecentKeys();
 
 function baseUrl(url: string): string {
 	return url.split('?')[0].replace(/\/+$/, '');
@@ -126,15 +123,7 @@ export class SesamiTrigger implements INodeType {
 				default: '',
 				displayOptions: { show: { registration: ['manual'] } },
 			},
-			{
-				// Keeps n8n from parsing the body before the node sees it: Sesami renders the body
-				// from a merchant's template, which is often not strict JSON (n8n would answer 422).
-				// n8n skips body parsing for version-1 webhook nodes whose options.binaryData is set.
-				displayName: 'Raw Body',
-				name: 'options',
-				type: 'hidden',
-				default: { binaryData: true },
-			},
+			rawBodyParameter,
 			{
 				displayName: 'Options',
 				name: 'settings',
@@ -279,17 +268,7 @@ export class SesamiTrigger implements INodeType {
 			return reject.call(this, 401, 'unauthorized', `missing or wrong ${headerName} header`);
 		}
 
-		// The body as Sesami sent it (n8n left it unparsed, see the hidden "options" parameter).
-		const raw = req as unknown as { rawBody?: Buffer; readRawBody?: () => Promise<void>; body?: unknown };
-		if (!raw.rawBody && typeof raw.readRawBody === 'function') await raw.readRawBody();
-		const text = raw.rawBody
-			? raw.rawBody.toString('utf8')
-			: typeof raw.body === 'string'
-				? raw.body
-				: raw.body && typeof raw.body === 'object' && Object.keys(raw.body).length
-					? JSON.stringify(raw.body)
-					: '';
-		const parsed = parseTolerantJson(text);
+		const parsed = parseTolerantJson(await readRawBody.call(this));
 		if (!parsed.ok) return reject.call(this, 400, 'invalid body', `the Flow body is not readable JSON: ${parsed.reason}`);
 		if (!parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
 			return reject.call(this, 400, 'invalid body', 'the Flow body must be a JSON object');
@@ -313,16 +292,7 @@ export class SesamiTrigger implements INodeType {
 		const now = Date.now();
 		const dedupeKey = [push.appointmentId ?? (push.customer as IDataObject).email, push.event, push.startUtc].join('|');
 		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
-		const memory = recentPushes.get(scope) ?? new Map<string, number>();
-		recentPushes.set(scope, memory);
-		const stored = (data.recent ??= {});
-		for (const [key, at] of memory) if (now - at > windowMs) memory.delete(key);
-		for (const [key, at] of Object.entries(stored)) if (now - at > windowMs) delete stored[key];
-		const duplicate = windowMs > 0 && (memory.has(dedupeKey) || stored[dedupeKey] !== undefined);
-		if (windowMs > 0) {
-			memory.set(dedupeKey, now);
-			stored[dedupeKey] = now;
-		}
+		const duplicate = recentPushes.seen(scope, dedupeKey, windowMs, (data.recent ??= {}), now);
 
 		let appointment: IDataObject | undefined;
 		if (registration === 'automatic' && settings.fetchFullAppointment === true) {

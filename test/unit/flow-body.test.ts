@@ -1,5 +1,5 @@
 import { normalizeFlowPush } from '../../nodes/SesamiTrigger/helpers/normalize';
-import { htmlUnescape, parseTolerantJson, unescapeDeep } from '../../nodes/SesamiTrigger/helpers/tolerantJson';
+import { htmlUnescape, parseTolerantJson, unescapeDeep } from '../../nodes/shared/tolerantJson';
 
 function parse(text: string) {
 	const result = parseTolerantJson(text);

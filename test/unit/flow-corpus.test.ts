@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { normalizeFlowPush } from '../../nodes/SesamiTrigger/helpers/normalize';
-import { parseTolerantJson, unescapeDeep } from '../../nodes/SesamiTrigger/helpers/tolerantJson';
+import { parseTolerantJson, unescapeDeep } from '../../nodes/shared/tolerantJson';
 import { corpus } from '../helpers/corpus';
 
 interface Entry {

@@ -1,0 +1,26 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { guestCheckoutUrl } from '../../helpers/checkout';
+import { getIminSettings } from '../../transport';
+import { identifierField, kindField, requiredString, withDisplay } from '../shared';
+
+export const description = withDisplay('checkout', 'getGuestUrl', [identifierField, kindField]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const identifier = requiredString.call(this, 'identifier', itemIndex, 'Identifier');
+	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as 'ScheduledSession' | 'Slot';
+	const { checkoutBaseUrl } = await getIminSettings.call(this);
+	if (!checkoutBaseUrl) {
+		throw new NodeOperationError(this.getNode(), 'The imin API credential has no Checkout Base URL', {
+			itemIndex,
+			description: 'Enter your imin Checkout host (e.g. https://checkout.example.com) in the credential.',
+		});
+	}
+	return {
+		identifier,
+		kind,
+		checkoutUrl: guestCheckoutUrl(checkoutBaseUrl, identifier, kind),
+		...(kind === 'Slot' ? { beta: true, note: 'imin documents Slot booking through the Firehose as beta' } : {}),
+	};
+}

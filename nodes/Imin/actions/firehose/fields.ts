@@ -1,0 +1,45 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { feedUrl } from '../../helpers/rpde';
+import { getIminSettings } from '../../transport';
+
+export const feedFields: INodeProperties[] = [
+	{
+		displayName: 'Feed',
+		name: 'feed',
+		type: 'options',
+		options: [
+			{ name: 'Facility Uses', value: 'facility-uses' },
+			{ name: 'Other URL', value: 'url' },
+			{ name: 'Scheduled Sessions', value: 'scheduled-sessions' },
+			{ name: 'Session Series', value: 'session-series' },
+			{ name: 'Slots', value: 'slots' },
+		],
+		default: 'scheduled-sessions',
+		description: 'The Firehose feed (appended to the credential\'s Firehose Base URL)',
+	},
+	{
+		displayName: 'Start URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. a "next" URL from an earlier page',
+		description:
+			'Where to start reading: a feed URL or a "next" URL you stored. Empty starts at the beginning of the feed (imin allows one full resync a week).',
+	},
+	{
+		displayName: 'Include Deleted Items',
+		name: 'includeDeleted',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to output items whose state is "deleted" (they must be removed from your copy within 24 hours)',
+	},
+];
+
+export async function startUrl(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+	const given = String(this.getNodeParameter('url', itemIndex, '') ?? '').trim();
+	if (given) return given;
+	const feed = this.getNodeParameter('feed', itemIndex, 'scheduled-sessions') as string;
+	const { firehoseBaseUrl } = await getIminSettings.call(this);
+	return feedUrl(firehoseBaseUrl, feed === 'url' ? 'scheduled-sessions' : feed);
+}

@@ -1,0 +1,23 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { getIminSettings, iminApiRequest } from '../../transport';
+import { requiredString, withDisplay } from '../shared';
+
+export const description = withDisplay('order', 'get', [
+	{
+		displayName: 'Order ID',
+		name: 'orderId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The order identifier, or its full URL (the order "ID")',
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = requiredString.call(this, 'orderId', itemIndex, 'Order ID');
+	const { bookBaseUrl } = await getIminSettings.call(this);
+	const url = /^https?:\/\//i.test(id) ? id : `${bookBaseUrl}orders/${encodeURIComponent(id)}`;
+	const response = await iminApiRequest.call(this, 'GET', url, { itemIndex });
+	return (response.body ?? {}) as IDataObject;
+}

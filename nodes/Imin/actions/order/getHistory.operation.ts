@@ -1,0 +1,56 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { getIminSettings, iminApiRequest } from '../../transport';
+import { requiredString, withDisplay } from '../shared';
+
+export const description = withDisplay('order', 'getHistory', [
+	{
+		displayName: 'Customer Identifier',
+		name: 'customerIdentifier',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The imin Customer Account identifier',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+]);
+
+const MAX_PAGES = 100;
+
+/** Order History (imin.md §2.6): `imin:RestrictedCollection` pages, newest order first. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const customerIdentifier = requiredString.call(this, 'customerIdentifier', itemIndex, 'Customer Identifier');
+	const max = this.getNodeParameter('returnAll', itemIndex, false)
+		? Infinity
+		: Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)));
+	const { bookBaseUrl } = await getIminSettings.call(this);
+	const orders: IDataObject[] = [];
+	for (let page = 1; page <= MAX_PAGES && orders.length < max; page++) {
+		const response = await iminApiRequest.call(this, 'GET', `${bookBaseUrl}orders`, {
+			qs: { customerIdentifier, page },
+			itemIndex,
+		});
+		const body = (response.body ?? {}) as IDataObject;
+		const items = (Array.isArray(body['imin:item']) ? body['imin:item'] : []) as IDataObject[];
+		orders.push(...items.slice(0, max - orders.length));
+		const view = (body.view ?? {}) as IDataObject;
+		const totalPages = Number(view['imin:totalPages']);
+		if (!items.length || (Number.isFinite(totalPages) ? page >= totalPages : !view.next)) break;
+	}
+	return orders;
+}

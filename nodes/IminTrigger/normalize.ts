@@ -1,0 +1,68 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { idOf, typeOf } from '../Imin/helpers/jsonld';
+
+export type IminEvent = 'checkoutSuccess' | 'customerDetailChange' | 'sellerOnboarding';
+
+/** Which imin webhook a body is (imin.md §2.6, §2.8, §2.9). */
+export function detectIminEvent(body: IDataObject): IminEvent | null {
+	const type = typeOf(body);
+	if (type === 'Order' || Array.isArray(body.orderedItem)) return 'checkoutSuccess';
+	if (type === 'CustomerAccount') return 'customerDetailChange';
+	const result = (body.result ?? body.object) as IDataObject | undefined;
+	if (/^(Create|Update|Delete)Action$/.test(type ?? '') && typeOf(result) === 'imin:SellerOnboard') return 'sellerOnboarding';
+	return null;
+}
+
+function price(value: unknown): { price: number | null; priceCurrency: string | null } {
+	if (!value || typeof value !== 'object') return { price: null, priceCurrency: null };
+	const object = value as IDataObject;
+	const amount = typeof object.price === 'number' ? object.price : Number(object.price);
+	return {
+		price: Number.isFinite(amount) ? amount : null,
+		priceCurrency: object.priceCurrency ? String(object.priceCurrency) : null,
+	};
+}
+
+/** The fields a broker shows the booker, from the Success webhook's Order. */
+export function normalizeSuccess(order: IDataObject): IDataObject {
+	const items = (Array.isArray(order.orderedItem) ? order.orderedItem : []) as IDataObject[];
+	const first = items[0] ?? {};
+	const opportunity = (first.orderedItem ?? {}) as IDataObject;
+	const superEvent = (opportunity.superEvent && typeof opportunity.superEvent === 'object' ? opportunity.superEvent : {}) as IDataObject;
+	const seriesParent = (superEvent.superEvent && typeof superEvent.superEvent === 'object' ? superEvent.superEvent : {}) as IDataObject;
+	const customer = (order.customer && typeof order.customer === 'object' ? order.customer : {}) as IDataObject;
+	const offers = items.map((item) => price(item.acceptedOffer));
+	const total = order.totalPaymentDue
+		? price(order.totalPaymentDue)
+		: offers.every((offer) => offer.price !== null)
+			? { price: offers.reduce((sum, offer) => sum + (offer.price ?? 0), 0), priceCurrency: offers[0]?.priceCurrency ?? null }
+			: { price: null, priceCurrency: null };
+	const orderUrl = idOf(order) ?? null;
+	const identifier = order.identifier ?? (orderUrl ? orderUrl.split('/').pop() : null);
+	return {
+		orderId: identifier === undefined || identifier === null ? null : String(identifier),
+		orderUrl,
+		confirmationNumber: order.confirmationNumber ?? null,
+		orderDate: order.orderDate ?? null,
+		customer: {
+			email: customer.email ?? null,
+			givenName: customer.givenName ?? null,
+			familyName: customer.familyName ?? null,
+			name: customer.name ?? ([customer.givenName, customer.familyName].filter((part) => part).join(' ') || null),
+			identifier: customer.identifier ?? (typeof order.customer === 'string' ? order.customer : null),
+		},
+		session: {
+			type: typeOf(opportunity) ?? null,
+			id: idOf(opportunity) ?? null,
+			identifier: opportunity.identifier ?? null,
+			name: superEvent.name ?? seriesParent.name ?? opportunity.name ?? null,
+			startDate: opportunity.startDate ?? null,
+			endDate: opportunity.endDate ?? null,
+		},
+		start: opportunity.startDate ?? null,
+		price: total.price,
+		priceCurrency: total.priceCurrency,
+		itemCount: items.length,
+	};
+}

@@ -1,0 +1,62 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+export type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+export type ResourceOperations = Record<string, Record<string, { execute: OperationExecute }>>;
+
+function isNodeError(error: unknown): error is NodeApiError | NodeOperationError {
+	return (
+		error instanceof NodeApiError ||
+		error instanceof NodeOperationError ||
+		// A second copy of n8n-workflow (the one n8n itself loads) fails instanceof.
+		['NodeApiError', 'NodeOperationError'].includes((error as Error)?.name ?? '')
+	);
+}
+
+/**
+ * The resource / operation router of the package's action nodes: runs the chosen operation once
+ * per input item, pairs every output item with its input (pairedItem), and with Continue On Fail
+ * turns a failed item into an error item instead of stopping.
+ */
+export async function runOperations(
+	this: IExecuteFunctions,
+	resources: ResourceOperations,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const returnData: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const resourceName = this.getNodeParameter('resource', itemIndex) as string;
+			const operationName = this.getNodeParameter('operation', itemIndex) as string;
+			const operation = resources[resourceName]?.[operationName];
+			if (!operation) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operationName}" is not known for "${resourceName}"`,
+					{ itemIndex },
+				);
+			}
+			const result = await operation.execute.call(this, itemIndex);
+			for (const json of Array.isArray(result) ? result : [result]) {
+				returnData.push({ json, pairedItem: { item: itemIndex } });
+			}
+		} catch (error) {
+			const nodeError = isNodeError(error)
+				? error
+				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			if (this.continueOnFail()) {
+				returnData.push({
+					json: {
+						error: nodeError.message,
+						...(nodeError.description ? { errorDescription: nodeError.description } : {}),
+						...((nodeError as NodeApiError).httpCode ? { httpCode: (nodeError as NodeApiError).httpCode } : {}),
+					},
+					pairedItem: { item: itemIndex },
+				});
+				continue;
+			}
+			throw nodeError;
+		}
+	}
+	return [returnData];
+}
