@@ -21,6 +21,13 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'The time to check at (default: now)',
 			},
+			{
+				displayName: 'Include Input Fields',
+				name: 'includeInput',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to output the input item\'s fields too, with the result under "bookability"',
+			},
 		],
 	},
 ];
@@ -35,5 +42,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (Number.isNaN(at.getTime())) {
 		throw new NodeOperationError(this.getNode(), `"${String(options.at)}" is not a date`, { itemIndex });
 	}
-	return checkBookability(occurrence, parent, at) as unknown as IDataObject;
+	const result = checkBookability(occurrence, parent, at) as unknown as IDataObject;
+	return options.includeInput ? { ...this.getInputData()[itemIndex].json, bookability: result } : result;
 }

@@ -5,7 +5,17 @@ import { guestCheckoutUrl } from '../../helpers/checkout';
 import { getIminSettings } from '../../transport';
 import { identifierField, kindField, requiredString, withDisplay } from '../shared';
 
-export const description = withDisplay('checkout', 'getGuestUrl', [identifierField, kindField]);
+export const description = withDisplay('checkout', 'getGuestUrl', [
+	identifierField,
+	kindField,
+	{
+		displayName: 'Include Input Fields',
+		name: 'includeInput',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to output the input item\'s fields too, with the link in "checkoutUrl"',
+	},
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const identifier = requiredString.call(this, 'identifier', itemIndex, 'Identifier');
@@ -17,7 +27,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Enter your imin Checkout host (e.g. https://checkout.example.com) in the credential.',
 		});
 	}
+	const input = this.getNodeParameter('includeInput', itemIndex, false) ? this.getInputData()[itemIndex].json : {};
 	return {
+		...input,
 		identifier,
 		kind,
 		checkoutUrl: guestCheckoutUrl(checkoutBaseUrl, identifier, kind),
