@@ -38,6 +38,8 @@ function getPath(object, path) {
  * @param {Record<string, object>} options.credentialTypes  credential class instances by type name
  * @param {object[]} [options.items]
  * @param {boolean} [options.continueOnFail]
+ * @param {'axios'|'fetch'} [options.client]  HTTP client standing in for n8n's helper (n8n uses axios)
+ * @param {boolean} [options.recordRequests]  keep a log of the requests (default true)
  */
 function createContext(options) {
 	const items = options.items ?? [{ json: {} }];
@@ -57,7 +59,10 @@ function createContext(options) {
 		const url = request.qs && Object.keys(request.qs).length
 			? `${request.url}${request.url.includes('?') ? '&' : '?'}${serializeQuery(request.qs, request.arrayFormat)}`
 			: request.url;
-		requests.push({ method: request.method ?? 'GET', url, headers: request.headers, body: request.body });
+		if (options.recordRequests !== false) {
+			requests.push({ method: request.method ?? 'GET', url, headers: request.headers, body: request.body });
+		}
+		if (options.client === 'fetch') return await fetchRequest(request, url);
 		const response = await axios({
 			method: request.method ?? 'GET',
 			url: request.baseURL ? `${request.baseURL}${url}` : url,
@@ -72,6 +77,36 @@ function createContext(options) {
 			return { body: response.data, headers: response.headers, statusCode: response.status, statusMessage: response.statusText };
 		}
 		return response.data;
+	}
+
+	/** The same request with Node's fetch (undici) instead of axios, for benchmarks. */
+	async function fetchRequest(request, url) {
+		const controller = request.timeout ? AbortSignal.timeout(request.timeout) : undefined;
+		const hasBody = request.body !== undefined;
+		const response = await fetch(request.baseURL ? `${request.baseURL}${url}` : url, {
+			method: request.method ?? 'GET',
+			headers: { ...(request.headers ?? {}), ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+			body: hasBody ? JSON.stringify(request.body) : undefined,
+			signal: controller,
+		});
+		const text = await response.text();
+		let body = text;
+		if (request.json !== false && text) {
+			try {
+				body = JSON.parse(text);
+			} catch {
+				body = text;
+			}
+		}
+		if (!request.ignoreHttpStatusErrors && !response.ok) {
+			const error = new Error(`Request failed with status code ${response.status}`);
+			error.response = { status: response.status, data: body };
+			throw error;
+		}
+		if (request.returnFullResponse) {
+			return { body, headers: Object.fromEntries(response.headers), statusCode: response.status, statusMessage: response.statusText };
+		}
+		return body;
 	}
 
 	const context = {
