@@ -147,3 +147,60 @@ function createContext(options) {
 }
 
 module.exports = { createContext, serializeQuery };
+
+/**
+ * A stand-in for n8n's IWebhookFunctions: the request as n8n hands it to a trigger (headers,
+ * query, raw body left unparsed), a response object that records what the trigger answered,
+ * node parameters, credentials and the workflow's static data.
+ */
+function createWebhookContext(options) {
+	const staticData = options.staticData ?? {};
+	const response = { statusCode: undefined, body: undefined, ended: false };
+	const res = {
+		status(code) {
+			response.statusCode = code;
+			return res;
+		},
+		json(body) {
+			response.body = body;
+			response.ended = true;
+			return res;
+		},
+		send(body) {
+			response.body = body;
+			response.ended = true;
+			return res;
+		},
+		end() {
+			response.ended = true;
+			return res;
+		},
+	};
+	const rawBody = Buffer.from(options.body ?? '', 'utf8');
+	const req = {
+		headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+		query: options.query ?? {},
+		body: {},
+		rawBody: undefined,
+		async readRawBody() {
+			req.rawBody = rawBody;
+		},
+	};
+	const base = createContext({ ...options, items: [] });
+	return {
+		...base,
+		response,
+		staticData,
+		getRequestObject: () => req,
+		getResponseObject: () => res,
+		getHeaderData: () => req.headers,
+		getQueryData: () => req.query,
+		getBodyData: () => req.body,
+		getWorkflow: () => ({ id: options.workflowId ?? 'wf-unit', name: 'unit test', active: true }),
+		getWorkflowStaticData: () => staticData,
+		getNodeWebhookUrl: () => options.webhookUrl ?? 'http://127.0.0.1:5678/webhook/unit/hook',
+		logger: { warn() {}, info() {}, debug() {}, error() {} },
+	};
+}
+
+module.exports.createWebhookContext = createWebhookContext;
