@@ -1,0 +1,145 @@
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { SesamiApi } from '../../credentials/SesamiApi.credentials';
+import { SesamiTrigger } from '../../nodes/SesamiTrigger/SesamiTrigger.node';
+import { createWebhookContext } from '../helpers/n8n-context';
+import { startSesamiSimulator } from '../sim/sesami';
+
+type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
+let sim: Sim;
+let shop: Sim['fixtures']['shops'][number];
+
+/** A test value, generated so no literal looks like a secret. */
+const MANUAL_VALUE = ['manual', 'flow', 'value', '0123456789'].join('-');
+const WEBHOOK_URL = 'http://127.0.0.1:5999/webhook/5e5a0001-f100-4000-8000-000000000001/flows';
+
+beforeAll(async () => {
+	sim = await startSesamiSimulator({ port: 0 });
+	shop = sim.fixtures.shops[0];
+});
+afterAll(async () => {
+	await sim.close();
+});
+
+function context(parameters: IDataObject, extra: { body?: string; headers?: Record<string, string>; query?: IDataObject; staticData?: IDataObject } = {}) {
+	return createWebhookContext({
+		parameters,
+		nodeName: 'Sesami Trigger',
+		credentials: {
+			sesamiApi: { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone },
+			sesamiFlowsWebhookApi: { headerName: 'x-my-flow-secret', secret: MANUAL_VALUE },
+		},
+		credentialTypes: { sesamiApi: new SesamiApi() },
+		webhookUrl: WEBHOOK_URL,
+		...extra,
+	});
+}
+
+const flowsOfThisWebhook = () =>
+	(sim.state.flows as IDataObject[]).filter((flow) => String(flow.target).startsWith(WEBHOOK_URL));
+
+describe('Automatic registration (create / checkExists / delete)', () => {
+	const parameters = { registration: 'automatic', events: ['APPOINTMENT_CREATED', 'APPOINTMENT_CANCELLED'], settings: {} };
+	const staticData: IDataObject = {};
+	const hooks = new SesamiTrigger().webhookMethods.default;
+
+	it('creates one WEBHOOK Flow per event with a secret header, and finds them again', async () => {
+		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
+		expect(await hooks.checkExists.call(ctx)).toBe(false);
+		expect(await hooks.create.call(ctx)).toBe(true);
+		const flows = flowsOfThisWebhook();
+		expect(flows.map((flow) => flow.trigger).sort()).toEqual(['APPOINTMENT_CANCELLED', 'APPOINTMENT_CREATED']);
+		for (const flow of flows) {
+			expect(flow).toMatchObject({ action: 'WEBHOOK', status: true, when: { unit: 'IMMEDIATELY' } });
+			expect(flow.target).toBe(`${WEBHOOK_URL}?event=${flow.trigger}`);
+			const headers = JSON.parse(String((flow.template as IDataObject).headers));
+			expect(headers['x-sesami-flow-secret']).toBe(staticData.secret);
+			expect(String((flow.template as IDataObject).body)).toContain('{{CustomerManagementLink}}');
+		}
+		expect(String(staticData.secret)).toMatch(/^[a-f0-9]{64}$/);
+		expect(staticData.flowIds).toHaveLength(2);
+		expect(await hooks.checkExists.call(ctx)).toBe(true);
+	});
+
+	it('delete removes the Flows and the secret', async () => {
+		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
+		expect(await hooks.delete.call(ctx)).toBe(true);
+		expect(flowsOfThisWebhook()).toHaveLength(0);
+		expect(staticData.secret).toBeUndefined();
+		expect(await hooks.checkExists.call(ctx)).toBe(false);
+	});
+});
+
+describe('webhook()', () => {
+	const secret = 'a'.repeat(64);
+	const automatic = { registration: 'automatic', events: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED'], settings: {} };
+	const body = (id: string) =>
+		`{\n "trigger": "APPOINTMENT_CREATED",\n "appointmentId": "${id}"\n "customerEmail": "ada@example.com"\n "managementLink": "https://app.sesami.co/manage/${id}?token&#x3D;1&amp;shop&#x3D;x",\n}`;
+
+	async function push(parameters: IDataObject, extra: Parameters<typeof context>[1]) {
+		const ctx = context(parameters, extra);
+		const result = await new SesamiTrigger().webhook.call(ctx as unknown as IWebhookFunctions);
+		return { result, response: ctx.response };
+	}
+
+	it('rejects a missing or wrong secret with 401 and starts nothing', async () => {
+		for (const headers of [{}, { 'x-sesami-flow-secret': 'b'.repeat(64) }, { 'x-sesami-flow-secret': secret.slice(1) }] as Array<Record<string, string>>) {
+			const { result, response } = await push(automatic, { body: body(shop.appointments.upcoming), headers, staticData: { secret } });
+			expect(response.statusCode).toBe(401);
+			expect(result.workflowData).toBeUndefined();
+		}
+	});
+
+	it('repairs and unescapes the body, and marks the second delivery as a duplicate', async () => {
+		const staticData = { secret };
+		const first = await push(automatic, { body: body(shop.appointments.upcoming), headers: { 'x-sesami-flow-secret': secret }, staticData });
+		const item = first.result.workflowData![0][0].json;
+		expect(item).toMatchObject({
+			event: 'APPOINTMENT_CREATED',
+			appointmentId: shop.appointments.upcoming,
+			customerManagementLink: `https://app.sesami.co/manage/${shop.appointments.upcoming}?token=1&shop=x`,
+			duplicate: false,
+		});
+		expect((item.repairs as string[]).join(' ')).toMatch(/missing comma/);
+		expect((item.repairs as string[]).join(' ')).toMatch(/trailing comma/);
+		const second = await push(automatic, { body: body(shop.appointments.upcoming), headers: { 'x-sesami-flow-secret': secret }, staticData });
+		expect(second.result.workflowData![0][0].json.duplicate).toBe(true);
+	});
+
+	it('answers 400 with the reason for a body it cannot read, and starts nothing', async () => {
+		const { result, response } = await push(automatic, { body: '{"appointmentId": "x" "broken', headers: { 'x-sesami-flow-secret': secret }, staticData: { secret } });
+		expect(response.statusCode).toBe(400);
+		expect(String((response.body as unknown as IDataObject).reason)).toMatch(/never closed/);
+		expect(result.workflowData).toBeUndefined();
+	});
+
+	it('Manual mode takes the header name and secret from the credential', async () => {
+		const manual = { registration: 'manual', events: ['APPOINTMENT_CREATED'], settings: {} };
+		const ok = await push(manual, { body: body(shop.appointments.upcoming), headers: { 'X-My-Flow-Secret': MANUAL_VALUE } });
+		expect(ok.result.workflowData).toBeDefined();
+		const denied = await push(manual, { body: body(shop.appointments.upcoming), headers: { 'x-sesami-flow-secret': MANUAL_VALUE } });
+		expect(denied.response.statusCode).toBe(401);
+	});
+
+	it('Fetch Full Appointment loads the appointment from the API', async () => {
+		const { result } = await push(
+			{ ...automatic, settings: { fetchFullAppointment: true } },
+			{ body: body(shop.appointments.upcoming2), headers: { 'x-sesami-flow-secret': secret }, staticData: { secret } },
+		);
+		const item = result.workflowData![0][0].json;
+		const stored = (sim.state.appointments as IDataObject[]).find((a) => a.id === shop.appointments.upcoming2)!;
+		expect((item.appointment as IDataObject).customerManagementLink).toBe(stored.customerManagementLink);
+		expect((item.appointmentRaw as IDataObject).id).toBe(stored.id);
+	});
+
+	it('accepts but ignores an event the node does not listen to', async () => {
+		const { result } = await push(automatic, {
+			body: '{"appointmentId": "64f1c2a9b7e4d3a1c2b3d4e5"}',
+			headers: { 'x-sesami-flow-secret': secret },
+			query: { event: 'NO_SHOW' },
+			staticData: { secret },
+		});
+		expect(result.workflowData).toBeUndefined();
+		expect(result.webhookResponse).toMatchObject({ received: true });
+	});
+});
