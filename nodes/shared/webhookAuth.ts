@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto';
 
 /**
  * Webhook authentication shared by the package's trigger nodes: constant-time comparison of
@@ -27,4 +27,146 @@ export function headerValue(headers: Record<string, unknown> | undefined, name: 
 /** A random secret for a webhook registration (hex, 256 bits). */
 export function newWebhookSecret(): string {
 	return randomBytes(32).toString('hex');
+}
+
+export type VerifyResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** "https://Shop.myshopify.com/admin" -> "shop.myshopify.com". */
+export function normaliseShopDomain(value: string): string {
+	return String(value ?? '')
+		.trim()
+		.toLowerCase()
+		.replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+		.split(/[/?#]/)[0]
+		.replace(/\.$/, '');
+}
+
+export function shopDomains(value: unknown): string[] {
+	return String(value ?? '')
+		.split(/[\s,]+/)
+		.map(normaliseShopDomain)
+		.filter((domain) => domain.length > 0);
+}
+
+function decodeFormComponent(text: string): string {
+	return decodeURIComponent(text.replace(/\+/g, ' '));
+}
+
+export interface AppProxyIdentity {
+	shop: string;
+	customerId: string;
+	timestamp: number;
+	pathPrefix: string | null;
+	/** Every query parameter Shopify forwarded, signature excluded (repeats joined with ","). */
+	params: Record<string, string>;
+}
+
+/**
+ * Shopify App Proxy signature (shopify.md §1): from the RAW query string, drop `signature`, join
+ * repeated keys' values with ",", sort the `key=value` strings by code unit, concatenate with no
+ * separator, HMAC-SHA256 with the app's client secret, lowercase hex. Also refuses a timestamp
+ * more than `maxSkewSeconds` away, a repeated `shop` / `timestamp` / `signature`, an unknown shop
+ * and a request without a logged-in customer.
+ */
+export function verifyAppProxy(
+	rawQuery: string,
+	secret: string,
+	allowedShops: string[],
+	options: { now?: number; maxSkewSeconds?: number } = {},
+): VerifyResult<AppProxyIdentity> {
+	if (!secret) return { ok: false, reason: 'no client secret configured' };
+	const grouped = new Map<string, string[]>();
+	for (const part of String(rawQuery ?? '').replace(/^\?/, '').split('&')) {
+		if (!part) continue;
+		const eq = part.indexOf('=');
+		let key: string;
+		let value: string;
+		try {
+			key = decodeFormComponent(eq === -1 ? part : part.slice(0, eq));
+			value = eq === -1 ? '' : decodeFormComponent(part.slice(eq + 1));
+		} catch {
+			return { ok: false, reason: 'malformed query string' };
+		}
+		grouped.set(key, [...(grouped.get(key) ?? []), value]);
+	}
+	for (const single of ['signature', 'shop', 'timestamp']) {
+		if ((grouped.get(single)?.length ?? 0) > 1) return { ok: false, reason: `repeated ${single} parameter` };
+	}
+	const signature = grouped.get('signature')?.[0] ?? '';
+	if (!/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'missing or malformed signature' };
+	const params: Record<string, string> = {};
+	const message = [...grouped.entries()]
+		.filter(([key]) => key !== 'signature')
+		.map(([key, values]) => {
+			params[key] = values.join(',');
+			return `${key}=${values.join(',')}`;
+		})
+		.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+		.join('');
+	const expected = createHmac('sha256', secret).update(message, 'utf8').digest('hex');
+	if (!safeEqual(signature, expected)) return { ok: false, reason: 'signature does not match' };
+	const timestamp = Number(params.timestamp);
+	if (!/^\d+$/.test(params.timestamp ?? '')) return { ok: false, reason: 'missing or malformed timestamp' };
+	const now = options.now ?? Date.now();
+	if (Math.abs(now / 1000 - timestamp) > (options.maxSkewSeconds ?? 90)) return { ok: false, reason: 'stale timestamp' };
+	const shop = normaliseShopDomain(params.shop ?? '');
+	if (!shop || !allowedShops.includes(shop)) return { ok: false, reason: 'request for another shop' };
+	const customerId = params.logged_in_customer_id ?? '';
+	if (!/^\d+$/.test(customerId)) return { ok: false, reason: 'no logged-in customer' };
+	return { ok: true, value: { shop, customerId, timestamp, pathPrefix: params.path_prefix ?? null, params } };
+}
+
+export interface SessionTokenIdentity {
+	shop: string;
+	customerId: string;
+	customerGid: string;
+	claims: Record<string, unknown>;
+}
+
+function base64UrlJson(part: string): Record<string, unknown> | undefined {
+	try {
+		const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+		return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * A Shopify customer-account UI extension session token (shopify.md §2): a JWT signed HS256 with
+ * the app's client secret. Checks the signature, `alg`, `aud` (client id), `dest` (shop, normalised),
+ * `exp` / `nbf` / `iat` with a leeway, and that `sub` is a Customer GID.
+ */
+export function verifySessionToken(
+	token: string,
+	secret: string,
+	clientId: string,
+	allowedShops: string[],
+	options: { now?: number; leewaySeconds?: number } = {},
+): VerifyResult<SessionTokenIdentity> {
+	if (!secret || !clientId) return { ok: false, reason: 'no client id or secret configured' };
+	const parts = String(token ?? '').split('.');
+	if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) return { ok: false, reason: 'malformed token' };
+	const header = base64UrlJson(parts[0]);
+	const claims = base64UrlJson(parts[1]);
+	if (!header || !claims) return { ok: false, reason: 'malformed token' };
+	if (header.alg !== 'HS256') return { ok: false, reason: `algorithm ${String(header.alg)} is not accepted` };
+	const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest('base64url');
+	if (!safeEqual(parts[2], expected)) return { ok: false, reason: 'signature does not match' };
+	const now = (options.now ?? Date.now()) / 1000;
+	const leeway = Math.min(options.leewaySeconds ?? 10, 60);
+	const numeric = (name: string) => (typeof claims[name] === 'number' ? (claims[name] as number) : undefined);
+	const exp = numeric('exp');
+	if (exp === undefined || exp < now - leeway) return { ok: false, reason: 'expired token' };
+	const nbf = numeric('nbf');
+	if (nbf !== undefined && nbf > now + leeway) return { ok: false, reason: 'token not valid yet' };
+	const iat = numeric('iat');
+	if (iat !== undefined && iat > now + leeway) return { ok: false, reason: 'token issued in the future' };
+	const audiences = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud ?? '')];
+	if (!audiences.includes(clientId)) return { ok: false, reason: 'token for another app' };
+	const shop = normaliseShopDomain(String(claims.dest ?? ''));
+	if (!shop || !allowedShops.includes(shop)) return { ok: false, reason: 'token for another shop' };
+	const match = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(String(claims.sub ?? ''));
+	if (!match) return { ok: false, reason: 'no logged-in customer in the token' };
+	return { ok: true, value: { shop, customerId: match[1], customerGid: `gid://shopify/Customer/${match[1]}`, claims } };
 }

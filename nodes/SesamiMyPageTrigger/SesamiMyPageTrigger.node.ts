@@ -1,0 +1,188 @@
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IDataObject,
+	INodeCredentialTestResult,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { rawBodyParameter, readRawBody } from '../shared/rawBody';
+import { parseTolerantJson } from '../shared/tolerantJson';
+import { headerValue, shopDomains, verifyAppProxy, verifySessionToken } from '../shared/webhookAuth';
+import { readAction } from './actions';
+
+const CORS_HEADERS: Record<string, string> = {
+	'Access-Control-Allow-Origin': '*',
+	'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+	'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+	'Access-Control-Max-Age': '600',
+};
+
+export class SesamiMyPageTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sesami My Page Trigger',
+		name: 'sesamiMyPageTrigger',
+		icon: { light: 'file:../Sesami/sesami.svg', dark: 'file:../Sesami/sesami.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["verification"] === "sessionToken" ? "Session token" : "App Proxy"}}',
+		description:
+			'Backend of a Shopify "My Page": verifies that a request comes from the logged-in customer (App Proxy signature or session token) before the workflow lists, reschedules or cancels their Sesami appointments',
+		defaults: { name: 'My Page Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'shopifyAppApi', required: true, testedBy: 'shopifyAppTest' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'GET', responseMode: 'responseNode', path: 'my-page' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: 'my-page' },
+		],
+		properties: [
+			{
+				displayName: 'Verification',
+				name: 'verification',
+				type: 'options',
+				options: [
+					{
+						name: 'Shopify App Proxy',
+						value: 'appProxy',
+						description: 'Theme pages call the app proxy path (/apps/your-subpath); Shopify signs the query and adds logged_in_customer_ID',
+					},
+					{
+						name: 'Customer Account Session Token',
+						value: 'sessionToken',
+						description: 'A customer-account UI extension sends its session token as Authorization: Bearer',
+					},
+				],
+				default: 'appProxy',
+			},
+			{
+				displayName:
+					'Answer with a "Respond to Webhook" node. Requests that fail verification get 401 and start no execution; malformed actions get 400.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			rawBodyParameter,
+			{
+				displayName: 'Options',
+				name: 'settings',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Max Timestamp Skew (Seconds)',
+						name: 'maxSkewSeconds',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 90,
+						description: 'App Proxy requests whose timestamp is further from now are refused (replays)',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			async shopifyAppTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const data = credential.data ?? {};
+				const shops = shopDomains(data.shopDomains);
+				if (!shops.length || !shops.every((shop) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop))) {
+					return { status: 'Error', message: 'Enter the shop domain(s) as your-store.myshopify.com' };
+				}
+				if (!String(data.clientId ?? '').trim()) return { status: 'Error', message: 'Enter the app\'s client ID' };
+				if (String(data.clientSecret ?? '').length < 16) return { status: 'Error', message: 'Enter the app\'s client secret' };
+				return { status: 'OK', message: `Requests from ${shops.join(', ')} can be verified` };
+			},
+		},
+	};
+
+	// Shopify calls the URL configured in the app (App Proxy URL / extension code): nothing to register.
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		const res = this.getResponseObject();
+		const verification = this.getNodeParameter('verification') as string;
+		const credentials = await this.getCredentials('shopifyAppApi');
+		const shops = shopDomains(credentials.shopDomains);
+		const secret = String(credentials.clientSecret ?? '');
+		const refuse = (status: number, error: string, reason: string): IWebhookResponseData => {
+			if (verification === 'sessionToken') for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+			res.setHeader('Cache-Control', 'no-store');
+			res.status(status).json({ error, reason });
+			return { noWebhookResponse: true };
+		};
+
+		let identity: { shop: string; customerId: string; customerGid: string; pathPrefix: string | null };
+		if (verification === 'sessionToken') {
+			const authorization = headerValue(req.headers as IDataObject, 'authorization') ?? '';
+			const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1] ?? '';
+			const verified = verifySessionToken(token, secret, String(credentials.clientId ?? ''), shops);
+			if (!verified.ok) return refuse(401, 'unauthorized', verified.reason);
+			identity = { ...verified.value, pathPrefix: null };
+		} else {
+			const url = String((req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? '');
+			const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+			const settings = this.getNodeParameter('settings', {}) as IDataObject;
+			const verified = verifyAppProxy(rawQuery, secret, shops, { maxSkewSeconds: Number(settings.maxSkewSeconds ?? 90) });
+			if (!verified.ok) return refuse(401, 'unauthorized', verified.reason);
+			identity = {
+				shop: verified.value.shop,
+				customerId: verified.value.customerId,
+				customerGid: `gid://shopify/Customer/${verified.value.customerId}`,
+				pathPrefix: verified.value.pathPrefix,
+			};
+		}
+
+		const method = String(req.method ?? 'POST').toUpperCase();
+		let body: IDataObject = {};
+		if (method !== 'GET') {
+			const text = await readRawBody.call(this);
+			if (text.trim()) {
+				const parsed = parseTolerantJson(text);
+				if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+					return refuse(400, 'invalid request', parsed.ok ? 'the body must be a JSON object' : `the body is not JSON: ${parsed.reason}`);
+				}
+				body = parsed.value as IDataObject;
+			}
+		}
+		const action = readAction((req.query ?? {}) as IDataObject, body, method);
+		if (!action.ok) return refuse(400, 'invalid request', action.reason);
+		if (verification === 'sessionToken') for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+
+		return {
+			workflowData: [
+				this.helpers.returnJsonArray([
+					{
+						verification,
+						shop: identity.shop,
+						customerId: identity.customerId,
+						customerGid: identity.customerGid,
+						action: action.action,
+						params: action.params,
+						pathPrefix: identity.pathPrefix,
+						receivedAt: new Date().toISOString(),
+					},
+				]),
+			],
+		};
+	}
+}

@@ -1,0 +1,98 @@
+import { verifyAppProxy, verifySessionToken } from '../../nodes/shared/webhookAuth';
+import { mintSessionToken, proxyPairs, shopifyOracle, signAppProxyQuery, tokenClaims } from '../helpers/shopify';
+
+const SHOP = 'bloom-and-brow.myshopify.com';
+const OTHER_SHOP = 'someone-else.myshopify.com';
+const CLIENT_ID = 'client-id-of-the-app';
+const SECRET = ['app', 'client', 'secret', 'for', 'tests'].join('-');
+const CUSTOMER = '7001234567890';
+const oracle = shopifyOracle(CLIENT_ID, SECRET);
+
+describe('App Proxy signature', () => {
+	it("accepts Shopify's documented example and refuses its anonymous variant", () => {
+		const query =
+			'extra=1&extra=2&shop=shop-name.myshopify.com&logged_in_customer_id=1&path_prefix=%2Fapps%2Fawesome_reviews&timestamp=1317327555&signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb';
+		const now = 1317327555000;
+		expect(verifyAppProxy(query, 'hush', ['shop-name.myshopify.com'], { now })).toMatchObject({
+			ok: true,
+			value: { shop: 'shop-name.myshopify.com', customerId: '1', pathPrefix: '/apps/awesome_reviews', params: { extra: '1,2' } },
+		});
+		const anonymous = query
+			.replace('logged_in_customer_id=1', 'logged_in_customer_id=')
+			.replace(/signature=[0-9a-f]+/, 'signature=e072b6d7e6622d85912a5214b860d3100dc1e73d9bc29f43796ac8c9ff8093cb');
+		expect(verifyAppProxy(anonymous, 'hush', ['shop-name.myshopify.com'], { now })).toEqual({ ok: false, reason: 'no logged-in customer' });
+	});
+
+	it("the tests' signer agrees with @shopify/shopify-api, and the verifier accepts what it signs", async () => {
+		const query = signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, extra: [['op', 'list']] }), SECRET);
+		await expect(oracle.validateProxy(query)).resolves.toBe(true);
+		expect(verifyAppProxy(query, SECRET, [SHOP])).toMatchObject({ ok: true, value: { customerId: CUSTOMER, shop: SHOP } });
+	});
+
+	const now = Math.floor(Date.now() / 1000);
+	it.each([
+		['no signature', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(/&signature=[0-9a-f]+/, ''), /signature/],
+		['wrong secret', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), 'not-the-secret'), /does not match/],
+		['tampered customer', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(CUSTOMER, '7009999999999'), /does not match/],
+		['added parameter', () => `${signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET)}&admin=1`, /does not match/],
+		['stale timestamp (91 s)', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: now - 91 }), SECRET), /stale/],
+		['future timestamp (91 s)', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: now + 91 }), SECRET), /stale/],
+		['blank customer', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: '' }), SECRET), /no logged-in customer/],
+		['another shop', () => signAppProxyQuery(proxyPairs({ shop: OTHER_SHOP, customerId: CUSTOMER }), SECRET), /another shop/],
+		['repeated shop', () => signAppProxyQuery([['shop', OTHER_SHOP], ...proxyPairs({ shop: SHOP, customerId: CUSTOMER })], SECRET), /repeated shop/],
+	])('refuses %s', (_name, build, reason) => {
+		const result = verifyAppProxy(build(), SECRET, [SHOP]);
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.reason).toMatch(reason);
+	});
+});
+
+describe('customer account session token', () => {
+	it('accepts a token jose signs like Shopify, as @shopify/shopify-api does', async () => {
+		const token = await mintSessionToken(tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER }), SECRET);
+		await expect(oracle.decodeToken(token)).resolves.toMatchObject({ sub: `gid://shopify/Customer/${CUSTOMER}` });
+		expect(verifySessionToken(token, SECRET, CLIENT_ID, [SHOP])).toMatchObject({
+			ok: true,
+			value: { shop: SHOP, customerId: CUSTOMER, customerGid: `gid://shopify/Customer/${CUSTOMER}` },
+		});
+	});
+
+	it('accepts dest with or without scheme, in any case, and a 10 s leeway', async () => {
+		const t = Math.floor(Date.now() / 1000);
+		for (const dest of [SHOP, `https://${SHOP.toUpperCase()}/`, `https://${SHOP}`]) {
+			const token = await mintSessionToken(tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER, dest, exp: t - 5 }), SECRET);
+			expect(verifySessionToken(token, SECRET, CLIENT_ID, [SHOP]).ok).toBe(true);
+		}
+	});
+
+	const t = Math.floor(Date.now() / 1000);
+	it.each([
+		['another audience', { aud: 'another-app' }, /another app/],
+		['another shop', { dest: `https://${OTHER_SHOP}` }, /another shop/],
+		['expired', { exp: t - 11 }, /expired/],
+		['not valid yet', { nbf: t + 11 }, /not valid yet/],
+		['no customer (sub)', { sub: undefined }, /no logged-in customer/],
+		['a staff user, not a customer', { sub: '42' }, /no logged-in customer/],
+	])('refuses a token for %s', async (_name, override, reason) => {
+		const token = await mintSessionToken({ ...tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER }), ...override }, SECRET);
+		const result = verifySessionToken(token, SECRET, CLIENT_ID, [SHOP]);
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.reason).toMatch(reason);
+	});
+
+	it('refuses alg none, another algorithm, a wrong secret and garbage', async () => {
+		const claims = tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER });
+		const cases: Array<[string, RegExp]> = [
+			[await mintSessionToken(claims, SECRET, { alg: 'none' }), /algorithm none/],
+			[await mintSessionToken(claims, SECRET, { alg: 'HS512' }), /algorithm HS512/],
+			[await mintSessionToken(claims, 'another-secret-entirely'), /does not match/],
+			['not.a.token!', /malformed/],
+			['', /malformed/],
+		];
+		for (const [token, reason] of cases) {
+			const result = verifySessionToken(token, SECRET, CLIENT_ID, [SHOP]);
+			expect([token.slice(0, 20), result.ok]).toEqual([token.slice(0, 20), false]);
+			if (!result.ok) expect(result.reason).toMatch(reason);
+		}
+	});
+});
