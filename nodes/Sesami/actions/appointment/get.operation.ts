@@ -1,18 +1,46 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { appointmentLocator, simplifyField, timezoneField } from '../common.descriptions';
-import { getOneOperation, resolveTimezone } from '../shared';
+import { requiredId, resolveTimezone, withDisplay } from '../shared';
+import { guardAppointment, onlyForCustomerOption } from './guard';
 import { appointmentOutput } from './helpers';
 
-export const { description, execute } = getOneOperation({
-	resource: 'appointment',
-	idParameter: appointmentLocator,
-	path: (id) => `/{shop}/appointments/${id}`,
-	extra: [simplifyField, timezoneField],
-	// Sesami requires `timezone` on this call: always send one.
-	async query(this: IExecuteFunctions, itemIndex: number) {
-		const timezone = this.getNodeParameter('timezone', itemIndex, '');
-		return { timezone: await resolveTimezone.call(this, timezone, itemIndex) };
+const properties: INodeProperties[] = [
+	appointmentLocator,
+	simplifyField,
+	timezoneField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Include Customer Policy',
+				name: 'includePolicy',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add "policy": whether the customer may cancel or reschedule it themselves, and why not (loads the service)',
+			},
+			onlyForCustomerOption,
+		],
 	},
-	map: appointmentOutput,
-});
+];
+
+export const description = withDisplay('appointment', 'get', properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = requiredId.call(this, 'appointmentId', itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	// Sesami requires `timezone` on this call: always send one.
+	const timezone = await resolveTimezone.call(this, this.getNodeParameter('timezone', itemIndex, ''), itemIndex);
+	const { appointment, policy } = await guardAppointment.call(this, id, itemIndex, {
+		customerId: options.onlyForCustomer,
+		withPolicy: options.includePolicy === true,
+		timezone,
+	});
+	const output = appointmentOutput.call(this, appointment, itemIndex);
+	return policy ? { ...output, policy: policy as unknown as IDataObject } : output;
+}

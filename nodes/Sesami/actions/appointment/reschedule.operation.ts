@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { sesamiApiRequest } from '../../transport';
-import { compact, toList } from '../../helpers/utils';
+import { compact, simplifyAppointment, toList } from '../../helpers/utils';
 import { appointmentLocator } from '../common.descriptions';
 import { dateTimeParam, requiredId, resolveTimezone, withDisplay } from '../shared';
+import { enforcePolicyOption, guardAppointment, onlyForCustomerOption } from './guard';
 
 const properties: INodeProperties[] = [
 	appointmentLocator,
@@ -24,6 +25,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
+			enforcePolicyOption,
 			{
 				displayName: 'Location ID',
 				name: 'locationId',
@@ -39,6 +41,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Note stored with the reschedule event',
 			},
+			onlyForCustomerOption,
 			{
 				displayName: 'Resource IDs',
 				name: 'resourceIds',
@@ -84,6 +87,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Set the new start date and time of the appointment.',
 		});
 	}
+	const guarded =
+		additional.onlyForCustomer || additional.enforcePolicy
+			? await guardAppointment.call(this, id, itemIndex, {
+					customerId: additional.onlyForCustomer,
+					action: additional.enforcePolicy ? 'reschedule' : undefined,
+					timezone,
+				})
+			: undefined;
 	const body = compact({
 		dateTime,
 		timezone,
@@ -99,5 +110,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		`/{shop}/appointments/${encodeURIComponent(id)}/reschedule`,
 		{ body, itemIndex, idempotent: true },
 	)) as IDataObject;
-	return { id, rescheduled: true, dateTime, timezone, message: response.message ?? null };
+	const updated = (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(id)}`, {
+		qs: { timezone },
+		itemIndex,
+	})) as IDataObject;
+	return {
+		id,
+		rescheduled: true,
+		dateTime,
+		timezone,
+		message: response.message ?? null,
+		appointment: simplifyAppointment(updated),
+		...(guarded?.policy ? { policy: guarded.policy as unknown as IDataObject } : {}),
+	};
 }

@@ -1,0 +1,152 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { SesamiApi } from '../../credentials/SesamiApi.credentials';
+import { Sesami } from '../../nodes/Sesami/Sesami.node';
+import { createContext } from '../helpers/n8n-context';
+import { startSesamiSimulator } from '../sim/sesami';
+
+type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
+type Appointment = IDataObject & { id: string; customer: IDataObject; events: IDataObject[]; datetime: string };
+let sim: Sim;
+let shop: Sim['fixtures']['shops'][number];
+
+const rl = (value: string) => ({ __rl: true, mode: 'id', value });
+
+beforeAll(async () => {
+	sim = await startSesamiSimulator({ port: 0 });
+	shop = sim.fixtures.shops[0];
+});
+afterAll(async () => {
+	await sim.close();
+});
+beforeEach(() => sim.clearExchanges());
+
+async function run(parameters: IDataObject): Promise<INodeExecutionData[]> {
+	const context = createContext({
+		parameters,
+		credentials: { sesamiApi: { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone } },
+		credentialTypes: { sesamiApi: new SesamiApi() },
+		continueOnFail: true,
+	});
+	const [output] = await new Sesami().execute.call(context as unknown as IExecuteFunctions);
+	return output;
+}
+
+const stored = (id: string) => (sim.state.appointments as Appointment[]).find((a) => a.id === id)!;
+const ownerOf = (id: string) => String(stored(id).customer.externalId);
+const someoneElse = (id: string) =>
+	String((sim.state.appointments as Appointment[]).find((a) => a.customer.externalId && a.customer.externalId !== ownerOf(id))!.customer.externalId);
+const writes = () => (sim.exchanges as IDataObject[]).filter((e) => e.method !== 'GET');
+
+async function newAppointment(serviceId: string, hoursAhead: number): Promise<Appointment> {
+	return (await sim.createAppointment({ serviceId, datetime: new Date(Date.now() + hoursAhead * 3600_000).toISOString() })) as Appointment;
+}
+
+describe('Only for Customer (ownership)', () => {
+	it('Get: the owner gets the appointment, another customer a 403', async () => {
+		const id = shop.appointments.upcoming;
+		const [mine] = await run({ resource: 'appointment', operation: 'get', appointmentId: rl(id), options: { onlyForCustomer: `gid://shopify/Customer/${ownerOf(id)}` } });
+		expect(mine.json.id).toBe(id);
+		const [theirs] = await run({ resource: 'appointment', operation: 'get', appointmentId: rl(id), options: { onlyForCustomer: someoneElse(id) } });
+		expect(theirs.json).toMatchObject({ httpCode: '403', error: 'This appointment does not belong to this customer' });
+	});
+
+	it.each(['cancel', 'reschedule'])('%s for another customer: 403 and nothing changes in Sesami', async (operation) => {
+		const id = shop.appointments.upcoming2;
+		const before = JSON.stringify(stored(id));
+		const [item] = await run({
+			resource: 'appointment',
+			operation,
+			appointmentId: rl(id),
+			refundMoney: false,
+			dateTime: new Date(Date.now() + 30 * 86400_000).toISOString(),
+			additionalFields: { onlyForCustomer: someoneElse(id) },
+		});
+		expect(item.json.httpCode).toBe('403');
+		expect(writes()).toHaveLength(0);
+		expect(JSON.stringify(stored(id))).toBe(before);
+	});
+});
+
+describe('Customer policy', () => {
+	const attempt = (operation: string, id: string) =>
+		run({
+			resource: 'appointment',
+			operation,
+			appointmentId: rl(id),
+			refundMoney: false,
+			dateTime: new Date(Date.parse(stored(id).datetime) + 86400_000).toISOString(),
+			additionalFields: { onlyForCustomer: ownerOf(id), enforcePolicy: true },
+		});
+
+	it('refuses to cancel inside the notice window (48 h service, 24 h ahead) with the reason', async () => {
+		const appointment = await newAppointment(shop.services.notice48h, 24);
+		sim.clearExchanges();
+		const [item] = await attempt('cancel', appointment.id);
+		expect(item.json.httpCode).toBe('403');
+		expect(String(item.json.error)).toMatch(/only until 48 hours before the start/);
+		expect(writes()).toHaveLength(0);
+	});
+
+	it('refuses to reschedule a service that forbids it', async () => {
+		const appointment = await newAppointment(shop.services.noReschedule, 24 * 10);
+		sim.clearExchanges();
+		const [item] = await attempt('reschedule', appointment.id);
+		expect(String(item.json.error)).toMatch(/cannot be rescheduled online/);
+		expect(writes()).toHaveLength(0);
+	});
+
+	it('refuses a seventh reschedule', async () => {
+		const appointment = await newAppointment(shop.services.standard, 24 * 10);
+		for (let i = 0; i < 6; i++) await sim.appointmentAction(appointment.id, 'reschedule', {});
+		sim.clearExchanges();
+		const [item] = await attempt('reschedule', appointment.id);
+		expect(String(item.json.error)).toMatch(/already rescheduled 6 times/);
+		expect(writes()).toHaveLength(0);
+	});
+
+	it('allows what the policy allows, and refunds per the service setting', async () => {
+		const appointment = await newAppointment(shop.services.standard, 24 * 10);
+		sim.clearExchanges();
+		const [item] = await run({
+			resource: 'appointment',
+			operation: 'cancel',
+			appointmentId: rl(appointment.id),
+			refundMoney: false,
+			additionalFields: { onlyForCustomer: ownerOf(appointment.id), enforcePolicy: true, refundPerService: true },
+		});
+		const service = (sim.state.services as IDataObject[]).find((s) => s.id === shop.services.standard)!;
+		expect(item.json).toMatchObject({ cancelled: true, refundMoney: service.refundMoneyOnCancel === true, appointment: { cancelled: true } });
+		expect(writes()[0].requestBody).toMatchObject({ refundMoney: service.refundMoneyOnCancel === true });
+	});
+
+	it('Get with Include Customer Policy explains what the customer may do', async () => {
+		const appointment = await newAppointment(shop.services.noCancel, 24 * 10);
+		const [item] = await run({ resource: 'appointment', operation: 'get', simplify: true, appointmentId: rl(appointment.id), options: { includePolicy: true } });
+		expect(item.json.policy).toMatchObject({ canCancel: false, canReschedule: true, reschedulesLeft: 6 });
+		expect(String((item.json.policy as IDataObject).cancelReason)).toMatch(/cannot be cancelled online/);
+	});
+});
+
+describe('Get Many for Customer', () => {
+	it("returns exactly the customer's upcoming appointments, for the numeric or the gid form", async () => {
+		const customer = shop.customer!;
+		const expected = (sim.state.appointments as Appointment[])
+			.filter((a) => a.shopId === shop.id && a.customer.externalId === customer.externalId && Date.parse(a.datetime) >= Date.now())
+			.map((a) => a.id)
+			.sort();
+		for (const customerId of [customer.externalId, `gid://shopify/Customer/${customer.externalId}`]) {
+			const output = await run({ resource: 'appointment', operation: 'getManyForCustomer', customerId, filterType: 'UPCOMING', simplify: true, options: { includePolicy: true } });
+			expect(output.map((item) => item.json.id).sort()).toEqual(expected);
+			for (const item of output) {
+				expect(item.json.shopifyCustomerId).toBe(customer.externalId);
+				expect(item.json.policy).toBeDefined();
+			}
+		}
+	});
+
+	it('refuses something that is not a Shopify customer ID', async () => {
+		const [item] = await run({ resource: 'appointment', operation: 'getManyForCustomer', customerId: 'ada@example.com', filterType: 'UPCOMING' });
+		expect(item.json.httpCode).toBe('403');
+	});
+});
