@@ -8,8 +8,13 @@
 //
 // State lives in .sandbox/ (gitignored): n8n's user folder (.sandbox/n8n, survives restarts),
 // owner.json (login), state.json (what was imported), n8n.log.
-// Env (or .env, KEY=VALUE lines): N8N_PORT (5678), SESAMI_SIM_PORT (4010), WEBHOOK_URL, and for the
-// real Sesami API: SESAMI_API_KEY, SESAMI_CLIENT_ID, SESAMI_SHOP_ID, SESAMI_BASE_URL, SESAMI_TIMEZONE.
+// Env (or .env, KEY=VALUE lines): N8N_PORT (5678), SESAMI_SIM_PORT (4010), WEBHOOK_URL, SMTP_PORT (2525),
+// SMTP_INBOX_PORT (8025), SMTP_USER / SMTP_PASSWORD (n8n / n8n-sandbox), and for the real Sesami API:
+// SESAMI_API_KEY, SESAMI_CLIENT_ID, SESAMI_SHOP_ID, SESAMI_BASE_URL, SESAMI_TIMEZONE.
+//
+// Also started: a real SMTP server (test/sim/smtp) behind the "Sandbox SMTP" credential, with an inbox
+// page that shows every email the workflows send, and the Data Tables of workflows/setup/data-tables.json
+// (created through n8n's public API when missing).
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provision } from '../test/e2e/lib/provision.mjs';
-import { startN8n } from '../test/e2e/lib/n8n.mjs';
+import { readDataTablesFile, startN8n } from '../test/e2e/lib/n8n.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -81,6 +86,11 @@ async function main() {
 			timezone: process.env.SESAMI_TIMEZONE || 'UTC',
 		};
 		say(`using the real Sesami API at ${credentialData.baseUrl} (shop ${credentialData.shopId})`);
+		if (!process.env.WEBHOOK_URL) {
+			say('WARNING: WEBHOOK_URL is not set. The Sesami Trigger registers Flows whose target is this machine\'s');
+			say('         local address, which Sesami cannot reach: set WEBHOOK_URL to a public https URL (e.g. a tunnel');
+			say('         to port 5678), or unpublish the trigger workflows in the editor.');
+		}
 	} else {
 		const { startSesamiSimulator } = require('../test/sim/sesami');
 		const simPort = Number(process.env.SESAMI_SIM_PORT || 4010);
@@ -89,14 +99,36 @@ async function main() {
 		credentialData = { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone };
 	}
 
+	// A real SMTP server on fixed ports, behind the "Sandbox SMTP" credential of the email workflows.
+	const { startSmtpServer } = require('../test/sim/smtp');
+	const smtp = await startSmtpServer({
+		host: '127.0.0.1',
+		port: Number(process.env.SMTP_PORT || 2525),
+		httpPort: Number(process.env.SMTP_INBOX_PORT || 8025),
+		user: process.env.SMTP_USER || 'n8n',
+		password: process.env.SMTP_PASSWORD || 'n8n-sandbox',
+	}).catch((error) => {
+		throw new Error(`the sandbox SMTP server could not start (${error.message}); set SMTP_PORT / SMTP_INBOX_PORT to free ports`);
+	});
+
 	// Import only what is new (or everything with --reimport), so edits made in the editor survive restarts.
 	const stateFile = path.join(sandbox, 'state.json');
-	const state = readJson(stateFile, { credentialHash: null, workflows: {} });
+	const state = readJson(stateFile, { credentials: {}, workflows: {} });
+	state.credentials ??= {};
+	if (state.credentialHash && !state.credentials.sesamiSandbox001) state.credentials.sesamiSandbox001 = state.credentialHash; // older state files
+	delete state.credentialHash;
 	const reimport = args.has('--reimport');
-	const credential = { id: 'sesamiSandbox001', name: 'Sesami account', type: 'sesamiApi', data: credentialData };
-	const credentialHash = hash(credential);
-	const importCredential = reimport || state.credentialHash !== credentialHash;
-	if (importCredential && state.credentialHash) say('the Sesami credential settings changed: re-importing the "Sesami account" credential');
+	const credentials = [
+		{ id: 'sesamiSandbox001', name: 'Sesami account', type: 'sesamiApi', data: credentialData },
+		{
+			id: 'smtpSandbox00001',
+			name: 'Sandbox SMTP',
+			type: 'smtp',
+			data: { user: smtp.user, password: smtp.password, host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true },
+		},
+	];
+	const credentialsToImport = credentials.filter((c) => reimport || state.credentials[c.id] !== hash(c));
+	for (const c of credentialsToImport) if (state.credentials[c.id] && !reimport) say(`the settings of the "${c.name}" credential changed: re-importing it`);
 
 	const ownerFile = path.join(sandbox, 'owner.json');
 	const owner = readJson(ownerFile, null) ?? {
@@ -114,8 +146,9 @@ async function main() {
 		userFolder: path.join(sandbox, 'n8n'),
 		port: Number(process.env.N8N_PORT || 5678),
 		owner,
-		credentials: importCredential ? [credential] : [],
+		credentials: credentialsToImport,
 		workflowsDir: path.join(root, 'workflows'),
+		dataTables: readDataTablesFile(path.join(root, 'workflows', 'setup', 'data-tables.json')),
 		skipImport: (json) => {
 			const h = hash(json);
 			const seen = state.workflows[json.id];
@@ -127,12 +160,15 @@ async function main() {
 			return true;
 		},
 		publish: true,
+		// The simulator starts empty: triggers that registered something in it (the Sesami Trigger's
+		// Flows) must do it again, which n8n does not do on its own for already published workflows.
+		republishActive: Boolean(sim),
 		apiKeyLabel: 'npm start',
 		log: say,
 		logFile: path.join(sandbox, 'n8n.log'),
 		env: process.env.WEBHOOK_URL ? { WEBHOOK_URL: process.env.WEBHOOK_URL } : {},
 	});
-	state.credentialHash = credentialHash;
+	for (const c of credentials) state.credentials[c.id] = hash(c);
 	for (const json of imported) state.workflows[json.id] = hash(json);
 	writeJson(stateFile, state);
 
@@ -142,6 +178,7 @@ async function main() {
 		stopping = true;
 		say('stopping…');
 		await n8n.stop();
+		await smtp.close();
 		if (sim) await sim.close();
 		say('stopped');
 		process.exit(code);
@@ -162,7 +199,9 @@ async function main() {
 		console.log(` Sesami:       simulator ${sim.url}  (API ${sim.baseUrl}, shop ${credentialData.shopId})`);
 		console.log(`               inspect with ${sim.url}/__sim/exchanges and ${sim.url}/__sim/fixtures`);
 	} else console.log(` Sesami:       real API ${credentialData.baseUrl} (shop ${credentialData.shopId})`);
-	console.log(` credential:   "Sesami account" (sesamiSandbox001)`);
+	console.log(` credentials:  "Sesami account" (sesamiSandbox001), "Sandbox SMTP" (smtpSandbox00001)`);
+	console.log(` email inbox:  ${smtp.httpUrl}/   (SMTP ${smtp.host}:${smtp.port}, user ${smtp.user}; every email n8n sends lands here)`);
+	for (const t of n8n.dataTables) console.log(` data table:   ${t.name}  (${t.id}${t.created ? ', created now' : ''})`);
 	for (const wf of n8n.workflows) {
 		console.log(` workflow:     ${wf.name}  ${n8n.url}/workflow/${wf.id}${wf.active ? '  [published]' : ''}`);
 		for (const h of wf.webhookUrls) console.log(`   webhook:    ${h.httpMethod} ${h.url ?? `(path unknown, node ${h.node})`}`);

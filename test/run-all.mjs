@@ -8,6 +8,7 @@
 // Env:   N8N_SESAMI_CACHE (provisioning cache), N8N_SESAMI_N8N_VERSION (default 2.41.1),
 //        N8N_START_TIMEOUT_MS, E2E_ECHO_N8N_LOGS=1 (stream n8n's own output).
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -108,7 +109,7 @@ async function stageUnit() {
 async function stageE2e() {
 	const t0 = Date.now();
 	const { provision } = await import('./e2e/lib/provision.mjs');
-	const { startN8n } = await import('./e2e/lib/n8n.mjs');
+	const { startN8n, readDataTablesFile } = await import('./e2e/lib/n8n.mjs');
 	say('e2e: provisioning n8n (cached; the first run installs ~3 GB and takes ~5 min)');
 	const log = (m) => say(`e2e: ${m}`);
 	await provision({ log });
@@ -119,6 +120,13 @@ async function stageE2e() {
 	const shop = sim.fixtures.shops[0];
 	log(`Sesami simulator on ${sim.url} (shop ${shop.id})`);
 
+	// A real SMTP server for the Send Email nodes (workflows/sesami-portal-emails.json); the tests read
+	// the received messages through its HTTP inbox (they run in another process).
+	const { startSmtpServer } = require('./sim/smtp');
+	const smtp = await startSmtpServer({ port: 0, httpPort: 0, host: '127.0.0.1', user: 'n8n-e2e', password: `smtp-${crypto.randomBytes(9).toString('hex')}` });
+	cleanups.push(() => smtp.close());
+	log(`SMTP server on ${smtp.host}:${smtp.port} (inbox ${smtp.httpUrl})`);
+
 	const credentials = [
 		{
 			id: 'sesamiSandbox001',
@@ -126,11 +134,20 @@ async function stageE2e() {
 			type: 'sesamiApi',
 			data: { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone },
 		},
+		{
+			id: 'smtpSandbox00001',
+			name: 'Sandbox SMTP',
+			type: 'smtp',
+			data: { user: smtp.user, password: smtp.password, host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true },
+		},
 	];
+	// Publishing the Flow workflows runs the Sesami Trigger's create(), which calls the simulator's
+	// Flows API: the simulator is up (above) before n8n starts.
 	const n8n = await startN8n({
 		packageDir: root,
 		credentials,
 		workflowsDir: path.join(root, 'workflows'),
+		dataTables: readDataTablesFile(path.join(root, 'workflows', 'setup', 'data-tables.json')),
 		publish: true,
 		keep,
 		log,
@@ -170,6 +187,8 @@ async function stageE2e() {
 		nodeDir: n8n.paths.nodeDir,
 		credentialIds: credentials.map((c) => c.id),
 		cli: n8n.cli,
+		dataTables: n8n.dataTables,
+		smtp: { host: smtp.host, port: smtp.port, user: smtp.user, password: smtp.password, httpUrl: smtp.httpUrl, credentialId: 'smtpSandbox00001' },
 	};
 	fs.writeFileSync(contextFile, JSON.stringify(context, null, 2), { mode: 0o600 });
 	if (keep) say(`e2e: context file ${contextFile} (kept)`);
@@ -197,11 +216,12 @@ async function stageE2e() {
 	const passed = count('pass');
 	const failed = count('fail');
 	const cancelled = count('cancelled') ?? 0;
+	const todo = count('todo') ?? 0; // known defects written down as `todo` tests: shown, not counted
 	if (passed === null || failed === null) {
 		results.push({ stage: 'e2e', passed: passed ?? 0, failed: Math.max(1, failed ?? 0), crashed: true, note: `node --test exited ${r.code} without a TAP summary` });
 		return;
 	}
-	const entry = { stage: 'e2e', passed, failed: failed + cancelled, note: `${files.length} file(s)${cancelled ? `, ${cancelled} cancelled` : ''}` };
+	const entry = { stage: 'e2e', passed, failed: failed + cancelled, note: `${files.length} file(s)${cancelled ? `, ${cancelled} cancelled` : ''}${todo ? `, ${todo} todo (known defects, see the TAP)` : ''}` };
 	if (r.code !== 0 && entry.failed === 0) {
 		entry.failed = 1;
 		entry.crashed = true;

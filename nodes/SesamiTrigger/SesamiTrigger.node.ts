@@ -10,9 +10,10 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { createHmac } from 'crypto';
 
 import { RecentKeys, rawBodyParameter, readRawBody } from '../shared/rawBody';
-import { headerValue, newWebhookSecret, safeEqual } from '../shared/webhookAuth';
+import { headerValue, safeEqual } from '../shared/webhookAuth';
 import { sesamiApiRequest, sesamiApiRequestAllItems } from '../Sesami/transport';
 import { simplifyAppointment } from '../Sesami/helpers/utils';
 import { normalizeEvent, normalizeFlowPush } from './helpers/normalize';
@@ -29,6 +30,7 @@ const EVENT_OPTIONS = [
 ];
 
 interface FlowRegistration {
+	/** Left over from earlier versions, which stored the secret: removed on the next registration. */
 	secret?: string;
 	flowIds?: string[];
 	events?: string[];
@@ -37,6 +39,21 @@ interface FlowRegistration {
 
 /** Pushes seen recently (duplicate marking). */
 const recentPushes = new RecentKeys();
+
+/**
+ * The secret header value of the Flows of one webhook URL, derived from the Sesami API key:
+ * the same on every (re)publish, so a push that arrives while n8n is still saving the workflow
+ * after registration is not refused, and nothing secret is stored in the workflow. Changing the
+ * API key changes it (re-publish to update the Flows).
+ */
+function flowSecret(apiKey: string, webhookUrl: string): string {
+	return createHmac('sha256', apiKey).update(`n8n-nodes-sesami-imin:flow-secret:${baseUrl(webhookUrl)}`).digest('hex');
+}
+
+async function automaticSecret(this: IHookFunctions | IWebhookFunctions): Promise<string> {
+	const credentials = await this.getCredentials('sesamiApi');
+	return flowSecret(String(credentials.apiKey ?? ''), this.getNodeWebhookUrl('default') as string);
+}
 
 function baseUrl(url: string): string {
 	return url.split('?')[0].replace(/\/+$/, '');
@@ -188,10 +205,12 @@ export class SesamiTrigger implements INodeType {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				if (this.getNodeParameter('registration') !== 'automatic') return true;
-				const data = this.getWorkflowStaticData('node') as FlowRegistration;
 				const events = this.getNodeParameter('events', []) as string[];
-				if (!data.secret) return false;
-				const flows = await flowsForThisWebhook.call(this);
+				const secret = await automaticSecret.call(this);
+				const flows = (await flowsForThisWebhook.call(this)).filter((flow) => {
+					const template = (flow.template ?? {}) as IDataObject;
+					return String(template.headers ?? '').includes(secret);
+				});
 				const registered = new Set(flows.filter((flow) => flow.status !== false).map((flow) => String(flow.trigger)));
 				return events.every((event) => registered.has(event));
 			},
@@ -209,7 +228,7 @@ export class SesamiTrigger implements INodeType {
 				for (const flow of await flowsForThisWebhook.call(this)) {
 					await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`, HOOK_REQUEST);
 				}
-				const secret = newWebhookSecret();
+				const secret = await automaticSecret.call(this);
 				const workflowName = this.getWorkflow().name ?? this.getWorkflow().id ?? 'workflow';
 				for (const event of events) {
 					await sesamiApiRequest.call(this, 'POST', '/{shop}/flows', {
@@ -227,7 +246,7 @@ export class SesamiTrigger implements INodeType {
 				// Sesami answers 201 without a body: find the Flows again to keep their IDs.
 				const flows = await flowsForThisWebhook.call(this);
 				const data = this.getWorkflowStaticData('node') as FlowRegistration;
-				data.secret = secret;
+				delete data.secret;
 				data.events = events;
 				data.flowIds = flows.map((flow) => String(flow.id));
 				return true;
@@ -258,8 +277,10 @@ export class SesamiTrigger implements INodeType {
 		const data = this.getWorkflowStaticData('node') as FlowRegistration;
 
 		let headerName = SECRET_HEADER;
-		let expected: string | undefined = data.secret;
-		if (registration === 'manual') {
+		let expected: string;
+		if (registration === 'automatic') {
+			expected = await automaticSecret.call(this);
+		} else {
 			const credentials = await this.getCredentials('sesamiFlowsWebhookApi');
 			headerName = String(credentials.headerName || SECRET_HEADER);
 			expected = String(credentials.secret ?? '');

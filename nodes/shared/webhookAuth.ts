@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto';
+import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
 /**
  * Webhook authentication shared by the package's trigger nodes: constant-time comparison of
@@ -24,10 +24,6 @@ export function headerValue(headers: Record<string, unknown> | undefined, name: 
 	return undefined;
 }
 
-/** A random secret for a webhook registration (hex, 256 bits). */
-export function newWebhookSecret(): string {
-	return randomBytes(32).toString('hex');
-}
 
 export type VerifyResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 

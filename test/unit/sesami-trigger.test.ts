@@ -52,26 +52,39 @@ describe('Automatic registration (create / checkExists / delete)', () => {
 		for (const flow of flows) {
 			expect(flow).toMatchObject({ action: 'WEBHOOK', status: true, when: { unit: 'IMMEDIATELY' } });
 			expect(flow.target).toBe(`${WEBHOOK_URL}?event=${flow.trigger}`);
-			const headers = JSON.parse(String((flow.template as IDataObject).headers));
-			expect(headers['x-sesami-flow-secret']).toBe(staticData.secret);
 			expect(String((flow.template as IDataObject).body)).toContain('{{CustomerManagementLink}}');
 		}
-		expect(String(staticData.secret)).toMatch(/^[a-f0-9]{64}$/);
+		const secrets = new Set(flows.map((flow) => JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret']));
+		expect(secrets.size).toBe(1);
+		expect([...secrets][0]).toMatch(/^[a-f0-9]{64}$/);
 		expect(staticData.flowIds).toHaveLength(2);
+		expect(JSON.stringify(staticData)).not.toContain([...secrets][0]);
 		expect(await hooks.checkExists.call(ctx)).toBe(true);
 	});
 
-	it('delete removes the Flows and the secret', async () => {
+	it('registering again keeps the same secret (a push arriving meanwhile is not refused)', async () => {
+		const before = flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers);
+		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
+		expect(await hooks.create.call(ctx)).toBe(true);
+		expect(flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers)).toEqual(before);
+	});
+
+	it('delete removes the Flows', async () => {
 		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
 		expect(await hooks.delete.call(ctx)).toBe(true);
 		expect(flowsOfThisWebhook()).toHaveLength(0);
-		expect(staticData.secret).toBeUndefined();
 		expect(await hooks.checkExists.call(ctx)).toBe(false);
 	});
 });
 
 describe('webhook()', () => {
-	const secret = 'a'.repeat(64);
+	let secret = '';
+	beforeAll(async () => {
+		// The secret Automatic registration puts in the Flows' headers.
+		const ctx = context({ registration: 'automatic', events: ['APPOINTMENT_CREATED'], settings: {} }, {});
+		await new SesamiTrigger().webhookMethods.default.create.call(ctx as unknown as IHookFunctions);
+		secret = JSON.parse(String((flowsOfThisWebhook()[0].template as IDataObject).headers))['x-sesami-flow-secret'];
+	});
 	const automatic = { registration: 'automatic', events: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED'], settings: {} };
 	const body = (id: string) =>
 		`{\n "trigger": "APPOINTMENT_CREATED",\n "appointmentId": "${id}"\n "customerEmail": "ada@example.com"\n "managementLink": "https://app.sesami.co/manage/${id}?token&#x3D;1&amp;shop&#x3D;x",\n}`;
@@ -84,14 +97,14 @@ describe('webhook()', () => {
 
 	it('rejects a missing or wrong secret with 401 and starts nothing', async () => {
 		for (const headers of [{}, { 'x-sesami-flow-secret': 'b'.repeat(64) }, { 'x-sesami-flow-secret': secret.slice(1) }] as Array<Record<string, string>>) {
-			const { result, response } = await push(automatic, { body: body(shop.appointments.upcoming), headers, staticData: { secret } });
+			const { result, response } = await push(automatic, { body: body(shop.appointments.upcoming), headers });
 			expect(response.statusCode).toBe(401);
 			expect(result.workflowData).toBeUndefined();
 		}
 	});
 
 	it('repairs and unescapes the body, and marks the second delivery as a duplicate', async () => {
-		const staticData = { secret };
+		const staticData = {};
 		const first = await push(automatic, { body: body(shop.appointments.upcoming), headers: { 'x-sesami-flow-secret': secret }, staticData });
 		const item = first.result.workflowData![0][0].json;
 		expect(item).toMatchObject({
@@ -107,7 +120,7 @@ describe('webhook()', () => {
 	});
 
 	it('answers 400 with the reason for a body it cannot read, and starts nothing', async () => {
-		const { result, response } = await push(automatic, { body: '{"appointmentId": "x" "broken', headers: { 'x-sesami-flow-secret': secret }, staticData: { secret } });
+		const { result, response } = await push(automatic, { body: '{"appointmentId": "x" "broken', headers: { 'x-sesami-flow-secret': secret } });
 		expect(response.statusCode).toBe(400);
 		expect(String((response.body as unknown as IDataObject).reason)).toMatch(/never closed/);
 		expect(result.workflowData).toBeUndefined();
@@ -124,7 +137,7 @@ describe('webhook()', () => {
 	it('Fetch Full Appointment loads the appointment from the API', async () => {
 		const { result } = await push(
 			{ ...automatic, settings: { fetchFullAppointment: true } },
-			{ body: body(shop.appointments.upcoming2), headers: { 'x-sesami-flow-secret': secret }, staticData: { secret } },
+			{ body: body(shop.appointments.upcoming2), headers: { 'x-sesami-flow-secret': secret } },
 		);
 		const item = result.workflowData![0][0].json;
 		const stored = (sim.state.appointments as IDataObject[]).find((a) => a.id === shop.appointments.upcoming2)!;
@@ -137,7 +150,6 @@ describe('webhook()', () => {
 			body: '{"appointmentId": "64f1c2a9b7e4d3a1c2b3d4e5"}',
 			headers: { 'x-sesami-flow-secret': secret },
 			query: { event: 'NO_SHOW' },
-			staticData: { secret },
 		});
 		expect(result.workflowData).toBeUndefined();
 		expect(result.webhookResponse).toMatchObject({ received: true });

@@ -126,3 +126,140 @@ export async function simExchanges() {
 export function sesamiContract() {
 	return require('../../contract/sesami-contract.js').createSesamiContract();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Flows, Data Tables, executions, SMTP
+
+/** axios for the simulator's control endpoints (`<simUrl>/__sim/...`; not recorded, no auth). Never throws on status. */
+export function simControl() {
+	return axios.create({ baseURL: `${getContext().simUrl}/__sim`, timeout: 30_000, validateStatus: () => true });
+}
+
+/** The id of the Data Table the runner created from workflows/setup/data-tables.json (exact name). */
+export async function dataTableId(name) {
+	const known = (getContext().dataTables ?? []).find((t) => t.name === name);
+	if (known) return known.id;
+	const r = await n8nApi().get('/data-tables', { params: { limit: 250 } });
+	const hit = (r.data?.data ?? []).find((t) => t.name === name);
+	if (!hit) throw new Error(`no Data Table named "${name}" in n8n (HTTP ${r.status})`);
+	return hit.id;
+}
+
+/**
+ * Rows of a Data Table through the public API (all pages). `filter` is n8n's filter object, e.g.
+ * { type: 'and', filters: [{ columnName: 'appointmentId', condition: 'eq', value: id }] }.
+ */
+export async function dataTableRows(tableId, filter) {
+	const api = n8nApi();
+	const rows = [];
+	let cursor;
+	for (let page = 0; page < 500; page++) {
+		// n8n insists on a fully percent-encoded filter (axios leaves `:` `,` `[` alone): build the query by hand.
+		const query = [`limit=250`, filter ? `filter=${encodeURIComponent(JSON.stringify(filter))}` : '', cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
+			.filter(Boolean)
+			.join('&');
+		const r = await api.get(`/data-tables/${tableId}/rows?${query}`);
+		if (r.status !== 200) throw new Error(`GET /data-tables/${tableId}/rows: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+		rows.push(...r.data.data);
+		cursor = r.data.nextCursor;
+		if (!cursor) return rows;
+	}
+	throw new Error(`GET /data-tables/${tableId}/rows: more than 500 pages`);
+}
+
+/**
+ * Executions of a workflow with an id greater than `afterId` (numeric ids), oldest first. The public
+ * API leaves running executions out of a plain list, so they are asked for separately
+ * (`status=running`) and merged in.
+ */
+export async function executionsSince(workflowId, afterId = 0) {
+	const api = n8nApi();
+	const byId = new Map();
+	for (const status of [undefined, 'running']) {
+		let cursor;
+		for (let page = 0; page < 200; page++) {
+			const r = await api.get('/executions', { params: { workflowId, limit: 250, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } });
+			if (r.status !== 200) throw new Error(`GET /executions?workflowId=${workflowId}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+			const list = r.data.data ?? [];
+			for (const e of list) if (Number(e.id) > Number(afterId)) byId.set(e.id, e);
+			cursor = r.data.nextCursor;
+			// newest first: stop once a page reaches back past afterId
+			if (!cursor || list.some((e) => Number(e.id) <= Number(afterId))) break;
+		}
+	}
+	return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** The highest execution id n8n has for these workflows (0 when none): a marker for executionsSince. */
+export async function lastExecutionId(workflowIds) {
+	let max = 0;
+	for (const workflowId of [].concat(workflowIds)) {
+		const r = await n8nApi().get('/executions', { params: { workflowId, limit: 1 } });
+		if (r.status !== 200) throw new Error(`GET /executions: HTTP ${r.status}`);
+		const running = await n8nApi().get('/executions', { params: { workflowId, status: 'running', limit: 250 } });
+		for (const e of [...(r.data.data ?? []), ...(running.data?.data ?? [])]) max = Math.max(max, Number(e.id));
+	}
+	return max;
+}
+
+const UNFINISHED = new Set(['new', 'running', 'waiting', 'unknown']);
+
+/**
+ * Waits until the simulator has no Flow delivery pending or held, and n8n has no unfinished
+ * execution (new / running / waiting) of these workflows since `afterId`, with the execution
+ * counts unchanged over `stableMs`. `expected` ({ [workflowId]: n }) also waits for at least n
+ * executions. Resolves { [workflowId]: executions[] }; rejects after timeoutMs with what it saw.
+ */
+export async function waitForFlowsSettled({ workflowIds, afterId = 0, expected = {}, timeoutMs = 120_000, stableMs = 1500 }) {
+	const sim = simControl();
+	const deadline = Date.now() + timeoutMs;
+	let last = '';
+	let stableSince = 0;
+	let seen = {};
+	for (;;) {
+		const d = await sim.get('/flow-delivery');
+		const pending = d.data?.pending ?? 0;
+		const held = d.data?.held ?? 0;
+		seen = {};
+		for (const id of [].concat(workflowIds)) seen[id] = await executionsSince(id, afterId);
+		const unfinished = Object.values(seen)
+			.flat()
+			.filter((e) => UNFINISHED.has(e.status) || !e.stoppedAt);
+		const short = Object.entries(expected).filter(([id, n]) => (seen[id]?.length ?? 0) < n);
+		const signature = JSON.stringify(Object.values(seen).map((list) => list.map((e) => `${e.id}:${e.status}`)));
+		const quiet = pending === 0 && held === 0 && unfinished.length === 0 && short.length === 0;
+		if (quiet && signature === last) {
+			if (Date.now() - stableSince >= stableMs) return seen;
+		} else {
+			stableSince = Date.now();
+		}
+		last = signature;
+		if (Date.now() > deadline) {
+			const counts = Object.entries(seen).map(([id, list]) => `${id}: ${list.length} (${list.filter((e) => UNFINISHED.has(e.status) || !e.stoppedAt).length} unfinished)`);
+			throw new Error(`Flows did not settle within ${timeoutMs} ms: simulator pending ${pending}, held ${held}; executions ${counts.join(', ')}; expected ${JSON.stringify(expected)}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 400));
+	}
+}
+
+/** One execution with its run data (`GET /executions/{id}?includeData=true`). */
+export async function executionWithData(id) {
+	const r = await n8nApi().get(`/executions/${id}`, { params: { includeData: true } });
+	if (r.status !== 200) throw new Error(`GET /executions/${id}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+	return r.data;
+}
+
+/** Output items (json) of one node in an execution fetched with executionWithData. */
+export function executionNodeOutput(execution, nodeName, { output = 0, runIndex = 0 } = {}) {
+	const runData = execution?.data?.resultData?.runData?.[nodeName];
+	if (!runData) return undefined;
+	return (runData[runIndex]?.data?.main?.[output] ?? []).map((item) => item.json);
+}
+
+/** Every message the e2e SMTP server received so far (through its HTTP inbox), in arrival order. */
+export async function smtpMessages() {
+	const smtp = getContext().smtp;
+	if (!smtp?.httpUrl) throw new Error('the e2e context has no SMTP server (run through test/run-all.mjs)');
+	const r = await axios.get(`${smtp.httpUrl}/messages`, { timeout: 30_000 });
+	return r.data;
+}

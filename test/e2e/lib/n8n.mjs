@@ -108,6 +108,9 @@ export function n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra = {} })
 	if (port) {
 		env.N8N_PORT = String(port);
 		env.N8N_HOST = '127.0.0.1';
+		// The base of the production webhook URLs n8n hands to trigger nodes (the Sesami Trigger writes
+		// it into the Flows it registers). 127.0.0.1, not localhost: localhost may resolve to ::1, where
+		// n8n (N8N_LISTEN_ADDRESS) does not listen. A caller's `extra.WEBHOOK_URL` wins (npm start, tunnels).
 		env.WEBHOOK_URL = `http://127.0.0.1:${port}/`;
 		env.N8N_EDITOR_BASE_URL = `http://127.0.0.1:${port}/`;
 	}
@@ -293,6 +296,152 @@ function describeHttpError(res) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Data Tables (n8n's built-in tables; public API /api/v1/data-tables, 2.x)
+
+/** Every item of a cursor-paginated public-API list ({ data, nextCursor }). `api` must not throw on status. */
+export async function listAllPublic(api, pathname, params = {}) {
+	const items = [];
+	let cursor;
+	for (let page = 0; page < 200; page++) {
+		const r = await api.get(pathname, { params: { ...params, limit: 250, ...(cursor ? { cursor } : {}) }, validateStatus: () => true });
+		if (r.status !== 200) throw new Error(`GET /api/v1${pathname}: ${describeHttpError(r)}`);
+		items.push(...(r.data?.data ?? []));
+		cursor = r.data?.nextCursor;
+		if (!cursor) return items;
+	}
+	throw new Error(`GET /api/v1${pathname}: more than 200 pages`);
+}
+
+/**
+ * The Data Table specs of a setup file (`{ tables: [{ name, columns: [{ name, type }] }] }`, e.g.
+ * workflows/setup/data-tables.json). A missing file gives [].
+ */
+export function readDataTablesFile(file) {
+	if (!file || !fs.existsSync(file)) return [];
+	let json;
+	try {
+		json = JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch (error) {
+		throw new Error(`data tables file ${file}: ${error.message}`);
+	}
+	const tables = Array.isArray(json) ? json : json.tables;
+	if (!Array.isArray(tables)) throw new Error(`data tables file ${file}: expected { "tables": [...] }`);
+	for (const t of tables) {
+		if (typeof t?.name !== 'string' || !t.name || !Array.isArray(t.columns)) throw new Error(`data tables file ${file}: every table needs a name and columns`);
+	}
+	return tables;
+}
+
+/**
+ * Creates the Data Tables that do not exist yet through the public API (`POST /api/v1/data-tables
+ * {name, columns}`), in the API user's (the owner's) personal project, where the imported workflows
+ * live. Idempotent: tables are looked up by exact name first; an existing table gets the columns it
+ * lacks (`POST /data-tables/{id}/columns`), and a column of another type is reported, not changed.
+ * n8n's Data Table node finds a table "by name" with a case-insensitive SUBSTRING match and takes
+ * the first hit, so a name contained in another table's name (or containing it) is an error.
+ * @param {import('axios').AxiosInstance} api  axios for /api/v1 with the API key
+ * @param {{ name: string, columns: { name: string, type: string }[] }[]} tables
+ * @returns {Promise<{ id: string, name: string, created: boolean, columns: { name: string, type: string }[] }[]>}
+ */
+export async function ensureDataTables(api, tables, { log = () => {} } = {}) {
+	if (!tables?.length) return [];
+	const existing = await listAllPublic(api, '/data-tables');
+	const result = [];
+	for (const spec of tables) {
+		const lower = spec.name.toLowerCase();
+		const clash = existing.find((t) => t.name !== spec.name && (t.name.toLowerCase().includes(lower) || lower.includes(t.name.toLowerCase())));
+		if (clash)
+			throw new Error(
+				`Data Table "${spec.name}": n8n already has a table named "${clash.name}" (${clash.id}); the Data Table node looks tables up by a substring of the name, so it could pick the wrong one. Rename or delete "${clash.name}".`,
+			);
+		const columns = spec.columns.map(({ name, type }) => ({ name, type }));
+		let table = existing.find((t) => t.name === spec.name);
+		let created = false;
+		if (!table) {
+			const r = await api.post('/data-tables', { name: spec.name, columns }, { validateStatus: () => true });
+			if (r.status === 200 || r.status === 201) {
+				table = r.data;
+				created = true;
+			} else if (r.status === 409) {
+				// created meanwhile (another process): take it
+				table = (await listAllPublic(api, '/data-tables')).find((t) => t.name === spec.name);
+			}
+			if (!table?.id) throw new Error(`creating the Data Table "${spec.name}" (POST /api/v1/data-tables) failed: ${describeHttpError(r)}`);
+			existing.push(table);
+			log(`created Data Table "${spec.name}" (${table.id}) with ${columns.length} columns`);
+		}
+		if (!created) {
+			const r = await api.get(`/data-tables/${table.id}/columns`, { validateStatus: () => true });
+			if (r.status !== 200) throw new Error(`GET /api/v1/data-tables/${table.id}/columns: ${describeHttpError(r)}`);
+			const have = new Map((Array.isArray(r.data) ? r.data : (r.data?.data ?? [])).map((c) => [c.name, c.type]));
+			const added = [];
+			for (const c of columns) {
+				if (!have.has(c.name)) {
+					const a = await api.post(`/data-tables/${table.id}/columns`, c, { validateStatus: () => true });
+					if (a.status !== 200 && a.status !== 201) throw new Error(`adding column ${c.name} to the Data Table "${spec.name}": ${describeHttpError(a)}`);
+					added.push(c.name);
+				} else if (have.get(c.name) !== c.type) {
+					log(`  Data Table "${spec.name}": column ${c.name} is ${have.get(c.name)} in n8n, ${c.type} in the setup file (left as it is)`);
+				}
+			}
+			log(`Data Table "${spec.name}" (${table.id}) exists${added.length ? `; added columns ${added.join(', ')}` : ''}`);
+		}
+		result.push({ id: table.id, name: spec.name, created, columns });
+	}
+	return result;
+}
+
+/**
+ * Waits until n8n has finished (de)activating a workflow after a publish. n8n 2.41 publishes through
+ * an outbox: `POST /api/v1/workflows/{id}/publish` answers 200 (active: true) at once, and the
+ * trigger nodes are activated afterwards (their webhook `create()` runs then). A trigger that fails
+ * to activate does NOT turn the answer into an error; only the publication status tells:
+ * `GET /rest/workflows/{id}/publication-status` -> { status: in_progress | published | partial |
+ * failed | not_published, pendingVersionId, triggers: [{ nodeId, status, errorMessage }] }.
+ * Resolves that status once it is settled (null when this n8n has no publication service).
+ * @param {import('axios').AxiosInstance} rest  axios with the owner's cookie, baseURL = n8n's URL, not throwing on status
+ */
+export async function waitForPublication(rest, workflowId, { timeoutMs = 120_000 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const r = await rest.get(`/rest/workflows/${workflowId}/publication-status`, { validateStatus: () => true });
+		if (r.status === 404 && /not available/i.test(JSON.stringify(r.data))) return null;
+		if (r.status !== 200) throw new Error(`GET /rest/workflows/${workflowId}/publication-status: ${describeHttpError(r)}`);
+		const status = r.data?.data ?? r.data;
+		if (status.status !== 'in_progress' && !status.pendingVersionId) return status;
+		if (Date.now() > deadline) throw new Error(`workflow ${workflowId} is still being published after ${timeoutMs / 1000} s: ${JSON.stringify(status)}`);
+		await sleep(150);
+	}
+}
+
+/** The failed triggers of a publication status, named after the workflow's nodes: ["Node" (type): message]. */
+export function publicationFailures(status, workflowJson) {
+	return (status?.triggers ?? [])
+		.filter((t) => t.status === 'failed')
+		.map((t) => {
+			const node = (workflowJson?.nodes ?? []).find((n) => n.id === t.nodeId);
+			return `"${node?.name ?? t.nodeId}"${node ? ` (${node.type})` : ''}: ${t.errorMessage ?? 'no message'}`;
+		});
+}
+
+/** The lines of n8n's output that look like they explain a failure ('' when none), indented. */
+function errorLogLines(logTail) {
+	const lines = String(logTail)
+		.split('\n')
+		.filter((l) => /error|fail|could not|cannot|refused|ECONN|ENOTFOUND|timed? ?out|status code|HTTP \d{3}/i.test(l))
+		.filter((l) => !/^\s+at /.test(l))
+		.slice(-15);
+	return lines.length ? `\n  n8n log:\n    ${lines.join('\n    ')}` : '';
+}
+
+/** A readable reason for a failed publish: n8n's message, then the n8n log lines that explain it. */
+function describePublishError(res, logTail) {
+	const d = res.data;
+	const message = typeof d === 'string' ? d : (d?.message ?? JSON.stringify(d));
+	return `n8n answered HTTP ${res.status}: ${String(message).slice(0, 1500)}${d?.hint ? `\n  hint: ${d.hint}` : ''}${errorLogLines(logTail)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 /**
  * Starts n8n with the package linked. Options:
  *  version       n8n version (default 2.41.1)
@@ -308,6 +457,11 @@ function describeHttpError(res) {
  *  owner         { email, password, firstName, lastName } (default: random password)
  *  encryptionKey default: random per run for temp folders; none (n8n's own config) for persistent ones
  *  apiKeyLabel   label of the API key (keys with the same label are replaced)
+ *  dataTables    [{ name, columns: [{ name, type }] }] created (if missing) through the public API before publishing
+ *  republishActive  unpublish and publish again the workflows that are already published (persistent
+ *                folders): n8n 2.41 does not run a trigger's webhook checkExists/create at start-up
+ *                (its webhook row is still in the database), so registrations held by a service that
+ *                forgot them (a restarted simulator) are only made again this way
  *  skipImport    (workflowJson, file) => boolean; workflows for which it returns true are not imported
  *  logFile       also append n8n's output to this file
  *  startTimeoutMs  default 240000 (env N8N_START_TIMEOUT_MS)
@@ -323,6 +477,8 @@ export async function startN8n(opts = {}) {
 		env: extraEnv = {},
 		keep = false,
 		apiKeyLabel = 'e2e harness',
+		dataTables: dataTableSpecs = [],
+		republishActive = false,
 		skipImport,
 		echoN8nLogs = false,
 		logFile,
@@ -508,7 +664,12 @@ export async function startN8n(opts = {}) {
 			log(`n8n loaded ${[...new Set(ours)].join(', ')}`);
 		}
 
-		// 6. Publish trigger workflows and wait until their webhooks answer.
+		// 6. Data Tables the workflows use, before publishing (a published workflow may run at once).
+		const dataTables = await ensureDataTables(api, dataTableSpecs, { log });
+
+		// 7. Publish trigger workflows and wait until their webhooks answer. Publishing runs the trigger
+		//    nodes' webhook `create()` (the Sesami Trigger registers its Flows through the Sesami API),
+		//    so whatever those call must be up by now.
 		const workflows = [];
 		for (const { file, json } of workflowEntries) {
 			const triggers = activatableTriggers(json);
@@ -521,9 +682,34 @@ export async function startN8n(opts = {}) {
 					continue;
 				}
 				if (current.status !== 200) throw new Error(`GET /api/v1/workflows/${json.id}: ${describeHttpError(current)}`);
+				if (current.data.active && republishActive) {
+					const off = await api.post(`/workflows/${json.id}/unpublish`, {}, { validateStatus: () => true });
+					if (off.status !== 200) throw new Error(`unpublishing "${json.name}" (${json.id}) to publish it again: ${describeHttpError(off)}`);
+					await waitForPublication(authed, json.id);
+					current.data.active = false;
+					log(`  unpublished "${json.name}" to register its triggers again`);
+				}
 				if (!current.data.active) {
+					const mark = collected.length;
+					const what = `publishing "${json.name}" (${json.id}, ${path.basename(file)})`;
 					const r = await api.post(`/workflows/${json.id}/publish`, {}, { validateStatus: () => true });
-					if (r.status !== 200) throw new Error(`publishing "${json.name}" (${json.id}) failed: ${describeHttpError(r)}\n${collected.slice(-3000)}`);
+					if (r.status !== 200) {
+						await sleep(300); // let n8n's log of the failure arrive
+						throw new Error(`${what} failed; its trigger node(s) ${triggers.map((t) => `"${t.name}" (${t.type})`).join(', ')} could not be activated.\n  ${describePublishError(r, collected.slice(mark))}`);
+					}
+					// The answer comes before the triggers are activated: wait for the outcome.
+					const status = await waitForPublication(authed, json.id);
+					if (status && status.status !== 'published') {
+						await sleep(300);
+						const failures = publicationFailures(status, json);
+						throw new Error(
+							`${what} failed: n8n accepted the publish, then the trigger node(s) did not activate (publication status "${status.status}").\n  ${
+								failures.length ? failures.join('\n  ') : JSON.stringify(status)
+							}\n  (A trigger that registers webhooks elsewhere, such as the Sesami Trigger creating its Flows, calls that service while activating: is it reachable and does the credential work?)${errorLogLines(
+								collected.slice(mark),
+							)}`,
+						);
+					}
 				}
 				wf.active = true;
 				for (const hook of wf.webhookUrls) {
@@ -533,7 +719,15 @@ export async function startN8n(opts = {}) {
 					}
 					const deadline = Date.now() + 30_000;
 					while (!(await webhookRegistered(hook.url, hook.httpMethod))) {
-						if (Date.now() > deadline) throw new Error(`webhook ${hook.httpMethod} ${hook.url} still 404 30 s after publishing "${json.name}"`);
+						if (Date.now() > deadline) {
+							const status = await waitForPublication(authed, json.id, { timeoutMs: 1 }).catch(() => null);
+							const failures = publicationFailures(status, json);
+							throw new Error(
+								`webhook ${hook.httpMethod} ${hook.url} still 404 30 s after publishing "${json.name}"${status ? ` (publication status "${status.status}")` : ''}${
+									failures.length ? `:\n  ${failures.join('\n  ')}` : ''
+								}${errorLogLines(collected.slice(-20_000))}`,
+							);
+						}
 						await sleep(150);
 					}
 				}
@@ -560,6 +754,8 @@ export async function startN8n(opts = {}) {
 			paths,
 			cli,
 			startMs,
+			/** [{ id, name, created, columns }] of the `dataTables` option */
+			dataTables,
 			/** The `n8n start` child process (e.g. to notice an unexpected exit). */
 			child: server,
 			/** Runs a workflow with `n8n execute` (separate process, separate broker port). */
