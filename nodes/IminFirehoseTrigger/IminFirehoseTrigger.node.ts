@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { feedField } from '../Imin/actions/firehose/fields';
 import { feedUrl, outputItem } from '../Imin/helpers/rpde';
 import { fetchRpdePage, getIminSettings, walkFeed } from '../Imin/transport';
 
@@ -31,19 +32,7 @@ export class IminFirehoseTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'iminApi', required: true }],
 		properties: [
-			{
-				displayName: 'Feed',
-				name: 'feed',
-				type: 'options',
-				options: [
-					{ name: 'Facility Uses', value: 'facility-uses' },
-					{ name: 'Other URL', value: 'url' },
-					{ name: 'Scheduled Sessions', value: 'scheduled-sessions' },
-					{ name: 'Session Series', value: 'session-series' },
-					{ name: 'Slots', value: 'slots' },
-				],
-				default: 'scheduled-sessions',
-			},
+			feedField,
 			{
 				displayName: 'Feed URL',
 				name: 'url',

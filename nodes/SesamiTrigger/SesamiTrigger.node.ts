@@ -15,19 +15,12 @@ import { createHmac } from 'crypto';
 import { RecentKeys, rawBodyParameter, readRawBody } from '../shared/rawBody';
 import { headerValue, safeEqual } from '../shared/webhookAuth';
 import { sesamiApiRequest, sesamiApiRequestAllItems } from '../Sesami/transport';
+import { FLOW_TRIGGERS } from '../Sesami/actions/flow/fields';
 import { simplifyAppointment } from '../Sesami/helpers/utils';
 import { normalizeEvent, normalizeFlowPush } from './helpers/normalize';
 import { SECRET_HEADER, canonicalFlowTemplate } from './helpers/template';
 import { parseTolerantJson, unescapeDeep } from '../shared/tolerantJson';
 
-const EVENT_OPTIONS = [
-	{ name: 'Appointment Cancelled', value: 'APPOINTMENT_CANCELLED' },
-	{ name: 'Appointment Created', value: 'APPOINTMENT_CREATED' },
-	{ name: 'Appointment Rescheduled', value: 'APPOINTMENT_RESCHEDULED' },
-	{ name: 'Appointment Started', value: 'APPOINTMENT_STARTED' },
-	{ name: 'Customer Checked In', value: 'CUSTOMER_CHECKED_IN' },
-	{ name: 'No-Show', value: 'NO_SHOW' },
-];
 
 interface FlowRegistration {
 	/** Left over from earlier versions, which stored the secret: removed on the next registration. */
@@ -109,7 +102,7 @@ export class SesamiTrigger implements INodeType {
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
-				options: EVENT_OPTIONS,
+				options: FLOW_TRIGGERS,
 				required: true,
 				default: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED'],
 				description: 'The Sesami Flow triggers to listen to',

@@ -67,13 +67,6 @@ export function outputItem(item: RpdeItem, next: string): IDataObject {
 	};
 }
 
-export const FEEDS = [
-	{ name: 'Session Series', value: 'session-series' },
-	{ name: 'Scheduled Sessions', value: 'scheduled-sessions' },
-	{ name: 'Facility Uses', value: 'facility-uses' },
-	{ name: 'Slots', value: 'slots' },
-];
-
 /** `${firehoseBaseUrl}${feed}`, the base always ending in one slash. */
 export function feedUrl(firehoseBaseUrl: string, feed: string): string {
 	return `${String(firehoseBaseUrl || 'https://firehose.imin.co/firehose/').replace(/\/*$/, '/')}${feed}`;

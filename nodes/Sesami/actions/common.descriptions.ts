@@ -55,26 +55,7 @@ export const locationLocator = sesamiLocator('locationId', 'Location', 'searchLo
 	description: 'The Sesami location',
 });
 
-export function returnAllAndLimit(): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { returnAll: [false] } },
-		},
-	];
-}
+export { returnAllAndLimit } from '../../shared/descriptions';
 
 export const timezoneField: INodeProperties = {
 	displayName: 'Timezone',

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { toUtc } from '../../Sesami/helpers/utils';
+import { isValidTimeZone, zoneOffsetMinutes } from '../../Sesami/helpers/time';
+import { formatWithOffset, toUtc } from '../../Sesami/helpers/utils';
 
 /** The six Sesami Flow triggers (CreateFlowRequest.trigger). */
 export const FLOW_EVENTS = [
@@ -105,29 +106,9 @@ export function readInstant(value: unknown): string | null {
 
 /** Wall-clock ISO time of an instant in an IANA zone, e.g. 2026-12-01T10:00:00+01:00. */
 export function inZone(utc: string | null, timeZone: string | null): string | null {
-	if (!utc || !timeZone) return null;
-	try {
-		const epoch = Date.parse(utc);
-		const parts = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-		}).formatToParts(new Date(epoch));
-		const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '00';
-		const wall = Date.UTC(+get('year'), +get('month') - 1, +get('day'), +get('hour'), +get('minute'), +get('second'));
-		const offset = Math.round((wall - Math.floor(epoch / 1000) * 1000) / 60000);
-		const sign = offset < 0 ? '-' : '+';
-		const abs = Math.abs(offset);
-		const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-		return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${sign}${hhmm}`;
-	} catch {
-		return null;
-	}
+	if (!utc || !timeZone || !isValidTimeZone(timeZone)) return null;
+	const epoch = Date.parse(utc);
+	return Number.isNaN(epoch) ? null : formatWithOffset(epoch, zoneOffsetMinutes(epoch, timeZone));
 }
 
 export function normalizeEvent(value: unknown): FlowEvent | null {

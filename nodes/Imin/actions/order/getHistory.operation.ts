@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { returnAllAndLimit } from '../../../shared/descriptions';
 import { getIminSettings, iminApiRequest } from '../../transport';
 import { requiredString, withDisplay } from '../shared';
 
@@ -12,22 +13,7 @@ export const description = withDisplay('order', 'getHistory', [
 		default: '',
 		description: 'The imin Customer Account identifier',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimit(),
 ]);
 
 const MAX_PAGES = 100;

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { appointmentLocator, simplifyField, timezoneField } from '../common.descriptions';
 import { requiredId, resolveTimezone, withDisplay } from '../shared';
-import { guardAppointment, onlyForCustomerOption } from './guard';
+import { guardAppointment, includePolicyOption, onlyForCustomerOption } from './guard';
 import { appointmentOutput } from './helpers';
 
 const properties: INodeProperties[] = [
@@ -16,14 +16,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Include Customer Policy',
-				name: 'includePolicy',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to add "policy": whether the customer may cancel or reschedule it themselves, and why not (loads the service)',
-			},
+			includePolicyOption,
 			onlyForCustomerOption,
 		],
 	},

@@ -4,7 +4,7 @@ import { customerPolicy, ownsAppointment, shopifyCustomerId } from '../../helper
 import { PAGE_SIZE_MAX, sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
 import { simplifyField } from '../common.descriptions';
 import { resolveTimezone, withDisplay } from '../shared';
-import { forbidden } from './guard';
+import { forbidden, includePolicyOption } from './guard';
 import { appointmentOutput } from './helpers';
 
 const properties: INodeProperties[] = [
@@ -37,13 +37,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Include Customer Policy',
-				name: 'includePolicy',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to add "policy" to each appointment: may the customer cancel or reschedule it, and why not',
-			},
+			includePolicyOption,
 			{
 				displayName: 'Max Pages',
 				name: 'maxPages',

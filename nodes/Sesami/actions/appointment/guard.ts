@@ -15,6 +15,14 @@ export const onlyForCustomerOption: INodeProperties = {
 		'Shopify customer ID the appointment must belong to (its customer.externalId). Use the ID a verified trigger gives (e.g. Sesami My Page Trigger), never one sent by the browser.',
 };
 
+export const includePolicyOption: INodeProperties = {
+	displayName: 'Include Customer Policy',
+	name: 'includePolicy',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to add "policy": may the customer cancel or reschedule it themselves, and why not (loads the service)',
+};
+
 export const enforcePolicyOption: INodeProperties = {
 	displayName: 'Enforce Customer Policy',
 	name: 'enforcePolicy',
