@@ -59,7 +59,7 @@
 
 const http = require('node:http');
 const { IminModel, iso } = require('./model');
-const { Rng } = require('./prng');
+const { Rng } = require('../lib/prng');
 const B = require('./bookability');
 const D = require('./data');
 const C = require('./checkout');

@@ -18,7 +18,7 @@
  *   never existed: both are "parent missing" (orphans, imin.md §3.4).
  */
 
-const { Rng } = require('./prng');
+const { Rng } = require('../lib/prng');
 const B = require('./bookability');
 const D = require('./data');
 const { Feed, SyntheticFeed } = require('./feed');

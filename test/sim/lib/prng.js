@@ -1,5 +1,5 @@
 'use strict';
-/** Deterministic PRNG (xmur3 string hash + mulberry32), one independent stream per label. */
+/** Deterministic PRNG (xmur3 string hash + mulberry32), one independent stream per label; shared by the simulators. */
 
 function xmur3(str) {
 	let h = 1779033703 ^ str.length;

@@ -31,7 +31,7 @@ const https = require('node:https');
 const net = require('node:net');
 const Handlebars = require('handlebars');
 const T = require('./time');
-const { Rng } = require('./prng');
+const { Rng } = require('../lib/prng');
 
 /** The six Flow triggers of CreateFlowRequest.trigger. */
 const FLOW_TRIGGERS = [

@@ -43,7 +43,7 @@
 const http = require('node:http');
 const { buildState, DEFAULT_SEED, DEFAULT_APPOINTMENTS } = require('./seed');
 const { ApiError, matchRoute, err, createAppointment, appointmentAction } = require('./routes');
-const { Rng } = require('./prng');
+const { Rng } = require('../lib/prng');
 const R = require('./render');
 const { createFlowDispatcher, FLOW_TRIGGERS, TEMPLATE_VARIABLES, renderTemplate, templateVariables, formatDate } = require('./flows');
 

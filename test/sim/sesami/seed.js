@@ -9,7 +9,7 @@
  * and the appointment counts.
  */
 
-const { Rng } = require('./prng');
+const { Rng } = require('../lib/prng');
 const T = require('./time');
 
 const DEFAULT_SEED = 42;
