@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: a local sandbox — n8n 2.41.1 with this package installed, the example workflows
-// imported, and (unless real Sesami values are configured) the Sesami simulator behind the credential.
+// imported, and (unless real Sesami / imin values are configured) the Sesami and imin simulators behind
+// the credentials.
 //
 //   npm start                   build, provision, start everything; Ctrl-C stops it all
 //   npm start -- --no-build     skip `npm run build`
@@ -10,11 +11,16 @@
 // owner.json (login), state.json (what was imported), n8n.log.
 // Env (or .env, KEY=VALUE lines): N8N_PORT (5678), SESAMI_SIM_PORT (4010), WEBHOOK_URL, SMTP_PORT (2525),
 // SMTP_INBOX_PORT (8025), SMTP_USER / SMTP_PASSWORD (n8n / n8n-sandbox), and for the real Sesami API:
-// SESAMI_API_KEY, SESAMI_CLIENT_ID, SESAMI_SHOP_ID, SESAMI_BASE_URL, SESAMI_TIMEZONE.
+// SESAMI_API_KEY, SESAMI_CLIENT_ID, SESAMI_SHOP_ID, SESAMI_BASE_URL, SESAMI_TIMEZONE; IMIN_SIM_PORT (4020), and for
+// the real imin: IMIN_API_KEY, IMIN_FIREHOSE_BASE_URL, IMIN_CHECKOUT_BASE_URL, IMIN_BOOK_BASE_URL, IMIN_BROKER_NAME,
+// IMIN_BROKER_URL; IMIN_WEBHOOK_KEY (the X-Api-Key imin sends to the imin Trigger, both modes).
 //
 // Also started: a real SMTP server (test/sim/smtp) behind the "Sandbox SMTP" credential, with an inbox
 // page that shows every email the workflows send, and the Data Tables of workflows/setup/data-tables.json
 // (created through n8n's public API when missing).
+// My Page (W4): with the Sesami simulator, the storefront simulator (test/sim/storefront) on STOREFRONT_PORT
+// (8030) plays the Shopify store and its App Proxy, with two test customers; the "Shopify app (My Page)"
+// credential gets SHOPIFY_SHOP_DOMAIN / SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET, or the sandbox values.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -99,6 +105,41 @@ async function main() {
 		credentialData = { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone };
 	}
 
+	// The imin side: the real imin when IMIN_API_KEY is set, else the imin simulator on a fixed port.
+	// The simulator's Success webhook goes to the imin Trigger's production URL (set once n8n is up).
+	const realImin = Boolean(process.env.IMIN_API_KEY);
+	const iminWebhookKey = process.env.IMIN_WEBHOOK_KEY || 'imin-sandbox-webhook-key';
+	let iminSim = null;
+	let iminData;
+	if (realImin) {
+		iminData = {
+			apiKey: process.env.IMIN_API_KEY,
+			firehoseBaseUrl: process.env.IMIN_FIREHOSE_BASE_URL || 'https://firehose.imin.co/firehose/',
+			checkoutBaseUrl: process.env.IMIN_CHECKOUT_BASE_URL || '',
+			bookBaseUrl: process.env.IMIN_BOOK_BASE_URL || 'https://book.imin.co/api/v2/',
+			brokerName: process.env.IMIN_BROKER_NAME || '',
+			brokerUrl: process.env.IMIN_BROKER_URL || '',
+		};
+		say(`using the real imin Firehose at ${iminData.firehoseBaseUrl}`);
+		if (!iminData.checkoutBaseUrl) say('WARNING: IMIN_CHECKOUT_BASE_URL is not set: the imin node cannot build guest checkout links.');
+		if (!process.env.IMIN_WEBHOOK_KEY) say('WARNING: IMIN_WEBHOOK_KEY is not set: the imin Trigger expects the sandbox key, which imin does not send.');
+	} else {
+		const { startIminSimulator } = require('../test/sim/imin');
+		const iminPort = Number(process.env.IMIN_SIM_PORT || 4020);
+		iminSim = await startIminSimulator({ port: iminPort, host: '127.0.0.1', apiKey: 'imin-sandbox-api-key' }).catch((error) => {
+			throw new Error(`the imin simulator could not start on port ${iminPort} (${error.message}); set IMIN_SIM_PORT to a free port`);
+		});
+		const broker = iminSim.fixtures.broker;
+		iminData = {
+			apiKey: 'imin-sandbox-api-key',
+			firehoseBaseUrl: iminSim.firehoseBaseUrl,
+			checkoutBaseUrl: iminSim.checkoutBaseUrl,
+			bookBaseUrl: iminSim.bookBaseUrl,
+			brokerName: process.env.IMIN_BROKER_NAME || broker.name,
+			brokerUrl: process.env.IMIN_BROKER_URL || broker.url,
+		};
+	}
+
 	// A real SMTP server on fixed ports, behind the "Sandbox SMTP" credential of the email workflows.
 	const { startSmtpServer } = require('../test/sim/smtp');
 	const smtp = await startSmtpServer({
@@ -118,6 +159,13 @@ async function main() {
 	if (state.credentialHash && !state.credentials.sesamiSandbox001) state.credentials.sesamiSandbox001 = state.credentialHash; // older state files
 	delete state.credentialHash;
 	const reimport = args.has('--reimport');
+	// W4 (My Page): the Shopify app whose App Proxy signs the storefront's requests. Fixed sandbox values
+	// (README "My Page"); SHOPIFY_SHOP_DOMAIN / SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET for a real store.
+	const myPageApp = {
+		shopDomain: process.env.SHOPIFY_SHOP_DOMAIN || (sim ? sim.fixtures.shops[0].domain : 'your-store.myshopify.com'),
+		clientId: process.env.SHOPIFY_CLIENT_ID || 'sandbox-my-page-app',
+		clientSecret: process.env.SHOPIFY_CLIENT_SECRET || 'sandbox-my-page-client-secret',
+	};
 	const credentials = [
 		{ id: 'sesamiSandbox001', name: 'Sesami account', type: 'sesamiApi', data: credentialData },
 		{
@@ -125,6 +173,14 @@ async function main() {
 			name: 'Sandbox SMTP',
 			type: 'smtp',
 			data: { user: smtp.user, password: smtp.password, host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true },
+		},
+		{ id: 'iminSandbox00001', name: 'imin account', type: 'iminApi', data: iminData },
+		{ id: 'iminWebhookSbx01', name: 'imin webhook key', type: 'iminWebhookApi', data: { apiKey: iminWebhookKey } },
+		{
+			id: 'shopifyAppSbx001',
+			name: 'Shopify app (My Page)',
+			type: 'shopifyAppApi',
+			data: { shopDomains: myPageApp.shopDomain, clientId: myPageApp.clientId, clientSecret: myPageApp.clientSecret },
 		},
 	];
 	const credentialsToImport = credentials.filter((c) => reimport || state.credentials[c.id] !== hash(c));
@@ -172,6 +228,33 @@ async function main() {
 	for (const json of imported) state.workflows[json.id] = hash(json);
 	writeJson(stateFile, state);
 
+	// The production URL of the (published) imin Trigger: where imin, or the simulator, sends Success webhooks.
+	const iminHook = n8n.workflows
+		.filter((w) => w.active)
+		.flatMap((w) => w.webhookUrls)
+		.find((h) => h.type === 'n8n-nodes-sesami-imin.iminTrigger' && h.url);
+	const publicBase = (process.env.WEBHOOK_URL || `${n8n.url}/`).replace(/\/*$/, '/');
+	if (iminSim && iminHook) iminSim.setWebhookDelivery({ url: iminHook.url, apiKey: iminWebhookKey });
+
+	// My Page: the storefront simulator (test/sim/storefront) in front of W4, with the Sesami simulator's
+	// customers A and B (only with the simulator: a real Sesami shop has other customers).
+	const { startStorefront, pickMyPageCustomers, myPageWebhookUrl } = require('../test/sim/storefront');
+	const myPageUrl = myPageWebhookUrl(n8n.workflows);
+	let storefront = null;
+	if (sim && myPageUrl) {
+		const storefrontPort = Number(process.env.STOREFRONT_PORT || 8030);
+		storefront = await startStorefront({
+			port: storefrontPort,
+			shopDomain: myPageApp.shopDomain,
+			shopName: sim.fixtures.shops[0].name,
+			appProxy: { prefix: 'apps', subpath: 'bookings', url: myPageUrl },
+			clientSecret: myPageApp.clientSecret,
+			customers: pickMyPageCustomers({ fixtures: sim.fixtures, appointments: sim.state.appointments, now: sim.now() }),
+		}).catch((error) => {
+			throw new Error(`the storefront simulator could not start on port ${storefrontPort} (${error.message}); set STOREFRONT_PORT to a free port`);
+		});
+	}
+
 	let stopping = false;
 	const shutdown = async (code = 0) => {
 		if (stopping) return;
@@ -180,6 +263,8 @@ async function main() {
 		await n8n.stop();
 		await smtp.close();
 		if (sim) await sim.close();
+		if (iminSim) await iminSim.close();
+		if (storefront) await storefront.close();
 		say('stopped');
 		process.exit(code);
 	};
@@ -199,7 +284,25 @@ async function main() {
 		console.log(` Sesami:       simulator ${sim.url}  (API ${sim.baseUrl}, shop ${credentialData.shopId})`);
 		console.log(`               inspect with ${sim.url}/__sim/exchanges and ${sim.url}/__sim/fixtures`);
 	} else console.log(` Sesami:       real API ${credentialData.baseUrl} (shop ${credentialData.shopId})`);
-	console.log(` credentials:  "Sesami account" (sesamiSandbox001), "Sandbox SMTP" (smtpSandbox00001)`);
+	if (iminSim) {
+		const sample = iminSim.expectedBookable().scheduledSessions[0];
+		const body = JSON.stringify({ identifier: sample?.identifier ?? '<a data.identifier from the scheduled-sessions feed>', customer: { email: 'booker@example.com', givenName: 'Sam', familyName: 'Booker' } });
+		console.log(` imin:         simulator ${iminSim.url}  (Firehose ${iminSim.firehoseBaseUrl}, X-API-KEY ${iminData.apiKey}; control ${iminSim.url}/__sim)`);
+		console.log(`               bookable now: ${iminSim.url}/__sim/expected/bookable   Success webhook -> ${iminHook ? iminHook.url : '(no published imin Trigger)'}`);
+		console.log('               complete a booking (fires the Success webhook; the booker gets the confirmation email):');
+		console.log(`               curl -s -X POST ${iminSim.url}/__sim/bookings -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'`);
+		console.log('               (the simulator starts afresh at every npm start, while the Firehose Triggers keep their feed position in');
+		console.log('               n8n: to walk the new feeds from their start, delete .sandbox/ or duplicate the Firehose workflow)');
+	} else {
+		console.log(` imin:         real Firehose ${iminData.firehoseBaseUrl}, checkout ${iminData.checkoutBaseUrl || '(IMIN_CHECKOUT_BASE_URL not set)'}`);
+		if (iminHook) console.log(`               give imin the Success webhook URL ${publicBase}webhook/${iminHook.path} and the key IMIN_WEBHOOK_KEY (sent as X-Api-Key)`);
+	}
+	if (storefront) {
+		console.log(` My Page:      storefront ${storefront.url}/pages/my-bookings   (App Proxy ${storefront.pathPrefix} -> ${storefront.appProxyUrl})`);
+		for (const [i, c] of storefront.customers.entries()) console.log(`               log in as ${'AB'[i]}: ${c.email} / ${c.password}   (${c.name}, Shopify customer ${c.id})`);
+	} else console.log(` My Page:      ${myPageUrl ? `App Proxy URL for your Shopify app: ${myPageUrl}` : 'W4 is not published'} (storefront simulator only with the Sesami simulator)`);
+	console.log(`               credential "Shopify app (My Page)" (shopifyAppSbx001): shop ${myPageApp.shopDomain}, client id ${myPageApp.clientId}, client secret ${process.env.SHOPIFY_CLIENT_SECRET ? '(SHOPIFY_CLIENT_SECRET)' : myPageApp.clientSecret}`);
+	console.log(` credentials:  "Sesami account" (sesamiSandbox001), "Sandbox SMTP" (smtpSandbox00001), "imin account" (iminSandbox00001), "imin webhook key" (iminWebhookSbx01)`);
 	console.log(` email inbox:  ${smtp.httpUrl}/   (SMTP ${smtp.host}:${smtp.port}, user ${smtp.user}; every email n8n sends lands here)`);
 	for (const t of n8n.dataTables) console.log(` data table:   ${t.name}  (${t.id}${t.created ? ', created now' : ''})`);
 	for (const wf of n8n.workflows) {
@@ -209,7 +312,7 @@ async function main() {
 	if (changedFiles.length)
 		console.log(` note:         changed in workflows/ since the first import (kept your n8n copy): ${changedFiles.join(', ')}; npm start -- --reimport overwrites`);
 	console.log(` n8n log:      ${path.join(sandbox, 'n8n.log')}`);
-	console.log(' Ctrl-C stops n8n and the simulator. Delete .sandbox/ to start from scratch.');
+	console.log(' Ctrl-C stops n8n and the simulators. Delete .sandbox/ to start from scratch.');
 	console.log('==============================================================================');
 }
 

@@ -4,12 +4,14 @@
 // Exit code 0 only when nothing failed and no stage crashed (a crashed stage counts as >= 1 failure).
 //
 // Flags: --unit-only, --e2e-only, --keep (keep temp folders: n8n user folder, context file),
-//        --no-build (skip `npm run build`; for quick local loops only).
+//        --no-build (skip `npm run build`; for quick local loops only),
+//        --only=<text> (only the e2e files whose name contains <text>; for quick local loops only).
 // Env:   N8N_SESAMI_CACHE (provisioning cache), N8N_SESAMI_N8N_VERSION (default 2.41.1),
 //        N8N_START_TIMEOUT_MS, E2E_ECHO_N8N_LOGS=1 (stream n8n's own output).
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +24,7 @@ const unitOnly = args.has('--unit-only');
 const e2eOnly = args.has('--e2e-only');
 const keep = args.has('--keep');
 const noBuild = args.has('--no-build');
+const only = process.argv.slice(2).find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const say = (m) => console.log(`[test] ${m}`);
 const results = []; // { stage, passed, failed, crashed?, note }
@@ -73,6 +76,42 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 	});
 }
 
+/**
+ * A loopback HTTP endpoint through which the e2e tests (another process) ask the runner to restart
+ * n8n: POST /restart-n8n with the header x-e2e-control-token -> 200 { stopMs, startMs, readyMs,
+ * cookie } once n8n answers again and its webhooks are registered, 500 { error } otherwise.
+ */
+async function startControlServer({ restartN8n }) {
+	const token = crypto.randomBytes(24).toString('hex');
+	const server = http.createServer((req, res) => {
+		const reply = (status, body) => {
+			res.writeHead(status, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(body));
+		};
+		req.resume();
+		const given = Buffer.from(String(req.headers['x-e2e-control-token'] ?? ''));
+		if (given.length !== token.length || !crypto.timingSafeEqual(given, Buffer.from(token))) return reply(403, { error: 'wrong or missing x-e2e-control-token' });
+		if (req.method === 'POST' && req.url === '/restart-n8n') {
+			say('e2e: a test asked for an n8n restart');
+			restartN8n().then(
+				(r) => reply(200, r),
+				(error) => reply(500, { error: error.message }),
+			);
+			return undefined;
+		}
+		return reply(404, { error: `unknown control request ${req.method} ${req.url}` });
+	});
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		token,
+		close: () => new Promise((resolve) => server.close(() => resolve())),
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 async function stageBuild() {
 	say('build: npm run build');
@@ -106,6 +145,52 @@ async function stageUnit() {
 	results.push(entry);
 }
 
+/** `npm run scan`: the community-package scanner's rules over the packed tarball and the sources. */
+async function stageScan() {
+	say('scan: npm run scan');
+	const r = await runStreaming(process.execPath, [path.join(root, 'scripts', 'scan.mjs')]);
+	results.push({ stage: 'scan', passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, note: r.code === 0 ? 'clean' : 'problems (see above)' });
+}
+
+/**
+ * After the e2e files: no secret in n8n's log output, and no credential secret in any execution's
+ * data (management links may be there: storing and sending them is what the workflows do; their
+ * tokens must not be in the logs).
+ */
+async function checkSecrets(n8n, credentials, sim) {
+	const { findLeaks, managementTokens } = await import('./e2e/lib/secrets.mjs');
+	const secretFields = ['apiKey', 'clientSecret', 'password', 'secret'];
+	const secrets = credentials.flatMap((c) => secretFields.filter((f) => c.data?.[f]).map((f) => ({ name: `${c.name} ${f}`, value: String(c.data[f]) })));
+	for (const flow of sim.state.flows) {
+		try {
+			for (const [header, value] of Object.entries(JSON.parse(flow.template?.headers || '{}'))) secrets.push({ name: `Flow header ${header}`, value: String(value) });
+		} catch {
+			// a Flow with unreadable headers carries no secret of ours
+		}
+	}
+	const tokens = sim.state.appointments.flatMap((a) => managementTokens(a.customerManagementLink)).map((t) => ({ name: 'management link token', value: t }));
+	const executions = [];
+	let cursor;
+	for (let page = 0; page < 200; page++) {
+		const r = await n8n.api.get('/executions', { params: { includeData: true, limit: 100, ...(cursor ? { cursor } : {}) } });
+		if (r.status !== 200) throw new Error(`GET /executions answered ${r.status}`);
+		executions.push(...r.data.data);
+		cursor = r.data.nextCursor;
+		if (!cursor) break;
+	}
+	const logs = [{ name: "n8n's log output", text: n8n.logs() }];
+	const data = [{ name: `data of ${executions.length} executions`, text: JSON.stringify(executions) }];
+	const leaks = [...findLeaks([...secrets, ...tokens], logs), ...findLeaks(secrets, data)];
+	const checks = (secrets.length + tokens.length) + secrets.length;
+	for (const leak of leaks) say(`secrets: ${leak.secret} appears in ${leak.source}`);
+	results.push({
+		stage: 'secrets',
+		passed: leaks.length ? 0 : 1,
+		failed: leaks.length ? 1 : 0,
+		note: `${secrets.length} secrets and ${tokens.length} link tokens checked against the logs, the secrets against ${executions.length} executions (${checks} checks)`,
+	});
+}
+
 async function stageE2e() {
 	const t0 = Date.now();
 	const { provision } = await import('./e2e/lib/provision.mjs');
@@ -127,6 +212,20 @@ async function stageE2e() {
 	cleanups.push(() => smtp.close());
 	log(`SMTP server on ${smtp.host}:${smtp.port} (inbox ${smtp.httpUrl})`);
 
+	// The imin sandbox (test/sim/imin): Firehose feeds, Checkout, Booking Platform and the Success
+	// webhook, with an API key and a webhook key made up for this run. The webhook target (W3's
+	// production URL) is set once n8n is up (below).
+	const { startIminSimulator } = require('./sim/imin');
+	const iminKeys = { apiKey: `imin-e2e-${crypto.randomBytes(12).toString('hex')}`, webhookKey: `imin-hook-${crypto.randomBytes(16).toString('hex')}` };
+	const imin = await startIminSimulator({ port: 0, host: '127.0.0.1', apiKey: iminKeys.apiKey });
+	cleanups.push(() => imin.close());
+	const iminBroker = imin.fixtures.broker;
+	log(`imin simulator on ${imin.url} (Firehose ${imin.firehoseBaseUrl})`);
+
+	// W4 (My Page): the Shopify app whose App Proxy the storefront simulator plays (started once n8n is
+	// up, below); its shop is the Sesami simulator's shop 0, with a client id and secret made up for this run.
+	const myPageApp = { shopDomain: shop.domain, clientId: `e2e-my-page-${crypto.randomBytes(4).toString('hex')}`, clientSecret: crypto.randomBytes(32).toString('hex') };
+
 	const credentials = [
 		{
 			id: 'sesamiSandbox001',
@@ -139,6 +238,26 @@ async function stageE2e() {
 			name: 'Sandbox SMTP',
 			type: 'smtp',
 			data: { user: smtp.user, password: smtp.password, host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true },
+		},
+		{
+			id: 'iminSandbox00001',
+			name: 'imin account',
+			type: 'iminApi',
+			data: {
+				apiKey: iminKeys.apiKey,
+				firehoseBaseUrl: imin.firehoseBaseUrl,
+				checkoutBaseUrl: imin.checkoutBaseUrl,
+				bookBaseUrl: imin.bookBaseUrl,
+				brokerName: iminBroker.name,
+				brokerUrl: iminBroker.url,
+			},
+		},
+		{ id: 'iminWebhookSbx01', name: 'imin webhook key', type: 'iminWebhookApi', data: { apiKey: iminKeys.webhookKey } },
+		{
+			id: 'shopifyAppSbx001',
+			name: 'Shopify app (My Page)',
+			type: 'shopifyAppApi',
+			data: { shopDomains: myPageApp.shopDomain, clientId: myPageApp.clientId, clientSecret: myPageApp.clientSecret },
 		},
 	];
 	// Publishing the Flow workflows runs the Sesami Trigger's create(), which calls the simulator's
@@ -166,6 +285,36 @@ async function stageE2e() {
 	});
 	log(`n8n ${n8n.version} up in ${((Date.now() - t0) / 1000).toFixed(1)} s (server start ${(n8n.startMs / 1000).toFixed(1)} s)`);
 
+	// imin's Success webhook goes to the production URL of the published workflow's imin Trigger
+	// (W3: <n8nUrl>/webhook/<webhookId>/imin), with this run's webhook key in X-Api-Key.
+	const iminHook = n8n.workflows
+		.filter((w) => w.active)
+		.flatMap((w) => w.webhookUrls.map((h) => ({ ...h, workflowId: w.id })))
+		.find((h) => h.type === 'n8n-nodes-sesami-imin.iminTrigger' && h.url);
+	if (iminHook) {
+		imin.setWebhookDelivery({ url: iminHook.url, apiKey: iminKeys.webhookKey });
+		log(`imin Success webhook -> ${iminHook.url}`);
+	} else log('no published workflow has an imin Trigger: the imin simulator sends no webhooks');
+
+	// The storefront simulator (test/sim/storefront): logs the two test customers in, renders the My
+	// Page snippet and forwards /apps/bookings to W4's production URL, signed as Shopify's App Proxy.
+	const { startStorefront, pickMyPageCustomers, myPageWebhookUrl } = require('./sim/storefront');
+	const storefront = await startStorefront({
+		port: 0,
+		shopDomain: myPageApp.shopDomain,
+		shopName: shop.name,
+		appProxy: { prefix: 'apps', subpath: 'bookings', url: myPageWebhookUrl(n8n.workflows) },
+		clientSecret: myPageApp.clientSecret,
+		customers: pickMyPageCustomers({ fixtures: sim.fixtures, appointments: sim.state.appointments, now: sim.now() }),
+	});
+	cleanups.push(() => storefront.close());
+	log(`storefront simulator on ${storefront.url} (App Proxy ${storefront.pathPrefix} -> ${storefront.appProxyUrl ?? 'W4 not imported'})`);
+
+	// Restarting n8n is the runner's job (it owns the process and cleans it up): tests ask for it over
+	// a loopback HTTP endpoint with a per-run token (context.control; lib/context.mjs restartN8n()).
+	const control = await startControlServer({ restartN8n: () => n8n.restart() });
+	cleanups.push(() => control.close());
+
 	const ctxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-ctx-'));
 	fs.chmodSync(ctxDir, 0o700);
 	if (!keep) cleanups.push(async () => fs.rmSync(ctxDir, { recursive: true, force: true }));
@@ -189,6 +338,28 @@ async function stageE2e() {
 		cli: n8n.cli,
 		dataTables: n8n.dataTables,
 		smtp: { host: smtp.host, port: smtp.port, user: smtp.user, password: smtp.password, httpUrl: smtp.httpUrl, credentialId: 'smtpSandbox00001' },
+		imin: {
+			simUrl: imin.url,
+			apiKey: iminKeys.apiKey,
+			webhookKey: iminKeys.webhookKey,
+			firehoseBaseUrl: imin.firehoseBaseUrl,
+			checkoutBaseUrl: imin.checkoutBaseUrl,
+			bookBaseUrl: imin.bookBaseUrl,
+			brokerName: iminBroker.name,
+			brokerUrl: iminBroker.url,
+			webhookUrl: iminHook?.url ?? null,
+			credentialId: 'iminSandbox00001',
+			webhookCredentialId: 'iminWebhookSbx01',
+		},
+		control: { url: control.url, token: control.token },
+		myPage: {
+			...myPageApp,
+			credentialId: 'shopifyAppSbx001',
+			storefrontUrl: storefront.url,
+			pathPrefix: storefront.pathPrefix,
+			appProxyUrl: storefront.appProxyUrl,
+			customers: storefront.customers,
+		},
 	};
 	fs.writeFileSync(contextFile, JSON.stringify(context, null, 2), { mode: 0o600 });
 	if (keep) say(`e2e: context file ${contextFile} (kept)`);
@@ -196,7 +367,7 @@ async function stageE2e() {
 	const e2eDir = path.join(root, 'test', 'e2e');
 	const files = fs
 		.readdirSync(e2eDir)
-		.filter((f) => f.endsWith('.test.mjs'))
+		.filter((f) => f.endsWith('.test.mjs') && (!only || f.includes(only)))
 		.sort()
 		.map((f) => path.join('test', 'e2e', f));
 	if (!files.length) {
@@ -221,6 +392,11 @@ async function stageE2e() {
 		results.push({ stage: 'e2e', passed: passed ?? 0, failed: Math.max(1, failed ?? 0), crashed: true, note: `node --test exited ${r.code} without a TAP summary` });
 		return;
 	}
+	try {
+		await checkSecrets(n8n, credentials, sim);
+	} catch (error) {
+		results.push({ stage: 'secrets', passed: 0, failed: 1, crashed: true, note: error.message });
+	}
 	const entry = { stage: 'e2e', passed, failed: failed + cancelled, note: `${files.length} file(s)${cancelled ? `, ${cancelled} cancelled` : ''}${todo ? `, ${todo} todo (known defects, see the TAP)` : ''}` };
 	if (r.code !== 0 && entry.failed === 0) {
 		entry.failed = 1;
@@ -242,6 +418,7 @@ async function main() {
 			console.error(error);
 			results.push({ stage: 'unit', passed: 0, failed: 1, crashed: true, note: error.message });
 		}
+		if (built && !interrupted) await stageScan();
 	}
 	if (!unitOnly && !interrupted) {
 		if (!built) results.push({ stage: 'e2e', passed: 0, failed: 1, crashed: true, note: 'not run: the build failed' });

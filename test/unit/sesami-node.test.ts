@@ -269,7 +269,7 @@ describe('requests of every operation (method, path, headers, query, body) again
 		expect(Object.keys(item.json).sort()).toEqual(
 			[
 				'cancelled', 'customerEmail', 'customerManagementLink', 'customerName', 'customerPhone', 'end', 'id',
-				'locationId', 'orderId', 'orderName', 'rescheduleCount', 'serviceId', 'serviceName', 'shopifyCustomerId',
+				'locationId', 'orderId', 'orderName', 'rescheduleCount', 'serviceId', 'serviceName', 'shopId', 'shopifyCustomerId',
 				'start', 'startUtc', 'status', 'timezone', 'updatedAt',
 			].sort(),
 		);

@@ -88,6 +88,7 @@ export function simplifyAppointment(appointment: IDataObject): IDataObject {
 		null;
 	return {
 		id: appointment.id ?? null,
+		shopId: appointment.shopId ?? null,
 		status: appointment.status ?? null,
 		cancelled: isCancelled(appointment),
 		start: appointment.datetime ?? null,

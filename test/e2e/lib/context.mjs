@@ -263,3 +263,35 @@ export async function smtpMessages() {
 	const r = await axios.get(`${smtp.httpUrl}/messages`, { timeout: 30_000 });
 	return r.data;
 }
+
+// ---------------------------------------------------------------------------------------------
+// imin simulator, n8n restart
+
+/** axios for the imin simulator's control endpoints (`<imin.simUrl>/__sim/...`; no auth, not recorded). Never throws on status. */
+export function iminControl() {
+	const imin = getContext().imin;
+	if (!imin?.simUrl) throw new Error('the e2e context has no imin simulator (run through test/run-all.mjs)');
+	return axios.create({ baseURL: `${imin.simUrl}/__sim`, timeout: 30_000, validateStatus: () => true });
+}
+
+/** The API requests the imin simulator recorded (`GET /__sim/requests[?pathPrefix=]`), oldest first. */
+export async function iminRequests(pathPrefix) {
+	const r = await iminControl().get('/requests', { params: pathPrefix ? { pathPrefix } : {} });
+	if (r.status !== 200 || !Array.isArray(r.data)) throw new Error(`GET /__sim/requests: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+	return r.data;
+}
+
+/**
+ * Restarts n8n with the same user folder (database, static data, Data Tables survive). The runner
+ * owns the n8n process, so the request goes to its control endpoint; it answers once n8n answers
+ * again, the owner is logged in and the published workflows' webhooks are registered. The owner
+ * cookie of the context is replaced. Resolves { stopMs, startMs, readyMs }.
+ */
+export async function restartN8n({ timeoutMs = 240_000 } = {}) {
+	const ctx = getContext();
+	if (!ctx.control?.url) throw new Error('the e2e context has no control endpoint (run through test/run-all.mjs)');
+	const r = await axios.post(`${ctx.control.url}/restart-n8n`, {}, { headers: { 'x-e2e-control-token': ctx.control.token }, timeout: timeoutMs, validateStatus: () => true });
+	if (r.status !== 200) throw new Error(`restarting n8n failed: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 2000)}`);
+	if (r.data.cookie) ctx.ownerCookie = r.data.cookie;
+	return { stopMs: r.data.stopMs, startMs: r.data.startMs, readyMs: r.data.readyMs };
+}

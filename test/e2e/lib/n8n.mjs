@@ -1,7 +1,8 @@
 // Harness: a real n8n (2.41.1 on Node 24, SQLite) with this package installed as a community package.
 //
 //   const n8n = await startN8n({ packageDir, credentials, workflowsDir });
-//   n8n.url, n8n.api (axios, X-N8N-API-KEY), n8n.workflows, await n8n.execute(id), n8n.logs(), await n8n.stop()
+//   n8n.url, n8n.api (axios, X-N8N-API-KEY), n8n.workflows, await n8n.execute(id), n8n.logs(),
+//   await n8n.restart() (same user folder: cursors, tables, executions survive), await n8n.stop()
 //
 // Order of events: provision (cache) -> temp N8N_USER_FOLDER -> link the package at
 // <userFolder>/.n8n/nodes/node_modules/<name> (where n8n's community-packages loader scans) ->
@@ -520,11 +521,11 @@ export async function startN8n(opts = {}) {
 		if (echoN8nLogs) for (const line of String(text).split('\n')) if (line.trim()) log(`${prefix}${line}`);
 	};
 	let server = null;
+	let exitInfo = null;
 	let stopped = false;
 
-	const stop = async () => {
-		if (stopped) return;
-		stopped = true;
+	/** SIGTERM to the server's process group, SIGKILL after 15 s; the user folder stays. */
+	const killServer = async () => {
 		if (server && server.exitCode === null && server.signalCode === null) {
 			const exited = new Promise((resolve) => server.once('exit', resolve));
 			killGroup(server, 'SIGTERM');
@@ -537,6 +538,37 @@ export async function startN8n(opts = {}) {
 		}
 		// Task runners and other grandchildren live in the same process group.
 		if (server) killGroup(server, 'SIGKILL');
+	};
+
+	/** `n8n start` on the prepared folder; resolves once /rest/settings answers (ms it took). */
+	const startServer = async () => {
+		server = track(spawn(nodeBin, [n8nBin, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+		server.stdout.on('data', (d) => append('[n8n] ', d.toString()));
+		server.stderr.on('data', (d) => append('[n8n] ', d.toString()));
+		exitInfo = null;
+		const child = server;
+		child.once('exit', (code, signal) => {
+			if (server === child) exitInfo = { code, signal };
+		});
+		const bootStart = Date.now();
+		for (;;) {
+			if (exitInfo) throw new Error(`n8n exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${collected.slice(-4000)}`);
+			if (Date.now() - bootStart > startTimeoutMs) throw new Error(`n8n did not answer /rest/settings within ${startTimeoutMs / 1000} s:\n${collected.slice(-4000)}`);
+			try {
+				const r = await axios.get(`${url}/rest/settings`, { timeout: 5000, validateStatus: () => true });
+				if (r.status === 200 && r.data?.data) break;
+			} catch {
+				// not listening yet
+			}
+			await sleep(500);
+		}
+		return Date.now() - bootStart;
+	};
+
+	const stop = async () => {
+		if (stopped) return;
+		stopped = true;
+		await killServer();
 		logStream?.end();
 		if (!persistent && !keep) {
 			fs.rmSync(userFolder, { recursive: true, force: true });
@@ -603,24 +635,7 @@ export async function startN8n(opts = {}) {
 
 		// 3. Start the server and wait until the REST API answers (/healthz comes up earlier).
 		log(`starting n8n ${version} on ${url} (user folder ${userFolder})`);
-		server = track(spawn(nodeBin, [n8nBin, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
-		server.stdout.on('data', (d) => append('[n8n] ', d.toString()));
-		server.stderr.on('data', (d) => append('[n8n] ', d.toString()));
-		let exitInfo = null;
-		server.once('exit', (code, signal) => (exitInfo = { code, signal }));
-		const bootStart = Date.now();
-		for (;;) {
-			if (exitInfo) throw new Error(`n8n exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${collected.slice(-4000)}`);
-			if (Date.now() - bootStart > startTimeoutMs) throw new Error(`n8n did not answer /rest/settings within ${startTimeoutMs / 1000} s:\n${collected.slice(-4000)}`);
-			try {
-				const r = await axios.get(`${url}/rest/settings`, { timeout: 5000, validateStatus: () => true });
-				if (r.status === 200 && r.data?.data) break;
-			} catch {
-				// not listening yet
-			}
-			await sleep(500);
-		}
-		const startMs = Date.now() - bootStart;
+		const startMs = await startServer();
 		log(`n8n answers on ${url} after ${(startMs / 1000).toFixed(1)} s`);
 
 		// 4. Owner (first run) or login (persistent folder), then an API key with every scope.
@@ -738,7 +753,8 @@ export async function startN8n(opts = {}) {
 		log(`n8n ready (${since()})`);
 
 		const cli = { nodeBin, n8nBin, env };
-		return {
+		let restarting = null;
+		const handle = {
 			url,
 			port,
 			brokerPort,
@@ -756,13 +772,57 @@ export async function startN8n(opts = {}) {
 			startMs,
 			/** [{ id, name, created, columns }] of the `dataTables` option */
 			dataTables,
-			/** The `n8n start` child process (e.g. to notice an unexpected exit). */
-			child: server,
+			/** The current `n8n start` child process (e.g. to notice an unexpected exit; a restart replaces it). */
+			get child() {
+				return server;
+			},
 			/** Runs a workflow with `n8n execute` (separate process, separate broker port). */
 			execute: (workflowId, o = {}) => executeWorkflowCli({ ...cli, workflowId, excludePorts: [port, brokerPort], ...o }),
 			logs: () => collected,
+			/**
+			 * Stops the server (as stop() does) and starts it again on the same user folder, port and
+			 * encryption key: the database (workflows, static data such as trigger cursors, Data Tables,
+			 * executions) survives. n8n activates the published workflows itself at start-up; this waits
+			 * until /rest/settings answers, logs in again (handle.cookie / handle.rest are replaced) and
+			 * every production webhook of the published workflows is registered. Concurrent calls share
+			 * one restart. Resolves { stopMs, startMs, readyMs, cookie }.
+			 */
+			restart: () => {
+				restarting ??= (async () => {
+					if (stopped) throw new Error('n8n was stopped; it cannot be restarted');
+					const t = Date.now();
+					log('restarting n8n (same user folder)');
+					await killServer();
+					const stopMs = Date.now() - t;
+					const bootMs = await startServer();
+					const r = await axios.post(`${url}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password }, { timeout: 30_000, validateStatus: () => true });
+					if (r.status !== 200) throw new Error(`POST /rest/login after the restart: ${describeHttpError(r)}`);
+					handle.cookie = cookieFrom(r);
+					handle.rest = axios.create({ baseURL: url, timeout: 60_000, validateStatus: () => true, headers: { Cookie: handle.cookie } });
+					for (const wf of workflows) {
+						// Published now (a test may have unpublished a workflow since the start)?
+						const current = await api.get(`/workflows/${wf.id}`, { validateStatus: () => true });
+						if (current.status !== 200 || !current.data?.active) continue;
+						for (const hook of wf.webhookUrls.filter((h) => h.url)) {
+							const deadline = Date.now() + 60_000;
+							while (!(await webhookRegistered(hook.url, hook.httpMethod).catch(() => false))) {
+								if (exitInfo) throw new Error(`n8n exited after the restart (${exitInfo.signal ?? `exit ${exitInfo.code}`})${errorLogLines(collected.slice(-20_000))}`);
+								if (Date.now() > deadline) throw new Error(`after the restart, webhook ${hook.httpMethod} ${hook.url} of "${wf.name}" is still not registered after 60 s${errorLogLines(collected.slice(-20_000))}`);
+								await sleep(150);
+							}
+						}
+					}
+					const readyMs = Date.now() - t;
+					log(`n8n restarted: stopped in ${(stopMs / 1000).toFixed(1)} s, answering after ${(bootMs / 1000).toFixed(1)} s, webhooks registered after ${(readyMs / 1000).toFixed(1)} s`);
+					return { stopMs, startMs: bootMs, readyMs, cookie: handle.cookie };
+				})().finally(() => {
+					restarting = null;
+				});
+				return restarting;
+			},
 			stop,
 		};
+		return handle;
 	} catch (error) {
 		await stop();
 		throw error;

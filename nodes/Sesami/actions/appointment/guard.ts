@@ -71,7 +71,7 @@ export async function guardAppointment(
 			throw forbidden.call(
 				this,
 				'This appointment does not belong to this customer',
-				'The appointment\'s customer (externalId) is not the Shopify customer given in Only for Customer. Nothing was changed.',
+				'The appointment does not belong to this customer; nothing was changed.',
 				itemIndex,
 			);
 		}
