@@ -10,7 +10,7 @@
 // Run through `npm run test:e2e` (test/run-all.mjs), which provides E2E_CONTEXT.
 //
 // Leaves behind: W3 and W5 published, the simulator's default webhook delivery (W3's URL and key),
-// a few orders in the simulator, ~40 ticks of feed changes, and ONE n8n restart (the Sesami files
+// a few orders in the simulator, ~40 ticks of feed changes, and ONE n8n restart (the other files
 // run after this one, on the restarted instance).
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -364,52 +364,12 @@ describe('W5: imin Firehose -> guest checkout links', () => {
 			assert.ok(items >= stored, `${feed}: ${items} items read, the feed holds ${stored}`);
 			console.log(`# ${feed}: ${list.length} page requests, ${items} items read (feed holds ${stored})`);
 		}
-		console.log(`# W5 caught up ${seconds(waited)} after this test started`);
-	});
-
-	test('stores exactly the bookable scheduled sessions, each with its guest checkout URL', async () => {
-		// W5's two triggers run concurrently: a session checked before its series was stored reads
-		// "parent missing", and the series' own re-check can miss a session stored after it looked.
-		// The workflow settles that with its 5-minute re-check of every stored session, so this waits
-		// (bounded) for the table to agree with the simulator, then checks it stays in agreement.
-		const t0 = Date.now();
-		let diff;
-		let rounds = 0;
-		await waitFor(
-			async () => {
-				rounds++;
-				diff = await linksDiff();
-				if (diff.problems.length) return false;
-				const running = (await executionsSince(w5.id, 0)).filter((e) => !e.stoppedAt);
-				return running.length === 0;
-			},
-			{ timeoutMs: RECHECK_MS + 90_000, intervalMs: 3000, message: 'imin checkout links agree with the simulator' },
-		).catch(async (error) => {
-			const runs = await executionsSince(w5.id, 0);
-			const kinds = [];
-			for (const e of runs.slice(-8)) kinds.push(`#${e.id} ${await startedBy(e.id)} ${e.status} ${e.startedAt}`);
-			assert.fail(`${error.message}:\n  ${(diff?.problems ?? []).join('\n  ')}\n  last W5 executions: ${kinds.join('; ')}`);
-		});
-		const tookMs = Date.now() - t0;
-		await sleep(2000);
-		const again = await linksDiff();
-		assert.deepEqual(again.problems, [], 'still in agreement');
-		const bookable = again.rows.filter((r) => r.bookable === true);
-		assert.equal(bookable.length, again.expected.scheduledSessions.length);
-		assert.ok(bookable.length >= 20, `a meaningful number of bookable sessions (${bookable.length})`);
-		assert.equal(again.rows.length, again.live.size, 'one row per live ScheduledSession');
-		for (const row of bookable) {
-			assert.ok(row.checkoutUrl.startsWith(`${ctx.imin.checkoutBaseUrl}/v1/scheduled-sessions/`), row.checkoutUrl);
-			assert.equal(row.reasons, '');
-		}
-		// Identifiers with ':', '/', '?', '%', '#', spaces or non-ASCII are one encoded path segment.
-		const tricky = bookable.filter((r) => /[%?#\s+]|[^\x20-\x7e]/.test(r.identifier));
-		assert.ok(tricky.length > 0, 'some bookable identifiers need percent-encoding');
-		for (const row of tricky.slice(0, 5)) {
-			const page = await axios.get(row.checkoutUrl, { validateStatus: () => true, timeout: 15_000 });
-			assert.equal(page.status, 200, `the guest page ${row.checkoutUrl} opens (HTTP ${page.status})`);
-		}
-		console.log(`# ${bookable.length} bookable of ${again.rows.length} rows; agreed after ${seconds(tookMs)} (${rounds} checks)`);
+		// Every session read has its row (which of them are bookable is checked last, see below).
+		const { missing, extra, rows } = await linksDiff();
+		assert.deepEqual(missing, [], 'every live ScheduledSession has a row in imin checkout links');
+		assert.deepEqual(extra, [], 'no row of a deleted or unknown session');
+		for (const row of rows) assert.equal(Boolean(row.checkoutUrl), row.bookable === true, `${row.sessionId}: a checkoutUrl exactly when bookable`);
+		console.log(`# W5 caught up ${seconds(waited)} after this test started; ${rows.length} rows`);
 	});
 
 	test('deleted sessions lose their rows at the next polls; added ones get rows', async () => {
@@ -484,5 +444,51 @@ describe('W5: imin Firehose -> guest checkout links', () => {
 			`# restart: ${first.deleted.length} deleted / ${first.added.length} added before it, applied ${seconds(tookFirst)} after it; ` +
 				`${second.deleted.length} deleted / ${second.added.length} added after it, applied after ${seconds(tookSecond)}`,
 		);
+	});
+
+	// Last: it covers the walk, the ticks and the restart, and the tests above shorten its wait.
+	test('stores exactly the bookable scheduled sessions, each with its guest checkout URL', async () => {
+		// W5's two triggers run concurrently: a session checked before its series was stored reads
+		// "parent missing", and the series' own re-check can miss a session stored after it looked.
+		// The workflow settles that with its 5-minute re-check of every stored session, so this waits
+		// (bounded) for the table to agree with the simulator, then checks it stays in agreement.
+		const t0 = Date.now();
+		let diff;
+		let rounds = 0;
+		await waitFor(
+			async () => {
+				rounds++;
+				diff = await linksDiff();
+				if (diff.problems.length) return false;
+				const running = (await executionsSince(w5.id, 0)).filter((e) => !e.stoppedAt);
+				return running.length === 0;
+			},
+			{ timeoutMs: RECHECK_MS + 90_000, intervalMs: 3000, message: 'imin checkout links agree with the simulator' },
+		).catch(async (error) => {
+			const runs = await executionsSince(w5.id, 0);
+			const kinds = [];
+			for (const e of runs.slice(-8)) kinds.push(`#${e.id} ${await startedBy(e.id)} ${e.status} ${e.startedAt}`);
+			assert.fail(`${error.message}:\n  ${(diff?.problems ?? []).join('\n  ')}\n  last W5 executions: ${kinds.join('; ')}`);
+		});
+		const tookMs = Date.now() - t0;
+		await sleep(2000);
+		const again = await linksDiff();
+		assert.deepEqual(again.problems, [], 'still in agreement');
+		const bookable = again.rows.filter((r) => r.bookable === true);
+		assert.equal(bookable.length, again.expected.scheduledSessions.length);
+		assert.ok(bookable.length >= 20, `a meaningful number of bookable sessions (${bookable.length})`);
+		assert.equal(again.rows.length, again.live.size, 'one row per live ScheduledSession');
+		for (const row of bookable) {
+			assert.ok(row.checkoutUrl.startsWith(`${ctx.imin.checkoutBaseUrl}/v1/scheduled-sessions/`), row.checkoutUrl);
+			assert.equal(row.reasons, '');
+		}
+		// Identifiers with ':', '/', '?', '%', '#', spaces or non-ASCII are one encoded path segment.
+		const tricky = bookable.filter((r) => /[%?#\s+]|[^\x20-\x7e]/.test(r.identifier));
+		assert.ok(tricky.length > 0, 'some bookable identifiers need percent-encoding');
+		for (const row of tricky.slice(0, 5)) {
+			const page = await axios.get(row.checkoutUrl, { validateStatus: () => true, timeout: 15_000 });
+			assert.equal(page.status, 200, `the guest page ${row.checkoutUrl} opens (HTTP ${page.status})`);
+		}
+		console.log(`# ${bookable.length} bookable of ${again.rows.length} rows; agreed after ${seconds(tookMs)} (${rounds} checks)`);
 	});
 });
