@@ -45,14 +45,18 @@ export async function runOperations(
 				? error
 				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 			if (this.continueOnFail()) {
-				returnData.push({
-					json: {
-						error: nodeError.message,
-						...(nodeError.description ? { errorDescription: nodeError.description } : {}),
-						...((nodeError as NodeApiError).httpCode ? { httpCode: (nodeError as NodeApiError).httpCode } : {}),
-					},
-					pairedItem: { item: itemIndex },
-				});
+				const details: IDataObject = {
+					...(nodeError.description ? { errorDescription: nodeError.description } : {}),
+					...((nodeError as NodeApiError).httpCode ? { httpCode: (nodeError as NodeApiError).httpCode } : {}),
+				};
+				// "Continue (using error output)": n8n sends an item to the error output only when its
+				// json holds nothing but error / message / details, so the status and description go
+				// under details there. "Continue" (regular output) keeps them beside the error.
+				const json: IDataObject =
+					this.getNode().onError === 'continueErrorOutput'
+						? { error: nodeError.message, ...(Object.keys(details).length ? { details } : {}) }
+						: { error: nodeError.message, ...details };
+				returnData.push({ json, pairedItem: { item: itemIndex } });
 				continue;
 			}
 			throw nodeError;

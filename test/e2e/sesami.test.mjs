@@ -188,6 +188,53 @@ describe(`example workflow ${REPORT_FILE}`, () => {
 	});
 });
 
+describe('On Error: "Continue (using error output)"', () => {
+	let result;
+	let workflowId;
+	before(async () => {
+		const shop = simShop(0);
+		const sesami = JSON.parse(fs.readFileSync(new URL(`../../workflows/${REPORT_FILE}`, import.meta.url), 'utf8')).nodes.find((n) => n.type === NODE_TYPE);
+		const created = await api.post('/workflows', {
+			name: 'e2e: Sesami error output',
+			settings: { executionOrder: 'v1' },
+			nodes: [
+				{ id: 'e1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'e2',
+					name: 'Get Appointment',
+					type: NODE_TYPE,
+					typeVersion: 1,
+					position: [220, 0],
+					onError: 'continueErrorOutput',
+					credentials: sesami.credentials,
+					// An id the shop does not have: Sesami answers 404.
+					parameters: { resource: 'appointment', operation: 'get', appointmentId: { __rl: true, mode: 'id', value: `${shop.id.slice(0, 12)}ffffffffffff` } },
+				},
+				{ id: 'e3', name: 'Found', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, -100], parameters: {} },
+				{ id: 'e4', name: 'Failed', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 100], parameters: {} },
+			],
+			connections: {
+				Start: { main: [[{ node: 'Get Appointment', type: 'main', index: 0 }]] },
+				'Get Appointment': { main: [[{ node: 'Found', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]] },
+			},
+		});
+		assert.equal(created.status, 200, JSON.stringify(created.data));
+		workflowId = created.data.id;
+		result = await executeWorkflow(workflowId);
+		await api.delete(`/workflows/${workflowId}`);
+	});
+
+	test('the failed item goes to the error output with the error, the HTTP status and the reason', () => {
+		assert.equal(result.status, 'success', `${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`);
+		assert.equal(nodeOutput(result.run, 'Found'), undefined, 'the success branch must not run');
+		const failed = nodeOutput(result.run, 'Failed');
+		assert.equal(failed?.length, 1, JSON.stringify(result.run?.data?.resultData?.runData?.['Get Appointment']));
+		assert.match(String(failed[0].error), /could not find|not found/i);
+		assert.equal(failed[0].details?.httpCode, '404');
+		usedOperations.add('GET /{id}/appointments/{id}');
+	});
+});
+
 describe('contract', () => {
 	let exchanges;
 	let report;

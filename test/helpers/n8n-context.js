@@ -38,6 +38,7 @@ function getPath(object, path) {
  * @param {Record<string, object>} options.credentialTypes  credential class instances by type name
  * @param {object[]} [options.items]
  * @param {boolean} [options.continueOnFail]
+ * @param {'continueRegularOutput'|'continueErrorOutput'} [options.onError]  the node's On Error setting
  * @param {'axios'|'fetch'} [options.client]  HTTP client standing in for n8n's helper (n8n uses axios)
  * @param {boolean} [options.recordRequests]  keep a log of the requests (default true)
  */
@@ -52,6 +53,7 @@ function createContext(options) {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: perItem ? perItem[0] : options.parameters,
+		...(options.onError ? { onError: options.onError } : {}),
 	};
 	const params = (itemIndex) => (perItem ? perItem[itemIndex] ?? perItem[0] : options.parameters) ?? {};
 

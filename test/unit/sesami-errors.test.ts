@@ -16,7 +16,12 @@ let shop: Sim['fixtures']['shops'][number];
 
 async function run(
 	parameters: IDataObject | IDataObject[],
-	options: { credentials?: IDataObject; items?: INodeExecutionData[]; continueOnFail?: boolean } = {},
+	options: {
+		credentials?: IDataObject;
+		items?: INodeExecutionData[];
+		continueOnFail?: boolean;
+		onError?: 'continueRegularOutput' | 'continueErrorOutput';
+	} = {},
 ): Promise<INodeExecutionData[]> {
 	const context = createContext({
 		parameters,
@@ -33,6 +38,7 @@ async function run(
 		credentialTypes: { sesamiApi: new SesamiApi() },
 		items: options.items,
 		continueOnFail: options.continueOnFail,
+		onError: options.onError,
 	});
 	const [output] = await new Sesami().execute.call(context as unknown as IExecuteFunctions);
 	return output;
@@ -159,6 +165,20 @@ describe('errors in words a merchant understands', () => {
 		expect(output[0].pairedItem).toEqual({ item: 0 });
 		expect(output[1].json.error).toMatch(/could not find/);
 		expect(output[1].json.httpCode).toBe('404');
+		expect(output[1].pairedItem).toEqual({ item: 1 });
+	});
+
+	it('continueErrorOutput: the error item holds only error + details, the shape n8n sends to the error output', async () => {
+		const output = await run(
+			[getAppointment(), { resource: 'appointment', operation: 'get', appointmentId: rl(sim.fixtures.unknownId) }],
+			{ items: [{ json: {} }, { json: {} }], continueOnFail: true, onError: 'continueErrorOutput' },
+		);
+		expect(output[0].json.id).toBe(shop.appointments.upcoming);
+		// n8n's WorkflowExecute routes an item to the error output when every key of its json is
+		// one of error / message / details.
+		expect(Object.keys(output[1].json).every((k) => ['error', 'message', 'details'].includes(k))).toBe(true);
+		expect(output[1].json.error).toMatch(/could not find/);
+		expect((output[1].json.details as IDataObject).httpCode).toBe('404');
 		expect(output[1].pairedItem).toEqual({ item: 1 });
 	});
 });
