@@ -7,11 +7,11 @@
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 
 import { startIminSimulator } from '../sim/imin';
-import { startWebhookReceiver } from '../sim/imin/receiver';
+import { startReceiver } from '../sim/lib/receiver';
 import { createPageChecker, memoryUsageMb, requiredFieldsMissing } from '../sim/imin/rpde-check';
 
 type Sim = Awaited<ReturnType<typeof startIminSimulator>>;
-type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 type Json = Record<string, unknown>;
 type FeedItem = { state: 'updated' | 'deleted'; kind: string; id: string; modified: number; data?: Json };
 type FeedPage = { next: string; items: FeedItem[]; license: string };
@@ -647,7 +647,7 @@ describe('bookings and the Success webhook', () => {
 	let rx: Receiver;
 
 	beforeAll(async () => {
-		rx = await startWebhookReceiver();
+		rx = await startReceiver({ status: 204 });
 		booked = await startIminSimulator({ port: 0, seed: 5, apiKey: KEY, sessions: 120, series: 25, slots: 40, webhook: { url: `${rx.url}/webhook/imin-success`, apiKey: WEBHOOK_KEY } });
 	});
 	afterAll(async () => {

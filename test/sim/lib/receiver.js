@@ -1,35 +1,54 @@
 'use strict';
 /**
- * A local HTTP receiver for Flow deliveries (tests in TypeScript may not use `http` themselves).
+ * A local HTTP receiver for the simulators' deliveries (Sesami Flows, imin webhooks); TypeScript
+ * tests may not use `http` themselves.
  *
  *   const rx = await startReceiver();              // answers 200 {"ok":true}
+ *   const rx = await startReceiver({ status: 204 }) // answers 204 with no body
  *   rx.url                                         // http://127.0.0.1:PORT
  *   rx.respond = (req, index) => 500;              // a status, {status, body}, or 'destroy' (drop the connection);
  *                                                  // index counts requests since start / the last clear()
  *   await rx.waitFor(3, 5000);                     // until 3 requests arrived (rejects after the timeout)
- *   rx.requests  // [{ method, path, headers (lower-case), body (exact text), at, index }]
+ *   rx.requests  // [{ method, path, headers (lower-case), body (exact text), json (parsed or undefined), at, index }]
  *   rx.clear(); await rx.close();
  */
 
 const http = require('node:http');
 
 /**
- * @param {{ port?: number, host?: string, respond?: (req: {method: string, path: string, headers: Record<string, string>, body: string, index: number}, index: number) => (number | {status: number, body?: string} | 'destroy') }} [options]
+ * @typedef {{method: string, path: string, headers: Record<string, string>, body: string, json: any, at: string, index: number}} ReceivedRequest
+ * @typedef {(req: ReceivedRequest, index: number) => (number | {status: number, body?: string} | 'destroy')} Responder
+ */
+
+/** The body sent for a bare status: nothing for 204, else {"ok": true|false}. */
+function defaultBody(status) {
+	return status === 204 ? '' : JSON.stringify({ ok: status < 300 });
+}
+
+/**
+ * @param {{ port?: number, host?: string, status?: number, respond?: Responder }} [options]
  */
 async function startReceiver(options = {}) {
-	/** @type {Array<{method: string, path: string, headers: Record<string, string>, body: string, at: string, index: number}>} */
+	/** @type {ReceivedRequest[]} */
 	const requests = [];
 	let waiters = [];
 	let count = 0;
 	const sockets = new Set();
+	const host = options.host || '127.0.0.1';
+	const status = options.status || 200;
 
 	const rx = {
 		url: '',
 		port: 0,
 		requests,
-		/** @type {(req: any, index: number) => (number | {status: number, body?: string} | 'destroy')} */
-		respond: options.respond || (() => 200),
-		/** resolves with the requests once at least `n` arrived since the last clear() */
+		/** @type {Responder} */
+		respond: options.respond || (() => status),
+		/**
+		 * Resolves with the requests once at least `n` arrived since the last clear().
+		 * @param {number} n
+		 * @param {number} [timeoutMs]
+		 * @returns {Promise<ReceivedRequest[]>}
+		 */
 		waitFor(n, timeoutMs = 10000) {
 			if (requests.length >= n) return Promise.resolve(requests.slice());
 			return new Promise((resolve, reject) => {
@@ -63,7 +82,14 @@ async function startReceiver(options = {}) {
 			const index = count++;
 			const headers = {};
 			for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-			const entry = { method: req.method, path: req.url, headers, body: Buffer.concat(chunks).toString('utf8'), at: new Date().toISOString(), index };
+			const body = Buffer.concat(chunks).toString('utf8');
+			let json;
+			try {
+				json = JSON.parse(body);
+			} catch {
+				json = undefined;
+			}
+			const entry = { method: req.method, path: req.url, headers, body, json, at: new Date().toISOString(), index };
 			let answer;
 			try {
 				answer = rx.respond(entry, index);
@@ -73,10 +99,10 @@ async function startReceiver(options = {}) {
 			if (answer === 'destroy') {
 				req.socket.destroy();
 			} else {
-				const status = typeof answer === 'number' ? answer : answer && answer.status ? answer.status : 200;
-				const body = answer && typeof answer === 'object' && answer.body !== undefined ? answer.body : JSON.stringify({ ok: status < 300 });
-				res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-				res.end(body);
+				const code = typeof answer === 'number' ? answer : answer && answer.status ? answer.status : 200;
+				const text = answer && typeof answer === 'object' && answer.body !== undefined ? answer.body : defaultBody(code);
+				res.writeHead(code, text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {});
+				res.end(text);
 			}
 			requests.push(entry);
 			const ready = waiters.filter((w) => requests.length >= w.n);
@@ -93,11 +119,10 @@ async function startReceiver(options = {}) {
 	});
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(options.port || 0, options.host || '127.0.0.1', () => resolve());
+		server.listen(options.port || 0, host, () => resolve());
 	});
-	const addr = server.address();
-	rx.port = addr.port;
-	rx.url = `http://${options.host || '127.0.0.1'}:${addr.port}`;
+	rx.port = server.address().port;
+	rx.url = `http://${host}:${rx.port}`;
 	return rx;
 }
 
