@@ -260,17 +260,16 @@ class IminModel {
 		return { itemId, data, pub, n };
 	}
 
-	buildSession(series, spec, nowMs) {
-		const rng = this.rng;
-		const pub = series.pub;
-		const parent = series.data;
-		const adult = parent ? this.adultOf(parent) : undefined;
-		const validFrom = adult && adult.validFromBeforeStartDate;
-		const duration = (parent && parent.duration) || 'PT1H';
-		const durationMs = windowLength(duration, nowMs);
-		let start;
+	/**
+	 * The start time `when` asks for, relative to the offer's booking window (validFrom before the
+	 * start): inWindow (bookable now), beforeWindow (not yet bookable), started, soon (+1 day),
+	 * far (+20 days), or anything else: a random day in [-2, +30] days whose time of day
+	 * `setTimeOfDay(date)` picks. Kept away from the window's edges.
+	 */
+	plannedStart(when, validFrom, nowMs, setTimeOfDay) {
 		const win = windowLength(validFrom, nowMs);
-		switch (spec.when) {
+		let start;
+		switch (when) {
 			case 'inWindow': {
 				const margin = this.opts.edgeMarginMs;
 				const w = win === undefined ? 3 * DAY : win;
@@ -290,13 +289,24 @@ class IminModel {
 				start = nowMs + 20 * DAY;
 				break;
 			default: {
-				start = nowMs - 2 * DAY + rng.float() * 32 * DAY;
-				const d = new Date(roundQuarter(start));
-				d.setUTCHours(6 + rng.int(0, 15), rng.pick([0, 15, 30, 45]), 0, 0);
+				const d = new Date(roundQuarter(nowMs - 2 * DAY + this.rng.float() * 32 * DAY));
+				setTimeOfDay(d);
 				start = d.getTime();
 			}
 		}
-		start = this.awayFromEdges(start, validFrom, nowMs);
+		return this.awayFromEdges(start, validFrom, nowMs);
+	}
+
+	buildSession(series, spec, nowMs) {
+		const rng = this.rng;
+		const pub = series.pub;
+		const parent = series.data;
+		const adult = parent ? this.adultOf(parent) : undefined;
+		const validFrom = adult && adult.validFromBeforeStartDate;
+		const duration = (parent && parent.duration) || 'PT1H';
+		const durationMs = windowLength(duration, nowMs);
+		// sessions start on a quarter hour between 06:00 and 21:45 UTC
+		let start = this.plannedStart(spec.when, validFrom, nowMs, (d) => d.setUTCHours(6 + rng.int(0, 15), rng.pick([0, 15, 30, 45]), 0, 0));
 		let n;
 		let identifier;
 		for (let i = 0; ; i++) {
@@ -407,32 +417,8 @@ class IminModel {
 		const parent = fu.data;
 		const adult = parent ? this.adultOf(parent) : undefined;
 		const validFrom = adult && adult.validFromBeforeStartDate;
-		const win = windowLength(validFrom, nowMs);
-		let start;
-		switch (spec.when) {
-			case 'inWindow': {
-				const margin = this.opts.edgeMarginMs;
-				const w = win === undefined ? 3 * DAY : win;
-				start = nowMs + Math.min(Math.max(w / 2, 1.5 * margin), w - 1.5 * margin);
-				break;
-			}
-			case 'beforeWindow':
-				start = nowMs + (win === undefined ? 10 * DAY : win) + 2 * DAY;
-				break;
-			case 'started':
-				start = nowMs - DAY;
-				break;
-			case 'soon':
-				start = nowMs + DAY;
-				break;
-			default: {
-				start = nowMs - 2 * DAY + rng.float() * 32 * DAY;
-				const d = new Date(roundQuarter(start));
-				d.setUTCHours(7 + rng.int(0, 14), 0, 0, 0);
-				start = d.getTime();
-			}
-		}
-		start = this.awayFromEdges(start, validFrom, nowMs);
+		// slots start on the hour between 07:00 and 21:00 UTC
+		let start = this.plannedStart(spec.when, validFrom, nowMs, (d) => d.setUTCHours(7 + rng.int(0, 14), 0, 0, 0));
 		const individuals = parent ? parent.individualFacilityUse || [] : [];
 		const useIndividual = spec.individual === undefined ? individuals.length > 0 && rng.chance(0.8) : spec.individual && individuals.length > 0;
 		const facilityUse = useIndividual ? B.idOf(rng.pick(individuals)) : fu.dataId;
