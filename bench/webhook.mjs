@@ -20,7 +20,7 @@
 // Per side: req/s = all 2xx responses of the measured windows / their total duration; p99 = median
 // of the rounds' p99. Any non-2xx answer or socket error fails the benchmark.
 //
-// Env: BENCH_CONNECTIONS (10), BENCH_WARMUP_S (2), BENCH_DURATION_S (6), BENCH_ROUNDS (3),
+// Env: BENCH_CONNECTIONS (10), BENCH_WARMUP_S (2), BENCH_DURATION_S (6), BENCH_ROUNDS (2),
 //      BENCH_PAIRS (sesami,imin,mypage), BENCH_UNIQUE=1 (a new appointment / order ID per request),
 //      BENCH_CPU_PROF=<dir> (n8n writes V8 CPU profiles there on exit).
 // Prints tables, then one JSON line (Sesami pair at the top level, every pair under "rows"):
@@ -47,7 +47,7 @@ const corpus = require(path.join(root, 'test/fixtures/flow-renderings.json'));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 6);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PAIRS = (process.env.BENCH_PAIRS ?? 'sesami,imin,mypage').split(',').map((s) => s.trim()).filter(Boolean);
 const UNIQUE = process.env.BENCH_UNIQUE === '1';
 const log = (m) => console.error(`[bench] ${m}`);
