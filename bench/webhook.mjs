@@ -18,7 +18,8 @@
 // measured window; rounds alternate the order (A B, B A, A B, ...). Between runs the script waits
 // until n8n has no running executions, so one side's backlog never runs during the other's window.
 // Per side: req/s = all 2xx responses of the measured windows / their total duration; p99 = median
-// of the rounds' p99. Any non-2xx answer or socket error fails the benchmark.
+// of the rounds' p99 (windows with no answer left out; a warning when a window holds < 100
+// answers, and "min_window_requests" in the JSON). Any non-2xx answer or socket error fails the benchmark.
 //
 // Env: BENCH_CONNECTIONS (10), BENCH_WARMUP_S (2), BENCH_DURATION_S (6), BENCH_ROUNDS (2),
 //      BENCH_PAIRS (sesami,imin,mypage), BENCH_UNIQUE=1 (a new appointment / order ID per request),
@@ -50,6 +51,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PAIRS = (process.env.BENCH_PAIRS ?? 'sesami,imin,mypage').split(',').map((s) => s.trim()).filter(Boolean);
 const UNIQUE = process.env.BENCH_UNIQUE === '1';
+/** Fewer answers than this in one measured window and its p99 means little: the script warns. */
+const MIN_REQUESTS = 100;
 const log = (m) => console.error(`[bench] ${m}`);
 
 // ---------------------------------------------------------------------------------------------
@@ -257,6 +260,7 @@ async function probe(spec) {
 }
 
 const median = (values) => {
+	if (!values.length) return undefined;
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = Math.floor(sorted.length / 2);
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -330,7 +334,10 @@ try {
 			}
 		}
 		const rps = (side) => measured[side].reduce((a, r) => a + r.count, 0) / measured[side].reduce((a, r) => a + r.seconds, 0);
-		const p99 = (side) => median(measured[side].map((r) => r.p99));
+		// A window without a single answer has no p99 (autocannon reports 0): leave it out.
+		const p99 = (side) => median(measured[side].filter((r) => r.count > 0).map((r) => r.p99)) ?? null;
+		const fewest = Math.min(...[...measured.trigger, ...measured.webhook].map((r) => r.count));
+		if (fewest < MIN_REQUESTS) log(`${name}: a measured window holds only ${fewest} answers (< ${MIN_REQUESTS}): its p99 and ratio are noise (machine too busy, or windows too short)`);
 		const triggerRps = rps('trigger');
 		const webhookRps = rps('webhook');
 		results[name] = {
@@ -339,7 +346,8 @@ try {
 			ratio: round3(triggerRps / webhookRps),
 			trigger_p99_ms: p99('trigger'),
 			webhook_p99_ms: p99('webhook'),
-			p99_ratio: round3(p99('trigger') / p99('webhook')),
+			p99_ratio: p99('trigger') && p99('webhook') ? round3(p99('trigger') / p99('webhook')) : null,
+			min_window_requests: fewest,
 		};
 	}
 } finally {
@@ -364,4 +372,5 @@ console.table(
 	})),
 );
 console.log('Goals: ratio >= 0.95, p99 ratio <= 1.1');
+for (const name of PAIRS) if (results[name].min_window_requests < MIN_REQUESTS) console.log(`Warning: ${name}: a measured window holds only ${results[name].min_window_requests} answers; the figures are noise.`);
 console.log(JSON.stringify({ ...(results.sesami ?? {}), rows: results }));
