@@ -1,29 +1,46 @@
 import { formatWithOffset, offsetMinutes } from './utils';
 
+/**
+ * One formatter per time zone (null: not a zone Intl knows). Building an Intl.DateTimeFormat is
+ * far slower than using one, and triggers read the zone of every push; the cache is bounded.
+ */
+const zoneFormatters = new Map<string, Intl.DateTimeFormat | null>();
+const MAX_CACHED_ZONES = 1000;
+
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat | null {
+	let formatter = zoneFormatters.get(timeZone);
+	if (formatter !== undefined) return formatter;
+	try {
+		formatter = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+		});
+	} catch {
+		formatter = null;
+	}
+	if (zoneFormatters.size >= MAX_CACHED_ZONES) zoneFormatters.clear();
+	zoneFormatters.set(timeZone, formatter);
+	return formatter;
+}
+
 /** Offset (minutes east of UTC) of an IANA zone at an instant, using Intl only. */
 export function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(epochMs));
+	const formatter = zoneFormatter(timeZone);
+	if (!formatter) throw new RangeError(`Invalid time zone specified: ${timeZone}`);
+	const parts = formatter.formatToParts(new Date(epochMs));
 	const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
 	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
 	return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone });
-		return true;
-	} catch {
-		return false;
-	}
+	return zoneFormatter(timeZone) !== null;
 }
 
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;

@@ -45,7 +45,8 @@ export async function freePort(exclude = []) {
 const liveChildren = new Set();
 const tempFolders = new Set(); // removed on exit unless stop() already did (or --keep)
 let exitHooksInstalled = false;
-function killGroup(child, signal) {
+/** Sends `signal` to a child's process group (n8n's task runners live in it), else to the child. */
+export function killGroup(child, signal) {
 	try {
 		process.kill(-child.pid, signal);
 	} catch {
@@ -71,7 +72,8 @@ function installExitHooks() {
 		});
 	}
 }
-function track(child) {
+/** Registers a child process to be killed when this process exits. */
+export function track(child) {
 	installExitHooks();
 	liveChildren.add(child);
 	child.once('exit', () => liveChildren.delete(child));
@@ -442,6 +444,32 @@ function describePublishError(res, logTail) {
 	return `n8n answered HTTP ${res.status}: ${String(message).slice(0, 1500)}${d?.hint ? `\n  hint: ${d.hint}` : ''}${errorLogLines(logTail)}`;
 }
 
+
+/**
+ * Links the built package (its repo root, with dist/) where n8n's community-packages loader looks:
+ * <userFolder>/.n8n/nodes/node_modules/<name> (scan-directory-for-packages.js). Returns the name.
+ */
+export function linkPackage(userFolder, packageDir) {
+	const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+	const packageName = pkg.name;
+	if (!fs.existsSync(path.join(packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run npm run build first`);
+	// n8n drops the whole package, silently at the default log level, when one listed file is missing.
+	const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !fs.existsSync(path.join(packageDir, f)));
+	if (missing.length) throw new Error(`package.json "n8n" lists files that are not built: ${missing.join(', ')} (run npm run build)`);
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const link = path.join(nodesDir, 'node_modules', packageName);
+	fs.mkdirSync(path.dirname(link), { recursive: true });
+	const existing = fs.lstatSync(link, { throwIfNoEntry: false });
+	if (existing && !(existing.isSymbolicLink() && fs.readlinkSync(link) === path.resolve(packageDir))) fs.rmSync(link, { recursive: true, force: true });
+	if (!fs.lstatSync(link, { throwIfNoEntry: false })) fs.symlinkSync(path.resolve(packageDir), link, 'dir');
+	// What n8n's own installer leaves behind (n8n does not need it to load the package, but its
+	// "Community nodes" settings page runs npm in this folder).
+	const manifest = path.join(nodesDir, 'package.json');
+	if (!fs.existsSync(manifest))
+		fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: '*' } }, null, 2) + '\n');
+	return packageName;
+}
+
 // ---------------------------------------------------------------------------------------------
 /**
  * Starts n8n with the package linked. Options:
@@ -581,26 +609,7 @@ export async function startN8n(opts = {}) {
 	try {
 		// 1. Link the package where the community-packages loader looks:
 		//    <N8N_USER_FOLDER>/.n8n/nodes/node_modules/{n8n-nodes-*,@*/n8n-nodes-*} (scan-directory-for-packages.js).
-		let packageName = null;
-		if (packageDir) {
-			const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-			packageName = pkg.name;
-			if (!fs.existsSync(path.join(packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run npm run build first`);
-			// n8n drops the whole package, silently at the default log level, when one listed file is missing.
-			const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !fs.existsSync(path.join(packageDir, f)));
-			if (missing.length) throw new Error(`package.json "n8n" lists files that are not built: ${missing.join(', ')} (run npm run build)`);
-			const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-			const link = path.join(nodesDir, 'node_modules', packageName);
-			fs.mkdirSync(path.dirname(link), { recursive: true });
-			const existing = fs.lstatSync(link, { throwIfNoEntry: false });
-			if (existing && !(existing.isSymbolicLink() && fs.readlinkSync(link) === path.resolve(packageDir))) fs.rmSync(link, { recursive: true, force: true });
-			if (!fs.lstatSync(link, { throwIfNoEntry: false })) fs.symlinkSync(path.resolve(packageDir), link, 'dir');
-			// What n8n's own installer leaves behind (n8n does not need it to load the package, but its
-			// "Community nodes" settings page runs npm in this folder).
-			const manifest = path.join(nodesDir, 'package.json');
-			if (!fs.existsSync(manifest))
-				fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: '*' } }, null, 2) + '\n');
-		}
+		const packageName = packageDir ? linkPackage(userFolder, packageDir) : null;
 
 		// 2. Import credentials and workflows with the CLI, before the server starts.
 		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
