@@ -43,6 +43,7 @@ import {
 	simShop,
 	smtpMessages,
 	waitFor,
+	waitForFlowsSettled,
 	workflowByFile,
 } from './lib/context.mjs';
 import { asCustomer, createAppointment, customerA, simAppointment } from './lib/my-page.mjs';
@@ -461,6 +462,7 @@ describe('W4: My Page cancel', () => {
 	test('429 on the ownership check, 500 and a dropped connection on the cancel: cancelled, answered 200, row updated', async () => {
 		await timed('W4 within bounds', async () => {
 			const since = new Date().toISOString();
+			const mark = await lastExecutionId([W1.id, W4.id]);
 			await setSesamiFaults([
 				{ mode: '429', retryAfter: 1, count: 1, match: { method: 'GET', path: appointmentPath(ok.id) } },
 				{ mode: '500', count: 1, match: { method: 'POST', path: `${appointmentPath(ok.id)}/cancel` } },
@@ -474,6 +476,8 @@ describe('W4: My Page cancel', () => {
 				const posts = (await simExchanges()).filter((e) => e.at >= since && e.method === 'POST' && e.path === `${appointmentPath(ok.id)}/cancel`);
 				assert.deepEqual(posts.map((e) => e.status), [500, 0, 200], 'the cancel was sent three times: 500, dropped, done');
 				await waitFor(async () => (await rowsOf(LINKS)).find((row) => row.appointmentId === ok.id)?.cancelled === true, { timeoutMs: 30_000, message: 'the stored row is cancelled' });
+				// W1 stores the cancellation too, from the Flow the cancel fired: let it finish
+				await waitForFlowsSettled({ workflowIds: [W1.id, W2.id, W4.id], afterId: mark, expected: { [W1.id]: 1 }, timeoutMs: 60_000 });
 			} finally {
 				await setSesamiFaults(null);
 			}
@@ -581,7 +585,10 @@ describe('W5: imin Firehose polls', () => {
 			assert.equal(status, 'error');
 			assert.equal(error.message, 'imin had a server error (500) after 4 attempts');
 			assert.equal(error.node?.name ?? lastNode, 'Series feed');
-			assert.equal(String(error.httpCode), '500', `httpCode in the execution's error: ${JSON.stringify(error).slice(0, 500)}`);
+			assert.equal(error.name, 'NodeApiError');
+			assert.match(error.description, /Try again later/);
+			// n8n 2.41 saves a failed poll's error through its toJSON(), which leaves httpCode out: the
+			// status is in the message (webhook and node errors keep httpCode, asserted above)
 		}
 		const polls = A.seriesGets.length / 4;
 		assert.ok(Number.isInteger(polls) && polls >= 1 && A.seriesGets.every((r) => r.status === 500), 'each failed poll made 4 attempts, all 500');
