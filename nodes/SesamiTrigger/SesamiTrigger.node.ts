@@ -306,12 +306,13 @@ export class SesamiTrigger implements INodeType {
 		const now = Date.now();
 		const dedupeKey = [push.appointmentId ?? (push.customer as IDataObject).email, push.event, push.startUtc].join('|');
 		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
-		const duplicate = recentPushes.seen(scope, dedupeKey, windowMs, (data.recent ??= {}), now);
-
 		let appointment: IDataObject | undefined;
 		if (registration === 'automatic' && settings.fetchFullAppointment === true) {
+			// Before the push is remembered: when Sesami cannot be reached the push fails (the sender
+			// gets a 5xx and re-sends it), and the re-sent push must not count as a duplicate.
 			appointment = await loadAppointment.call(this, push);
 		}
+		const duplicate = recentPushes.seen(scope, dedupeKey, windowMs, (data.recent ??= {}), now);
 
 		const item: IDataObject = {
 			...push,

@@ -217,6 +217,14 @@ describe('retries', () => {
 		expect(sim.exchanges).toHaveLength(4);
 	});
 
+	it('a connection that always drops fails after 4 attempts with an error naming Sesami', async () => {
+		sim.setFaults({ mode: 'drop', count: -1 });
+		const error = await failure(getAppointment());
+		expect(error.message).toBe('Could not reach Sesami (ECONNRESET) after 4 attempts');
+		expect(error.description).toMatch(/The connection to http:\/\/127\.0\.0\.1:\d+\/api\/v1 failed/);
+		expect(sim.exchanges).toHaveLength(4);
+	});
+
 	it('gives up at once when Retry-After is longer than the node waits', async () => {
 		sim.setFaults({ mode: '429', count: -1, retryAfter: 3600 });
 		const error = await failure(getAppointment());

@@ -145,6 +145,27 @@ describe('webhook()', () => {
 		expect((item.appointmentRaw as IDataObject).id).toBe(stored.id);
 	});
 
+	it('a push whose appointment could not be fetched fails, and the re-sent push is not a duplicate', async () => {
+		const fetching = { ...automatic, settings: { fetchFullAppointment: true } };
+		const id = shop.appointments.rescheduled;
+		const staticData = {};
+		// Retry-After beyond what the node waits: it gives up at once.
+		sim.setFaults({ mode: '429', count: 1, retryAfter: 3600, match: { method: 'GET', pathPrefix: `/${shop.id}/appointments/${id}` } });
+		try {
+			await expect(push(fetching, { body: body(id), headers: { 'x-sesami-flow-secret': secret }, staticData })).rejects.toThrow(
+				/Sesami is rate-limiting requests \(429/,
+			);
+		} finally {
+			sim.setFaults(null);
+		}
+		const resent = await push(fetching, { body: body(id), headers: { 'x-sesami-flow-secret': secret }, staticData });
+		const item = resent.result.workflowData![0][0].json;
+		expect(item.duplicate).toBe(false);
+		expect((item.appointmentRaw as IDataObject).id).toBe(id);
+		const again = await push(fetching, { body: body(id), headers: { 'x-sesami-flow-secret': secret }, staticData });
+		expect(again.result.workflowData![0][0].json.duplicate).toBe(true);
+	});
+
 	it('accepts but ignores an event the node does not listen to', async () => {
 		const { result } = await push(automatic, {
 			body: '{"appointmentId": "64f1c2a9b7e4d3a1c2b3d4e5"}',

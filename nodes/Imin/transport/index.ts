@@ -105,11 +105,15 @@ export async function iminApiRequest(
 		retryStatus: (status) => status >= 500 && (status !== 503 || options.retry503 === true),
 		networkError: (error, code, attempts) => {
 			const message = `Could not reach imin${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-			return new NodeApiError(this.getNode(), { message, code: code ?? 'UNKNOWN' } as JsonObject, {
+			const apiError = new NodeApiError(this.getNode(), { message, code: code ?? 'UNKNOWN' } as JsonObject, {
 				message,
 				description: `The connection to ${new URL(url).origin} failed: ${error.message}. Check the base URLs in the imin API credential.`,
 				itemIndex: options.itemIndex,
 			});
+			// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
+			// which does not say which service failed: keep ours (the generic one stays in `messages`).
+			apiError.message = message;
+			return apiError;
 		},
 	});
 	if (response.statusCode >= 200 && response.statusCode < 300) return response;

@@ -196,11 +196,15 @@ export async function sesamiApiRequest<T = unknown>(
 		idempotent: options.idempotent ?? method !== 'POST',
 		networkError: (error, code, attempts) => {
 			const message = `Could not reach Sesami${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-			return new NodeApiError(this.getNode(), { message, code: code ?? 'UNKNOWN' } as JsonObject, {
+			const apiError = new NodeApiError(this.getNode(), { message, code: code ?? 'UNKNOWN' } as JsonObject, {
 				message,
 				description: `The connection to ${baseUrl} failed: ${error.message}. Check the Base URL in the credential and the network.`,
 				itemIndex: options.itemIndex,
 			});
+			// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
+			// which does not say which service failed: keep ours (the generic one stays in `messages`).
+			apiError.message = message;
+			return apiError;
 		},
 	});
 	if (response.statusCode >= 200 && response.statusCode < 300) {

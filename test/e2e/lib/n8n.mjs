@@ -273,13 +273,20 @@ export function webhookUrlsFor({ url, workflowId, node, description }) {
  * method in Access-Control-Allow-Methods.
  */
 export async function webhookRegistered(hookUrl, method) {
-	const r = await axios.request({
-		method: 'OPTIONS',
-		url: hookUrl,
-		headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': method },
-		validateStatus: () => true,
-		timeout: 5000,
-	});
+	let r;
+	try {
+		r = await axios.request({
+			method: 'OPTIONS',
+			url: hookUrl,
+			headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': method },
+			validateStatus: () => true,
+			timeout: 15_000,
+		});
+	} catch (error) {
+		// a busy machine (n8n still activating the workflow) can leave the preflight unanswered: not yet
+		if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return false;
+		throw error;
+	}
 	const allowed = String(r.headers['access-control-allow-methods'] ?? '')
 		.split(',')
 		.map((x) => x.trim().toUpperCase());

@@ -60,12 +60,19 @@
 const http = require('node:http');
 const { IminModel, iso } = require('./model');
 const { Rng } = require('../lib/prng');
+const { createFaultSwitch, applyFault, createRecorder, redactHeaders, parseQuery, tryJson } = require('../lib/faults');
 const B = require('./bookability');
 const D = require('./data');
 const C = require('./checkout');
 const { createWebhookDispatcher } = require('./webhooks');
 
 const FAULT_MODES = ['429', '500', '503', 'slow', 'drop'];
+/** the error bodies of injected faults, by status */
+const FAULT_ERRORS = {
+	429: ['TooManyRequestsError', 'Rate limit exceeded.'],
+	500: ['InternalApplicationError', 'Internal server error.'],
+	503: ['TemporarilyUnavailableError', 'Service temporarily unavailable.'],
+};
 const LICENSE = 'https://creativecommons.org/licenses/by/4.0/';
 const FEED_RE = /^\/firehose\/(standard\/)?(session-series|scheduled-sessions|facility-uses|slots)\/?$/;
 const DEFAULT_API_KEY = 'imin-test-key';
@@ -73,7 +80,7 @@ const DEFAULT_API_KEY = 'imin-test-key';
 const CONTROL = [
 	'GET    /__sim/health | /__sim/stats | /__sim/fixtures | /__sim/expected/bookable[?at=ISO]',
 	'GET    /__sim/requests[?pathPrefix=]   DELETE /__sim/requests',
-	'GET|POST|DELETE /__sim/faults   body: {mode, count?, retryAfter?, delayMs?, match?: {method?, pathPrefix?}} or a list',
+	'GET|POST|DELETE /__sim/faults   body: {mode, count?, retryAfter?, delayMs?, match?: {method?, pathPrefix?, path?}} or a list (test/sim/lib/faults.js)',
 	'POST   /__sim/tick {n}   -> {changes}',
 	'POST   /__sim/bookings {identifier | checkoutSessionId, type?, customer?, acceptedOffer?, force?}   -> 201 order (fires Success)',
 	'POST   /__sim/checkout-sessions/:id/complete {customer?, force?}   -> 201 order (fires Success)',
@@ -91,49 +98,6 @@ class SimError extends Error {
 		super(description);
 		this.status = status;
 		this.body = C.errorBody(type, description);
-	}
-}
-
-function parseQuery(search) {
-	const q = {};
-	for (const [k, v] of new URLSearchParams(search)) {
-		if (Object.prototype.hasOwnProperty.call(q, k)) q[k] = [].concat(q[k], v);
-		else q[k] = v;
-	}
-	return q;
-}
-
-function normalizeFaults(spec) {
-	if (spec === null || spec === undefined || spec === false) return [];
-	const list = Array.isArray(spec) ? spec : Array.isArray(spec.faults) ? spec.faults : [spec];
-	return list.map((f) => {
-		const mode = String(f.mode);
-		if (!FAULT_MODES.includes(mode)) throw new Error(`unknown fault mode ${f.mode} (use ${FAULT_MODES.join(', ')})`);
-		return {
-			mode,
-			count: f.count === undefined ? 1 : Number(f.count),
-			retryAfter: f.retryAfter === undefined ? 1 : Number(f.retryAfter),
-			delayMs: f.delayMs === undefined ? 1000 : Number(f.delayMs),
-			match: f.match ? { method: f.match.method ? String(f.match.method).toUpperCase() : undefined, pathPrefix: f.match.pathPrefix } : undefined,
-		};
-	});
-}
-
-function redactHeaders(headers) {
-	const out = {};
-	for (const [k, v] of Object.entries(headers)) {
-		const key = k.toLowerCase();
-		out[key] = key === 'x-api-key' || key === 'authorization' || key === 'cookie' ? '***' : v;
-	}
-	return out;
-}
-
-function tryJson(text) {
-	if (text === undefined || text === '') return undefined;
-	try {
-		return JSON.parse(text);
-	} catch {
-		return undefined;
 	}
 }
 
@@ -196,8 +160,9 @@ async function startIminSimulator(options = {}) {
 	const clock = () => (opts.freezeClock ? anchor : anchor + (Date.now() - startedAt));
 
 	const webhooks = createWebhookDispatcher(opts.webhook || {});
-	const requests = [];
-	let faults = [];
+	const recorder = createRecorder({ max: opts.maxRecordedRequests, enabled: () => opts.recordRequests });
+	const requests = recorder.list;
+	const faults = createFaultSwitch({ modes: FAULT_MODES });
 	/** @type {import('./model').IminModel} */
 	let model;
 	/** @type {Rng} */
@@ -564,19 +529,6 @@ async function startIminSimulator(options = {}) {
 	// -------------------------------------------------------------------------------------------
 	// HTTP
 
-	function takeFault(method, path) {
-		for (const f of faults) {
-			if (f.count === 0) continue;
-			if (f.match) {
-				if (f.match.method && f.match.method !== method) continue;
-				if (f.match.pathPrefix && !path.startsWith(f.match.pathPrefix)) continue;
-			}
-			if (f.count > 0) f.count -= 1;
-			return f;
-		}
-		return undefined;
-	}
-
 	function requireKey(headers, optional) {
 		const key = headers['x-api-key'];
 		if (key === undefined || key === '') {
@@ -854,9 +806,8 @@ async function startIminSimulator(options = {}) {
 				if (method === 'DELETE') return reply(200, { cleared: sim.clearRequests() });
 			}
 			if (p1 === 'faults' && parts.length === 2) {
-				if (method === 'POST') return reply(200, { faults: sim.setFaults(tryJson(rawBody)) });
-				if (method === 'DELETE') return reply(200, { faults: sim.setFaults(null) });
-				if (method === 'GET') return reply(200, { faults });
+				const answer = faults.control(method, rawBody);
+				if (answer) return reply(answer.status, answer.body);
 			}
 			if (p1 === 'tick' && method === 'POST') {
 				const n = bodyOf().n === undefined ? 1 : Number(bodyOf().n);
@@ -935,28 +886,21 @@ async function startIminSimulator(options = {}) {
 			const headers = {};
 			for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = v;
 			const bodyJson = tryJson(rawBody);
-			const record = {
+			const record = recorder.start({
 				method,
 				path: rawPath,
 				url: rawUrl,
 				query,
-				headers: redactHeaders(headers),
+				headers: redactHeaders(headers, ['x-api-key', 'authorization', 'cookie']),
 				body: bodyJson !== undefined ? bodyJson : rawBody,
-				status: 0,
 				responseBody: undefined,
 				responseHeaders: {},
-				at: new Date().toISOString(),
-			};
-			if (opts.recordRequests) requests.push(record);
-			if (requests.length > opts.maxRecordedRequests) requests.splice(0, requests.length - opts.maxRecordedRequests);
+			});
 			const finish = (result) => {
 				const { text, contentType } = serialise(result);
 				const h = { ...result.headers };
 				if (contentType) h['content-type'] = contentType;
-				record.status = result.status;
-				record.responseHeaders = h;
-				record.responseBody = recordedBody(result, text);
-				record.durationMs = Date.now() - Date.parse(record.at);
+				recorder.finish(record, { status: result.status, responseHeaders: h, responseBody: recordedBody(result, text) });
 				write(res, result.status, h, method === 'HEAD' ? '' : text);
 			};
 			const run = () => {
@@ -972,18 +916,15 @@ async function startIminSimulator(options = {}) {
 				}
 				finish(result);
 			};
-			const fault = takeFault(method, rawPath);
+			const fault = faults.take(method, rawPath);
 			if (!fault) return run();
 			record.fault = fault.mode;
-			if (fault.mode === '429') return finish(json(429, C.errorBody('TooManyRequestsError', 'Rate limit exceeded.'), { 'retry-after': String(fault.retryAfter) }));
-			if (fault.mode === '503') return finish(json(503, C.errorBody('TemporarilyUnavailableError', 'Service temporarily unavailable.'), { 'retry-after': String(fault.retryAfter) }));
-			if (fault.mode === '500') return finish(json(500, C.errorBody('InternalApplicationError', 'Internal server error.')));
-			if (fault.mode === 'drop') {
-				record.durationMs = Date.now() - Date.parse(record.at);
-				req.socket.destroy();
-				return undefined;
-			}
-			setTimeout(run, fault.delayMs); // slow
+			applyFault(fault, {
+				run,
+				socket: req.socket,
+				onDrop: () => recorder.finish(record),
+				answer: (status, faultHeaders) => finish(json(status, C.errorBody(...FAULT_ERRORS[status]), faultHeaders)),
+			});
 			return undefined;
 		});
 	});
@@ -1029,20 +970,17 @@ async function startIminSimulator(options = {}) {
 		/** recorded API requests: {method, path, url, query, headers (X-API-KEY '***'), body, status, responseBody, responseHeaders, at, durationMs, fault?} */
 		requests,
 		clearRequests() {
-			const n = requests.length;
-			requests.length = 0;
-			return n;
+			return recorder.clear();
 		},
-		/** {mode:'429'|'500'|'503'|'slow'|'drop', count?=1 (-1 forever), retryAfter?=1, delayMs?=1000, match?:{method?, pathPrefix?}} or a list; null clears */
+		/** {mode:'429'|'500'|'503'|'slow'|'drop', count?=1 (-1 forever), retryAfter?=1, delayMs?=1000, match?:{method?, pathPrefix?, path?}} or a list; null clears (test/sim/lib/faults.js) */
 		setFaults(spec) {
-			faults = normalizeFaults(spec);
-			return faults;
+			return faults.set(spec);
 		},
 		clearFaults() {
-			faults = [];
+			faults.clear();
 		},
 		get faults() {
-			return faults;
+			return faults.list;
 		},
 		/** n changes at the end of the feeds (updates, deletes, additions); returns them */
 		tick(n = 1) {
@@ -1096,7 +1034,7 @@ async function startIminSimulator(options = {}) {
 		/** re-generate (optionally another seed / sizes); faults, orders and checkout sessions go; requests, deliveries and webhook settings stay */
 		reset(overrides) {
 			seed(overrides || {});
-			faults = [];
+			faults.clear();
 		},
 		idle(timeoutMs) {
 			return webhooks.idle(timeoutMs);

@@ -17,7 +17,8 @@
  *   403 [{property:'user', constraints:[{name:'valid_permissions', payload:'Shop:<id>:Write'}]}]
  *       read-only key on POST/PATCH/PUT/DELETE
  *
- * Control endpoints (never recorded, no auth): GET/DELETE /__sim/exchanges, POST/DELETE /__sim/faults,
+ * Control endpoints (never recorded, no auth): GET/DELETE /__sim/exchanges, GET/POST/DELETE /__sim/faults
+ *        (fault switch and exchange record: ../lib/faults.js),
  * GET /__sim/fixtures, GET /__sim/state/appointments/:id, GET /__sim/state/:collection[?shopId=],
  * POST /__sim/reset (optional body {seed, appointments}), GET /__sim/health.
  *
@@ -44,6 +45,7 @@ const http = require('node:http');
 const { buildState, DEFAULT_SEED, DEFAULT_APPOINTMENTS } = require('./seed');
 const { ApiError, matchRoute, err, createAppointment, appointmentAction } = require('./routes');
 const { Rng } = require('../lib/prng');
+const { createFaultSwitch, applyFault, createRecorder, redactHeaders, parseQuery, tryJson } = require('../lib/faults');
 const R = require('./render');
 const { createFlowDispatcher, FLOW_TRIGGERS, TEMPLATE_VARIABLES, renderTemplate, templateVariables, formatDate } = require('./flows');
 
@@ -51,50 +53,6 @@ const API_PREFIX = '/api/v1';
 const FAULT_MODES = ['429', '500', 'slow', 'drop'];
 const WRITE_METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'];
 const COLLECTIONS = ['shops', 'services', 'resources', 'resourceTypes', 'locations', 'appointments', 'reservations', 'flows', 'customers'];
-
-/** Parse a query string keeping what the client sent: repeated keys become arrays. */
-function parseQuery(search) {
-	const q = {};
-	for (const [k, v] of new URLSearchParams(search)) {
-		if (Object.prototype.hasOwnProperty.call(q, k)) q[k] = [].concat(q[k], v);
-		else q[k] = v;
-	}
-	return q;
-}
-
-function normalizeFaults(spec) {
-	if (spec === null || spec === undefined || spec === false) return [];
-	const list = Array.isArray(spec) ? spec : Array.isArray(spec.faults) ? spec.faults : [spec];
-	return list.map((f) => {
-		const mode = String(f.mode);
-		if (!FAULT_MODES.includes(mode)) throw new Error(`unknown fault mode ${f.mode} (use ${FAULT_MODES.join(', ')})`);
-		return {
-			mode,
-			count: f.count === undefined ? 1 : Number(f.count),
-			retryAfter: f.retryAfter === undefined ? 1 : Number(f.retryAfter),
-			delayMs: f.delayMs === undefined ? 1000 : Number(f.delayMs),
-			match: f.match ? { method: f.match.method ? String(f.match.method).toUpperCase() : undefined, pathPrefix: f.match.pathPrefix } : undefined,
-		};
-	});
-}
-
-function redactHeaders(headers) {
-	const out = {};
-	for (const [k, v] of Object.entries(headers)) {
-		const key = k.toLowerCase();
-		out[key] = key === 'x-api-key' || key === 'authorization' ? '***' : v;
-	}
-	return out;
-}
-
-function tryJson(text) {
-	if (text === undefined || text === '') return undefined;
-	try {
-		return JSON.parse(text);
-	} catch {
-		return undefined;
-	}
-}
 
 /**
  * Start a simulator.
@@ -127,8 +85,9 @@ async function startSesamiSimulator(options = {}) {
 	let built;
 	/** @type {Map<string, { shopId: string, clientId: string, readOnly: boolean }>} */
 	let keysByValue;
-	const exchanges = [];
-	let faults = [];
+	const recorder = createRecorder();
+	const exchanges = recorder.list;
+	const faults = createFaultSwitch({ modes: FAULT_MODES });
 	const idRng = new Rng(opts.seed, 'runtime-ids');
 	let idCounter = 0;
 	/** draws of the appointments created through the control endpoint (reset with the seed) */
@@ -164,19 +123,6 @@ async function startSesamiSimulator(options = {}) {
 		}
 	}
 	seed();
-
-	function takeFault(method, path) {
-		for (const f of faults) {
-			if (f.count === 0) continue;
-			if (f.match) {
-				if (f.match.method && f.match.method !== method) continue;
-				if (f.match.pathPrefix && !path.startsWith(f.match.pathPrefix) && !(API_PREFIX + path).startsWith(f.match.pathPrefix)) continue;
-			}
-			if (f.count > 0) f.count -= 1;
-			return f;
-		}
-		return undefined;
-	}
 
 	function authenticate(headers) {
 		const unauthorized = () => new ApiError(401, err('user', 'unauthorized'));
@@ -303,28 +249,17 @@ async function startSesamiSimulator(options = {}) {
 			}
 			if (parts[1] === 'exchanges' && parts.length === 2) {
 				if (method === 'GET') return json(200, exchanges);
-				if (method === 'DELETE') {
-					const n = exchanges.length;
-					exchanges.length = 0;
-					return json(200, { cleared: n });
-				}
+				if (method === 'DELETE') return json(200, { cleared: recorder.clear() });
 			}
 			if (parts[1] === 'faults' && parts.length === 2) {
-				if (method === 'POST') {
-					faults = normalizeFaults(tryJson(rawBody));
-					return json(200, { faults });
-				}
-				if (method === 'DELETE') {
-					faults = [];
-					return json(200, { faults });
-				}
-				if (method === 'GET') return json(200, { faults });
+				const answer = faults.control(method, rawBody);
+				if (answer) return json(answer.status, answer.body);
 			}
 			if (parts[1] === 'fixtures' && method === 'GET') return json(200, built.fixtures);
 			if (parts[1] === 'health' && method === 'GET') return json(200, { ok: true });
 			if (parts[1] === 'reset' && method === 'POST') {
 				seed(tryJson(rawBody) || {});
-				faults = [];
+				faults.clear();
 				return json(200, { ok: true, fixtures: built.fixtures });
 			}
 			if (parts[1] === 'state' && method === 'GET' && parts[2]) {
@@ -361,31 +296,22 @@ async function startSesamiSimulator(options = {}) {
 			const query = parseQuery(url.search);
 			const headers = {};
 			for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = v;
-			const exchange = {
+			const exchange = recorder.start({
 				method,
 				path,
 				rawPath: req.url,
 				query,
 				headers: redactHeaders(headers),
 				requestBody: tryJson(rawBody),
-				status: 0,
 				responseBody: undefined,
 				responseHeaders: {},
-				at: new Date().toISOString(),
-			};
+			});
 			if (rawBody !== undefined && exchange.requestBody === undefined) exchange.rawRequestBody = rawBody;
-			if (!isApi) {
-				const h = send(res, 404, err('ROOT', 'not_found'));
-				exchanges.push({ ...exchange, status: 404, responseBody: err('ROOT', 'not_found'), responseHeaders: h });
-				return;
-			}
-			exchanges.push(exchange);
 			const finish = (status, body, headers) => {
-				exchange.status = status;
-				exchange.responseBody = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
-				exchange.responseHeaders = send(res, status, body, headers);
-				exchange.durationMs = Date.now() - Date.parse(exchange.at);
+				const responseHeaders = send(res, status, body, headers);
+				recorder.finish(exchange, { status, responseBody: body === undefined ? undefined : JSON.parse(JSON.stringify(body)), responseHeaders });
 			};
+			if (!isApi) return finish(404, err('ROOT', 'not_found'));
 			const run = () => {
 				let result;
 				try {
@@ -397,21 +323,15 @@ async function startSesamiSimulator(options = {}) {
 				}
 				return finish(result.status, result.body, result.headers);
 			};
-			const fault = takeFault(method, path);
+			const fault = faults.take(method, path, API_PREFIX + path);
 			if (!fault) return run();
 			exchange.fault = fault.mode;
-			if (fault.mode === '429') {
-				return finish(429, err('ROOT', 'rate_limit'), { 'retry-after': String(fault.retryAfter) });
-			}
-			if (fault.mode === '500') return finish(500, err('ROOT', 'internal_server_error'));
-			if (fault.mode === 'drop') {
-				exchange.status = 0;
-				exchange.durationMs = Date.now() - Date.parse(exchange.at);
-				req.socket.destroy();
-				return undefined;
-			}
-			// slow: answer normally after the delay
-			setTimeout(run, fault.delayMs);
+			applyFault(fault, {
+				run,
+				socket: req.socket,
+				onDrop: () => recorder.finish(exchange, { status: 0 }),
+				answer: (status, faultHeaders) => finish(status, err('ROOT', status === 429 ? 'rate_limit' : 'internal_server_error'), faultHeaders),
+			});
 			return undefined;
 		});
 	});
@@ -444,23 +364,22 @@ async function startSesamiSimulator(options = {}) {
 		},
 		exchanges,
 		clearExchanges() {
-			exchanges.length = 0;
+			recorder.clear();
 		},
-		/** spec: {mode:'429'|'500'|'slow'|'drop', count?=1 (-1 forever), retryAfter?, delayMs?, match?:{method?, pathPrefix?}} or an array, or null to clear */
+		/** spec: {mode:'429'|'500'|'slow'|'drop', count?=1 (-1 forever), retryAfter?, delayMs?, match?:{method?, pathPrefix?, path?}} or an array, or null to clear (test/sim/lib/faults.js) */
 		setFaults(spec) {
-			faults = normalizeFaults(spec);
-			return faults;
+			return faults.set(spec);
 		},
 		clearFaults() {
-			faults = [];
+			faults.clear();
 		},
 		get faults() {
-			return faults;
+			return faults.list;
 		},
 		/** re-seed (optionally with another seed / appointment count); faults are cleared, exchanges kept */
 		reset(overrides) {
 			seed(overrides || {});
-			faults = [];
+			faults.clear();
 			return built.fixtures;
 		},
 		/** the simulator's clock (epoch ms) */
