@@ -92,8 +92,10 @@ export class SesamiTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				responseData: '',
+				// "Respond": immediately (the push is acknowledged before the workflow runs) or once the
+				// last node has finished (a failed or lost execution answers 500, so the sender re-sends).
+				responseMode: '={{$parameter["responseMode"]}}',
+				responseData: '={{$parameter["responseMode"] === "lastNode" ? "noData" : ""}}',
 				path: 'flows',
 			},
 		],
@@ -132,6 +134,26 @@ export class SesamiTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 				displayOptions: { show: { registration: ['manual'] } },
+			},
+			{
+				displayName: 'Respond',
+				name: 'responseMode',
+				type: 'options',
+				options: [
+					{
+						name: 'Immediately',
+						value: 'onReceived',
+						description: 'Answer Sesami as soon as the push is accepted, before the workflow runs',
+					},
+					{
+						name: 'When Last Node Finishes',
+						value: 'lastNode',
+						description:
+							'Answer once the workflow has finished (empty body); a failed or lost execution (e.g. a queue-mode worker that died) answers HTTP 500, so the sender can send the push again',
+					},
+				],
+				default: 'onReceived',
+				description: 'When to answer the push',
 			},
 			rawBodyParameter,
 			{
