@@ -492,6 +492,7 @@ export function linkPackage({ userFolder, packageDir }) {
  *                forgot them (a restarted simulator) are only made again this way
  *  skipImport    (workflowJson, file) => boolean; workflows for which it returns true are not imported
  *  logFile       also append n8n's output to this file
+ *  skipPublish   (workflowJson, file) => boolean; workflows for which it returns true are imported, not published
  *  beforePublish async ({ url, api, apiKey, rest }) => void, run once the API key exists and the Data
  *                Tables are made, before publishing (e.g. to put the API key into an n8n API credential)
  *  startTimeoutMs  default 240000 (env N8N_START_TIMEOUT_MS)
@@ -513,6 +514,7 @@ export async function startN8n(opts = {}) {
 		echoN8nLogs = false,
 		logFile,
 		beforePublish,
+		skipPublish,
 		startTimeoutMs = Number(process.env.N8N_START_TIMEOUT_MS) || 240_000,
 	} = opts;
 	const log = typeof opts.log === 'function' ? opts.log : opts.log ? (m) => console.error(m) : () => {};
@@ -701,7 +703,7 @@ export async function startN8n(opts = {}) {
 			const triggers = activatableTriggers(json);
 			const wf = { id: json.id, name: json.name, file, active: false, triggers: triggers.map((t) => t.name), webhookUrls: [] };
 			for (const node of triggers) wf.webhookUrls.push(...webhookUrlsFor({ url, workflowId: json.id, node, description: describe(node.type, node.typeVersion) }));
-			if (publish && triggers.length) {
+			if (publish && triggers.length && !skipPublish?.(json, file)) {
 				const current = await api.get(`/workflows/${json.id}`, { validateStatus: () => true });
 				if (current.status === 404) {
 					log(`  "${json.name}" (${json.id}) is not in n8n (deleted in the editor?); not publishing it`);
@@ -931,4 +933,17 @@ export async function startN8nWorker({ main, packageDir, name = 'worker', concur
 		stop,
 		logs: () => collected,
 	};
+}
+
+// ---------------------------------------------------------------------------------------------
+/** The n8n API credential of workflows/n8n-execution-recovery.json (imported with a placeholder key). */
+export const N8N_API_CREDENTIAL = Object.freeze({ id: 'n8nApiSandbox001', name: 'n8n API (execution recovery)', type: 'n8nApi' });
+
+/**
+ * Puts the API key the harness just created into the n8n API credential (startN8n's beforePublish):
+ * `PATCH /api/v1/credentials/{id}`. n8n makes the key, so it cannot be imported with the credential.
+ */
+export async function setN8nApiKey(api, apiKey, url) {
+	const r = await api.patch(`/credentials/${N8N_API_CREDENTIAL.id}`, { ...N8N_API_CREDENTIAL, data: { apiKey, baseUrl: `${url}/api/v1` } }, { validateStatus: () => true });
+	if (r.status !== 200) throw new Error(`PATCH /api/v1/credentials/${N8N_API_CREDENTIAL.id} (the n8n API key of the recovery workflow): HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
 }
