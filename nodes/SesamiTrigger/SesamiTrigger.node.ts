@@ -149,7 +149,7 @@ export class SesamiTrigger implements INodeType {
 						name: 'When Last Node Finishes',
 						value: 'lastNode',
 						description:
-							'Answer once the workflow has finished (empty body); a failed or lost execution (e.g. a queue-mode worker that died) answers HTTP 500, so the sender can send the push again',
+							'Answer once the workflow has finished (empty body); a failed or lost execution (e.g. a queue-mode worker that died) answers HTTP 500, so the sender can send the push again. Pushes are then never marked "duplicate" (a re-sent push must be processed): dedupe with stored state, as the example workflows do',
 					},
 				],
 				default: 'onReceived',
@@ -170,7 +170,7 @@ export class SesamiTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: 60,
 						description:
-							'Pushes of the same appointment, event and start time within this window are marked "duplicate: true"',
+							'Pushes of the same appointment, event and start time within this window are marked "duplicate: true" (only when Respond is Immediately)',
 					},
 					{
 						displayName: 'Fetch Full Appointment',
@@ -328,7 +328,14 @@ export class SesamiTrigger implements INodeType {
 		const now = Date.now();
 		const dedupeKey = [push.appointmentId ?? (push.customer as IDataObject).email, push.event, push.startUtc].join('|');
 		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
-		const duplicate = recentPushes.seen(scope, dedupeKey, windowMs, (data.recent ??= {}), now);
+		// When Last Node Finishes: the sender waits for each answer and re-sends a push whose execution
+		// failed or was lost, so a copy that arrives here is one the previous attempt did not (or not
+		// surely) process. Marking it a duplicate would make the workflow drop it and lose the push; the
+		// workflow's stored state (upsert, email log) dedupes instead.
+		const duplicate =
+			this.getNodeParameter('responseMode', 'onReceived') === 'lastNode'
+				? false
+				: recentPushes.seen(scope, dedupeKey, windowMs, (data.recent ??= {}), now);
 
 		let appointment: IDataObject | undefined;
 		if (registration === 'automatic' && settings.fetchFullAppointment === true) {
