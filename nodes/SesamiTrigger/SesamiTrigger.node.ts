@@ -149,7 +149,7 @@ export class SesamiTrigger implements INodeType {
 						name: 'When Last Node Finishes',
 						value: 'lastNode',
 						description:
-							'Answer once the workflow has finished (empty body); a failed or lost execution (e.g. a queue-mode worker that died) answers HTTP 500, so the sender can send the push again. Pushes are then never marked "duplicate" (a re-sent push must be processed): dedupe with stored state, as the example workflows do',
+							'Answer once the workflow has finished (empty body); a failed or lost execution (e.g. a queue-mode worker that died) answers HTTP 500, so the sender can send the push again. Pushes are then never marked "duplicate" (a re-sent push must be processed): dedupe with stored state, as the example workflows do.',
 					},
 				],
 				default: 'onReceived',

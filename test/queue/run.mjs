@@ -11,7 +11,11 @@
 //   workflow runs in n8n (`n8n execute`, its "Run now" trigger) and re-runs what crashed.
 //
 // Asserts: exactly one row per appointment with its latest state; exactly one email per (appointment,
-// event); no W1 / W2 execution left unfinished, and every crashed or failed one has a successful retry.
+// event); no W1 / W2 execution left unfinished; every crashed or failed one either has a successful
+// retry, or lost its input to n8n (a dead worker's stalled job) while every failed delivery attempt was
+// followed by a 2xx re-send of the same delivery. Then a recovery case: W2 pushes while the SMTP server
+// refuses (no re-sends), so the executions fail with their input kept; the recovery workflow must
+// re-run each one successfully, still one email per (appointment, event).
 // Ends with `queue: N passed, N failed`; exit code 0 only when nothing failed.
 //
 // Flags: --appointments=N (default 200: 4 pushes each + 25 % copies ~ 1,000 pushes), --no-build,
@@ -42,6 +46,8 @@ const MAX_IN_FLIGHT = 40;
 const KILL_AT = 0.4;
 /** Worker 1 stays down this long before it is started again. */
 const DOWN_MS = 15_000;
+/** Appointments booked while the SMTP server refuses (the recovery workflow's positive case). */
+const OUTAGE_APPOINTMENTS = 10;
 
 const W1_FILE = 'sesami-flows-to-stored-links.json';
 const W2_FILE = 'sesami-portal-emails.json';
@@ -126,6 +132,15 @@ function prepareWorkflows(dir, { apiBaseUrl }) {
 		out.push(target);
 	}
 	return out;
+}
+
+/** Whether n8n kept an execution's input (the rule of the recovery workflow's "Not retried yet"). */
+function inputKept(e) {
+	if (e.dataTooLargeToDisplay) return true;
+	const run = e.data || {};
+	const stack = run.executionData?.nodeExecutionStack ?? [];
+	const ran = Object.keys(run.resultData?.runData ?? {});
+	return Boolean(run.executionData) && (stack.length > 0 || ran.length > 0);
 }
 
 async function main() {
@@ -316,7 +331,7 @@ async function main() {
 	const statusCount = (list) => list.reduce((m, e) => ((m[e.status] = (m[e.status] ?? 0) + 1), m), {});
 	const before = [...settled[w1.id], ...settled[w2.id]];
 	figures['W1+W2 executions before recovery'] = { total: before.length, ...statusCount(before) };
-	const lost = before.filter((e) => e.status !== 'success');
+	const lost = before.filter((e) => e.status === 'error' || e.status === 'crashed');
 	if (KILL) check('the SIGKILL left crashed/failed executions behind (the case the recovery is for)', lost.length > 0, `${lost.length}`);
 
 	// ------------------------------------------------------------------------------------------
@@ -324,25 +339,59 @@ async function main() {
 	say(`running "${recovery.name}" (${recovery.id})`);
 	const rec = await executeWorkflowCli({ ...main.cli, env: { ...main.cli.env, EXECUTIONS_MODE: 'regular' }, workflowId: recovery.id, excludePorts: [port, main.brokerPort, ...workers.map((w) => w.healthPort)], timeoutMs: 600_000 });
 	const out = rec.run?.data?.resultData?.runData?.Summary?.[0]?.data?.main?.[0]?.[0]?.json;
-	const retried = out?.retried ?? 0;
 	const recoveryError = rec.run?.data?.resultData?.error;
-	figures['recovery workflow'] = { status: rec.status, ms: rec.ms, retried, succeeded: out?.succeeded ?? 0 };
+	figures['recovery workflow'] = { status: rec.status, ms: rec.ms, retried: out?.retried, succeeded: out?.succeeded, notRetryable: out?.notRetryable };
+	// What n8n kept of each lost execution (the API's own answer, not the recovery workflow's).
+	const lostDetail = [];
+	for (const e of lost) {
+		const r = await api.get(`/executions/${e.id}`, { params: { includeData: true } });
+		if (r.status !== 200) throw new Error(`GET /executions/${e.id}: HTTP ${r.status}`);
+		lostDetail.push({ ...e, kept: inputKept(r.data) });
+	}
+	const keptLost = lostDetail.filter((e) => e.kept);
+	const droppedLost = lostDetail.filter((e) => !e.kept);
+	figures['crashed/failed: input kept / dropped by n8n'] = `${keptLost.length} / ${droppedLost.length}`;
 	check(
-		'the recovery workflow ran and every retry it made succeeded',
-		(rec.ok && out && out.succeeded === out.retried) || (rec.ok && lost.length === 0 && !out),
-		`${rec.status}${recoveryError ? `: ${recoveryError.message}` : ''}${out?.notSucceeded?.length ? ` ${JSON.stringify(out.notSucceeded.slice(0, 3))}` : ''}${!rec.run ? ` ${rec.stderr.slice(-1500)}` : ''}`,
+		'the recovery workflow ran, retried exactly the crashed/failed executions with their input kept, all successfully',
+		rec.ok && out && out.retried === keptLost.length && out.succeeded === out.retried,
+		`${rec.status}${recoveryError ? `: ${recoveryError.message}` : ''} retried ${out?.retried} succeeded ${out?.succeeded} (input kept: ${keptLost.length})${out?.notSucceeded?.length ? ` ${JSON.stringify(out.notSucceeded.slice(0, 3))}` : ''}${!rec.run ? ` ${rec.stderr.slice(-1500)}` : ''}`,
+	);
+	check(
+		'the recovery workflow reported the executions whose input n8n dropped as not retryable',
+		out && out.notRetryable === droppedLost.length && (out.notRetryableExecutions ?? []).every((x) => x.reason === 'not retryable: the sender re-sends'),
+		`reported ${out?.notRetryable}, dropped ${droppedLost.length}`,
 	);
 	settled = await ctx.waitForFlowsSettled({ workflowIds: [w1.id, w2.id], timeoutMs: 300_000, stableMs: 3000 });
 	const all = [...settled[w1.id], ...settled[w2.id]];
 	figures['W1+W2 executions after recovery'] = { total: all.length, ...statusCount(all) };
-	const originals = all.filter((e) => e.status !== 'success' && !e.retryOf);
-	const unrecovered = originals.filter((e) => !e.retrySuccessId);
+	// Each crashed or failed original: a retry that n8n itself records as successful, or its input
+	// dropped by n8n and the push recovered by the sender's re-send.
+	const originals = all.filter((e) => ['error', 'crashed'].includes(e.status) && !e.retryOf);
+	const failedAttemptsUnanswered = failedAttempts.filter((f) => !deliveries.some((d) => d.id === f.id && d.attempt > f.attempt && d.status >= 200 && d.status < 300));
 	check(
-		'every crashed or failed W1/W2 execution has a successful retry',
-		unrecovered.length === 0,
-		unrecovered.slice(0, 10).map((e) => `#${e.id} ${e.status}`).join(', '),
+		'every failed delivery attempt was followed by a 2xx attempt of the same delivery',
+		failedAttemptsUnanswered.length === 0,
+		failedAttemptsUnanswered.slice(0, 5).map((d) => `delivery ${d.id} attempt ${d.attempt}: ${d.status} ${d.error ?? ''}`).join('; '),
 	);
-	check('the recovery retried exactly the crashed/failed executions', retried === lost.length, `retried ${retried}, crashed/failed ${lost.length}`);
+	const unrecovered = [];
+	let viaRetry = 0;
+	let viaResend = 0;
+	for (const e of originals) {
+		if (e.retrySuccessId) {
+			const r = await api.get(`/executions/${e.retrySuccessId}`);
+			if (r.status === 200 && r.data.status === 'success' && String(r.data.retryOf) === String(e.id)) {
+				viaRetry++;
+				continue;
+			}
+			unrecovered.push(`#${e.id} ${e.status}: retry #${e.retrySuccessId} is ${r.data?.status ?? `HTTP ${r.status}`}`);
+			continue;
+		}
+		const detail = lostDetail.find((x) => x.id === e.id) ?? { kept: inputKept((await api.get(`/executions/${e.id}`, { params: { includeData: true } })).data ?? {}) };
+		if (!detail.kept && failedAttemptsUnanswered.length === 0) viaResend++;
+		else unrecovered.push(`#${e.id} ${e.status}: ${detail.kept ? 'input kept but no successful retry' : 'input dropped and a failed delivery was not re-sent successfully'}`);
+	}
+	figures['crashed/failed recovered by retry / by re-send'] = `${viaRetry} / ${viaResend}`;
+	check('every crashed or failed W1/W2 execution was recovered (successful retry, or dropped input + successful re-send)', unrecovered.length === 0, unrecovered.slice(0, 10).join(', '));
 	const unfinished = all.filter((e) => ['new', 'running', 'waiting', 'unknown'].includes(e.status) || !e.stoppedAt);
 	check('no W1/W2 execution is left unfinished', unfinished.length === 0, unfinished.slice(0, 10).map((e) => `#${e.id} ${e.status}`).join(', '));
 
@@ -373,6 +422,61 @@ async function main() {
 	check(`exactly one email per (appointment, event): ${APPOINTMENTS * 2}`, messages.length === APPOINTMENTS * 2 && perKey.size === APPOINTMENTS * 2 && twice.length === 0, `${messages.length} emails, ${perKey.size} distinct, sent twice: ${twice.slice(0, 5).map(([k, n]) => `${k} x${n}`).join('; ')}`);
 	const logged = (await ctx.dataTableRows(await ctx.dataTableId(EMAILS_TABLE))).filter((r) => ids.has(r.appointmentId));
 	check(`"${EMAILS_TABLE}" logs each (appointment, event) once`, logged.length === APPOINTMENTS * 2 && new Set(logged.map((r) => `${r.appointmentId}|${r.event}`)).size === APPOINTMENTS * 2, `${logged.length} rows`);
+
+	// ------------------------------------------------------------------------------------------
+	// The recovery workflow's own case: executions that failed with their input kept. The SMTP server
+	// refuses (an outage) and the simulator does not re-send, so W2 fails on "Send portal email" for
+	// each push (and each copy); only the recovery workflow can bring those emails back.
+	const outageT0 = Date.now();
+	const lastId = Math.max(0, ...all.map((e) => Number(e.id)));
+	const o = await simCtl.post('/flow-delivery', { duplicate: 1, duplicateRate: 0.5, timeoutMs: 180_000 });
+	if (o.status !== 200) throw new Error(`POST /__sim/flow-delivery: ${JSON.stringify(o.data)}`);
+	smtp.refusing = true;
+	const outage = [];
+	for (let i = 0; i < OUTAGE_APPOINTMENTS; i++) {
+		const r = await simCtl.post('/appointments', { customer: { firstName: 'Outage', lastName: `Tester ${i}`, email: `outage-${run}-${i}@example.com` } });
+		if (r.status !== 201) throw new Error(`POST /__sim/appointments: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+		outage.push(r.data);
+	}
+	const outageIds = new Set(outage.map((a) => a.id));
+	let during = await ctx.waitForFlowsSettled({ workflowIds: [w1.id, w2.id], afterId: lastId, timeoutMs: 300_000, stableMs: 3000 });
+	smtp.refusing = false;
+	const outageDeliveries = ((await simCtl.get('/deliveries')).data ?? []).filter((d) => outageIds.has(d.appointmentId) && d.target.startsWith(w2.webhookUrls[0].url));
+	const failedW2 = during[w2.id].filter((e) => e.status === 'error');
+	figures['outage: W2 pushes (copies included) / failed executions'] = `${outageDeliveries.length} / ${failedW2.length}`;
+	const failedKept = [];
+	for (const e of failedW2) if (inputKept((await api.get(`/executions/${e.id}`, { params: { includeData: true } })).data ?? {})) failedKept.push(e);
+	check(
+		'outage: every W2 push failed with its input kept, none succeeded, W1 unaffected',
+		outageDeliveries.length >= OUTAGE_APPOINTMENTS && failedW2.length === outageDeliveries.length && failedKept.length === failedW2.length && during[w1.id].every((e) => e.status === 'success'),
+		`${outageDeliveries.length} pushes, W2 ${JSON.stringify(statusCount(during[w2.id]))} (${failedKept.length} with input), W1 ${JSON.stringify(statusCount(during[w1.id]))}`,
+	);
+	say(`outage: running "${recovery.name}" again`);
+	const rec2 = await executeWorkflowCli({ ...main.cli, env: { ...main.cli.env, EXECUTIONS_MODE: 'regular' }, workflowId: recovery.id, excludePorts: [port, main.brokerPort, ...workers.map((w) => w.healthPort)], timeoutMs: 600_000 });
+	const out2 = rec2.run?.data?.resultData?.runData?.Summary?.[0]?.data?.main?.[0]?.[0]?.json;
+	figures['outage: recovery workflow'] = { status: rec2.status, ms: rec2.ms, retried: out2?.retried, succeeded: out2?.succeeded, notRetryable: out2?.notRetryable };
+	const failedIds = new Set(failedW2.map((e) => String(e.id)));
+	check(
+		'outage: the recovery workflow retried exactly the failed W2 executions, each successfully',
+		rec2.ok && out2 && out2.retried === failedW2.length && out2.succeeded === out2.retried && out2.results.every((r) => failedIds.has(String(r.executionId))),
+		`${rec2.status} ${JSON.stringify(out2 ? { retried: out2.retried, succeeded: out2.succeeded, notSucceeded: out2.notSucceeded?.slice(0, 3) } : rec2.stderr?.slice(-1500))}`,
+	);
+	during = await ctx.waitForFlowsSettled({ workflowIds: [w1.id, w2.id], afterId: lastId, timeoutMs: 120_000, stableMs: 2000 });
+	const notRetried = [];
+	for (const e of during[w2.id].filter((x) => failedIds.has(String(x.id)))) {
+		const retry = e.retrySuccessId ? (await api.get(`/executions/${e.retrySuccessId}`)).data : null;
+		if (!retry || retry.status !== 'success' || String(retry.retryOf) !== String(e.id)) notRetried.push(`#${e.id} retrySuccessId ${e.retrySuccessId} ${retry?.status ?? ''}`);
+	}
+	check('outage: n8n records a successful retry (retrySuccessId) for each failed W2 execution', failedW2.length > 0 && notRetried.length === 0, notRetried.slice(0, 5).join(', '));
+	const outageMails = (await ctx.smtpMessages()).filter((m) => m.to.some((to) => to.startsWith(`outage-${run}-`)));
+	const outageTo = new Set(outageMails.map((m) => m.to.join(',')));
+	const outageLogged = (await ctx.dataTableRows(await ctx.dataTableId(EMAILS_TABLE))).filter((r) => outageIds.has(r.appointmentId));
+	check(
+		`outage: exactly one email per appointment after the recovery (${OUTAGE_APPOINTMENTS}), logged once`,
+		outageMails.length === OUTAGE_APPOINTMENTS && outageTo.size === OUTAGE_APPOINTMENTS && outageLogged.length === OUTAGE_APPOINTMENTS,
+		`${outageMails.length} emails to ${outageTo.size} addresses, ${outageLogged.length} logged`,
+	);
+	figures['outage case took (s)'] = Math.round((Date.now() - outageT0) / 1000);
 	figures['wall time'] = secs();
 }
 
