@@ -44,7 +44,7 @@ const folders = {};
 for (const kind of ['with', 'without']) {
 	const userFolder = path.join(base, kind);
 	fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
-	if (kind === 'with') linkPackage(userFolder, root);
+	if (kind === 'with') linkPackage({ userFolder, packageDir: root });
 	folders[kind] = { userFolder, encryptionKey: crypto.randomBytes(24).toString('hex') };
 }
 

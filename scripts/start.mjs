@@ -28,7 +28,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provision } from '../test/e2e/lib/provision.mjs';
-import { readDataTablesFile, startN8n } from '../test/e2e/lib/n8n.mjs';
+import { N8N_API_CREDENTIAL, readDataTablesFile, setN8nApiKey, startN8n } from '../test/e2e/lib/n8n.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -166,6 +166,7 @@ async function main() {
 		clientId: process.env.SHOPIFY_CLIENT_ID || 'sandbox-my-page-app',
 		clientSecret: process.env.SHOPIFY_CLIENT_SECRET || 'sandbox-my-page-client-secret',
 	};
+	const n8nPort = Number(process.env.N8N_PORT || 5678);
 	const credentials = [
 		{ id: 'sesamiSandbox001', name: 'Sesami account', type: 'sesamiApi', data: credentialData },
 		{
@@ -182,6 +183,9 @@ async function main() {
 			type: 'shopifyAppApi',
 			data: { shopDomains: myPageApp.shopDomain, clientId: myPageApp.clientId, clientSecret: myPageApp.clientSecret },
 		},
+		// workflows/n8n-execution-recovery.json calls n8n's own API: the key is made at every start and
+		// put into this credential before publishing (beforePublish below).
+		{ ...N8N_API_CREDENTIAL, data: { apiKey: 'set-once-n8n-runs', baseUrl: `http://127.0.0.1:${n8nPort}/api/v1` } },
 	];
 	const credentialsToImport = credentials.filter((c) => reimport || state.credentials[c.id] !== hash(c));
 	for (const c of credentialsToImport) if (state.credentials[c.id] && !reimport) say(`the settings of the "${c.name}" credential changed: re-importing it`);
@@ -200,8 +204,9 @@ async function main() {
 	const n8n = await startN8n({
 		packageDir: root,
 		userFolder: path.join(sandbox, 'n8n'),
-		port: Number(process.env.N8N_PORT || 5678),
+		port: n8nPort,
 		owner,
+		beforePublish: ({ api, apiKey, url }) => setN8nApiKey(api, apiKey, url),
 		credentials: credentialsToImport,
 		workflowsDir: path.join(root, 'workflows'),
 		dataTables: readDataTablesFile(path.join(root, 'workflows', 'setup', 'data-tables.json')),
@@ -302,7 +307,7 @@ async function main() {
 		for (const [i, c] of storefront.customers.entries()) console.log(`               log in as ${'AB'[i]}: ${c.email} / ${c.password}   (${c.name}, Shopify customer ${c.id})`);
 	} else console.log(` My Page:      ${myPageUrl ? `App Proxy URL for your Shopify app: ${myPageUrl}` : 'W4 is not published'} (storefront simulator only with the Sesami simulator)`);
 	console.log(`               credential "Shopify app (My Page)" (shopifyAppSbx001): shop ${myPageApp.shopDomain}, client id ${myPageApp.clientId}, client secret ${process.env.SHOPIFY_CLIENT_SECRET ? '(SHOPIFY_CLIENT_SECRET)' : myPageApp.clientSecret}`);
-	console.log(` credentials:  "Sesami account" (sesamiSandbox001), "Sandbox SMTP" (smtpSandbox00001), "imin account" (iminSandbox00001), "imin webhook key" (iminWebhookSbx01)`);
+	console.log(` credentials:  "Sesami account" (sesamiSandbox001), "Sandbox SMTP" (smtpSandbox00001), "imin account" (iminSandbox00001), "imin webhook key" (iminWebhookSbx01), "n8n API (execution recovery)" (n8nApiSandbox001)`);
 	console.log(` email inbox:  ${smtp.httpUrl}/   (SMTP ${smtp.host}:${smtp.port}, user ${smtp.user}; every email n8n sends lands here)`);
 	for (const t of n8n.dataTables) console.log(` data table:   ${t.name}  (${t.id}${t.created ? ', created now' : ''})`);
 	for (const wf of n8n.workflows) {

@@ -194,7 +194,7 @@ async function checkSecrets(n8n, credentials, sim) {
 async function stageE2e() {
 	const t0 = Date.now();
 	const { provision } = await import('./e2e/lib/provision.mjs');
-	const { startN8n, readDataTablesFile } = await import('./e2e/lib/n8n.mjs');
+	const { startN8n, readDataTablesFile, freePort, N8N_API_CREDENTIAL, setN8nApiKey } = await import('./e2e/lib/n8n.mjs');
 	say('e2e: provisioning n8n (cached; the first run installs ~3 GB and takes ~5 min)');
 	const log = (m) => say(`e2e: ${m}`);
 	await provision({ log });
@@ -226,6 +226,7 @@ async function stageE2e() {
 	// up, below); its shop is the Sesami simulator's shop 0, with a client id and secret made up for this run.
 	const myPageApp = { shopDomain: shop.domain, clientId: `e2e-my-page-${crypto.randomBytes(4).toString('hex')}`, clientSecret: crypto.randomBytes(32).toString('hex') };
 
+	const n8nPort = await freePort();
 	const credentials = [
 		{
 			id: 'sesamiSandbox001',
@@ -259,10 +260,17 @@ async function stageE2e() {
 			type: 'shopifyAppApi',
 			data: { shopDomains: myPageApp.shopDomain, clientId: myPageApp.clientId, clientSecret: myPageApp.clientSecret },
 		},
+		// The recovery workflow's n8n API credential: the key exists once n8n runs (beforePublish).
+		{ ...N8N_API_CREDENTIAL, data: { apiKey: 'set-once-n8n-runs', baseUrl: `http://127.0.0.1:${n8nPort}/api/v1` } },
 	];
 	// Publishing the Flow workflows runs the Sesami Trigger's create(), which calls the simulator's
-	// Flows API: the simulator is up (above) before n8n starts.
+	// Flows API: the simulator is up (above) before n8n starts. The recovery workflow is imported (its
+	// import and credential are checked) but not published: its schedule would retry executions the
+	// tests count. `npm run test:queue` runs it.
 	const n8n = await startN8n({
+		port: n8nPort,
+		skipPublish: (json, file) => path.basename(file) === 'n8n-execution-recovery.json',
+		beforePublish: ({ api, apiKey, url }) => setN8nApiKey(api, apiKey, url),
 		packageDir: root,
 		credentials,
 		workflowsDir: path.join(root, 'workflows'),

@@ -92,8 +92,10 @@ export class SesamiTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				responseData: '',
+				// "Respond": immediately (the push is acknowledged before the workflow runs) or once the
+				// last node has finished (a failed or lost execution answers 500, so the sender re-sends).
+				responseMode: '={{$parameter["responseMode"]}}',
+				responseData: '={{$parameter["responseMode"] === "lastNode" ? "noData" : ""}}',
 				path: 'flows',
 			},
 		],
@@ -133,6 +135,26 @@ export class SesamiTrigger implements INodeType {
 				default: '',
 				displayOptions: { show: { registration: ['manual'] } },
 			},
+			{
+				displayName: 'Respond',
+				name: 'responseMode',
+				type: 'options',
+				options: [
+					{
+						name: 'Immediately',
+						value: 'onReceived',
+						description: 'Answer Sesami as soon as the push is accepted, before the workflow runs',
+					},
+					{
+						name: 'When Last Node Finishes',
+						value: 'lastNode',
+						description:
+							'Answer once the workflow has finished (empty body); a failed or lost execution (e.g. a queue-mode worker that died) answers HTTP 500, so the sender can send the push again. Pushes are then never marked "duplicate" (a re-sent push must be processed): dedupe with stored state, as the example workflows do.',
+					},
+				],
+				default: 'onReceived',
+				description: 'When to answer the push',
+			},
 			rawBodyParameter,
 			{
 				displayName: 'Options',
@@ -148,7 +170,7 @@ export class SesamiTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: 60,
 						description:
-							'Pushes of the same appointment, event and start time within this window are marked "duplicate: true"',
+							'Pushes of the same appointment, event and start time within this window are marked "duplicate: true" (only when Respond is Immediately)',
 					},
 					{
 						displayName: 'Fetch Full Appointment',
@@ -312,7 +334,14 @@ export class SesamiTrigger implements INodeType {
 			// gets a 5xx and re-sends it), and the re-sent push must not count as a duplicate.
 			appointment = await loadAppointment.call(this, push);
 		}
-		const duplicate = recentPushes.seen(scope, dedupeKey, windowMs, (data.recent ??= {}), now);
+		// When Last Node Finishes: the sender waits for each answer and re-sends a push whose execution
+		// failed or was lost, so a copy that arrives here is one the previous attempt did not (or not
+		// surely) process. Marking it a duplicate would make the workflow drop it and lose the push; the
+		// workflow's stored state (upsert, email log) dedupes instead.
+		const duplicate =
+			this.getNodeParameter('responseMode', 'onReceived') === 'lastNode'
+				? false
+				: recentPushes.seen(scope, dedupeKey, windowMs, (data.recent ??= {}), now);
 
 		const item: IDataObject = {
 			...push,

@@ -195,6 +195,15 @@ function createWebhookContext(options) {
 		staticData,
 		getRequestObject: () => req,
 		getResponseObject: () => res,
+		// IWebhookFunctions.getNodeParameter(name, fallbackValue?, options?): no item index.
+		getNodeParameter(name, ...rest) {
+			const value = getPath(options.parameters ?? {}, name);
+			if (value === undefined) {
+				if (rest.length >= 1) return rest[0];
+				throw new Error(`Could not get parameter "${name}"`);
+			}
+			return value;
+		},
 		getHeaderData: () => req.headers,
 		getQueryData: () => req.query,
 		getBodyData: () => req.body,

@@ -119,6 +119,24 @@ describe('webhook()', () => {
 		expect(second.result.workflowData![0][0].json.duplicate).toBe(true);
 	});
 
+	it('When Last Node Finishes: a push re-sent after a failed attempt is not marked duplicate', async () => {
+		// The sender waits for the answer and re-sends when the execution failed or was lost (a queue-mode
+		// worker that died): the copy must run, or the workflow drops it and the push is lost.
+		const staticData = {};
+		const lastNode = { ...automatic, responseMode: 'lastNode' };
+		const id = `${shop.appointments.upcoming}-resent`;
+		const headers = { 'x-sesami-flow-secret': secret };
+		const first = await push(lastNode, { body: body(id), headers, staticData });
+		const again = await push(lastNode, { body: body(id), headers, staticData });
+		expect(first.result.workflowData![0][0].json.duplicate).toBe(false);
+		expect(again.result.workflowData![0][0].json).toMatchObject({ duplicate: false, appointmentId: id, event: 'APPOINTMENT_CREATED' });
+		// Immediately (the default) still marks the copy.
+		const immediate = await push(automatic, { body: body(id), headers, staticData: {} });
+		const immediateCopy = await push(automatic, { body: body(id), headers, staticData: {} });
+		expect(immediate.result.workflowData![0][0].json.duplicate).toBe(false);
+		expect(immediateCopy.result.workflowData![0][0].json.duplicate).toBe(true);
+	});
+
 	it('answers 400 with the reason for a body it cannot read, and starts nothing', async () => {
 		const { result, response } = await push(automatic, { body: '{"appointmentId": "x" "broken', headers: { 'x-sesami-flow-secret': secret } });
 		expect(response.statusCode).toBe(400);

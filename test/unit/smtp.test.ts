@@ -81,6 +81,18 @@ describe('SMTP', () => {
 		await expect(sendWithNodemailer({ ...smtp.credential, password: 'wrong' }, { from: mail.from, to: 'x@example.com', subject: 's', text: 't' })).rejects.toThrow(/535|Invalid/);
 	});
 
+	it('the outage switch: refusing answers 451 to every message until it is turned off', async () => {
+		smtp.refusing = true;
+		try {
+			await expect(sendWithNodemailer(smtp.credential, { from: mail.from, to: 'ada@example.com', subject: 'during', text: 't' })).rejects.toThrow(/451/);
+			expect(smtp.messages).toHaveLength(0);
+		} finally {
+			smtp.refusing = false;
+		}
+		const info = await sendWithNodemailer(smtp.credential, { from: mail.from, to: 'ada@example.com', subject: 'after', text: 't' });
+		expect(info.accepted).toEqual(['ada@example.com']);
+	});
+
 	it('waitFor: resolves for later messages, and rejects after the timeout', async () => {
 		const later = smtp.waitFor((m) => m.subject === 'later', 5000);
 		await sendRaw({ ...login(), auth: 'PLAIN', from: 'a@example.com', to: ['d@example.com'], data: 'From: a@example.com\r\nTo: d@example.com\r\nSubject: later\r\n\r\nbody' });

@@ -453,10 +453,11 @@ function describePublishError(res, logTail) {
 
 
 /**
- * Links the built package (its repo root, with dist/) where n8n's community-packages loader looks:
- * <userFolder>/.n8n/nodes/node_modules/<name> (scan-directory-for-packages.js). Returns the name.
+ * Links the built package into <userFolder>/.n8n/nodes/node_modules/<name>, where n8n's
+ * community-packages loader scans (n8n-nodes-* and @scope/n8n-nodes-*, scan-directory-for-packages.js),
+ * for every n8n process that needs it (main, each queue-mode worker). Returns the package name.
  */
-export function linkPackage(userFolder, packageDir) {
+export function linkPackage({ userFolder, packageDir }) {
 	const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 	const packageName = pkg.name;
 	if (!fs.existsSync(path.join(packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run npm run build first`);
@@ -500,6 +501,9 @@ export function linkPackage(userFolder, packageDir) {
  *                forgot them (a restarted simulator) are only made again this way
  *  skipImport    (workflowJson, file) => boolean; workflows for which it returns true are not imported
  *  logFile       also append n8n's output to this file
+ *  skipPublish   (workflowJson, file) => boolean; workflows for which it returns true are imported, not published
+ *  beforePublish async ({ url, api, apiKey, rest }) => void, run once the API key exists and the Data
+ *                Tables are made, before publishing (e.g. to put the API key into an n8n API credential)
  *  startTimeoutMs  default 240000 (env N8N_START_TIMEOUT_MS)
  */
 export async function startN8n(opts = {}) {
@@ -518,6 +522,8 @@ export async function startN8n(opts = {}) {
 		skipImport,
 		echoN8nLogs = false,
 		logFile,
+		beforePublish,
+		skipPublish,
 		startTimeoutMs = Number(process.env.N8N_START_TIMEOUT_MS) || 240_000,
 	} = opts;
 	const log = typeof opts.log === 'function' ? opts.log : opts.log ? (m) => console.error(m) : () => {};
@@ -614,9 +620,8 @@ export async function startN8n(opts = {}) {
 
 	let workflowEntries = [];
 	try {
-		// 1. Link the package where the community-packages loader looks:
-		//    <N8N_USER_FOLDER>/.n8n/nodes/node_modules/{n8n-nodes-*,@*/n8n-nodes-*} (scan-directory-for-packages.js).
-		const packageName = packageDir ? linkPackage(userFolder, packageDir) : null;
+		// 1. Link the package where the community-packages loader looks (linkPackage).
+		const packageName = packageDir ? linkPackage({ userFolder, packageDir }) : null;
 
 		// 2. Import credentials and workflows with the CLI, before the server starts.
 		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
@@ -697,6 +702,7 @@ export async function startN8n(opts = {}) {
 
 		// 6. Data Tables the workflows use, before publishing (a published workflow may run at once).
 		const dataTables = await ensureDataTables(api, dataTableSpecs, { log });
+		if (beforePublish) await beforePublish({ url, api, apiKey, rest: authed });
 
 		// 7. Publish trigger workflows and wait until their webhooks answer. Publishing runs the trigger
 		//    nodes' webhook `create()` (the Sesami Trigger registers its Flows through the Sesami API),
@@ -706,7 +712,7 @@ export async function startN8n(opts = {}) {
 			const triggers = activatableTriggers(json);
 			const wf = { id: json.id, name: json.name, file, active: false, triggers: triggers.map((t) => t.name), webhookUrls: [] };
 			for (const node of triggers) wf.webhookUrls.push(...webhookUrlsFor({ url, workflowId: json.id, node, description: describe(node.type, node.typeVersion) }));
-			if (publish && triggers.length) {
+			if (publish && triggers.length && !skipPublish?.(json, file)) {
 				const current = await api.get(`/workflows/${json.id}`, { validateStatus: () => true });
 				if (current.status === 404) {
 					log(`  "${json.name}" (${json.id}) is not in n8n (deleted in the editor?); not publishing it`);
@@ -776,6 +782,7 @@ export async function startN8n(opts = {}) {
 			brokerPort,
 			version,
 			userFolder,
+			encryptionKey,
 			apiKey,
 			owner: { email: owner.email, password: owner.password },
 			cookie,
@@ -843,4 +850,109 @@ export async function startN8n(opts = {}) {
 		await stop();
 		throw error;
 	}
+}
+
+// ---------------------------------------------------------------------------------------------
+/**
+ * Starts an `n8n worker` (queue mode) next to a main started with startN8n({ env: { EXECUTIONS_MODE:
+ * 'queue', DB_TYPE: 'postgresdb', ... } }). The worker gets the main's environment (database, Redis,
+ * encryption key) with its own user folder, where the package is linked again (every worker needs the
+ * package on its own disk), its own task-runner broker port and its own health server port
+ * (QUEUE_HEALTH_CHECK_PORT, default 5678 for every worker). Resolves once /healthz/readiness answers
+ * 200 (database and Redis reachable), with { name, pid, port, kill(signal), start(), stop(), logs() }.
+ * start() starts it again (same folder and ports) after a kill.
+ */
+export async function startN8nWorker({ main, packageDir, name = 'worker', concurrency = 10, env: extraEnv = {}, log = () => {}, startTimeoutMs = 240_000 }) {
+	const { nodeBin, n8nBin } = main.paths;
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-${name}-`));
+	installExitHooks();
+	tempFolders.add(userFolder);
+	fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
+	if (packageDir) linkPackage({ userFolder, packageDir });
+	const exclude = [main.port, main.brokerPort];
+	const healthPort = await freePort(exclude);
+	const brokerPort = await freePort([...exclude, healthPort]);
+	const env = {
+		...main.cli.env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		...extraEnv,
+	};
+	let collected = '';
+	let child = null;
+	let exitInfo = null;
+	const start = async () => {
+		exitInfo = null;
+		const c = track(spawn(nodeBin, [n8nBin, 'worker', `--concurrency=${concurrency}`], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+		child = c;
+		const append = (d) => {
+			collected += d;
+			if (collected.length > 4_000_000) collected = collected.slice(-3_000_000);
+		};
+		c.stdout.on('data', append);
+		c.stderr.on('data', append);
+		c.once('exit', (code, signal) => {
+			if (child === c) exitInfo = { code, signal };
+		});
+		const t0 = Date.now();
+		for (;;) {
+			if (exitInfo) throw new Error(`n8n ${name} exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${collected.slice(-4000)}`);
+			if (Date.now() - t0 > startTimeoutMs) throw new Error(`n8n ${name} not ready within ${startTimeoutMs / 1000} s:\n${collected.slice(-4000)}`);
+			try {
+				const r = await axios.get(`http://127.0.0.1:${healthPort}/healthz/readiness`, { timeout: 5000, validateStatus: () => true });
+				if (r.status === 200) break;
+			} catch {
+				// not listening yet
+			}
+			await sleep(500);
+		}
+		log(`${name} ready (pid ${c.pid}, health port ${healthPort}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		return Date.now() - t0;
+	};
+	const kill = async (signal = 'SIGTERM', { timeoutMs = 40_000 } = {}) => {
+		const c = child;
+		if (!c || c.exitCode !== null || c.signalCode !== null) return;
+		const exited = new Promise((resolve) => c.once('exit', resolve));
+		killGroup(c, signal);
+		const done = await Promise.race([exited.then(() => true), idleTimer(timeoutMs).then(() => false)]);
+		if (!done) {
+			killGroup(c, 'SIGKILL');
+			await Promise.race([exited, idleTimer(5000)]);
+		}
+		killGroup(c, 'SIGKILL'); // its task runner lives in the same process group
+	};
+	const stop = async () => {
+		await kill('SIGTERM');
+		fs.rmSync(userFolder, { recursive: true, force: true });
+		tempFolders.delete(userFolder);
+	};
+	await start();
+	return {
+		name,
+		get pid() {
+			return child?.pid;
+		},
+		healthPort,
+		userFolder,
+		start,
+		kill,
+		stop,
+		logs: () => collected,
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+/** The n8n API credential of workflows/n8n-execution-recovery.json (imported with a placeholder key). */
+export const N8N_API_CREDENTIAL = Object.freeze({ id: 'n8nApiSandbox001', name: 'n8n API (execution recovery)', type: 'n8nApi' });
+
+/**
+ * Puts the API key the harness just created into the n8n API credential (startN8n's beforePublish):
+ * `PATCH /api/v1/credentials/{id}`. n8n makes the key, so it cannot be imported with the credential.
+ */
+export async function setN8nApiKey(api, apiKey, url) {
+	const r = await api.patch(`/credentials/${N8N_API_CREDENTIAL.id}`, { ...N8N_API_CREDENTIAL, data: { apiKey, baseUrl: `${url}/api/v1` } }, { validateStatus: () => true });
+	if (r.status !== 200) throw new Error(`PATCH /api/v1/credentials/${N8N_API_CREDENTIAL.id} (the n8n API key of the recovery workflow): HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
 }

@@ -10,6 +10,7 @@
  *   const all = await smtp.waitFor(3);          // a number: at least that many messages (the list)
  *   smtp.messages  // [{ id, from, fromText, to: [addresses], cc, subject, text, html, date, headers, envelope, messageId, receivedAt, size }]
  *   smtp.clear(); await smtp.close();
+ *   smtp.refusing = true;  // an outage: every MAIL FROM gets 451 until set back to false
  *
  * SMTP: plain (no TLS; STARTTLS is not offered), AUTH PLAIN / LOGIN required and checked against
  * user / password (535 otherwise; MAIL FROM without AUTH gets 530). Messages are parsed with
@@ -98,6 +99,8 @@ async function startSmtpServer(options = {}) {
 	const messages = [];
 	let counter = 0;
 	let waiters = [];
+	/** The outage switch (smtp.refusing = true): every MAIL FROM gets 451 until it is turned off. */
+	let refusing = false;
 
 	function notify() {
 		const still = [];
@@ -126,6 +129,12 @@ async function startSmtpServer(options = {}) {
 			if (auth.username === opts.user && auth.password === opts.password) return callback(null, { user: auth.username });
 			const e = new Error('Invalid username or password');
 			e.responseCode = 535;
+			return callback(e);
+		},
+		onMailFrom(_address, _session, callback) {
+			if (!refusing) return callback();
+			const e = new Error('Service temporarily unavailable (sandbox outage switch)');
+			e.responseCode = 451;
 			return callback(e);
 		},
 		onData(stream, session, callback) {
@@ -287,6 +296,13 @@ async function startSmtpServer(options = {}) {
 				}, timeoutMs);
 				waiters.push(w);
 			});
+		},
+		/** true: the server refuses every message with 451 (a mail server outage), until set to false. */
+		get refusing() {
+			return refusing;
+		},
+		set refusing(on) {
+			refusing = Boolean(on);
 		},
 		clear() {
 			const n = messages.length;
