@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 export const MY_PAGE_ACTIONS = ['list', 'slots', 'reschedule', 'cancel'] as const;
 export type MyPageAction = (typeof MY_PAGE_ACTIONS)[number];
 
+const ACTION_FIELDS = ['op', 'action', 'appointmentId', 'start', 'end', 'dateTime', 'timezone', 'reason'];
 const SESAMI_ID = /^[a-f0-9]{24}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -30,6 +31,12 @@ export function readAction(
 	method: string,
 ): { ok: true; action: MyPageAction; params: IDataObject } | { ok: false; reason: string } {
 	const pick = (name: string) => text(body[name] ?? query[name]);
+	// A list or object (a JSON array, a repeated or bracketed query parameter) is no action field:
+	// String() would turn ["x"] into "x" and let it through.
+	for (const name of ACTION_FIELDS) {
+		const value = body[name] ?? query[name];
+		if (value !== undefined && value !== null && typeof value === 'object') return { ok: false, reason: `${name} must be a single text value` };
+	}
 	const action = (pick('op') || pick('action') || (method === 'GET' ? 'list' : '')).toLowerCase();
 	if (!(MY_PAGE_ACTIONS as readonly string[]).includes(action)) {
 		return { ok: false, reason: `unknown action "${action}" (use list, slots, reschedule or cancel)` };
