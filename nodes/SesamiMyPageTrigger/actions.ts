@@ -8,6 +8,13 @@ const SESAMI_ID = /^[a-f0-9]{24}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+/** Whether the value starts with a real calendar date (Date.parse takes 2026-02-30 as 2 March). */
+function realDate(value: string): boolean {
+	const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+	if (!(m >= 1 && m <= 12 && d >= 1)) return false;
+	return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
 function text(value: unknown): string {
 	return value === undefined || value === null ? '' : String(value).trim();
 }
@@ -50,13 +57,15 @@ export function readAction(
 	if (action === 'slots') {
 		for (const name of ['start', 'end']) {
 			const value = pick(name);
-			if (value && !DATE.test(value) && !DATE_TIME.test(value)) return { ok: false, reason: `${name} must be a date (YYYY-MM-DD)` };
+			if (value && ((!DATE.test(value) && !DATE_TIME.test(value)) || !realDate(value) || Number.isNaN(Date.parse(value)))) {
+				return { ok: false, reason: `${name} must be a date (YYYY-MM-DD)` };
+			}
 			if (value) params[name] = value;
 		}
 	}
 	if (action === 'reschedule') {
 		const dateTime = pick('dateTime');
-		if (!DATE_TIME.test(dateTime) || Number.isNaN(Date.parse(dateTime))) {
+		if (!DATE_TIME.test(dateTime) || !realDate(dateTime) || Number.isNaN(Date.parse(dateTime))) {
 			return { ok: false, reason: 'dateTime must be a date and time such as 2026-12-01T10:00:00+01:00' };
 		}
 		params.dateTime = dateTime;

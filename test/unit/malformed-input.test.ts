@@ -212,6 +212,10 @@ describe('My Page: valid signature, unusable action', () => {
 		expect(readAction({ op: ['list', 'cancel'] }, {}, 'GET')).toMatchObject({ ok: false, reason: /op must be/ });
 		expect(readAction({ timezone: { $gt: '' } }, { op: 'slots', appointmentId: 'a'.repeat(24) }, 'POST')).toMatchObject({ ok: false, reason: /timezone/ });
 		expect(readAction({}, { op: 'cancel', appointmentId: 'a'.repeat(24) }, 'POST')).toMatchObject({ ok: true, action: 'cancel' });
+		const slots = (start: string) => readAction({}, { op: 'slots', appointmentId: 'a'.repeat(24), start }, 'POST');
+		for (const start of ['2026-13-45', '2026-02-30', '2026-00-10', '2026-04-31T10:00']) expect(slots(start)).toMatchObject({ ok: false, reason: /start must be a date/ });
+		for (const start of ['2028-02-29', '2026-12-31', '2026-04-30T10:00:00Z']) expect(slots(start)).toMatchObject({ ok: true });
+		expect(readAction({}, { op: 'reschedule', appointmentId: 'a'.repeat(24), dateTime: '2026-02-30T10:00:00Z' }, 'POST')).toMatchObject({ ok: false, reason: /dateTime/ });
 	});
 
 	it('a signed POST whose body is not UTF-8, too large or unreadable gets 4xx and starts nothing', async () => {
