@@ -337,7 +337,7 @@ function sesamiCases(label, target, secret) {
 		rng.pick([
 			() => [[SECRET_HEADER, `${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}`], 'one character off'],
 			() => [[SECRET_HEADER, ''], 'empty secret'],
-			() => [[SECRET_HEADER, ` ${secret} `.replace(/^ /, '\t')], 'secret with whitespace'],
+			() => [[SECRET_HEADER, ` ${secret} `.replace(/^ /, '\t')], 'secret with surrounding whitespace (HTTP trims it: valid)', true],
 			() => [[SECRET_HEADER, secret.toUpperCase()], 'secret upper-cased'],
 			() => [['x-sesami-flow-secret-2', secret], 'secret in another header'],
 			() => [['Authorization', `Bearer ${secret}`], 'secret as a bearer token'],
@@ -375,9 +375,9 @@ function sesamiCases(label, target, secret) {
 		},
 		methods: () => wrongMethod(rng, { headers: [auth, JSON_CT], body: json(good) }),
 		brokenAuth: () => {
-			const [header, what] = brokenAuth();
+			const [header, what, valid = false] = brokenAuth();
 			const body = rng.chance(0.5) ? json(good) : badJson(rng, good).body;
-			return { headers: header ? [header, JSON_CT] : [JSON_CT], body, validAuth: false, what: `broken auth: ${what}` };
+			return { headers: header ? [header, JSON_CT] : [JSON_CT], body, validAuth: valid, what: `${valid ? 'auth' : 'broken auth'}: ${what}` };
 		},
 	};
 	return generate(rng, classes, PER_TRIGGER, (c) => ({ ...c, method: c.method ?? 'POST', path: c.path ?? path() }));
