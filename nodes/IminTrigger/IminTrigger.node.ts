@@ -11,10 +11,10 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { idOf } from '../Imin/helpers/jsonld';
-import { RecentKeys, rawBodyParameter, readRawBody } from '../shared/rawBody';
+import { RecentKeys, rawBodyParameter, readBody } from '../shared/rawBody';
 import { parseTolerantJson } from '../shared/tolerantJson';
 import { headerValue, safeEqual } from '../shared/webhookAuth';
-import { detectIminEvent, normalizeSuccess } from './normalize';
+import { detectIminEvent, invalidIminBody, normalizeSuccess } from './normalize';
 
 const recentDeliveries = new RecentKeys();
 
@@ -115,7 +115,12 @@ export class IminTrigger implements INodeType {
 			answer.call(this, 401, { error: 'unauthorized', reason: 'missing or wrong X-Api-Key header' });
 			return { noWebhookResponse: true };
 		}
-		const parsed = parseTolerantJson(await readRawBody.call(this));
+		const read = await readBody.call(this);
+		if (!read.ok) {
+			answer.call(this, read.status, { error: read.error, reason: read.reason });
+			return { noWebhookResponse: true };
+		}
+		const parsed = parseTolerantJson(read.text);
 		if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
 			answer.call(this, 400, { error: 'invalid body', reason: parsed.ok ? 'the body must be a JSON object' : parsed.reason });
 			return { noWebhookResponse: true };
@@ -124,6 +129,11 @@ export class IminTrigger implements INodeType {
 		const event = detectIminEvent(body);
 		if (!event) {
 			answer.call(this, 400, { error: 'invalid body', reason: 'not an imin Order, CustomerAccount or seller onboarding action' });
+			return { noWebhookResponse: true };
+		}
+		const invalid = invalidIminBody(event, body);
+		if (invalid) {
+			answer.call(this, 400, { error: 'invalid body', reason: invalid });
 			return { noWebhookResponse: true };
 		}
 		const events = this.getNodeParameter('events', []) as string[];

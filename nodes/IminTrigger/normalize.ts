@@ -14,6 +14,29 @@ export function detectIminEvent(body: IDataObject): IminEvent | null {
 	return null;
 }
 
+const isObject = (value: unknown): boolean => Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+const isIdText = (value: unknown): boolean => (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
+
+/**
+ * Why a body detected as `event` cannot be processed (undefined when it can): the fields the
+ * workflow keys on must be there with the right types, so a wrong body is answered 400 rather than
+ * starting an execution that stores nothing or fails.
+ */
+export function invalidIminBody(event: IminEvent, body: IDataObject): string | undefined {
+	const ids = [body.identifier, body['@id'], body.id].filter((value) => value !== undefined && value !== null);
+	if (ids.some((value) => !isIdText(value))) return 'identifier / @id must be a string';
+	if (event === 'checkoutSuccess') {
+		const items = body.orderedItem;
+		if (!Array.isArray(items) || items.length === 0 || !items.every(isObject)) return 'orderedItem must be a non-empty list of OrderItem objects';
+		if (!ids.length) return 'the Order carries no identifier or @id';
+		if (body.customer !== undefined && body.customer !== null && !isObject(body.customer) && typeof body.customer !== 'string') {
+			return 'customer must be an object';
+		}
+	}
+	if (event === 'customerDetailChange' && !ids.length) return 'the CustomerAccount carries no identifier or @id';
+	return undefined;
+}
+
 function price(value: unknown): { price: number | null; priceCurrency: string | null } {
 	if (!value || typeof value !== 'object') return { price: null, priceCurrency: null };
 	const object = value as IDataObject;

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { rawBodyParameter, readRawBody } from '../shared/rawBody';
+import { rawBodyParameter, readBody } from '../shared/rawBody';
 import { parseTolerantJson } from '../shared/tolerantJson';
 import { headerValue, shopDomains, verifyAppProxy, verifySessionToken } from '../shared/webhookAuth';
 import { readAction } from './actions';
@@ -155,7 +155,9 @@ export class SesamiMyPageTrigger implements INodeType {
 		const method = String(req.method ?? 'POST').toUpperCase();
 		let body: IDataObject = {};
 		if (method !== 'GET') {
-			const text = await readRawBody.call(this);
+			const read = await readBody.call(this);
+			if (!read.ok) return refuse(read.status, 'invalid request', read.reason);
+			const text = read.text;
 			if (text.trim()) {
 				const parsed = parseTolerantJson(text);
 				if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {

@@ -8,16 +8,17 @@ import type {
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
+	JsonObject,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { createHmac } from 'crypto';
 
-import { RecentKeys, rawBodyParameter, readRawBody } from '../shared/rawBody';
+import { RecentKeys, rawBodyParameter, readBody } from '../shared/rawBody';
 import { headerValue, safeEqual } from '../shared/webhookAuth';
 import { sesamiApiRequest, sesamiApiRequestAllItems } from '../Sesami/transport';
 import { FLOW_TRIGGERS } from '../Sesami/actions/flow/fields';
 import { simplifyAppointment } from '../Sesami/helpers/utils';
-import { normalizeEvent, normalizeFlowPush } from './helpers/normalize';
+import { FLOW_EVENTS, normalizeEvent, normalizeFlowPush } from './helpers/normalize';
 import { SECRET_HEADER, canonicalFlowTemplate } from './helpers/template';
 import { parseTolerantJson, unescapeDeep } from '../shared/tolerantJson';
 
@@ -304,7 +305,9 @@ export class SesamiTrigger implements INodeType {
 			return reject.call(this, 401, 'unauthorized', `missing or wrong ${headerName} header`);
 		}
 
-		const parsed = parseTolerantJson(await readRawBody.call(this));
+		const read = await readBody.call(this);
+		if (!read.ok) return reject.call(this, read.status, read.error, read.reason);
+		const parsed = parseTolerantJson(read.text);
 		if (!parsed.ok) return reject.call(this, 400, 'invalid body', `the Flow body is not readable JSON: ${parsed.reason}`);
 		if (!parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
 			return reject.call(this, 400, 'invalid body', 'the Flow body must be a JSON object');
@@ -319,9 +322,8 @@ export class SesamiTrigger implements INodeType {
 			return { webhookResponse: { received: true, ignored: `event ${String(push.event)} is not selected` } };
 		}
 		if (!push.event && events.length === 1) push.event = normalizeEvent(events[0]);
-		if (!push.appointmentId && !(push.customer as IDataObject).email) {
-			return reject.call(this, 400, 'invalid body', 'the Flow body carries neither an appointment ID nor a customer email');
-		}
+		const invalid = invalidPush(push);
+		if (invalid) return reject.call(this, 400, 'invalid body', invalid);
 
 		const settings = this.getNodeParameter('settings', {}) as IDataObject;
 		const windowMs = Number(settings.duplicateWindowMinutes ?? 60) * 60_000;
@@ -332,7 +334,19 @@ export class SesamiTrigger implements INodeType {
 		if (registration === 'automatic' && settings.fetchFullAppointment === true) {
 			// Before the push is remembered: when Sesami cannot be reached the push fails (the sender
 			// gets a 5xx and re-sends it), and the re-sent push must not count as a duplicate.
-			appointment = await loadAppointment.call(this, push);
+			try {
+				appointment = await loadAppointment.call(this, push);
+			} catch (error) {
+				// An appointment Sesami does not know is the sender's mistake: answer it, start nothing
+				// (a throw here makes n8n answer 500 and record a failed execution). Other failures
+				// (Sesami down, rate limits) stay errors so the sender retries.
+				// (NodeApiError hands back an error that already is one, unchanged.)
+				if (!['400', '404'].includes(String((error as { httpCode?: unknown }).httpCode))) throw new NodeApiError(this.getNode(), error as JsonObject);
+			}
+			if (!appointment) {
+				const which = push.appointmentId ? `appointment ${String(push.appointmentId)}` : 'appointment of that customer email and start time';
+				return reject.call(this, 422, 'unknown appointment', `Sesami has no ${which}`);
+			}
 		}
 		// When Last Node Finishes: the sender waits for each answer and re-sends a push whose execution
 		// failed or was lost, so a copy that arrives here is one the previous attempt did not (or not
@@ -357,6 +371,24 @@ export class SesamiTrigger implements INodeType {
 			webhookResponse: { received: true, duplicate },
 		};
 	}
+}
+
+const FLOW_EVENTS_TEXT = FLOW_EVENTS.join(', ');
+const SESAMI_ID = /^[a-f0-9]{24}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Why a normalised push cannot be processed (undefined when it can). */
+export function invalidPush(push: IDataObject): string | undefined {
+	if (!push.event) {
+		return `the push names no Sesami event this node knows: add ?event=<EVENT> to the Flow URL or an "event" field (one of ${FLOW_EVENTS_TEXT})`;
+	}
+	const email = (push.customer as IDataObject | undefined)?.email;
+	if (!push.appointmentId && !email) return 'the Flow body carries neither an appointment ID nor a customer email';
+	if (push.appointmentId && !SESAMI_ID.test(String(push.appointmentId))) {
+		return `appointmentId "${String(push.appointmentId).slice(0, 40)}" is not a Sesami appointment ID (24 hexadecimal characters)`;
+	}
+	if (!push.appointmentId && !EMAIL.test(String(email))) return `customer email "${String(email).slice(0, 60)}" is not an email address`;
+	return undefined;
 }
 
 /** The full appointment: by ID, or by customer email + start time when the push has no ID. */

@@ -28,6 +28,8 @@ function lineCol(text: string, pos: number): string {
 	return `line ${line}, column ${col}`;
 }
 
+const LITERAL = /(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/y;
+
 function tokenize(text: string, repairs: Set<string>): Token[] {
 	const tokens: Token[] = [];
 	let i = 0;
@@ -86,7 +88,10 @@ function tokenize(text: string, repairs: Set<string>): Token[] {
 			tokens.push({ kind: 'value', text: out, pos: start, isString: true });
 			continue;
 		}
-		const literal = /^(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
+		// Sticky match at i: slicing the rest of the text for every literal made a large body of
+		// numbers quadratic (minutes of CPU for 1 MB).
+		LITERAL.lastIndex = i;
+		const literal = LITERAL.exec(text);
 		if (literal) {
 			tokens.push({ kind: 'value', text: literal[1], pos: i, isString: false });
 			i += literal[1].length;
@@ -109,8 +114,9 @@ function rebuild(text: string, tokens: Token[], repairs: Set<string>): string {
 	const afterValue = (): Expect => (stack.length ? 'separator' : 'end');
 	for (let t = 0; t < tokens.length; t++) {
 		const token = tokens[t];
-		const where = lineCol(text, token.pos);
-		if (expect === 'end') throw new ParseFailure(`unexpected content after the end of the body at ${where}`);
+		// Computed only for an error: per token it made every body quadratic.
+		const where = (): string => lineCol(text, token.pos);
+		if (expect === 'end') throw new ParseFailure(`unexpected content after the end of the body at ${where()}`);
 		if (token.kind === 'value') {
 			if (expect === 'separator') {
 				out.push(',');
@@ -118,12 +124,12 @@ function rebuild(text: string, tokens: Token[], repairs: Set<string>): string {
 				expect = top() === 'object' ? 'key' : 'value';
 			}
 			if (expect === 'key') {
-				if (!token.isString) throw new ParseFailure(`a key must be a quoted string at ${where}`);
+				if (!token.isString) throw new ParseFailure(`a key must be a quoted string at ${where()}`);
 				out.push(token.text);
 				expect = 'colon';
 				continue;
 			}
-			if (expect === 'colon') throw new ParseFailure(`missing ":" after a key at ${where}`);
+			if (expect === 'colon') throw new ParseFailure(`missing ":" after a key at ${where()}`);
 			out.push(token.text);
 			expect = afterValue();
 			continue;
@@ -136,7 +142,7 @@ function rebuild(text: string, tokens: Token[], repairs: Set<string>): string {
 					repairs.add('inserted a missing comma (e.g. between entries of an #each loop)');
 					expect = top() === 'object' ? 'key' : 'value';
 				}
-				if (expect !== 'value') throw new ParseFailure(`unexpected "${token.text}" at ${where}`);
+				if (expect !== 'value') throw new ParseFailure(`unexpected "${token.text}" at ${where()}`);
 				out.push(token.text);
 				stack.push(token.text === '{' ? 'object' : 'array');
 				expect = token.text === '{' ? 'key' : 'value';
@@ -144,8 +150,8 @@ function rebuild(text: string, tokens: Token[], repairs: Set<string>): string {
 			case '}':
 			case ']': {
 				const kind = token.text === '}' ? 'object' : 'array';
-				if (top() !== kind) throw new ParseFailure(`unexpected "${token.text}" at ${where}`);
-				if (expect === 'colon') throw new ParseFailure(`missing ":" after a key at ${where}`);
+				if (top() !== kind) throw new ParseFailure(`unexpected "${token.text}" at ${where()}`);
+				if (expect === 'colon') throw new ParseFailure(`missing ":" after a key at ${where()}`);
 				if (expect === 'value' && kind === 'object') {
 					out.push('null');
 					repairs.add('read an empty value as null');
@@ -159,7 +165,7 @@ function rebuild(text: string, tokens: Token[], repairs: Set<string>): string {
 				break;
 			}
 			case ':':
-				if (expect !== 'colon') throw new ParseFailure(`unexpected ":" at ${where}`);
+				if (expect !== 'colon') throw new ParseFailure(`unexpected ":" at ${where()}`);
 				out.push(':');
 				expect = 'value';
 				break;
@@ -174,7 +180,7 @@ function rebuild(text: string, tokens: Token[], repairs: Set<string>): string {
 				} else if ((expect === 'value' || expect === 'key') && stack.length) {
 					repairs.add('removed a doubled comma');
 				} else {
-					throw new ParseFailure(`unexpected "," at ${where}`);
+					throw new ParseFailure(`unexpected "," at ${where()}`);
 				}
 				break;
 		}
@@ -184,17 +190,41 @@ function rebuild(text: string, tokens: Token[], repairs: Set<string>): string {
 	return out.join('');
 }
 
+/** Deeper bodies are refused: no sender nests this deep, and n8n serialises items recursively. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed value nests arrays / objects deeper than `max` levels (iterative: no stack). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+	const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+	while (stack.length) {
+		const { value: current, depth } = stack.pop() as { value: unknown; depth: number };
+		if (!current || typeof current !== 'object') continue;
+		if (depth + 1 > max) return true;
+		for (const inner of Object.values(current as object)) {
+			if (inner && typeof inner === 'object') stack.push({ value: inner, depth: depth + 1 });
+		}
+	}
+	return false;
+}
+
+function checked(value: unknown, repairs: string[]): TolerantParseResult | TolerantParseFailure {
+	if (nestedDeeperThan(value, MAX_JSON_DEPTH)) return { ok: false, reason: `the body nests deeper than ${MAX_JSON_DEPTH} levels` };
+	return { ok: true, value, repairs };
+}
+
 export function parseTolerantJson(text: string): TolerantParseResult | TolerantParseFailure {
 	if (typeof text !== 'string' || text.trim() === '') return { ok: false, reason: 'the body is empty' };
+	let strict: { value: unknown } | undefined;
 	try {
-		return { ok: true, value: JSON.parse(text), repairs: [] };
+		strict = { value: JSON.parse(text) };
 	} catch {
 		// fall through to the repairing parser
 	}
+	if (strict) return checked(strict.value, []);
 	const repairs = new Set<string>();
 	try {
 		const fixed = rebuild(text, tokenize(text, repairs), repairs);
-		return { ok: true, value: JSON.parse(fixed), repairs: [...repairs] };
+		return checked(JSON.parse(fixed), [...repairs]);
 	} catch (error) {
 		const reason = error instanceof ParseFailure ? error.message : `not JSON (${(error as Error).message})`;
 		return { ok: false, reason };

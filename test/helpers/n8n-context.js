@@ -177,14 +177,23 @@ function createWebhookContext(options) {
 			response.ended = true;
 			return res;
 		},
+		setHeader(name, value) {
+			response.headers = { ...(response.headers ?? {}), [String(name).toLowerCase()]: value };
+			return res;
+		},
 	};
-	const rawBody = Buffer.from(options.body ?? '', 'utf8');
+	// options.body: text (sent as UTF-8) or a Buffer (exact bytes); options.readRawBodyError: what
+	// n8n's req.readRawBody() throws instead (e.g. raw-body's 413 or a zlib error).
+	const rawBody = Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body ?? '', 'utf8');
 	const req = {
+		method: options.method ?? 'POST',
+		url: options.url,
 		headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
 		query: options.query ?? {},
 		body: {},
 		rawBody: undefined,
 		async readRawBody() {
+			if (options.readRawBodyError) throw options.readRawBodyError;
 			req.rawBody = rawBody;
 		},
 	};
