@@ -72,8 +72,13 @@ test(`W3 on n8n ${ctx.n8nVersion}: an imin Success webhook (delivered twice) end
 		{ timeoutMs: 60_000, intervalMs: 300, message: 'two finished W3 executions' },
 	);
 	for (const e of runs.filter((x) => x.status !== 'success')) {
-		const err = (await executionWithData(e.id).catch(() => null))?.data?.resultData?.error;
-		assert.fail(`W3 execution #${e.id} ${e.status} on n8n ${ctx.n8nVersion}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? '?'})`);
+		const full = await executionWithData(e.id).catch(() => null);
+		const err = full?.data?.resultData?.error;
+		// What each node put out (first item), to see where the data went missing.
+		const outputs = Object.entries(full?.data?.resultData?.runData ?? {}).map(
+			([name, r]) => `  ${name}: ${JSON.stringify(r[0]?.data?.main?.[0]?.[0]?.json ?? r[0]?.error?.message ?? null).slice(0, 400)}`,
+		);
+		assert.fail(`W3 execution #${e.id} ${e.status} on n8n ${ctx.n8nVersion}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? '?'})\n${outputs.join('\n')}`);
 	}
 	assert.equal(runs.length, 2, 'one execution per delivery');
 

@@ -124,6 +124,21 @@ export function n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra = {} })
 	return { ...env, ...extra };
 }
 
+/**
+ * Settings one major version needs (the caller's env wins); README "n8n 1.x" tells users the same.
+ * n8n 1.123.81 (measured):
+ *  - SQLite runs on one legacy connection unless DB_SQLITE_POOL_SIZE > 0 (2.x: a pool of 3 by
+ *    default; 1.x's own start-up warning asks for it). Without the pool, two executions writing a
+ *    Data Table at the same moment (a webhook delivered twice) failed: "Transaction is not started yet".
+ *  - Its default expression engine `vm` (isolated-vm, backported to 1.x) evaluates every
+ *    `$('Node')` reference (`.item`, `.first()`, `.itemMatching()`) to null, while `$json` works;
+ *    W2, W3 and W4 address earlier nodes that way (W3's email went out with no recipient).
+ *    `legacy`, the engine of 1.x before, evaluates them correctly.
+ */
+export function versionEnv(major) {
+	return major >= 2 ? {} : { DB_SQLITE_POOL_SIZE: '3', N8N_EXPRESSION_ENGINE: 'legacy' };
+}
+
 /** Runs an n8n CLI command to completion. Resolves { code, stdout, stderr }; rejects on spawn errors only. */
 export function runN8nCli({ nodeBin, n8nBin, env, args, timeoutMs = 180_000 }) {
 	return new Promise((resolve, reject) => {
@@ -319,19 +334,22 @@ export async function listAllPublic(api, pathname, params = {}) {
 	throw new Error(`GET /api/v1${pathname}: more than 200 pages`);
 }
 
-/** Every item of a skip/take-paginated REST list ({ data: { count, data } }). `rest` must not throw on status. */
+/**
+ * Every item of a skip/take-paginated REST list ({ data: { count, data } }). n8n quietly caps
+ * `take` (50 for lists of tables), so pages advance by what came back, until `count` is reached.
+ * `rest` must not throw on status.
+ */
 async function listAllRest(rest, pathname, params = {}) {
 	const items = [];
-	const take = 250;
-	for (let page = 0; page < 500; page++) {
-		const r = await rest.get(pathname, { params: { ...params, take, skip: page * take }, validateStatus: () => true });
+	for (let page = 0; page < 2000; page++) {
+		const r = await rest.get(pathname, { params: { ...params, take: 250, skip: items.length }, validateStatus: () => true });
 		if (r.status !== 200) throw new Error(`GET ${pathname}: ${describeHttpError(r)}`);
 		const body = r.data?.data ?? r.data;
 		const list = body?.data ?? [];
 		items.push(...list);
-		if (list.length < take || items.length >= (body?.count ?? Infinity)) return items;
+		if (!list.length || items.length >= (body?.count ?? 0)) return items;
 	}
-	throw new Error(`GET ${pathname}: more than 500 pages`);
+	throw new Error(`GET ${pathname}: more than 2000 pages`);
 }
 
 /**
@@ -483,6 +501,37 @@ export async function ensureDataTables(client, tables, { log = () => {} } = {}) 
 }
 
 /**
+ * n8n 1.x's Data Table node (n8n-nodes-base.dataTable) has version 1 only, and its table locator
+ * has no "by name" mode: 1.123.81 takes the value as a table id ("Could not find the data table").
+ * The example workflows name their tables (`{ mode: "name" }`, version 1.1), which n8n 2.x resolves.
+ * For 1.x this returns a copy of the workflow with those nodes pointing at the tables by id
+ * (`{ mode: "id" }`, version 1): what a 1.x user does by picking the table in the editor.
+ * @param {object} workflowJson
+ * @param {{ id: string, name: string }[]} tables  the tables of the instance (exact names)
+ * @returns {{ workflow: object, changes: string[] }}  changes: one line per node changed
+ */
+export function dataTableNodesForN8n1(workflowJson, tables) {
+	const changes = [];
+	const nodes = (workflowJson.nodes ?? []).map((node) => {
+		if (node.type !== 'n8n-nodes-base.dataTable') return node;
+		const locator = node.parameters?.dataTableId;
+		const copy = { ...node, parameters: { ...node.parameters }, typeVersion: 1 };
+		const what = [];
+		if (node.typeVersion !== 1) what.push(`version ${node.typeVersion} -> 1`);
+		if (locator && typeof locator === 'object' && locator.mode === 'name') {
+			const table = tables.find((t) => t.name === locator.value);
+			if (!table) throw new Error(`"${workflowJson.name}": Data Table node "${node.name}" names the table "${locator.value}", which does not exist`);
+			copy.parameters.dataTableId = { __rl: true, mode: 'id', value: table.id };
+			what.push(`table "${locator.value}" by id ${table.id}`);
+		}
+		if (!what.length) return node;
+		changes.push(`"${node.name}": ${what.join(', ')}`);
+		return copy;
+	});
+	return { workflow: { ...workflowJson, nodes }, changes };
+}
+
+/**
  * Waits until n8n has finished (de)activating a workflow after a publish. n8n 2.41 publishes through
  * an outbox: `POST /api/v1/workflows/{id}/publish` answers 200 (active: true) at once, and the
  * trigger nodes are activated afterwards (their webhook `create()` runs then). A trigger that fails
@@ -610,7 +659,7 @@ export async function startN8n(opts = {}) {
 	const port = opts.port ?? (await freePort());
 	const brokerPort = await freePort([port]);
 	const encryptionKey = opts.encryptionKey ?? (persistent ? undefined : crypto.randomBytes(24).toString('hex'));
-	const env = n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...extraEnv } });
+	const env = n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...versionEnv(major), ...extraEnv } });
 	const url = `http://127.0.0.1:${port}`;
 	const owner = {
 		email: 'owner@example.com',
@@ -793,6 +842,19 @@ export async function startN8n(opts = {}) {
 		const projectId = major >= 2 ? undefined : await personalProjectId(authed);
 		const tables = dataTablesClient({ major, api: apiAnyStatus, rest: authed, projectId });
 		const dataTables = await ensureDataTables(tables, dataTableSpecs, { log });
+		if (major < 2) {
+			// The imported workflows' Data Table nodes: by id, version 1 (dataTableNodesForN8n1).
+			const all = await tables.list();
+			for (const { json } of workflowEntries.filter(({ json: j, file }) => !(skipImport && skipImport(j, file)))) {
+				const { workflow, changes } = dataTableNodesForN8n1(json, all);
+				if (!changes.length) continue;
+				const body = { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings ?? {} };
+				const r = await apiAnyStatus.put(`/workflows/${json.id}`, body);
+				if (r.status === 404) continue; // deleted in the editor (persistent folders): the publish step says so
+				if (r.status !== 200) throw new Error(`PUT /api/v1/workflows/${json.id} ("${json.name}", Data Table nodes for n8n 1.x): ${describeHttpError(r)}`);
+				log(`n8n 1.x: "${json.name}": ${changes.join('; ')}`);
+			}
+		}
 
 		// 7. Publish trigger workflows and wait until their webhooks answer. Publishing runs the trigger
 		//    nodes' webhook `create()` (the Sesami Trigger registers its Flows through the Sesami API),
