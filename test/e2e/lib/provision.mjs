@@ -22,9 +22,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DEFAULT_N8N_VERSION = '2.41.1';
-/** The last n8n 1.x release; `npm run test:n8n1` runs the smoke suite against it. */
-export const N8N1_VERSION = '1.123.81';
-
 export function n8nMajor(version) {
 	return Number(String(version).split('.')[0]);
 }
