@@ -16,10 +16,13 @@ import {
 	getContext,
 	iminControl,
 	lastExecutionId,
+	n8nApi,
+	publish,
 	smtpMessages,
 	waitFor,
 	workflowByFile,
 } from './lib/context.mjs';
+import { webhookRegistered } from './lib/n8n.mjs';
 
 const W3_FILE = 'imin-success-webhook.json';
 const BOOKINGS_TABLE = 'imin bookings';
@@ -44,6 +47,15 @@ before(async () => {
 	assert.ok(w3.active, 'the runner published W3');
 	assert.match(w3.webhookUrls[0].url, /\/webhook\/1a1a0003-f100-4000-8000-000000000003\/imin$/, 'the webhook path uses the fixed webhookId of the workflow file');
 	assert.equal(ctx.imin.webhookUrl, w3.webhookUrls[0].url, "the simulator's Success webhook goes to W3's production URL");
+	// Published still? (In `npm test` other files run first.)
+	const current = await n8nApi().get(`/workflows/${w3.id}`);
+	assert.equal(current.status, 200, `GET /api/v1/workflows/${w3.id}: HTTP ${current.status}`);
+	if (!current.data.active) {
+		const r = await publish(w3.id); // publish on 2.x, activate on 1.x
+		assert.equal(r.status, 200, `publishing W3 again: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+	}
+	const hook = w3.webhookUrls[0];
+	await waitFor(() => webhookRegistered(hook.url, hook.httpMethod).catch(() => false), { timeoutMs: 30_000, intervalMs: 250, message: `${hook.url} registered` });
 	table = await dataTableId(BOOKINGS_TABLE);
 });
 

@@ -15,6 +15,8 @@ import {
 	executionWithData,
 	getContext,
 	lastExecutionId,
+	n8nApi,
+	publish,
 	simControl,
 	simShop,
 	waitFor,
@@ -60,7 +62,14 @@ before(async () => {
 	assert.ok(w1.active, 'the runner published W1');
 	const hook = w1.webhookUrls[0];
 	assert.match(hook.url, /\/webhook\/5e5a0001-f100-4000-8000-000000000001\//, 'the webhook path uses the fixed webhookId of the workflow file');
-	assert.ok(await webhookRegistered(hook.url, hook.httpMethod), `${hook.url} is registered`);
+	// Published still? (In `npm test` other files run first and may have unpublished it.)
+	const current = await n8nApi().get(`/workflows/${w1.id}`);
+	assert.equal(current.status, 200, `GET /api/v1/workflows/${w1.id}: HTTP ${current.status}`);
+	if (!current.data.active) {
+		const r = await publish(w1.id); // publish on 2.x, activate on 1.x
+		assert.equal(r.status, 200, `publishing W1 again: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+	}
+	await waitFor(() => webhookRegistered(hook.url, hook.httpMethod).catch(() => false), { timeoutMs: 30_000, intervalMs: 250, message: `${hook.url} registered` });
 	table = await dataTableId(LINKS_TABLE);
 	await sim.delete('/flow-delivery'); // default delivery: once, in order
 	// Publishing ran the trigger's create(): one active WEBHOOK Flow per event, pointing at W1.
