@@ -124,7 +124,7 @@ describe('webhook()', () => {
 		// worker that died): the copy must run, or the workflow drops it and the push is lost.
 		const staticData = {};
 		const lastNode = { ...automatic, responseMode: 'lastNode' };
-		const id = `${shop.appointments.upcoming}-resent`;
+		const id = shop.appointments.upcomingNotice48h; // an appointment no other test here pushes
 		const headers = { 'x-sesami-flow-secret': secret };
 		const first = await push(lastNode, { body: body(id), headers, staticData });
 		const again = await push(lastNode, { body: body(id), headers, staticData });
