@@ -276,6 +276,17 @@ export async function smtpMessages() {
 	return r.data;
 }
 
+/**
+ * The messages to one address once the first has arrived and a second would have had time to follow
+ * (settleMs): for "exactly one email" checks.
+ */
+export async function emailsTo(address, { timeoutMs = 15_000, settleMs = 1500 } = {}) {
+	const mine = async () => (await smtpMessages()).filter((m) => m.to.includes(address));
+	await waitFor(async () => (await mine()).length >= 1, { timeoutMs, message: `an email to ${address}` });
+	await new Promise((resolve) => setTimeout(resolve, settleMs));
+	return mine();
+}
+
 // ---------------------------------------------------------------------------------------------
 // imin simulator, n8n restart
 
