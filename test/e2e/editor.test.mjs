@@ -82,7 +82,8 @@ describe('the example workflows in the n8n editor', () => {
 			assert.deepEqual(shown.map((n) => n.name).sort(), nodes.map((n) => n.name).sort(), 'the canvas shows every node of the file');
 			assert.equal(await canvasStickies(page), stickies, 'and every sticky note');
 			const ourNodes = json.nodes.filter((n) => ours(n.type));
-			assert.ok(ourNodes.length > 0, `${file} uses a node of ours`);
+			// The recovery workflow is made of n8n's own nodes only (it drives n8n's public API).
+			if (file !== 'n8n-execution-recovery.json') assert.ok(ourNodes.length > 0, `${file} uses a node of ours`);
 			for (const node of nodes) {
 				const s = shown.find((n) => n.name === node.name);
 				assert.equal(s.type, node.type, `${node.name}: type`);
