@@ -17,16 +17,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const ctx = getContext();
 
-/** `name` of every class a compiled file exports (node description name or credential name). */
+/**
+ * `name` of the class each compiled file declares (node description name or credential name): the
+ * export named like the file (`SesamiTrigger.node.js` -> `SesamiTrigger`), as n8n's loader finds it;
+ * a file may export helpers besides.
+ */
 function declaredNames(files) {
-	return files.flatMap((file) =>
-		Object.values(require(path.join(root, file)))
-			.filter((C) => typeof C === 'function')
-			.map((C) => {
-				const instance = new C();
-				return instance.description?.name ?? instance.name;
-			}),
-	);
+	return files.map((file) => {
+		const className = path.basename(file).split('.')[0];
+		const C = require(path.join(root, file))[className];
+		assert.equal(typeof C, 'function', `${file} exports a class ${className}`);
+		const instance = new C();
+		return instance.description?.name ?? instance.name;
+	});
 }
 
 let nodeTypes;
