@@ -100,12 +100,20 @@ async function staffCancel(id) {
 	return r.data;
 }
 
-/** Flow deliveries of an appointment to one workflow's webhook. */
+/**
+ * Flow deliveries of an appointment to one workflow's webhook, from the Flows whose body carries the
+ * appointment ID (the package's template). In the full suite an earlier file can leave a second
+ * Flow at the same URL (seen once in CI: its deliveries were answered 200 while every appointment
+ * GET failed, so it did not carry the ID); the number of such Flows is printed as a TAP comment.
+ */
 async function deliveriesTo(workflow, appointmentId) {
 	const r = await sim.get('/deliveries', { params: { appointmentId } });
 	assert.equal(r.status, 200);
 	const url = workflow.webhookUrls[0].url;
-	return r.data.filter((d) => d.target.startsWith(url));
+	const all = r.data.filter((d) => d.target.startsWith(url));
+	const mine = all.filter((d) => String(d.body).includes(appointmentId));
+	if (mine.length !== all.length) console.log(`# ${all.length - mine.length} delivery(ies) to ${url} for ${appointmentId} from Flows without the appointment ID (flows ${[...new Set(all.map((d) => d.flowId))].join(', ')})`);
+	return mine;
 }
 
 /** n8n's GETs of one Sesami path (not the suite's own), oldest first. */
@@ -304,7 +312,8 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 				const runs = await finished(W1.id, mark);
 				assert.deepEqual(runs.map((e) => e.status), ['success'], 'one successful W1 execution');
 				const sent = await deliveriesTo(W1, a.id);
-				assert.deepEqual(sent.map((d) => d.status), [200], 'the Flow delivery was answered 200 at the first attempt');
+				assert.ok(sent.length >= 1, 'a Flow delivery for the appointment');
+				assert.deepEqual(sent.map((d) => [d.status, d.attempt]), sent.map(() => [200, 1]), 'the Flow delivery was answered 200 at the first attempt');
 				const gets = await sesamiGets(appointmentPath(a.id), since);
 				assert.deepEqual(gets.map((e) => [e.status, e.fault ?? null]), [[429, '429'], [500, '500'], [0, 'drop'], [200, 'slow']], 'four attempts: the three faults, then the slow answer');
 				assert.ok(gets[3].durationMs >= 1500);
