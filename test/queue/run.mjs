@@ -233,7 +233,7 @@ async function main() {
 	const ctxFile = path.join(ctxDir, 'context.json');
 	fs.writeFileSync(
 		ctxFile,
-		JSON.stringify({ n8nUrl: url, n8nPort: port, apiKey: main.apiKey, ownerCookie: main.cookie, simUrl: sim.url, simBaseUrl: sim.baseUrl, fixtures: sim.fixtures, workflows: main.workflows, dataTables: main.dataTables, smtp: { httpUrl: smtp.httpUrl } }),
+		JSON.stringify({ n8nUrl: url, n8nPort: port, n8nVersion: main.version, n8nMajor: main.major, apiKey: main.apiKey, ownerCookie: main.cookie, simUrl: sim.url, simBaseUrl: sim.baseUrl, fixtures: sim.fixtures, workflows: main.workflows, dataTables: main.dataTables, smtp: { httpUrl: smtp.httpUrl } }),
 		{ mode: 0o600 },
 	);
 	process.env.E2E_CONTEXT = ctxFile;
