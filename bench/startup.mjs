@@ -2,9 +2,12 @@
 // n8n start-to-ready with and without the package, on the e2e harness's n8n (2.41.1 on Node 24,
 // SQLite, the harness's environment). `npm run build` first.
 //
-// Two user folders are made once: "with" has the package linked as a community package at
-// .n8n/nodes/node_modules/n8n-nodes-sesami-imin (the harness's linkPackage, as n8n installs it),
-// "without" has none. Neither holds workflows or credentials, so the figure is what loading the
+// Two user folders are made once: "with" has the package installed as n8n's own community-package
+// installer leaves it: the `npm pack` tarball unpacked at .n8n/nodes/node_modules/n8n-nodes-sesami-imin,
+// its dev and peer dependencies dropped from package.json and nothing installed beside it (the
+// package has no dependencies), so `n8n-workflow` resolves to n8n's own copy as for users
+// (BENCH_LINK=1 links the repository instead, as the e2e harness does: the package then loads the
+// repository's own n8n-workflow, a second copy users do not get). "without" has none. Neither holds workflows or credentials, so the figure is what loading the
 // package costs. The first start of each folder creates the database (migrations) and fills the OS
 // file cache: it is a warm-up and is not counted. Then the folders are started again, reused,
 // alternating (with, without / without, with / ...).
@@ -15,10 +18,10 @@
 // spawn -> the "Editor is now accessible" log line (after n8n has activated published workflows;
 // none here). After each start n8n gets SIGTERM and the next start waits for it to exit.
 //
-// Env: BENCH_STARTS (4 measured starts per folder), N8N_SESAMI_N8N_VERSION.
+// Env: BENCH_STARTS (8 measured starts per folder), BENCH_LINK=1, N8N_SESAMI_N8N_VERSION.
 // Prints a table, then one JSON line: {"with_s","without_s","ratio", ...}. Goal: ratio <= 1.05.
 import crypto from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +34,8 @@ if (!fs.existsSync(path.join(root, 'dist/nodes/SesamiTrigger/SesamiTrigger.node.
 	console.error('dist/ is missing: run `npm run build` first');
 	process.exit(1);
 }
-const STARTS = Number(process.env.BENCH_STARTS ?? 4);
+const STARTS = Number(process.env.BENCH_STARTS ?? 8);
+const LINK = process.env.BENCH_LINK === '1';
 const TIMEOUT_MS = 240_000;
 const version = process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION;
 const log = (m) => console.error(`[bench] ${m}`);
@@ -44,8 +48,25 @@ const folders = {};
 for (const kind of ['with', 'without']) {
 	const userFolder = path.join(base, kind);
 	fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
-	if (kind === 'with') linkPackage({ userFolder, packageDir: root });
+	if (kind === 'with') (LINK ? linkPackage : installPacked)({ userFolder, packageDir: root });
 	folders[kind] = { userFolder, encryptionKey: crypto.randomBytes(24).toString('hex') };
+}
+
+/** The package as n8n's installer leaves it (community-packages.service: tarball, no dev/peer deps, npm install of none). */
+function installPacked({ userFolder, packageDir }) {
+	const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', base], { cwd: packageDir, encoding: 'utf8' }));
+	const tarball = path.join(base, packed[0].filename);
+	const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', pkg.name);
+	fs.mkdirSync(target, { recursive: true });
+	execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+	const { devDependencies, peerDependencies, optionalDependencies, ...kept } = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
+	if (Object.keys(kept.dependencies ?? {}).length) throw new Error('the package has dependencies: install them beside it first');
+	fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(kept, null, 2));
+	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [pkg.name]: pkg.version } }, null, 2) + '\n');
+	fs.rmSync(tarball);
+	log(`installed ${pkg.name}@${pkg.version} as n8n's installer does (${packed[0].entryCount} files, no node_modules)`);
 }
 
 async function status(url) {
@@ -128,7 +149,7 @@ const editorWith = s(median(runs.with.map((r) => r.editorMs ?? NaN)));
 const editorWithout = s(median(runs.without.map((r) => r.editorMs ?? NaN)));
 
 console.log(
-	`n8n start-to-ready (spawn -> GET /healthz/readiness 200): n8n ${version} on Node 24, SQLite, reused user folders, ${STARTS} alternating starts each after one warm-up; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${Math.round((Date.now() - t0) / 1000)} s in all`,
+	`n8n start-to-ready (spawn -> GET /healthz/readiness 200): n8n ${version} on Node 24, SQLite, package ${LINK ? 'linked (repository)' : "installed as n8n's installer does"}, reused user folders, ${STARTS} alternating starts each after one warm-up; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${Math.round((Date.now() - t0) / 1000)} s in all`,
 );
 console.table(rows);
 console.table([
@@ -144,5 +165,6 @@ console.log(
 		editor_with_s: editorWith,
 		editor_without_s: editorWithout,
 		starts: STARTS,
+		install: LINK ? 'linked' : 'packed',
 	}),
 );

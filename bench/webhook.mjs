@@ -13,15 +13,20 @@
 //   mypage  My Page Trigger (App Proxy signature) -> Respond to Webhook   vs   Webhook (GET, "using
 //           Respond to Webhook node") -> Respond to Webhook; each request signed afresh (autocannon
 //           setupRequest), so the 90 s timestamp window never matters
+// The sesami and imin pairs have a third side: the Webhook node with Header Auth on the same header
+// (an n8n "Header Auth" credential), which reads a credential per request as the triggers do
+// ("webhook_auth_rps", "ratio_vs_auth", "p99_ratio_vs_auth" in the JSON).
 //
 // Method: autocannon with a fixed number of connections; per run a warm-up (discarded) then a
 // measured window; rounds alternate the order (A B, B A, A B, ...). Between runs the script waits
 // until n8n has no running executions, so one side's backlog never runs during the other's window.
-// Per side: req/s = all 2xx responses of the measured windows / their total duration; p99 = median
+// Per side: req/s = all 2xx responses of the measured windows / (their total duration + the time n8n
+// then took to finish the executions they started: a sustained rate, since a trigger that answers
+// before its workflow has run could otherwise pile up a backlog that no window counts); p99 = median
 // of the rounds' p99 (windows with no answer left out; a warning when a window holds < 100
 // answers, and "min_window_requests" in the JSON). Any non-2xx answer or socket error fails the benchmark.
 //
-// Env: BENCH_CONNECTIONS (10), BENCH_WARMUP_S (2), BENCH_DURATION_S (6), BENCH_ROUNDS (2),
+// Env: BENCH_CONNECTIONS (10), BENCH_WARMUP_S (3), BENCH_DURATION_S (15), BENCH_ROUNDS (2),
 //      BENCH_PAIRS (sesami,imin,mypage), BENCH_UNIQUE=1 (a new appointment / order ID per request),
 //      BENCH_CPU_PROF=<dir> (n8n writes V8 CPU profiles there on exit),
 //      BENCH_ISOLATE_SKIP=0 (both sides on the same footing: see below).
@@ -54,8 +59,8 @@ const shopify = require(path.join(root, 'test/helpers/shopify.js'));
 const corpus = require(path.join(root, 'test/fixtures/flow-renderings.json'));
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 6);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PAIRS = (process.env.BENCH_PAIRS ?? 'sesami,imin,mypage').split(',').map((s) => s.trim()).filter(Boolean);
 const UNIQUE = process.env.BENCH_UNIQUE === '1';
@@ -138,6 +143,12 @@ const webhookNode = (pathName, httpMethod, responseMode) => ({
 	typeVersion: 2,
 	parameters: { httpMethod, path: pathName, responseMode, options: {} },
 });
+/** The Webhook node checking a header against an n8n "Header Auth" credential (reads a credential per request, as the triggers do). */
+const webhookHeaderAuthNode = (pathName, credentialId) => ({
+	...webhookNode(pathName, 'POST', 'onReceived'),
+	parameters: { httpMethod: 'POST', path: pathName, responseMode: 'onReceived', authentication: 'headerAuth', options: {} },
+	credentials: { httpHeaderAuth: { id: credentialId, name: `bench header auth ${credentialId}` } },
+});
 
 const PAIR_DEFS = {
 	sesami: {
@@ -155,6 +166,7 @@ const PAIR_DEFS = {
 			noOp,
 		),
 		webhook: workflow('benchSesamiHook1', 'bench: Webhook (Flows body) -> No-op', webhookNode('bench-flows', 'POST', 'onReceived'), noOp),
+		webhookAuth: workflow('benchSesamiAuth1', 'bench: Webhook + Header Auth (Flows body) -> No-op', webhookHeaderAuthNode('bench-flows-auth', 'benchHeaderAuth1'), noOp),
 		request: (url) => ({
 			url: `${url}?event=${FLOW_EVENT}`,
 			method: 'POST',
@@ -179,6 +191,7 @@ const PAIR_DEFS = {
 			noOp,
 		),
 		webhook: workflow('benchIminHook001', 'bench: Webhook (imin body) -> No-op', webhookNode('bench-imin', 'POST', 'onReceived'), noOp),
+		webhookAuth: workflow('benchIminAuth001', 'bench: Webhook + Header Auth (imin body) -> No-op', webhookHeaderAuthNode('bench-imin-auth', 'benchHeaderAuth2'), noOp),
 		request: (url) => ({
 			url,
 			method: 'POST',
@@ -223,6 +236,8 @@ const credentials = [
 	{ id: 'benchFlowSecret1', name: 'bench Flows secret', type: 'sesamiFlowsWebhookApi', data: { headerName: 'x-sesami-flow-secret', secret: FLOW_SECRET } },
 	{ id: 'benchIminKey0001', name: 'bench imin key', type: 'iminWebhookApi', data: { apiKey: IMIN_KEY } },
 	{ id: 'benchShopifyApp1', name: 'bench Shopify app', type: 'shopifyAppApi', data: { shopDomains: SHOP, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } },
+	{ id: 'benchHeaderAuth1', name: 'bench header auth benchHeaderAuth1', type: 'httpHeaderAuth', data: { name: 'x-sesami-flow-secret', value: FLOW_SECRET } },
+	{ id: 'benchHeaderAuth2', name: 'bench header auth benchHeaderAuth2', type: 'httpHeaderAuth', data: { name: 'x-api-key', value: IMIN_KEY } },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -282,8 +297,9 @@ const round3 = (x) => Math.round(x * 1000) / 1000;
 const workflowsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-webhook-wf-'));
 process.on('exit', () => fs.rmSync(workflowsDir, { recursive: true, force: true }));
 for (const name of PAIRS) {
-	for (const side of ['trigger', 'webhook']) {
+	for (const side of ['trigger', 'webhook', 'webhookAuth']) {
 		const wf = PAIR_DEFS[name][side];
+		if (!wf) continue;
 		fs.writeFileSync(path.join(workflowsDir, `${wf.id}.json`), JSON.stringify(wf));
 	}
 }
@@ -307,16 +323,17 @@ try {
 	for (const name of PAIRS) {
 		const def = PAIR_DEFS[name];
 		const sides = { trigger: def.request(urlOf(def.trigger.id)), webhook: def.request(urlOf(def.webhook.id)) };
+		if (def.webhookAuth) sides.webhookAuth = def.request(urlOf(def.webhookAuth.id));
 		for (const [side, spec] of Object.entries(sides)) {
 			const r = await probe(spec);
-			const ok = [].concat(def.expect).includes(r.status) || (side === 'webhook' && r.status === 200);
+			const ok = [].concat(def.expect).includes(r.status) || (side !== 'trigger' && r.status === 200);
 			if (!ok) throw new Error(`${name}/${side}: a single request got HTTP ${r.status} ${r.text}`);
 			log(`${name}/${side}: ${spec.method} ${spec.url} -> ${r.status} ${r.text.replace(/\s+/g, ' ').slice(0, 80)}`);
 		}
 		await drain(n8n);
-		const measured = { trigger: [], webhook: [] };
+		const measured = Object.fromEntries(Object.keys(sides).map((side) => [side, []]));
 		for (let round = 1; round <= ROUNDS; round++) {
-			const order = round % 2 ? ['trigger', 'webhook'] : ['webhook', 'trigger'];
+			const order = round % 2 ? Object.keys(sides) : Object.keys(sides).reverse();
 			for (const side of order) {
 				if (WARMUP_S > 0) {
 					await cannon(sides[side], WARMUP_S);
@@ -327,7 +344,9 @@ try {
 				const bad = result.non2xx + result.errors + result.timeouts;
 				if (bad) throw new Error(`${name}/${side} round ${round}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
 				const ok2xx = result['2xx'];
-				const seconds = result.duration;
+				// Sustained rate: the window plus the time n8n then needed to finish the executions the
+				// window started (an answer sent before the workflow ran is not yet work done).
+				const seconds = result.duration + drainMs / 1000;
 				measured[side].push({ count: ok2xx, seconds, p99: result.latency.p99, p50: result.latency.p50 });
 				runsTable.push({
 					pair: name,
@@ -346,7 +365,7 @@ try {
 		const rps = (side) => measured[side].reduce((a, r) => a + r.count, 0) / measured[side].reduce((a, r) => a + r.seconds, 0);
 		// A window without a single answer has no p99 (autocannon reports 0): leave it out.
 		const p99 = (side) => median(measured[side].filter((r) => r.count > 0).map((r) => r.p99)) ?? null;
-		const fewest = Math.min(...[...measured.trigger, ...measured.webhook].map((r) => r.count));
+		const fewest = Math.min(...Object.values(measured).flat().map((r) => r.count));
 		if (fewest < MIN_REQUESTS) log(`${name}: a measured window holds only ${fewest} answers (< ${MIN_REQUESTS}): its p99 and ratio are noise (machine too busy, or windows too short)`);
 		const triggerRps = rps('trigger');
 		const webhookRps = rps('webhook');
@@ -359,6 +378,16 @@ try {
 			p99_ratio: p99('trigger') && p99('webhook') ? round3(p99('trigger') / p99('webhook')) : null,
 			min_window_requests: fewest,
 		};
+		if (sides.webhookAuth) {
+			// Third side: n8n's Webhook node with Header Auth (a credential read per request, as in the triggers).
+			const authRps = rps('webhookAuth');
+			Object.assign(results[name], {
+				webhook_auth_rps: Math.round(authRps),
+				ratio_vs_auth: round3(triggerRps / authRps),
+				webhook_auth_p99_ms: p99('webhookAuth'),
+				p99_ratio_vs_auth: p99('trigger') && p99('webhookAuth') ? round3(p99('trigger') / p99('webhookAuth')) : null,
+			});
+		}
 	}
 } finally {
 	await n8n.stop();
@@ -379,6 +408,9 @@ console.table(
 		'trigger p99 ms': results[name].trigger_p99_ms,
 		'webhook p99 ms': results[name].webhook_p99_ms,
 		'p99 ratio': results[name].p99_ratio,
+		'webhook + Header Auth req/s': results[name].webhook_auth_rps ?? '–',
+		'ratio vs Header Auth': results[name].ratio_vs_auth ?? '–',
+		'p99 ratio vs Header Auth': results[name].p99_ratio_vs_auth ?? '–',
 	})),
 );
 console.log('Goals: ratio >= 0.95, p99 ratio <= 1.1');

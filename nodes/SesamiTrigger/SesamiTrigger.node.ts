@@ -10,6 +10,7 @@ import type {
 	IWebhookResponseData,
 	JsonObject,
 } from 'n8n-workflow';
+import * as n8nWorkflow from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { createHmac } from 'crypto';
 
@@ -53,6 +54,23 @@ function baseUrl(url: string): string {
 	return url.split('?')[0].replace(/\/+$/, '');
 }
 
+/**
+ * The webhook's Respond fields, as expressions of the node's own parameter. Declared with
+ * n8n-workflow's `webhookDescriptionFields` where it exists (n8n 2.x): n8n then resolves them from the
+ * node's parameters without its expression engine (no isolate evaluation per request); older
+ * n8n-workflow copies get the same expressions as plain templates.
+ */
+const respondFields: { responseMode: string; responseData: string } =
+	typeof n8nWorkflow.webhookDescriptionFields === 'function'
+		? n8nWorkflow.webhookDescriptionFields({
+				responseMode: n8nWorkflow.fromParameter('responseMode', 'onReceived'),
+				responseData: n8nWorkflow.fromFunction((parameters) => (parameters.responseMode === 'lastNode' ? 'noData' : '')),
+			})
+		: {
+				responseMode: '={{$parameter["responseMode"] || "onReceived"}}',
+				responseData: '={{$parameter["responseMode"] === "lastNode" ? "noData" : ""}}',
+			};
+
 /** Flow (de)registration runs while n8n publishes or shuts down: fail fast rather than retry for long. */
 const HOOK_REQUEST = { timeoutMs: 10_000, idempotent: false } as const;
 
@@ -95,8 +113,7 @@ export class SesamiTrigger implements INodeType {
 				httpMethod: 'POST',
 				// "Respond": immediately (the push is acknowledged before the workflow runs) or once the
 				// last node has finished (a failed or lost execution answers 500, so the sender re-sends).
-				responseMode: '={{$parameter["responseMode"]}}',
-				responseData: '={{$parameter["responseMode"] === "lastNode" ? "noData" : ""}}',
+				...respondFields,
 				path: 'flows',
 			},
 		],

@@ -1,4 +1,5 @@
-import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeTypes, IWebhookFunctions } from 'n8n-workflow';
+import { Workflow, resolveWebhookDescriptionField } from 'n8n-workflow';
 
 import { SesamiApi } from '../../credentials/SesamiApi.credentials';
 import { SesamiTrigger } from '../../nodes/SesamiTrigger/SesamiTrigger.node';
@@ -192,5 +193,31 @@ describe('webhook()', () => {
 		});
 		expect(result.workflowData).toBeUndefined();
 		expect(result.webhookResponse).toMatchObject({ received: true });
+	});
+});
+
+describe('webhook description: Respond fields', () => {
+	// n8n 2.x resolves declared fields from the node's parameters without its expression engine;
+	// the templates (what the editor and older n8n evaluate) must give the same answers.
+	const webhook = new SesamiTrigger().description.webhooks![0];
+
+	it.each([
+		['onReceived', ''],
+		['lastNode', 'noData'],
+	])('Respond = %s: resolved natively as n8n does, to the template value', (mode, data) => {
+		const node = { id: '1', name: 'Sesami Trigger', type: 'n8n-nodes-sesami-imin.sesamiTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: { responseMode: mode, registration: 'manual' } };
+		expect(resolveWebhookDescriptionField(node, webhook, 'responseMode')).toEqual({ resolved: true, value: mode });
+		expect(resolveWebhookDescriptionField(node, webhook, 'responseData')).toEqual({ resolved: true, value: data });
+		// The same fields through the expression engine (parameters holding an expression skip the native path).
+		expect(String(webhook.responseMode)).toMatch(/^=\{\{/);
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: { getByName: () => new SesamiTrigger(), getByNameAndVersion: () => new SesamiTrigger(), getKnownTypes: () => ({}) } as unknown as INodeTypes });
+		expect(workflow.expression.getSimpleParameterValue(node, webhook.responseMode as string, 'internal', {})).toBe(mode);
+		expect(workflow.expression.getComplexParameterValue(node, webhook.responseData as string, 'internal', {})).toBe(data);
+	});
+
+	it('a node without the Respond parameter (older workflows) answers on receipt', () => {
+		const node = { id: '1', name: 'Sesami Trigger', type: 'n8n-nodes-sesami-imin.sesamiTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: { registration: 'manual' } };
+		expect(resolveWebhookDescriptionField(node, webhook, 'responseMode')).toEqual({ resolved: true, value: 'onReceived' });
+		expect(resolveWebhookDescriptionField(node, webhook, 'responseData')).toEqual({ resolved: true, value: '' });
 	});
 });
