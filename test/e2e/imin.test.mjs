@@ -1,7 +1,8 @@
 // End-to-end: the imin simulator (test/sim/imin) -> the imin nodes in a real n8n 2.41.1 -> the
 // imported example workflows, as the runner published them:
 //   W3 workflows/imin-success-webhook.json: imin Trigger (Checkout Success) -> Data Table
-//      "imin bookings" (once per order) -> confirmation email over SMTP.
+//      "imin bookings" (one row per order) -> confirmation email over SMTP, logged in "imin
+//      confirmations sent" (once per order, also when the first attempt met an SMTP outage).
 //   W5 workflows/imin-firehose-checkout-links.json: two imin Firehose Triggers (session-series,
 //      scheduled-sessions; polled every 20 s) and a 5-minute re-check -> Data Table "imin checkout
 //      links", one row per ScheduledSession, `bookable` and the guest `checkoutUrl`.
@@ -29,6 +30,7 @@ import {
 	restartN8n,
 	emailsTo,
 	smtpMessages,
+	smtpRefusing,
 	waitFor,
 	workflowByFile,
 } from './lib/context.mjs';
@@ -36,6 +38,7 @@ import {
 const W3_FILE = 'imin-success-webhook.json';
 const W5_FILE = 'imin-firehose-checkout-links.json';
 const BOOKINGS_TABLE = 'imin bookings';
+const CONFIRMATIONS_TABLE = 'imin confirmations sent';
 const LINKS_TABLE = 'imin checkout links';
 const FEEDS = ['session-series', 'scheduled-sessions'];
 /** W5's polling interval (every minute: n8n 2.41 refuses shorter ones) and its re-check interval. */
@@ -53,6 +56,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 let w3;
 let w5;
 let bookingsTable;
+let confirmationsTable;
 let linksTable;
 
 // ---------------------------------------------------------------------------------------------
@@ -123,6 +127,35 @@ async function assertSucceeded(list, what) {
 		details.push(`#${e.id} ${e.status}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? full?.data?.resultData?.lastNodeExecuted ?? '?'})`);
 	}
 	assert.fail(`${failed.length} of ${list.length} ${what} executions did not succeed:\n${details.join('\n')}`);
+}
+
+/** Rows of one of W3's tables for one order. */
+const rowsOfOrder = (tableId, orderId) => dataTableRows(tableId, { type: 'and', filters: [{ columnName: 'orderId', condition: 'eq', value: orderId }] });
+
+/** W3's executions after `afterId` that one order's deliveries started (the trigger's orderId), oldest first, with their run data. */
+async function w3RunsOf(orderId, afterId) {
+	const runs = [];
+	for (const e of await executionsSince(w3.id, afterId)) {
+		const full = await executionWithData(e.id);
+		const trigger = full?.data?.resultData?.runData?.['imin Trigger']?.[0]?.data?.main?.[0]?.[0]?.json;
+		if (trigger?.orderId === orderId) runs.push({ ...e, full, ran: Object.keys(full?.data?.resultData?.runData ?? {}), repeated: trigger.duplicate });
+	}
+	return runs;
+}
+
+/** Waits until `n` finished W3 executions of one order exist (none unfinished), and returns them. */
+async function finishedW3RunsOf(orderId, afterId, n, timeoutMs) {
+	let runs = [];
+	await waitFor(
+		async () => {
+			const list = await executionsSince(w3.id, afterId);
+			if (list.some((e) => !e.stoppedAt || ['new', 'running', 'waiting'].includes(e.status))) return false;
+			runs = await w3RunsOf(orderId, afterId);
+			return runs.length >= n;
+		},
+		{ timeoutMs, intervalMs: 500, message: `${n} finished W3 execution(s) for order ${orderId}` },
+	).catch((error) => assert.fail(`${error.message}; have ${JSON.stringify(runs.map((e) => [e.id, e.status]))}`));
+	return runs;
 }
 
 /** Which trigger started a W5 execution (the trigger node in its run data). */
@@ -261,6 +294,7 @@ before(async () => {
 	assert.equal(ctx.imin.webhookUrl, w3.webhookUrls[0].url, "the simulator's Success webhook goes to W3's production URL");
 	assert.match(w3.webhookUrls[0].url, /\/webhook\/1a1a0003-f100-4000-8000-000000000003\/imin$/);
 	bookingsTable = await dataTableId(BOOKINGS_TABLE);
+	confirmationsTable = await dataTableId(CONFIRMATIONS_TABLE);
 	linksTable = await dataTableId(LINKS_TABLE);
 	await resetWebhookDelivery();
 });
@@ -286,11 +320,15 @@ describe('W3: imin Success webhook -> one stored booking, one email', () => {
 			await resetWebhookDelivery();
 		}
 		const runs = await finishedExecutions(w3.id, mark, { atLeast: 3 });
-		assert.equal(runs.length, 3, 'one execution per delivery (the trigger marks the repeats; the workflow drops them)');
+		assert.equal(runs.length, 3, 'one execution per delivery (the repeats wait, then find the confirmation logged)');
 		await assertSucceeded(runs, 'W3');
 
-		const rows = await dataTableRows(bookingsTable, { type: 'and', filters: [{ columnName: 'orderId', condition: 'eq', value: order.identifier }] });
+		const rows = await rowsOfOrder(bookingsTable, order.identifier);
 		assert.equal(rows.length, 1, `exactly one row for order ${order.identifier}: ${JSON.stringify(rows)}`);
+		const logged = await rowsOfOrder(confirmationsTable, order.identifier);
+		assert.equal(logged.length, 1, `the confirmation is logged once: ${JSON.stringify(logged)}`);
+		assert.equal(logged[0].toEmail, customer.email);
+		assert.equal(logged[0].confirmationNumber, order.confirmationNumber);
 		const [row] = rows;
 		assert.equal(row.confirmationNumber, order.confirmationNumber);
 		assert.match(row.confirmationNumber, /^[A-Z2-9]{8}$/);
@@ -311,6 +349,73 @@ describe('W3: imin Success webhook -> one stored booking, one email', () => {
 		assert.ok(mail.text.includes(`You're booked: ${session.seriesName}`), mail.text);
 		assert.ok(mail.text.includes(`Hi ${customer.givenName} ${customer.familyName},`), mail.text);
 		assert.ok(mail.html.includes(order.confirmationNumber), 'the HTML part has the confirmation number');
+	});
+
+	test('a confirmation that failed to send (SMTP outage) is sent once when the Success webhook comes again; nothing twice', async () => {
+		// The first delivery meets a mail server outage; the simulator delivers the same Success
+		// webhook twice more, GAP_MS apart (as a sender repeating it). The outage ends between the
+		// first and the second delivery.
+		const GAP_MS = 20_000;
+		const session = await bookableSession();
+		const customer = booker('outage');
+		const mark = await lastExecutionId([w3.id]);
+		const mails = async () => (await smtpMessages()).filter((m) => m.to.includes(customer.email));
+		let order;
+		let backAt;
+		try {
+			await smtpRefusing(true);
+			await webhookDelivery({ repeat: 2, repeatDelayMs: GAP_MS });
+			try {
+				order = await simPost('/bookings', { identifier: session.identifier, customer }, 201);
+			} finally {
+				await resetWebhookDelivery(); // the copies of this booking are scheduled already
+			}
+
+			// 1. The outage: the execution fails on "Send confirmation", the booking is stored, nothing logged.
+			const [failed] = await finishedW3RunsOf(order.identifier, mark, 1, GAP_MS - 3000);
+			const error = failed.full?.data?.resultData?.error;
+			assert.equal(failed.status, 'error', `the first execution fails: #${failed.id} ${failed.status} ${error?.message ?? ''}`);
+			assert.equal(error?.node?.name ?? failed.full?.data?.resultData?.lastNodeExecuted, 'Send confirmation', `it fails on the email: ${error?.message}`);
+			assert.ok(failed.ran.includes('Store booking'), `the booking was stored before the email: ${failed.ran.join(', ')}`);
+			assert.equal((await rowsOfOrder(bookingsTable, order.identifier)).length, 1, 'the booking is stored');
+			assert.equal((await rowsOfOrder(confirmationsTable, order.identifier)).length, 0, 'no confirmation logged');
+			assert.equal((await mails()).length, 0, 'no email during the outage');
+		} finally {
+			await smtpRefusing(false);
+			backAt = Date.now();
+		}
+
+		// 2. The next delivery of the same order, after the outage: one email, logged once.
+		let runs = await finishedW3RunsOf(order.identifier, mark, 2, GAP_MS + 60_000);
+		const deliveries = (await sim.get('/webhook-deliveries', { params: { event: 'success' } })).data.filter((d) => d.body?.identifier === order.identifier);
+		assert.ok(deliveries.length >= 2 && Date.parse(deliveries[1].at) > backAt, `the second delivery came after the outage ended: ${JSON.stringify(deliveries.map((d) => [d.copy, d.at, d.status]))}`);
+		const [, again] = runs;
+		assert.equal(again.status, 'success', `#${again.id} ${again.status} ${again.full?.data?.resultData?.error?.message ?? ''}`);
+		assert.equal(again.repeated, true, 'the trigger marks the second delivery as a repeat');
+		assert.ok(again.ran.includes('Send confirmation') && again.ran.includes('Log confirmation'), `the repeat sends and logs the email: ${again.ran.join(', ')}`);
+		const sent = await emailsTo(customer.email);
+		assert.equal(sent.length, 1, `exactly one email after the outage: ${JSON.stringify(sent.map((m) => [m.subject, m.receivedAt]))}`);
+		assert.equal(sent[0].subject, `Booking confirmed: ${session.seriesName} (${order.confirmationNumber})`);
+		assert.ok(sent[0].text.includes(`Confirmation number: ${order.confirmationNumber}`), sent[0].text);
+		const logged = await rowsOfOrder(confirmationsTable, order.identifier);
+		assert.equal(logged.length, 1, `logged once: ${JSON.stringify(logged)}`);
+		assert.equal(logged[0].toEmail, customer.email);
+		const stored = await rowsOfOrder(bookingsTable, order.identifier);
+		assert.equal(stored.length, 1, `the booking is still stored once: ${JSON.stringify(stored)}`);
+		assert.equal(stored[0].confirmationNumber, order.confirmationNumber);
+		assert.equal(stored[0].customerEmail, customer.email);
+
+		// 3. One more delivery: no second email, nothing stored twice.
+		runs = await finishedW3RunsOf(order.identifier, mark, 3, GAP_MS + 60_000);
+		assert.equal(runs.length, 3, `one execution per delivery: ${JSON.stringify(runs.map((e) => [e.id, e.status]))}`);
+		const third = runs[2];
+		assert.equal(third.status, 'success', `#${third.id} ${third.status} ${third.full?.data?.resultData?.error?.message ?? ''}`);
+		assert.ok(!third.ran.includes('Send confirmation'), `the third delivery sends nothing: ${third.ran.join(', ')}`);
+		await sleep(1500);
+		assert.equal((await mails()).length, 1, 'still exactly one email');
+		assert.equal((await rowsOfOrder(confirmationsTable, order.identifier)).length, 1, 'still logged once');
+		assert.equal((await rowsOfOrder(bookingsTable, order.identifier)).length, 1, 'still stored once');
+		assert.equal((await deliveriesOf(order.identifier)).length, 3, 'three deliveries of the order, each answered');
 	});
 
 	test('a Success webhook with a wrong X-Api-Key gets 401 and starts no execution', async () => {

@@ -1,7 +1,8 @@
 // Smoke (runs on every n8n the package supports: `npm test` on 2.41.1, `npm run test:n8n1` on
 // 1.123.81): W3 (workflows/imin-success-webhook.json) runs. A booking in the imin simulator sends
 // its Success webhook (twice: imin may repeat it) to W3's imin Trigger; it ends as ONE row in
-// "imin bookings" and ONE confirmation email. The full W3 / W5 suite is imin.test.mjs.
+// "imin bookings", ONE confirmation email and ONE row in "imin confirmations sent" (the repeat
+// waits 10 s, then finds the email logged). The full W3 / W5 suite is imin.test.mjs.
 // Run through test/run-all.mjs, which provides E2E_CONTEXT.
 //
 // Leaves behind: the simulator's default webhook delivery (W3's URL and key), one order.
@@ -26,6 +27,7 @@ import { webhookRegistered } from './lib/n8n.mjs';
 
 const W3_FILE = 'imin-success-webhook.json';
 const BOOKINGS_TABLE = 'imin bookings';
+const CONFIRMATIONS_TABLE = 'imin confirmations sent';
 
 const ctx = getContext();
 const sim = iminControl();
@@ -34,6 +36,7 @@ const customer = { email: `imin-smoke-${tag}@example.com`, givenName: 'Smoke', f
 
 let w3;
 let table;
+let confirmations;
 
 async function simCall(method, pathname, body, params) {
 	const r = await sim.request({ method, url: pathname, data: body, params });
@@ -56,6 +59,7 @@ before(async () => {
 	const hook = w3.webhookUrls[0];
 	await waitFor(() => webhookRegistered(hook.url, hook.httpMethod).catch(() => false), { timeoutMs: 30_000, intervalMs: 250, message: `${hook.url} registered` });
 	table = await dataTableId(BOOKINGS_TABLE);
+	confirmations = await dataTableId(CONFIRMATIONS_TABLE);
 });
 
 test(`W3 on n8n ${ctx.n8nVersion}: an imin Success webhook (delivered twice) ends as one booking and one email`, async () => {
@@ -103,4 +107,8 @@ test(`W3 on n8n ${ctx.n8nVersion}: an imin Success webhook (delivered twice) end
 	assert.equal(mails.length, 1, `exactly one email to the booker: ${JSON.stringify(mails.map((m) => m.subject))}`);
 	assert.ok(mails[0].subject.includes(order.confirmationNumber), mails[0].subject);
 	assert.ok(mails[0].text.includes(`Confirmation number: ${order.confirmationNumber}`), mails[0].text);
+
+	const logged = await dataTableRows(confirmations, { type: 'and', filters: [{ columnName: 'orderId', condition: 'eq', value: order.identifier }] });
+	assert.equal(logged.length, 1, `the email is logged once in "${CONFIRMATIONS_TABLE}": ${JSON.stringify(logged)}`);
+	assert.equal(logged[0].toEmail, customer.email);
 });

@@ -135,4 +135,26 @@ describe('HTTP inbox', () => {
 		expect(smtp.messages).toHaveLength(0);
 		expect((await http.get('/')).data).toContain('No messages yet.');
 	});
+
+	it('switches the outage on and off over HTTP (PUT /outage), for tests in another process', async () => {
+		const http = axios.create({ baseURL: smtp.httpUrl, validateStatus: () => true, timeout: 5000 });
+		expect((await http.get('/outage')).data).toEqual({ refusing: false });
+		try {
+			const on = await http.put('/outage', { refusing: true });
+			expect(on.status).toBe(200);
+			expect(on.data).toEqual({ refusing: true });
+			expect(smtp.refusing).toBe(true);
+			await expect(sendWithNodemailer(smtp.credential, { from: mail.from, to: 'ada@example.com', subject: 'during', text: 't' })).rejects.toThrow(/451/);
+			expect((await http.put('/outage', { refusing: 'yes' })).status).toBe(400);
+			expect((await http.put('/outage', 'not json', { headers: { 'content-type': 'application/json' } })).status).toBe(400);
+			expect(smtp.refusing).toBe(true);
+		} finally {
+			smtp.refusing = false;
+		}
+		const off = await http.put('/outage', { refusing: false });
+		expect(off.data).toEqual({ refusing: false });
+		const info = await sendWithNodemailer(smtp.credential, { from: mail.from, to: 'ada@example.com', subject: 'after', text: 't' });
+		expect(info.accepted).toEqual(['ada@example.com']);
+		expect(smtp.messages).toHaveLength(1);
+	});
 });

@@ -277,6 +277,18 @@ export async function smtpMessages() {
 }
 
 /**
+ * The SMTP server's outage switch (`PUT <inbox>/outage`): true = every message is refused with 451
+ * until it is set back to false. A test that turns it on turns it off again (in a `finally`).
+ */
+export async function smtpRefusing(on) {
+	const smtp = getContext().smtp;
+	if (!smtp?.httpUrl) throw new Error('the e2e context has no SMTP server (run through test/run-all.mjs)');
+	const r = await axios.put(`${smtp.httpUrl}/outage`, { refusing: Boolean(on) }, { timeout: 30_000, validateStatus: () => true });
+	if (r.status !== 200 || r.data?.refusing !== Boolean(on)) throw new Error(`PUT ${smtp.httpUrl}/outage: HTTP ${r.status} ${JSON.stringify(r.data)}`);
+	return r.data.refusing;
+}
+
+/**
  * The messages to one address once the first has arrived and a second would have had time to follow
  * (settleMs): for "exactly one email" checks.
  */

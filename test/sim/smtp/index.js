@@ -22,6 +22,8 @@
  *   GET /messages/:id     the message's HTML body (its text in <pre> when it has no HTML part)
  *   GET /messages/:id.json  one message as JSON
  *   DELETE /messages      remove all -> {cleared}
+ *   GET /outage           {refusing}
+ *   PUT /outage {refusing: boolean}   the outage switch (below) from another process -> {refusing}
  */
 
 const http = require('node:http');
@@ -226,6 +228,25 @@ async function startSmtpServer(options = {}) {
 					const n = messages.length;
 					messages.length = 0;
 					return json(200, { cleared: n });
+				}
+			}
+			if (parts[0] === 'outage' && parts.length === 1) {
+				if (req.method === 'GET') return json(200, { refusing });
+				if (req.method === 'PUT') {
+					const chunks = [];
+					req.on('data', (c) => chunks.push(c));
+					req.on('end', () => {
+						let body;
+						try {
+							body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+						} catch {
+							body = null;
+						}
+						if (!body || typeof body.refusing !== 'boolean') return json(400, { error: 'send {"refusing": true | false}' });
+						refusing = body.refusing;
+						return json(200, { refusing });
+					});
+					return undefined;
 				}
 			}
 			if (parts[0] === 'messages' && parts.length === 2 && req.method === 'GET') {
