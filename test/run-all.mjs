@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createCleanups } from './e2e/lib/cleanups.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -37,7 +38,7 @@ const SMOKE_WORKFLOWS = ['sesami-flows-to-stored-links.json', 'imin-success-webh
 
 const say = (m) => console.log(`[test] ${m}`);
 const results = []; // { stage, passed, failed, crashed?, note }
-const cleanups = []; // async functions, run in reverse order
+const cleanups = createCleanups((error) => console.error(`[test] cleanup failed: ${error.message}`));
 const children = new Set();
 let interrupted = false;
 
@@ -61,24 +62,13 @@ function runStreaming(cmd, cmdArgs, { env = process.env, onStdout } = {}) {
 	});
 }
 
-async function cleanup() {
-	while (cleanups.length) {
-		const fn = cleanups.pop();
-		try {
-			await fn();
-		} catch (error) {
-			console.error(`[test] cleanup failed: ${error.message}`);
-		}
-	}
-}
-
 for (const sig of ['SIGINT', 'SIGTERM']) {
 	process.on(sig, () => {
 		if (interrupted) return;
 		interrupted = true;
 		console.error(`\n[test] ${sig}: stopping everything…`);
 		for (const c of children) c.kill('SIGTERM');
-		cleanup().finally(() => {
+		cleanups.run().finally(() => {
 			console.log('tests: 0 passed, 1 failed');
 			process.exit(130);
 		});
@@ -453,11 +443,11 @@ async function main() {
 				console.error(`[test] e2e crashed: ${error.stack || error.message}`);
 				results.push({ stage: 'e2e', passed: 0, failed: 1, crashed: true, note: error.message.split('\n')[0] });
 			} finally {
-				await cleanup();
+				await cleanups.run();
 			}
 		}
 	}
-	await cleanup();
+	await cleanups.run();
 	const passed = results.reduce((n, r) => n + r.passed, 0);
 	const failed = results.reduce((n, r) => n + r.failed, 0);
 	console.log('');
@@ -469,7 +459,7 @@ async function main() {
 
 main().catch(async (error) => {
 	console.error(error);
-	await cleanup();
+	await cleanups.run();
 	console.log('tests: 0 passed, 1 failed');
 	process.exit(1);
 });

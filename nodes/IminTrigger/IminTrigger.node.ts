@@ -1,8 +1,5 @@
 import type {
-	ICredentialTestFunctions,
-	ICredentialsDecrypted,
 	IDataObject,
-	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -11,6 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { idOf } from '../Imin/helpers/jsonld';
+import { localCredentialTest, manualWebhookMethods } from '../shared/manualWebhook';
 import { RecentKeys, rawBodyParameter, readBody } from '../shared/rawBody';
 import { parseTolerantJson } from '../shared/tolerantJson';
 import { headerValue, safeEqual } from '../shared/webhookAuth';
@@ -82,31 +80,15 @@ export class IminTrigger implements INodeType {
 	methods = {
 		credentialTest: {
 			// imin calls us, so there is nothing to call: check the key is usable as a shared secret.
-			async iminWebhookKeyTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const key = String(credential.data?.apiKey ?? '');
-				if (key.length < 16) return { status: 'Error', message: 'Use a key of at least 16 characters' };
-				return { status: 'OK', message: 'The key is usable' };
-			},
+			iminWebhookKeyTest: localCredentialTest(
+				(data) => (String(data.apiKey ?? '').length < 16 ? 'Use a key of at least 16 characters' : undefined),
+				'The key is usable',
+			),
 		},
 	};
 
 	// imin has no webhook registration API: the URL is given to imin by hand, so these are no-ops.
-	webhookMethods = {
-		default: {
-			async checkExists(): Promise<boolean> {
-				return true;
-			},
-			async create(): Promise<boolean> {
-				return true;
-			},
-			async delete(): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = manualWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const credentials = await this.getCredentials('iminWebhookApi');

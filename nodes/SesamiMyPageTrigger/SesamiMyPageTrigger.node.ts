@@ -1,8 +1,5 @@
 import type {
-	ICredentialTestFunctions,
-	ICredentialsDecrypted,
 	IDataObject,
-	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -10,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { localCredentialTest, manualWebhookMethods } from '../shared/manualWebhook';
 import { rawBodyParameter, readBody } from '../shared/rawBody';
 import { parseTolerantJson } from '../shared/tolerantJson';
 import { headerValue, shopDomains, verifyAppProxy, verifySessionToken } from '../shared/webhookAuth';
@@ -89,33 +87,24 @@ export class SesamiMyPageTrigger implements INodeType {
 
 	methods = {
 		credentialTest: {
-			async shopifyAppTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				const data = credential.data ?? {};
-				const shops = shopDomains(data.shopDomains);
-				if (!shops.length || !shops.every((shop) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop))) {
-					return { status: 'Error', message: 'Enter the shop domain(s) as your-store.myshopify.com' };
-				}
-				if (!String(data.clientId ?? '').trim()) return { status: 'Error', message: 'Enter the app\'s client ID' };
-				if (String(data.clientSecret ?? '').length < 16) return { status: 'Error', message: 'Enter the app\'s client secret' };
-				return { status: 'OK', message: `Requests from ${shops.join(', ')} can be verified` };
-			},
+			// Shopify calls us: check the values can verify its requests.
+			shopifyAppTest: localCredentialTest(
+				(data) => {
+					const shops = shopDomains(data.shopDomains);
+					if (!shops.length || !shops.every((shop) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop))) {
+						return 'Enter the shop domain(s) as your-store.myshopify.com';
+					}
+					if (!String(data.clientId ?? '').trim()) return 'Enter the app\'s client ID';
+					if (String(data.clientSecret ?? '').length < 16) return 'Enter the app\'s client secret';
+					return undefined;
+				},
+				(data) => `Requests from ${shopDomains(data.shopDomains).join(', ')} can be verified`,
+			),
 		},
 	};
 
 	// Shopify calls the URL configured in the app (App Proxy URL / extension code): nothing to register.
-	webhookMethods = {
-		default: {
-			async checkExists(): Promise<boolean> {
-				return true;
-			},
-			async create(): Promise<boolean> {
-				return true;
-			},
-			async delete(): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = manualWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();

@@ -1,9 +1,6 @@
 import type {
-	ICredentialTestFunctions,
-	ICredentialsDecrypted,
 	IDataObject,
 	IHookFunctions,
-	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -14,6 +11,7 @@ import * as n8nWorkflow from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { createHmac } from 'crypto';
 
+import { localCredentialTest } from '../shared/manualWebhook';
 import { RecentKeys, rawBodyParameter, readBody } from '../shared/rawBody';
 import { headerValue, safeEqual } from '../shared/webhookAuth';
 import { sesamiApiRequest, sesamiApiRequestAllItems } from '../Sesami/transport';
@@ -216,21 +214,11 @@ export class SesamiTrigger implements INodeType {
 		credentialTest: {
 			// Nothing remote to call: Sesami sends the header, it cannot be asked about it. The test
 			// checks that the header name is valid and the secret is long enough to be guessed by no one.
-			async sesamiFlowsSecretTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const data = credential.data ?? {};
-				const name = String(data.headerName ?? '');
-				const secret = String(data.secret ?? '');
-				if (!/^[A-Za-z0-9-]+$/.test(name)) {
-					return { status: 'Error', message: 'The header name may contain only letters, digits and dashes' };
-				}
-				if (secret.length < 16) {
-					return { status: 'Error', message: 'Use a secret of at least 16 characters' };
-				}
-				return { status: 'OK', message: 'The header name and secret are usable' };
-			},
+			sesamiFlowsSecretTest: localCredentialTest((data) => {
+				if (!/^[A-Za-z0-9-]+$/.test(String(data.headerName ?? ''))) return 'The header name may contain only letters, digits and dashes';
+				if (String(data.secret ?? '').length < 16) return 'Use a secret of at least 16 characters';
+				return undefined;
+			}, 'The header name and secret are usable'),
 		},
 	};
 

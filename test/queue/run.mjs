@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createCleanups } from '../e2e/lib/cleanups.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -62,23 +63,12 @@ const say = (m) => console.log(`[queue ${secs()}] ${m}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const checks = []; // { name, ok, detail }
 const figures = {};
-const cleanups = [];
+const cleanups = createCleanups((error) => console.error(`[queue] cleanup: ${error.message}`));
 let finished = false;
 
 function check(name, ok, detail = '') {
 	checks.push({ name, ok: Boolean(ok), detail });
 	say(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-}
-
-async function cleanup() {
-	while (cleanups.length) {
-		const fn = cleanups.pop();
-		try {
-			await fn();
-		} catch (error) {
-			console.error(`[queue] cleanup: ${error.message}`);
-		}
-	}
 }
 
 function summary() {
@@ -98,7 +88,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 	process.on(sig, () => {
 		console.error(`\n[queue] ${sig}: stopping n8n, workers, PostgreSQL, Redis…`);
 		checks.push({ name: `interrupted (${sig})`, ok: false });
-		cleanup().finally(() => {
+		cleanups.run().finally(() => {
 			summary();
 			process.exit(130);
 		});
@@ -523,7 +513,7 @@ main()
 		checks.push({ name: 'run completed', ok: false, detail: error.message.split('\n')[0] });
 	})
 	.finally(async () => {
-		await cleanup();
+		await cleanups.run();
 		summary();
 		// Left-over handles (axios keep-alive, timers) must not keep CI waiting.
 		setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();

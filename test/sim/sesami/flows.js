@@ -27,10 +27,10 @@
  */
 
 const http = require('node:http');
-const https = require('node:https');
 const net = require('node:net');
 const Handlebars = require('handlebars');
 const T = require('./time');
+const { createDeliveryQueue, redactHeaders: redact, retrySetting } = require('../lib/delivery');
 const { Rng } = require('../lib/prng');
 
 /** The six Flow triggers of CreateFlowRequest.trigger. */
@@ -295,9 +295,7 @@ function parseTemplateHeaders(text) {
 }
 
 function redactHeaders(headers) {
-	const out = {};
-	for (const [k, v] of Object.entries(headers)) out[k] = SECRET_HEADER.test(k) ? '***' : v;
-	return out;
+	return redact(headers, SECRET_HEADER);
 }
 
 /** True for targets the simulator may contact without allowExternalTargets. */
@@ -319,7 +317,8 @@ function isLocalTarget(target) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// delivery
+// delivery (the sending itself, attempts, copies and records: ../lib/delivery.js, shared with the
+// imin simulator's webhooks; duplicate / reorder choices and holding stay here)
 
 const DEFAULT_SETTINGS = Object.freeze({
 	duplicate: 0,
@@ -377,13 +376,7 @@ function normalizeSettings(spec) {
 	};
 	if (!Number.isInteger(s.duplicate)) throw new Error('duplicate must be an integer');
 	const r = spec.retryOnFailure;
-	if (r !== undefined && r !== null && r !== false) {
-		const attempts = r === true ? 3 : Number(r.attempts === undefined ? 3 : r.attempts);
-		const delayMs = r === true || r.delayMs === undefined ? 200 : Number(r.delayMs);
-		if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20) throw new Error('retryOnFailure.attempts must be an integer between 1 and 20');
-		if (!Number.isFinite(delayMs) || delayMs < 0) throw new Error('retryOnFailure.delayMs must be >= 0');
-		s.retryOnFailure = { attempts, delayMs };
-	}
+	if (r !== undefined && r !== null && r !== false) s.retryOnFailure = retrySetting(r, 200);
 	return s;
 }
 
@@ -401,157 +394,31 @@ function createFlowDispatcher(deps) {
 		return { duplicate: new Rng(seed, 'flow-delivery:duplicate'), reorder: new Rng(seed, 'flow-delivery:reorder') };
 	};
 	let rng = newRng();
-	/** every attempt of every delivery, in completion order */
-	const deliveries = [];
+	/** sends, records every attempt of every delivery (in completion order), counts what is pending */
+	const queue = createDeliveryQueue({ maxRecords: MAX_RECORDS, secretHeader: SECRET_HEADER, invalidUrl: 'invalid target' });
 	/** Flows that could not be delivered as written (bad headers, bad template, external target) */
 	const problems = [];
 	let settings = { ...DEFAULT_SETTINGS };
 	let held = [];
 	let holdTimer;
-	let pending = 0;
-	let waiters = [];
-	const timers = new Set();
-	const requests = new Set();
-	let closed = false;
 	let seq = 0;
-
-	function later(ms, fn) {
-		const t = setTimeout(() => {
-			timers.delete(t);
-			fn();
-		}, ms);
-		timers.add(t);
-		return t;
-	}
-	const sleep = (ms) => new Promise((resolve) => (ms > 0 ? later(ms, resolve) : setImmediate(resolve)));
-
-	function settle() {
-		if (pending > 0) return;
-		const w = waiters;
-		waiters = [];
-		for (const resolve of w) resolve();
-	}
 
 	function addProblem(flow, appointmentId, trigger, message) {
 		problems.push({ flowId: flow.id, flowName: flow.name, trigger, appointmentId, target: flow.target, problem: message, at: new Date().toISOString() });
 		if (problems.length > MAX_RECORDS) problems.splice(0, problems.length - MAX_RECORDS);
 	}
 
-	/** One HTTP request; resolves { status, responseBody, error? } (status 0 when no answer came). */
-	function post(job, timeoutMs) {
-		return new Promise((resolve) => {
-			let url;
-			try {
-				url = new URL(job.target);
-			} catch (e) {
-				resolve({ status: 0, error: `invalid target: ${e.message}` });
-				return;
-			}
-			const payload = Buffer.from(job.body, 'utf8');
-			const lib = url.protocol === 'https:' ? https : http;
-			let done = false;
-			const finish = (r) => {
-				if (done) return;
-				done = true;
-				requests.delete(req);
-				resolve(r);
-			};
-			let req;
-			try {
-				req = lib.request(url, {
-					method: 'POST',
-					agent: false,
-					headers: { ...job.headers, 'content-length': payload.length },
-					timeout: timeoutMs,
-				});
-			} catch (e) {
-				resolve({ status: 0, error: String(e.message || e) });
-				return;
-			}
-			requests.add(req);
-			req.on('response', (res) => {
-				const chunks = [];
-				let size = 0;
-				res.on('data', (c) => {
-					size += c.length;
-					if (size <= 4096) chunks.push(c);
-				});
-				res.on('end', () => finish({ status: res.statusCode, responseBody: Buffer.concat(chunks).toString('utf8').slice(0, 2048) }));
-				res.on('error', (e) => finish({ status: res.statusCode, error: String(e.message || e) }));
-			});
-			req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-			req.on('error', (e) => finish({ status: 0, error: String(e.message || e) }));
-			req.end(payload);
-		});
-	}
-
-	/** All attempts of one delivery. */
-	async function deliver(job) {
-		const maxAttempts = job.retry ? job.retry.attempts : 1;
-		for (let attempt = 1; attempt <= maxAttempts && !closed; attempt++) {
-			const at = new Date();
-			const r = await post(job, job.timeoutMs);
-			const record = {
-				id: job.id,
-				flowId: job.flowId,
-				flowName: job.flowName,
-				trigger: job.trigger,
-				appointmentId: job.appointmentId,
-				target: job.target,
-				headers: redactHeaders(job.headers),
-				body: job.body,
-				status: r.status,
-				attempt,
-				copy: job.copy,
-				at: at.toISOString(),
-				durationMs: Date.now() - at.getTime(),
-			};
-			if (r.error) record.error = r.error;
-			if (r.responseBody !== undefined && r.responseBody !== '') record.responseBody = r.responseBody;
-			if (job.problems.length) record.problems = job.problems.slice();
-			deliveries.push(record);
-			if (deliveries.length > MAX_RECORDS) deliveries.splice(0, deliveries.length - MAX_RECORDS);
-			const ok = r.status >= 200 && r.status < 300;
-			if (ok || attempt === maxAttempts || closed) return record;
-			await sleep(job.retry.delayMs);
-		}
-		return undefined;
-	}
-
-	async function run(job) {
-		try {
-			if (job.delayMs > 0) await sleep(job.delayMs);
-			if (!closed) await deliver(job);
-		} finally {
-			pending = Math.max(0, pending - 1);
-			settle();
-		}
-	}
-
-	/** Send the copies of one delivery, sequentially unless duplicateConcurrent. */
-	async function runCopies(jobs) {
-		if (jobs[0].concurrent) {
-			await Promise.all(jobs.map((j) => run(j)));
-			return;
-		}
-		for (let i = 0; i < jobs.length; i++) {
-			if (i > 0 && jobs[i].gapMs > 0 && !closed) await sleep(jobs[i].gapMs);
-			await run(jobs[i]);
-		}
-	}
-
 	/** Send the held deliveries newest first, one at a time. */
 	function flush() {
 		if (holdTimer) {
-			clearTimeout(holdTimer);
-			timers.delete(holdTimer);
+			queue.cancel(holdTimer);
 			holdTimer = undefined;
 		}
 		const batch = held.reverse();
 		held = [];
 		if (!batch.length) return 0;
 		(async () => {
-			for (const job of batch) await run(job);
+			for (const job of batch) await queue.run(job);
 		})();
 		return batch.length;
 	}
@@ -561,7 +428,7 @@ function createFlowDispatcher(deps) {
 	 * @returns {number} how many deliveries were scheduled (copies included)
 	 */
 	function emit(shopId, appointment, trigger) {
-		if (closed) return 0;
+		if (queue.closed) return 0;
 		const state = deps.getState();
 		const flows = state.flows.filter(
 			(f) => f.shopId === shopId && f.status === true && f.action === 'WEBHOOK' && f.trigger === trigger && f.when && f.when.unit === 'IMMEDIATELY',
@@ -600,12 +467,10 @@ function createFlowDispatcher(deps) {
 				seq += 1;
 				copies.push({
 					id: seq,
-					flowId: flow.id,
-					flowName: flow.name,
-					trigger,
-					appointmentId: appointment.id,
-					target: flow.target,
+					fields: { flowId: flow.id, flowName: flow.name, trigger, appointmentId: appointment.id, target: flow.target },
+					url: flow.target,
 					headers,
+					text: body,
 					body,
 					copy,
 					problems: jobProblems,
@@ -613,19 +478,18 @@ function createFlowDispatcher(deps) {
 					timeoutMs: s.timeoutMs,
 					delayMs: s.delayMs,
 					gapMs: s.duplicateDelayMs,
-					concurrent: s.duplicateConcurrent,
 				});
 			}
-			pending += copies.length;
 			scheduled += copies.length;
 			if (s.reorder && (s.reorderRate >= 1 || rng.reorder.float() < s.reorderRate)) {
+				queue.expect(copies.length);
 				held.push(...copies);
-				if (!holdTimer) holdTimer = later(s.holdMs, () => {
+				if (!holdTimer) holdTimer = queue.later(s.holdMs, () => {
 					holdTimer = undefined;
 					flush();
 				});
 			} else {
-				setImmediate(() => runCopies(copies));
+				queue.schedule(copies, s.duplicateConcurrent);
 			}
 		}
 		return scheduled;
@@ -634,7 +498,7 @@ function createFlowDispatcher(deps) {
 	return {
 		emit,
 		flush,
-		deliveries,
+		deliveries: queue.deliveries,
 		problems,
 		get settings() {
 			return { ...settings, retryOnFailure: settings.retryOnFailure && { ...settings.retryOnFailure } };
@@ -653,50 +517,18 @@ function createFlowDispatcher(deps) {
 			return this.settings;
 		},
 		get pending() {
-			return pending;
+			return queue.pending;
 		},
 		get held() {
 			return held.length;
 		},
-		clearDeliveries() {
-			const n = deliveries.length;
-			deliveries.length = 0;
-			return n;
-		},
+		clearDeliveries: queue.clearDeliveries,
 		/** resolves once no delivery is pending (scheduled, held, in flight or waiting to retry) */
-		idle(timeoutMs) {
-			if (pending === 0) return Promise.resolve(true);
-			return new Promise((resolve) => {
-				let t;
-				const done = () => {
-					if (t) {
-						clearTimeout(t);
-						timers.delete(t);
-					}
-					resolve(true);
-				};
-				waiters.push(done);
-				if (timeoutMs !== undefined) {
-					t = later(timeoutMs, () => {
-						waiters = waiters.filter((w) => w !== done);
-						resolve(false);
-					});
-				}
-			});
-		},
+		idle: queue.idle,
 		close() {
-			closed = true;
-			for (const t of timers) clearTimeout(t);
-			timers.clear();
 			holdTimer = undefined;
-			pending -= held.length;
 			held = [];
-			for (const r of requests) r.destroy(new Error('simulator closed'));
-			requests.clear();
-			pending = Math.max(0, pending);
-			const w = waiters;
-			waiters = [];
-			for (const resolve of w) resolve(true);
+			queue.close();
 		},
 	};
 }
