@@ -100,7 +100,9 @@ async function main() {
 	} else {
 		const { startSesamiSimulator } = require('../test/sim/sesami');
 		const simPort = Number(process.env.SESAMI_SIM_PORT || 4010);
-		sim = await startSesamiSimulator({ port: simPort, host: '127.0.0.1' });
+		// SESAMI_SIM_VARIANTS=point=variant,...: play an unverified contract point (docs/unverified-contract.md)
+		sim = await startSesamiSimulator({ port: simPort, host: '127.0.0.1', variants: process.env.SESAMI_SIM_VARIANTS || undefined });
+		if (process.env.SESAMI_SIM_VARIANTS) say(`Sesami simulator variants: ${JSON.stringify(sim.variants.all())}`);
 		const shop = sim.fixtures.shops[0];
 		credentialData = { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone };
 	}
@@ -126,7 +128,8 @@ async function main() {
 	} else {
 		const { startIminSimulator } = require('../test/sim/imin');
 		const iminPort = Number(process.env.IMIN_SIM_PORT || 4020);
-		iminSim = await startIminSimulator({ port: iminPort, host: '127.0.0.1', apiKey: 'imin-sandbox-api-key' }).catch((error) => {
+		// IMIN_SIM_VARIANTS=point=variant,...: play an unverified contract point (docs/unverified-contract.md)
+		iminSim = await startIminSimulator({ port: iminPort, host: '127.0.0.1', apiKey: 'imin-sandbox-api-key', variants: process.env.IMIN_SIM_VARIANTS || undefined }).catch((error) => {
 			throw new Error(`the imin simulator could not start on port ${iminPort} (${error.message}); set IMIN_SIM_PORT to a free port`);
 		});
 		const broker = iminSim.fixtures.broker;

@@ -65,6 +65,8 @@ const B = require('./bookability');
 const D = require('./data');
 const C = require('./checkout');
 const { createWebhookDispatcher } = require('./webhooks');
+const { createVariantSwitch } = require('../lib/variants');
+const { IMIN_VARIANTS } = require('./variants');
 
 const FAULT_MODES = ['429', '500', '503', 'slow', 'drop'];
 /** the error bodies of injected faults, by status */
@@ -80,6 +82,7 @@ const DEFAULT_API_KEY = 'imin-test-key';
 const CONTROL = [
 	'GET    /__sim/health | /__sim/stats | /__sim/fixtures | /__sim/expected/bookable[?at=ISO]',
 	'GET    /__sim/requests[?pathPrefix=]   DELETE /__sim/requests',
+	'GET|POST|DELETE /__sim/variants   body: {point: variant, ...} (./variants.js)',
 	'GET|POST|DELETE /__sim/faults   body: {mode, count?, retryAfter?, delayMs?, match?: {method?, pathPrefix?, path?}} or a list (test/sim/lib/faults.js)',
 	'POST   /__sim/tick {n}   -> {changes}',
 	'POST   /__sim/bookings {identifier | checkoutSessionId, type?, customer?, acceptedOffer?, force?}   -> 201 order (fires Success)',
@@ -130,6 +133,7 @@ const toMs = (v) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$
  * @param {number} [options.orderHistoryPageSize=10]
  * @param {boolean} [options.recordRequests=true]  keep sim.requests
  * @param {number} [options.maxRecordedRequests=5000]  the oldest go first
+ * @param {Record<string,string>|string} [options.variants]  unverified contract points played (./variants.js)
  * @param {number} [options.recordBodyLimit=16384]  larger response bodies (and every RPDE page) are recorded as a summary
  */
 async function startIminSimulator(options = {}) {
@@ -163,6 +167,7 @@ async function startIminSimulator(options = {}) {
 	const recorder = createRecorder({ max: opts.maxRecordedRequests, enabled: () => opts.recordRequests });
 	const requests = recorder.list;
 	const faults = createFaultSwitch({ modes: FAULT_MODES });
+	const variants = createVariantSwitch(IMIN_VARIANTS, options.variants);
 	/** @type {import('./model').IminModel} */
 	let model;
 	/** @type {Rng} */
@@ -809,6 +814,10 @@ async function startIminSimulator(options = {}) {
 				const answer = faults.control(method, rawBody);
 				if (answer) return reply(answer.status, answer.body);
 			}
+			if (p1 === 'variants' && parts.length === 2) {
+				const answer = variants.control(method, rawBody);
+				return reply(answer.status, answer.body);
+			}
 			if (p1 === 'tick' && method === 'POST') {
 				const n = bodyOf().n === undefined ? 1 : Number(bodyOf().n);
 				if (!Number.isInteger(n) || n < 0 || n > 100000) throw new SimError(400, 'InvalidRequestError', 'n must be an integer >= 0');
@@ -969,6 +978,8 @@ async function startIminSimulator(options = {}) {
 		},
 		/** recorded API requests: {method, path, url, query, headers (X-API-KEY '***'), body, status, responseBody, responseHeaders, at, durationMs, fault?} */
 		requests,
+		/** the unverified contract points played (../lib/variants.js): variants.set({point: variant}), .reset(), .all() */
+		variants,
 		clearRequests() {
 			return recorder.clear();
 		},

@@ -19,6 +19,7 @@
  *
  * Control endpoints (never recorded, no auth): GET/DELETE /__sim/exchanges, GET/POST/DELETE /__sim/faults
  *        (fault switch and exchange record: ../lib/faults.js),
+ * GET/POST/DELETE /__sim/variants (unverified contract points: ./variants.js, ../lib/variants.js),
  * GET /__sim/fixtures, GET /__sim/state/appointments/:id, GET /__sim/state/:collection[?shopId=],
  * POST /__sim/reset (optional body {seed, appointments}), GET /__sim/health.
  *
@@ -48,6 +49,8 @@ const { Rng } = require('../lib/prng');
 const { createFaultSwitch, applyFault, createRecorder, redactHeaders, parseQuery, tryJson } = require('../lib/faults');
 const R = require('./render');
 const { createFlowDispatcher, FLOW_TRIGGERS, TEMPLATE_VARIABLES, renderTemplate, templateVariables, formatDate } = require('./flows');
+const { createVariantSwitch } = require('../lib/variants');
+const { SESAMI_VARIANTS } = require('./variants');
 
 const API_PREFIX = '/api/v1';
 const FAULT_MODES = ['429', '500', 'slow', 'drop'];
@@ -67,6 +70,7 @@ const COLLECTIONS = ['shops', 'services', 'resources', 'resourceTypes', 'locatio
  * @param {number} [options.now]  epoch ms the seed data is placed around (the clock then runs from there)
  * @param {boolean} [options.allowExternalTargets=false]  let Flows POST to non-local hosts
  * @param {boolean} [options.freezeClock=false]  the clock stays at `now` (reproducible fixtures)
+ * @param {Record<string,string>|string} [options.variants]  unverified contract points played (./variants.js)
  */
 async function startSesamiSimulator(options = {}) {
 	const opts = {
@@ -88,6 +92,7 @@ async function startSesamiSimulator(options = {}) {
 	const recorder = createRecorder();
 	const exchanges = recorder.list;
 	const faults = createFaultSwitch({ modes: FAULT_MODES });
+	const variants = createVariantSwitch(SESAMI_VARIANTS, opts.variants);
 	const idRng = new Rng(opts.seed, 'runtime-ids');
 	let idCounter = 0;
 	/** draws of the appointments created through the control endpoint (reset with the seed) */
@@ -96,6 +101,7 @@ async function startSesamiSimulator(options = {}) {
 
 	const internal = {
 		options: opts,
+		variants,
 		now: () => (opts.freezeClock ? anchor : anchor + (Date.now() - startedAt)),
 		nowIso: () => new Date(internal.now()).toISOString(),
 		newId: () => {
@@ -255,6 +261,10 @@ async function startSesamiSimulator(options = {}) {
 				const answer = faults.control(method, rawBody);
 				if (answer) return json(answer.status, answer.body);
 			}
+			if (parts[1] === 'variants' && parts.length === 2) {
+				const answer = variants.control(method, rawBody);
+				return json(answer.status, answer.body);
+			}
 			if (parts[1] === 'fixtures' && method === 'GET') return json(200, built.fixtures);
 			if (parts[1] === 'health' && method === 'GET') return json(200, { ok: true });
 			if (parts[1] === 'reset' && method === 'POST') {
@@ -363,6 +373,8 @@ async function startSesamiSimulator(options = {}) {
 			return built.state;
 		},
 		exchanges,
+		/** the unverified contract points played (../lib/variants.js): variants.set({point: variant}), .reset(), .all() */
+		variants,
 		clearExchanges() {
 			recorder.clear();
 		},
