@@ -5,22 +5,22 @@ import type {
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
-	JsonObject,
 } from 'n8n-workflow';
 import * as n8nWorkflow from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { createHmac } from 'crypto';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { localCredentialTest } from '../shared/manualWebhook';
 import { RecentKeys, rawBodyParameter, readBody } from '../shared/rawBody';
 import { headerValue, safeEqual } from '../shared/webhookAuth';
-import { sesamiApiRequest, sesamiApiRequestAllItems } from '../Sesami/transport';
 import { FLOW_TRIGGERS } from '../Sesami/actions/flow/fields';
-import { simplifyAppointment } from '../Sesami/helpers/utils';
-import { FLOW_EVENTS, normalizeEvent, normalizeFlowPush } from './helpers/normalize';
-import { SECRET_HEADER, canonicalFlowTemplate } from './helpers/template';
+import { simplifyAppointment, toUtc } from '../Sesami/helpers/utils';
+import { FLOW_EVENTS, inZone, normalizeEvent, normalizeFlowPush } from './helpers/normalize';
+import { SECRET_HEADER } from './helpers/template';
+import { TOKEN_PARAMETER, register, registrationIsIntact, registrationOf, unregister } from './helpers/registration';
+import { isEmail, isSesamiId, resolveAppointment } from './helpers/resolve';
+import type { Resolution } from './helpers/resolve';
+import { looksLikeSendTime, templateDiagnostics } from './helpers/diagnostics';
 import { parseTolerantJson, unescapeDeep } from '../shared/tolerantJson';
-
 
 interface FlowRegistration {
 	/** Left over from earlier versions, which stored the secret: removed on the next registration. */
@@ -32,25 +32,6 @@ interface FlowRegistration {
 
 /** Pushes seen recently (duplicate marking). */
 const recentPushes = new RecentKeys();
-
-/**
- * The secret header value of the Flows of one webhook URL, derived from the Sesami API key:
- * the same on every (re)publish, so a push that arrives while n8n is still saving the workflow
- * after registration is not refused, and nothing secret is stored in the workflow. Changing the
- * API key changes it (re-publish to update the Flows).
- */
-function flowSecret(apiKey: string, webhookUrl: string): string {
-	return createHmac('sha256', apiKey).update(`n8n-nodes-sesami-imin:flow-secret:${baseUrl(webhookUrl)}`).digest('hex');
-}
-
-async function automaticSecret(this: IHookFunctions | IWebhookFunctions): Promise<string> {
-	const credentials = await this.getCredentials('sesamiApi');
-	return flowSecret(String(credentials.apiKey ?? ''), this.getNodeWebhookUrl('default') as string);
-}
-
-function baseUrl(url: string): string {
-	return url.split('?')[0].replace(/\/+$/, '');
-}
 
 /**
  * The webhook's Respond fields, as expressions of the node's own parameter. Declared with
@@ -68,15 +49,6 @@ const respondFields: { responseMode: string; responseData: string } =
 				responseMode: '={{$parameter["responseMode"] || "onReceived"}}',
 				responseData: '={{$parameter["responseMode"] === "lastNode" ? "noData" : ""}}',
 			};
-
-/** Flow (de)registration runs while n8n publishes or shuts down: fail fast rather than retry for long. */
-const HOOK_REQUEST = { timeoutMs: 10_000, idempotent: false } as const;
-
-async function flowsForThisWebhook(this: IHookFunctions): Promise<IDataObject[]> {
-	const webhookUrl = baseUrl(this.getNodeWebhookUrl('default') as string);
-	const flows = await sesamiApiRequestAllItems.call(this, '/{shop}/flows', {}, Infinity, HOOK_REQUEST);
-	return flows.filter((flow) => flow.action === 'WEBHOOK' && baseUrl(String(flow.target ?? '')) === webhookUrl);
-}
 
 function reject(this: IWebhookFunctions, status: number, error: string, reason: string): IWebhookResponseData {
 	const res = this.getResponseObject();
@@ -224,16 +196,10 @@ export class SesamiTrigger implements INodeType {
 
 	webhookMethods = {
 		default: {
+			// Publishing checks the registration and repairs what drifted (helpers/registration.ts).
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				if (this.getNodeParameter('registration') !== 'automatic') return true;
-				const events = this.getNodeParameter('events', []) as string[];
-				const secret = await automaticSecret.call(this);
-				const flows = (await flowsForThisWebhook.call(this)).filter((flow) => {
-					const template = (flow.template ?? {}) as IDataObject;
-					return String(template.headers ?? '').includes(secret);
-				});
-				const registered = new Set(flows.filter((flow) => flow.status !== false).map((flow) => String(flow.trigger)));
-				return events.every((event) => registered.has(event));
+				return await registrationIsIntact.call(this, this.getNodeParameter('events', []) as string[]);
 			},
 
 			async create(this: IHookFunctions): Promise<boolean> {
@@ -244,32 +210,11 @@ export class SesamiTrigger implements INodeType {
 				}
 				const settings = this.getNodeParameter('settings', {}) as IDataObject;
 				const prefix = String(settings.flowNamePrefix ?? 'n8n') || 'n8n';
-				const webhookUrl = baseUrl(this.getNodeWebhookUrl('default') as string);
-				// Start clean: Flows left behind for this URL (e.g. by a crash) are replaced.
-				for (const flow of await flowsForThisWebhook.call(this)) {
-					await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`, HOOK_REQUEST);
-				}
-				const secret = await automaticSecret.call(this);
-				const workflowName = this.getWorkflow().name ?? this.getWorkflow().id ?? 'workflow';
-				for (const event of events) {
-					await sesamiApiRequest.call(this, 'POST', '/{shop}/flows', {
-						body: {
-							status: true,
-							name: `${prefix} · ${workflowName} · ${event}`.slice(0, 120),
-							trigger: event,
-							action: 'WEBHOOK',
-							target: `${webhookUrl}?event=${event}`,
-							when: { amount: 0, unit: 'IMMEDIATELY' },
-							template: { headers: JSON.stringify({ [SECRET_HEADER]: secret }), body: canonicalFlowTemplate(event) },
-						},
-					});
-				}
-				// Sesami answers 201 without a body: find the Flows again to keep their IDs.
-				const flows = await flowsForThisWebhook.call(this);
+				const flowIds = await register.call(this, events, prefix);
 				const data = this.getWorkflowStaticData('node') as FlowRegistration;
 				delete data.secret;
 				data.events = events;
-				data.flowIds = flows.map((flow) => String(flow.id));
+				data.flowIds = flowIds;
 				return true;
 			},
 
@@ -277,9 +222,7 @@ export class SesamiTrigger implements INodeType {
 				if (this.getNodeParameter('registration') !== 'automatic') return true;
 				const data = this.getWorkflowStaticData('node') as FlowRegistration;
 				try {
-					for (const flow of await flowsForThisWebhook.call(this)) {
-						await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`, HOOK_REQUEST);
-					}
+					await unregister.call(this);
 				} catch (error) {
 					this.logger.warn(`Sesami Trigger: could not delete the Flows of this webhook: ${(error as Error).message}`);
 					return false;
@@ -297,17 +240,21 @@ export class SesamiTrigger implements INodeType {
 		const registration = this.getNodeParameter('registration') as string;
 		const data = this.getWorkflowStaticData('node') as FlowRegistration;
 
+		// The secret arrives as a header or, where Sesami drops or rewrites a Flow's headers, as the
+		// token of the registered URL; either is compared in constant time and never output.
 		let headerName = SECRET_HEADER;
 		let expected: string;
 		if (registration === 'automatic') {
-			expected = await automaticSecret.call(this);
+			expected = (await registrationOf.call(this)).secret;
 		} else {
 			const credentials = await this.getCredentials('sesamiFlowsWebhookApi');
 			headerName = String(credentials.headerName || SECRET_HEADER);
 			expected = String(credentials.secret ?? '');
 		}
-		if (!safeEqual(headerValue(req.headers as IDataObject, headerName), expected)) {
-			return reject.call(this, 401, 'unauthorized', `missing or wrong ${headerName} header`);
+		const query = (req.query ?? {}) as IDataObject;
+		const token = typeof query[TOKEN_PARAMETER] === 'string' ? (query[TOKEN_PARAMETER] as string) : undefined;
+		if (!safeEqual(headerValue(req.headers as IDataObject, headerName), expected) && !safeEqual(token, expected)) {
+			return reject.call(this, 401, 'unauthorized', `missing or wrong ${headerName} header (or ${TOKEN_PARAMETER} in the URL)`);
 		}
 
 		const read = await readBody.call(this);
@@ -319,7 +266,6 @@ export class SesamiTrigger implements INodeType {
 		}
 		const body = unescapeDeep(parsed.value) as IDataObject;
 
-		const query = (req.query ?? {}) as IDataObject;
 		const push = normalizeFlowPush(body, typeof query.event === 'string' ? query.event : null);
 		const events = this.getNodeParameter('events', []) as string[];
 		if (push.event && !events.includes(String(push.event))) {
@@ -327,44 +273,68 @@ export class SesamiTrigger implements INodeType {
 			return { webhookResponse: { received: true, ignored: `event ${String(push.event)} is not selected` } };
 		}
 		if (!push.event && events.length === 1) push.event = normalizeEvent(events[0]);
-		const invalid = invalidPush(push);
-		if (invalid) return reject.call(this, 400, 'invalid body', invalid);
+		if (!push.event) {
+			return reject.call(
+				this,
+				400,
+				'invalid body',
+				`the push names no Sesami event this node knows: add ?event=<EVENT> to the Flow URL or an "event" field (one of ${FLOW_EVENTS.join(', ')})`,
+			);
+		}
 
-		const settings = this.getNodeParameter('settings', {}) as IDataObject;
-		const windowMs = Number(settings.duplicateWindowMinutes ?? 60) * 60_000;
 		const now = Date.now();
-		const dedupeKey = [push.appointmentId ?? (push.customer as IDataObject).email, push.event, push.startUtc].join('|');
-		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
-		let appointment: IDataObject | undefined;
+		const defaulted = dropDefaults(push, now);
+		const diagnostics = templateDiagnostics(body, defaulted);
+		const settings = this.getNodeParameter('settings', {}) as IDataObject;
+		const customer = push.customer as IDataObject;
+		let resolution: Resolution;
 		if (registration === 'automatic' && settings.fetchFullAppointment === true) {
 			// Before the push is remembered: when Sesami cannot be reached the push fails (the sender
 			// gets a 5xx and re-sends it), and the re-sent push must not count as a duplicate.
-			try {
-				appointment = await loadAppointment.call(this, push);
-			} catch (error) {
-				// An appointment Sesami does not know is the sender's mistake: answer it, start nothing
-				// (a throw here makes n8n answer 500 and record a failed execution). Other failures
-				// (Sesami down, rate limits) stay errors so the sender retries.
-				// (NodeApiError hands back an error that already is one, unchanged.)
-				if (!['400', '404'].includes(String((error as { httpCode?: unknown }).httpCode))) throw new NodeApiError(this.getNode(), error as JsonObject);
-			}
-			if (!appointment) {
-				const which = push.appointmentId ? `appointment ${String(push.appointmentId)}` : 'appointment of that customer email and start time';
-				return reject.call(this, 422, 'unknown appointment', `Sesami has no ${which}`);
-			}
+			resolution = await resolveAppointment.call(this, {
+				appointmentId: push.appointmentId as string | null,
+				email: customer.email as string | null,
+				startUtc: push.startUtc as string | null,
+				name: customer.name as string | null,
+				phone: customer.phone as string | null,
+				createdAtUtc: push.createdAtUtc as string | null,
+			});
+		} else if (isSesamiId(push.appointmentId)) {
+			resolution = { method: 'id' };
+		} else {
+			resolution = {
+				method: null,
+				reason: `the push carries no Sesami appointment ID${push.appointmentId ? ` ("${String(push.appointmentId).slice(0, 40)}" is not one)` : ''}; turn on Fetch Full Appointment (Automatic registration) to look it up by start time and customer`,
+			};
 		}
+		const simple = resolution.appointment ? simplifyAppointment(resolution.appointment) : undefined;
+		if (simple) completeFromAppointment(push, simple, resolution.method === 'id');
+		if (push.customer && !isEmail((push.customer as IDataObject).email)) (push.customer as IDataObject).email = null;
+
 		// When Last Node Finishes: the sender waits for each answer and re-sends a push whose execution
 		// failed or was lost, so a copy that arrives here is one the previous attempt did not (or not
 		// surely) process. Marking it a duplicate would make the workflow drop it and lose the push; the
 		// workflow's stored state (upsert, email log) dedupes instead.
+		const dedupeKey = [
+			push.appointmentId ?? customer.email ?? [customer.name, customer.phone, push.createdAtUtc].join('/'),
+			push.event,
+			push.startUtc,
+		].join('|');
+		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
+		const windowMs = Number(settings.duplicateWindowMinutes ?? 60) * 60_000;
 		const duplicate =
 			this.getNodeParameter('responseMode', 'onReceived') === 'lastNode'
 				? false
 				: recentPushes.seen(scope, dedupeKey, windowMs, (data.recent ??= {}), now);
 
+		const resolved = resolution.method !== null;
 		const item: IDataObject = {
 			...push,
-			...(appointment ? { appointment: simplifyAppointment(appointment), appointmentRaw: appointment } : {}),
+			resolved,
+			resolution: resolution.method,
+			unresolvedReason: resolved ? null : (resolution.reason ?? 'the appointment could not be identified'),
+			...(resolution.appointment ? { appointment: simple, appointmentRaw: resolution.appointment } : {}),
+			templateDiagnostics: diagnostics,
 			duplicate,
 			dedupeKey,
 			receivedAt: new Date(now).toISOString(),
@@ -373,47 +343,58 @@ export class SesamiTrigger implements INodeType {
 		};
 		return {
 			workflowData: [this.helpers.returnJsonArray([item])],
-			webhookResponse: { received: true, duplicate },
+			webhookResponse: { received: true, duplicate, resolved },
 		};
 	}
 }
 
-const FLOW_EVENTS_TEXT = FLOW_EVENTS.join(', ');
-const SESAMI_ID = /^[a-f0-9]{24}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-/** Why a normalised push cannot be processed (undefined when it can). */
-export function invalidPush(push: IDataObject): string | undefined {
-	if (!push.event) {
-		return `the push names no Sesami event this node knows: add ?event=<EVENT> to the Flow URL or an "event" field (one of ${FLOW_EVENTS_TEXT})`;
+/**
+ * Drops values that are defaults, not data: an end time that is the send time (formatDate of a
+ * variable Sesami does not have renders "now"), or not after the start. Returns the dropped fields.
+ */
+export function dropDefaults(push: IDataObject, receivedAtMs: number): string[] {
+	const dropped: string[] = [];
+	const start = Date.parse(String(push.startUtc ?? ''));
+	const end = Date.parse(String(push.endUtc ?? ''));
+	if (push.endUtc && (looksLikeSendTime(push.endUtc, receivedAtMs) || (Number.isFinite(start) && end <= start))) {
+		push.endUtc = null;
+		push.end = null;
+		dropped.push('endUtc');
 	}
-	const email = (push.customer as IDataObject | undefined)?.email;
-	if (!push.appointmentId && !email) return 'the Flow body carries neither an appointment ID nor a customer email';
-	if (push.appointmentId && !SESAMI_ID.test(String(push.appointmentId))) {
-		return `appointmentId "${String(push.appointmentId).slice(0, 40)}" is not a Sesami appointment ID (24 hexadecimal characters)`;
-	}
-	if (!push.appointmentId && !EMAIL.test(String(email))) return `customer email "${String(email).slice(0, 60)}" is not an email address`;
-	return undefined;
+	return dropped;
 }
 
-/** The full appointment: by ID, or by customer email + start time when the push has no ID. */
-async function loadAppointment(this: IWebhookFunctions, push: IDataObject): Promise<IDataObject | undefined> {
-	if (push.appointmentId) {
-		return (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(String(push.appointmentId))}`, {
-			qs: { timezone: 'UTC' },
-		})) as IDataObject;
+/**
+ * Fills what the push lacked from the appointment Sesami holds (the push's own values win, but the
+ * appointment's ID replaces one that did not identify it), and gives start and end in one format:
+ * ISO with the customer's offset, plus UTC.
+ */
+export function completeFromAppointment(push: IDataObject, appointment: IDataObject, byId: boolean): void {
+	if (!byId) push.appointmentId = appointment.id;
+	const fill = (key: string, value: unknown) => {
+		if ((push[key] === null || push[key] === undefined || push[key] === '') && value !== undefined) push[key] = value as IDataObject[string];
+	};
+	fill('status', appointment.status);
+	fill('startUtc', appointment.startUtc);
+	fill('endUtc', toUtc(appointment.end));
+	fill('customerTimezone', appointment.timezone);
+	fill('orderId', appointment.orderId);
+	fill('orderName', appointment.orderName);
+	fill('service', appointment.serviceName);
+	fill('serviceId', appointment.serviceId);
+	fill('shopId', appointment.shopId);
+	fill('customerManagementLink', appointment.customerManagementLink);
+	const customer = push.customer as IDataObject;
+	for (const [key, from] of [
+		['name', 'customerName'],
+		['email', 'customerEmail'],
+		['phone', 'customerPhone'],
+		['shopifyCustomerId', 'shopifyCustomerId'],
+	] as const) {
+		if (!customer[key] || (key === 'email' && !isEmail(customer[key]))) customer[key] = (appointment[from] as string | null) ?? null;
 	}
-	const email = (push.customer as IDataObject).email as string;
-	const matches = await sesamiApiRequestAllItems.call(
-		this,
-		'/{shop}/appointments',
-		{ searchTerm: email, filterType: 'ALL', timezone: 'UTC' },
-		500,
-	);
-	const start = push.startUtc ? Date.parse(String(push.startUtc)) : NaN;
-	return matches.find((candidate) => {
-		const customer = (candidate.customer ?? {}) as IDataObject;
-		const sameEmail = String(customer.email ?? '').toLowerCase() === email;
-		return sameEmail && (Number.isNaN(start) || Date.parse(String(candidate.datetime)) === start);
-	});
+	const tz = (push.customerTimezone as string | null) || 'UTC';
+	push.start = inZone(push.startUtc as string | null, tz) ?? inZone(push.startUtc as string | null, 'UTC');
+	push.end = inZone(push.endUtc as string | null, tz) ?? inZone(push.endUtc as string | null, 'UTC');
 }
+

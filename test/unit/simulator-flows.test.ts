@@ -510,3 +510,67 @@ describe('formatDate (moment-style tokens through Intl)', () => {
 		expect(formatDate(d, '', 'UTC')).toBe('2026-03-08T09:05:03+00:00');
 	});
 });
+
+describe('variants of the unverified Flow contract (POST /__sim/variants)', () => {
+	afterEach(async () => {
+		await control.delete('/variants');
+	});
+
+	it('flowVariables documented-only: undocumented variables render empty, formatDate of a missing one renders the send time', async () => {
+		await createFlow({
+			path: '/documented-only',
+			body: '{"name": "{{CustomerName}}", "id": "{{AppointmentId}}", "email": "{{CustomerEmail}}", "start": "{{formatDate DateTime "X"}}", "end": "{{formatDate EndDateTime "X"}}"}',
+		});
+		expect((await control.post('/variants', { flowVariables: 'documented-only' })).status).toBe(200);
+		const before = Math.floor(Date.now() / 1000);
+		const a = await newAppointment();
+		await deliveries();
+		const body = JSON.parse(bodiesAt('/documented-only')[0]);
+		expect(body.name).toBe(a.customer.name);
+		expect(body.id).toBe('');
+		expect(body.email).toBe('');
+		expect(Number(body.start)).toBe(Math.floor(Date.parse(a.datetime) / 1000));
+		expect(Number(body.end)).toBeGreaterThanOrEqual(before);
+		expect(Number(body.end)).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+	});
+
+	it('flowHeaders lines: "Name: value" lines are sent, a JSON map sends no header; ignored: API Flows send none', async () => {
+		await createFlow({ path: '/lines', headers: `x-sesami-flow-secret: ${FLOW_HEADER_VALUE}`, body: '{"a": 1}' });
+		await createFlow({ path: '/json', body: '{"a": 2}' });
+		await control.post('/variants', { flowHeaders: 'lines' });
+		await newAppointment();
+		await deliveries();
+		const sent = (path: string) => rx.requests.filter((r) => r.path === path).map((r) => r.headers['x-sesami-flow-secret']);
+		expect(sent('/lines')).toEqual([FLOW_HEADER_VALUE]);
+		expect(sent('/json')).toEqual([undefined]);
+		rx.clear();
+		await control.post('/variants', { flowHeaders: 'ignored' });
+		await newAppointment();
+		await deliveries();
+		expect(sent('/json')).toEqual([undefined]);
+		expect(rx.requests.filter((r) => r.path === '/json')).toHaveLength(1);
+	});
+
+	it('maxFlows and otherFlows: GET /shops/{id} shows the limit, other tools take slots, creation past it is 400', async () => {
+		const flowsBefore = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data.totalItems as number;
+		await control.post('/variants', { maxFlows: '6', otherFlows: '3' });
+		expect((await api.get(`/shops/${shop.id}`)).data.maxFlows).toBe(6);
+		const flowsNow = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data.totalItems as number;
+		expect(flowsNow).toBe(flowsBefore + 3);
+		for (let i = flowsNow; i < 6; i++) await createFlow({ path: `/slot-${i}`, body: '{}' });
+		const refused = await api.post(`/${shop.id}/flows`, {
+			status: true, name: 'one too many', trigger: 'NO_SHOW', action: 'WEBHOOK', target: `${rx.url}/too-many`,
+			when: { amount: 0, unit: 'IMMEDIATELY' }, template: { headers: '{}', body: '{}' },
+		});
+		expect(refused.status).toBe(400);
+		expect(JSON.stringify(refused.data)).toMatch(/max/);
+		await control.delete('/variants');
+		expect((await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data.totalItems).toBe(flowsBefore + (6 - flowsNow));
+	});
+
+	it('an unknown point or variant is refused with the known ones', async () => {
+		const r = await control.post('/variants', { flowVariables: 'some' });
+		expect(r.status).toBe(400);
+		expect(r.data.reason).toMatch(/full, documented-only/);
+	});
+});

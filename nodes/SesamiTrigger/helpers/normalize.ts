@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isValidTimeZone, zoneOffsetMinutes } from '../../Sesami/helpers/time';
+import { isValidTimeZone, toSesamiDateTime, zoneOffsetMinutes } from '../../Sesami/helpers/time';
 import { formatWithOffset, toUtc } from '../../Sesami/helpers/utils';
 
 /** The six Sesami Flow triggers (CreateFlowRequest.trigger). */
@@ -95,12 +95,21 @@ function numberOrNull(value: unknown): number | null {
 	return Number.isFinite(n) ? n : null;
 }
 
-/** Reads a time as Sesami's formatDate may render it: ISO with offset, or unix seconds / milliseconds. */
-export function readInstant(value: unknown): string | null {
+/**
+ * Reads a time as Sesami's formatDate may render it: ISO with offset, unix seconds / milliseconds,
+ * or a naive wall-clock time ("2026-12-01 10:00", a format without Z), read in `timeZone` (the
+ * customer's, else UTC) rather than in the n8n server's own zone.
+ */
+export function readInstant(value: unknown, timeZone?: string | null): string | null {
 	if (value === undefined || value === null || value === '') return null;
 	const raw = String(value).trim();
 	if (/^\d{9,10}$/.test(raw)) return new Date(Number(raw) * 1000).toISOString();
 	if (/^\d{12,13}$/.test(raw)) return new Date(Number(raw)).toISOString();
+	if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(raw)) {
+		const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : 'UTC';
+		const local = toSesamiDateTime(raw, zone);
+		if (local) return toUtc(local);
+	}
 	return toUtc(raw);
 }
 
@@ -137,8 +146,8 @@ export function normalizeEvent(value: unknown): FlowEvent | null {
 export function normalizeFlowPush(body: IDataObject, eventHint?: string | null): IDataObject {
 	const event = normalizeEvent(pick(body, 'event')) ?? normalizeEvent(eventHint) ?? null;
 	const timezone = text(pick(body, 'customerTimezone'));
-	const startUtc = readInstant(pick(body, 'start'));
-	let endUtc = readInstant(pick(body, 'end'));
+	const startUtc = readInstant(pick(body, 'start'), timezone);
+	let endUtc = readInstant(pick(body, 'end'), timezone);
 	const duration = numberOrNull(pick(body, 'duration'));
 	if (!endUtc && startUtc && duration) endUtc = new Date(Date.parse(startUtc) + duration * 60000).toISOString();
 	const first = text(pick(body, 'customerFirstName'));
@@ -150,8 +159,8 @@ export function normalizeFlowPush(body: IDataObject, eventHint?: string | null):
 		status: text(pick(body, 'status')),
 		startUtc,
 		endUtc,
-		start: inZone(startUtc, timezone),
-		end: inZone(endUtc, timezone),
+		start: inZone(startUtc, timezone) ?? inZone(startUtc, 'UTC'),
+		end: inZone(endUtc, timezone) ?? inZone(endUtc, 'UTC'),
 		customerTimezone: timezone,
 		customer: {
 			name: text(pick(body, 'customerName')) ?? ([first, last].filter((part) => part).join(' ') || null),
@@ -165,7 +174,7 @@ export function normalizeFlowPush(body: IDataObject, eventHint?: string | null):
 		serviceId: text(pick(body, 'serviceId')),
 		shopId: text(pick(body, 'shopId')),
 		customerManagementLink: text(pick(body, 'customerManagementLink')),
-		createdAtUtc: readInstant(pick(body, 'createdAt')),
+		createdAtUtc: readInstant(pick(body, 'createdAt'), timezone),
 		duration,
 		price: numberOrNull(pick(body, 'price')),
 		currency: text(pick(body, 'currency')),

@@ -165,7 +165,10 @@ hbs.registerHelper('formatDate', function formatDateHelper(...args) {
 	const [date, format, tz] = args;
 	const data = (options && options.data) || {};
 	const fallback = data.shopTimezone || (data.root && data.root.ShopTimezone) || 'UTC';
-	return formatDate(date, format, tz, fallback);
+	// moment(undefined) is "now": with only the documented variables, formatDate of a variable
+	// Sesami does not have renders the send time (the `flowVariables: documented-only` variant).
+	const value = (date === undefined || date === null) && data.missingDateIsNow ? new Date(data.now || Date.now()) : date;
+	return formatDate(value, format, tz, fallback);
 });
 
 const compiled = new Map();
@@ -175,10 +178,12 @@ const compiled = new Map();
  * variables empty, helper `formatDate`. Throws on a template that does not compile.
  * @param {string} template
  * @param {Record<string, unknown>} variables  see templateVariables
- * @param {{ shopTimezone?: string }} [options]  the default zone of formatDate (else variables.ShopTimezone)
+ * @param {{ shopTimezone?: string, variables?: string, now?: number }} [options]  the default zone of formatDate (else variables.ShopTimezone); variables: 'documented-only' renders only DOCUMENTED_VARIABLES (formatDate of a missing one: the send time)
  * @returns {string}
  */
 function renderTemplate(template, variables, options = {}) {
+	const documentedOnly = options.variables === 'documented-only';
+	if (documentedOnly) variables = documentedVariables(variables);
 	const source = String(template === undefined || template === null ? '' : template);
 	let fn = compiled.get(source);
 	if (!fn) {
@@ -187,7 +192,30 @@ function renderTemplate(template, variables, options = {}) {
 		if (compiled.size > 500) compiled.delete(compiled.keys().next().value);
 	}
 	const shopTimezone = options.shopTimezone || (variables && variables.ShopTimezone) || 'UTC';
-	return fn(variables, { data: { shopTimezone } });
+	return fn(variables, { data: { shopTimezone, missingDateIsNow: documentedOnly, now: options.now } });
+}
+
+/**
+ * The variables Sesami documents for Flow templates (https://sesami.dev/docs/sesami-flows/flows,
+ * and the older DateTimeIn* of the 2023 revision of the same page). The `documented-only` variant
+ * renders only these; every other name is empty, as Handlebars renders an unknown variable.
+ */
+const DOCUMENTED_VARIABLES = [
+	'CustomerName',
+	'CustomerPhone',
+	'DateTime',
+	'AppointmentCreatedAt',
+	'CustomerTimezone',
+	'LineItemProperties',
+	'DateTimeInUTC',
+	'DateTimeInStoreTimezone',
+	'DateTimeInCustomerTimezone',
+];
+
+function documentedVariables(variables) {
+	const out = {};
+	for (const name of DOCUMENTED_VARIABLES) if (variables && name in variables) out[name] = variables[name];
+	return out;
 }
 
 const ZERO_DECIMAL_CURRENCIES = ['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF'];
@@ -268,8 +296,9 @@ const TEMPLATE_VARIABLES = [
  * `template.headers` -> header map. Returns { headers, problem? }; a string that is not a JSON
  * object (or an entry that is not a valid header) gives a problem, and no custom header at all.
  */
-function parseTemplateHeaders(text) {
+function parseTemplateHeaders(text, format = 'json') {
 	if (text === undefined || text === null || String(text).trim() === '') return { headers: {} };
+	if (format === 'lines') return parseHeaderLines(String(text));
 	let parsed;
 	try {
 		parsed = JSON.parse(String(text));
@@ -288,6 +317,25 @@ function parseTemplateHeaders(text) {
 			http.validateHeaderValue(name, value);
 		} catch (e) {
 			return { headers: {}, problem: `template.headers has an invalid header ${JSON.stringify(k)} (${e.message}); sent without custom headers` };
+		}
+		headers[name] = value;
+	}
+	return { headers };
+}
+
+/** The `flowHeaders: lines` variant: `Name: value` lines (a JSON object text is no such line). */
+function parseHeaderLines(text) {
+	const headers = {};
+	for (const line of text.split(/\r?\n/)) {
+		if (line.trim() === '') continue;
+		const colon = line.indexOf(':');
+		const name = colon > 0 ? line.slice(0, colon).trim().toLowerCase() : '';
+		const value = colon > 0 ? line.slice(colon + 1).trim() : '';
+		try {
+			http.validateHeaderName(name);
+			http.validateHeaderValue(name, value);
+		} catch (e) {
+			return { headers: {}, problem: `template.headers line ${JSON.stringify(line.slice(0, 60))} is not "Name: value" (${e.message}); sent without custom headers` };
 		}
 		headers[name] = value;
 	}
@@ -384,7 +432,7 @@ const MAX_RECORDS = 20000;
 
 /**
  * One dispatcher per simulator.
- * @param {{ getState: () => any, allowExternalTargets?: boolean, seed?: number }} deps
+ * @param {{ getState: () => any, allowExternalTargets?: boolean, seed?: number, variants?: {get(point: string): string} }} deps
  */
 function createFlowDispatcher(deps) {
 	const allowExternal = !!deps.allowExternalTargets;
@@ -435,6 +483,9 @@ function createFlowDispatcher(deps) {
 		);
 		if (!flows.length) return 0;
 		const variables = templateVariables(state, appointment, trigger);
+		const variant = (point, fallback) => (deps.variants ? deps.variants.get(point) : fallback);
+		const variableMode = variant('flowVariables', 'full');
+		const headerFormat = variant('flowHeaders', 'json');
 		const shop = state.shops.find((s) => s.id === shopId);
 		const shopTimezone = shop ? shop.settings.timezone : 'UTC';
 		const s = settings;
@@ -443,7 +494,7 @@ function createFlowDispatcher(deps) {
 			const template = flow.template || {};
 			let body;
 			try {
-				body = renderTemplate(template.body, variables, { shopTimezone });
+				body = renderTemplate(template.body, variables, { shopTimezone, variables: variableMode });
 			} catch (e) {
 				addProblem(flow, appointment.id, trigger, `template.body does not render: ${String(e.message || e).split('\n')[0]}; not sent`);
 				continue;
@@ -452,7 +503,9 @@ function createFlowDispatcher(deps) {
 				addProblem(flow, appointment.id, trigger, 'target is not a local address; not contacted (start the simulator with allowExternalTargets: true)');
 				continue;
 			}
-			const parsed = parseTemplateHeaders(template.headers);
+			// `flowHeaders: ignored`: Flows created through the API send no custom header at all.
+			const parsed =
+				headerFormat === 'ignored' && flow._createdViaApi ? { headers: {} } : parseTemplateHeaders(template.headers, headerFormat);
 			const jobProblems = [];
 			if (parsed.problem) {
 				jobProblems.push(parsed.problem);
@@ -536,6 +589,7 @@ function createFlowDispatcher(deps) {
 module.exports = {
 	FLOW_TRIGGERS,
 	TEMPLATE_VARIABLES,
+	DOCUMENTED_VARIABLES,
 	DEFAULT_SETTINGS,
 	formatDate,
 	renderTemplate,

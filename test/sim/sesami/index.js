@@ -97,7 +97,7 @@ async function startSesamiSimulator(options = {}) {
 	let idCounter = 0;
 	/** draws of the appointments created through the control endpoint (reset with the seed) */
 	let createRng = new Rng(opts.seed, 'created-appointments');
-	const flows = createFlowDispatcher({ getState: () => built.state, allowExternalTargets: opts.allowExternalTargets, seed: opts.seed });
+	const flows = createFlowDispatcher({ getState: () => built.state, allowExternalTargets: opts.allowExternalTargets, seed: opts.seed, variants });
 
 	const internal = {
 		options: opts,
@@ -129,6 +129,35 @@ async function startSesamiSimulator(options = {}) {
 		}
 	}
 	seed();
+
+	/**
+	 * The `otherFlows` variant: N Flows of other tools (a Klaviyo-style webhook per slot) in every
+	 * shop, on top of the seeded ones, using Flow slots as a merchant's other automations do.
+	 */
+	function syncOtherToolFlows() {
+		const n = Number(variants.get('otherFlows'));
+		const state = built.state;
+		state.flows = state.flows.filter((f) => !f._otherTool);
+		for (const shop of state.shops) {
+			for (let i = 0; i < n; i++) {
+				state.flows.push({
+					_otherTool: true,
+					id: internal.newId(),
+					status: true,
+					name: `Klaviyo metric ${i + 1} (another tool)`,
+					trigger: FLOW_TRIGGERS[i % FLOW_TRIGGERS.length],
+					action: 'WEBHOOK',
+					target: `https://a.klaviyo.com/client/events/?company_id=${shop.id.slice(0, 6)}${i}`,
+					when: { offset: 0, amount: 0, unit: 'IMMEDIATELY' },
+					template: { headers: '{"revision":"2024-10-15"}', body: '{"name": "{{CustomerName}}"}' },
+					createdAt: internal.nowIso(),
+					updatedAt: internal.nowIso(),
+					shopId: shop.id,
+				});
+			}
+		}
+	}
+	syncOtherToolFlows();
 
 	function authenticate(headers) {
 		const unauthorized = () => new ApiError(401, err('user', 'unauthorized'));
@@ -263,12 +292,14 @@ async function startSesamiSimulator(options = {}) {
 			}
 			if (parts[1] === 'variants' && parts.length === 2) {
 				const answer = variants.control(method, rawBody);
+				syncOtherToolFlows();
 				return json(answer.status, answer.body);
 			}
 			if (parts[1] === 'fixtures' && method === 'GET') return json(200, built.fixtures);
 			if (parts[1] === 'health' && method === 'GET') return json(200, { ok: true });
 			if (parts[1] === 'reset' && method === 'POST') {
 				seed(tryJson(rawBody) || {});
+				syncOtherToolFlows();
 				faults.clear();
 				return json(200, { ok: true, fixtures: built.fixtures });
 			}
@@ -373,8 +404,21 @@ async function startSesamiSimulator(options = {}) {
 			return built.state;
 		},
 		exchanges,
-		/** the unverified contract points played (../lib/variants.js): variants.set({point: variant}), .reset(), .all() */
-		variants,
+		/** the unverified contract points played (../lib/variants.js): variants.set({point: variant}), .reset(), .all(), .get(point) */
+		variants: {
+			get: variants.get,
+			all: variants.all,
+			set(spec) {
+				const all = variants.set(spec);
+				syncOtherToolFlows();
+				return all;
+			},
+			reset() {
+				const all = variants.reset();
+				syncOtherToolFlows();
+				return all;
+			},
+		},
 		clearExchanges() {
 			recorder.clear();
 		},
@@ -391,6 +435,7 @@ async function startSesamiSimulator(options = {}) {
 		/** re-seed (optionally with another seed / appointment count); faults are cleared, exchanges kept */
 		reset(overrides) {
 			seed(overrides || {});
+			syncOtherToolFlows();
 			faults.clear();
 			return built.fixtures;
 		},

@@ -240,8 +240,14 @@ function listShops(ctx) {
 	return { status: 200, body: paginate(items, page, byName('name'), 1, R.shop) };
 }
 
+/** The shop's Flow limit: its plan's, or the one the `maxFlows` variant plays (./variants.js). */
+function maxFlowsOf(ctx) {
+	const v = ctx.sim.variants ? ctx.sim.variants.get('maxFlows') : 'plan';
+	return v === 'plan' ? ctx.shop.maxFlows : Number(v);
+}
+
 function getShop(ctx) {
-	return { status: 200, body: R.shop(ctx.shop) };
+	return { status: 200, body: { ...R.shop(ctx.shop), maxFlows: maxFlowsOf(ctx) } };
 }
 
 function updateShop(ctx) {
@@ -1182,9 +1188,10 @@ function createFlow(ctx) {
 	checkTarget(body.action, body.target, errs);
 	if (errs.any) throw badRequest(errs);
 	const count = inShop(ctx.state.flows, ctx.shop.id).length;
-	if (count >= ctx.shop.maxFlows) throw invalid('flow', 'max', ctx.shop.maxFlows);
+	if (count >= maxFlowsOf(ctx)) throw invalid('flow', 'max', maxFlowsOf(ctx));
 	const now = ctx.sim.nowIso();
 	ctx.state.flows.push({
+		_createdViaApi: true,
 		id: ctx.sim.newId(),
 		status: body.status,
 		name: body.name,

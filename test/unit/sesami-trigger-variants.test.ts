@@ -1,0 +1,194 @@
+// The Sesami Trigger under the unverified points of Sesami's contract (docs/unverified-contract.md):
+// Flow variables (only the documented ones render), Flow headers (dropped), the plan's Flow limit
+// and a registration that drifted. Bodies are rendered by the simulator's own Flow renderer (real
+// Handlebars) from the package's template, exactly as the simulator would send them.
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { SesamiApi } from '../../credentials/SesamiApi.credentials';
+import { SesamiTrigger } from '../../nodes/SesamiTrigger/SesamiTrigger.node';
+import { createWebhookContext } from '../helpers/n8n-context';
+import { startSesamiSimulator } from '../sim/sesami';
+import { renderTemplate, templateVariables } from '../sim/sesami/flows';
+
+type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
+let sim: Sim;
+const WEBHOOK_URL = 'http://127.0.0.1:5999/webhook/5e5a0002-f100-4000-8000-000000000002/flows';
+const MOVED_URL = 'https://n8n.moved.example/webhook/5e5a0002-f100-4000-8000-000000000002/flows';
+const EVENTS = ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED'];
+const shop = () => sim.fixtures.shops[0];
+
+beforeAll(async () => {
+	sim = await startSesamiSimulator({ port: 0 });
+});
+afterAll(async () => {
+	await sim.close();
+});
+afterEach(() => {
+	sim.variants.reset();
+	sim.clearFaults();
+});
+
+function context(extra: { body?: string; headers?: IDataObject; query?: IDataObject; webhookUrl?: string; settings?: IDataObject; events?: string[] } = {}) {
+	return createWebhookContext({
+		parameters: { registration: 'automatic', events: extra.events ?? EVENTS, settings: extra.settings ?? { fetchFullAppointment: true } },
+		nodeName: 'Sesami Trigger',
+		credentials: { sesamiApi: { apiKey: shop().apiKey, clientId: shop().clientId, shopId: shop().id, baseUrl: sim.baseUrl, timezone: shop().timezone } },
+		credentialTypes: { sesamiApi: new SesamiApi() },
+		webhookUrl: extra.webhookUrl ?? WEBHOOK_URL,
+		body: extra.body,
+		headers: extra.headers as Record<string, string>,
+		query: extra.query ?? { event: 'APPOINTMENT_CREATED' },
+	});
+}
+const hooks = () => new SesamiTrigger().webhookMethods.default;
+const ours = (url = WEBHOOK_URL) => (sim.state.flows as IDataObject[]).filter((f) => String(f.target).startsWith(`${url}?`));
+const shopFlows = () => (sim.state.flows as IDataObject[]).filter((f) => f.shopId === shop().id);
+const secretOf = (flow: IDataObject) => JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret'] as string;
+
+/** The body Sesami sends for this appointment with the package's template (and its mark). */
+function rendered(appointmentId: string, variables: 'full' | 'documented-only', event = 'APPOINTMENT_CREATED'): string {
+	const flow = ours().find((f) => f.trigger === event) as IDataObject;
+	const appointment = (sim.state.appointments as IDataObject[]).find((a) => a.id === appointmentId);
+	return renderTemplate(String((flow.template as IDataObject).body), templateVariables(sim.state, appointment, event), {
+		shopTimezone: shop().timezone,
+		variables,
+	});
+}
+
+async function push(body: string, extra: Parameters<typeof context>[0] = {}) {
+	const ctx = context({ body, ...extra });
+	const result = await new SesamiTrigger().webhook.call(ctx as unknown as IWebhookFunctions);
+	return { result, response: ctx.response as { statusCode?: number; body?: IDataObject }, item: result.workflowData?.[0][0].json as IDataObject };
+}
+
+async function newAppointment(customer: IDataObject, datetime?: string): Promise<IDataObject> {
+	const r = await fetch(`${sim.url}/__sim/appointments`, { method: 'POST', body: JSON.stringify({ customer, ...(datetime ? { datetime } : {}) }) });
+	expect(r.status).toBe(201);
+	return (await r.json()) as IDataObject;
+}
+
+describe('Flow variables: only the documented ones render', () => {
+	let secret = '';
+	beforeAll(async () => {
+		await hooks().create.call(context() as unknown as IHookFunctions);
+		secret = secretOf(ours()[0]);
+	});
+	afterAll(async () => {
+		await hooks().delete.call(context() as unknown as IHookFunctions);
+	});
+
+	it('finds the appointment by start time and customer name, emits the full record, and says which fields arrived empty', async () => {
+		const a = await newAppointment({ firstName: 'Documented', lastName: 'Only', email: 'documented.only@example.com', phone: '+44 7700 900123' });
+		const { item, response } = await push(rendered(String(a.id), 'documented-only'), { headers: { 'x-sesami-flow-secret': secret } });
+		expect(response.statusCode).toBeUndefined();
+		expect(item).toMatchObject({ resolved: true, resolution: 'time-window', appointmentId: a.id, unresolvedReason: null });
+		const simRecord = (sim.state.appointments as IDataObject[]).find((x) => x.id === a.id) as IDataObject;
+		expect(item.customerManagementLink).toBe(simRecord.customerManagementLink);
+		expect((item.customer as IDataObject).email).toBe('documented.only@example.com');
+		expect((item.appointment as IDataObject).id).toBe(a.id);
+		// the end time formatDate rendered for the missing EndDateTime is the send time: not taken
+		const end = Date.parse(String(simRecord.datetime)) + Number(simRecord.duration) * 60_000;
+		expect(Date.parse(String(item.endUtc))).toBe(end);
+		const diagnostics = item.templateDiagnostics as IDataObject;
+		expect(diagnostics.emptyFields).toEqual(expect.arrayContaining(['appointmentId', 'customerEmail', 'managementLink', 'status']));
+		expect(diagnostics.defaultedFields).toEqual(['endUtc']);
+		expect(String(diagnostics.message)).toMatch(/appointmentId \(\{\{AppointmentId\}\}\)/);
+		expect(String(item.start)).toMatch(/[+-]\d{2}:\d{2}$|Z$/);
+	});
+
+	it('with every variable rendered: found by ID, nothing reported empty', async () => {
+		const a = await newAppointment({ firstName: 'Full', lastName: 'Variables', email: 'full.variables@example.com' });
+		const { item } = await push(rendered(String(a.id), 'full'), { headers: { 'x-sesami-flow-secret': secret } });
+		expect(item).toMatchObject({ resolved: true, resolution: 'id', appointmentId: a.id });
+		expect((item.templateDiagnostics as IDataObject).defaultedFields).toEqual([]);
+	});
+
+	it('two appointments at the same start: the customer name tells them apart; nobody matching is kept, marked resolved: false', async () => {
+		const first = await newAppointment({ firstName: 'Same', lastName: 'Time One', email: 'same.time.1@example.com' });
+		const second = await newAppointment({ firstName: 'Same', lastName: 'Time Two', email: 'same.time.2@example.com' }, String(first.datetime));
+		expect(Date.parse(String(second.datetime))).toBe(Date.parse(String(first.datetime)));
+		const { item } = await push(rendered(String(second.id), 'documented-only'), { headers: { 'x-sesami-flow-secret': secret } });
+		expect(item).toMatchObject({ resolved: true, appointmentId: second.id });
+		const stranger = JSON.parse(rendered(String(second.id), 'documented-only')) as IDataObject;
+		stranger.customerName = 'Nobody Atall';
+		stranger.customerPhone = '';
+		const kept = await push(JSON.stringify(stranger), { headers: { 'x-sesami-flow-secret': secret } });
+		expect(kept.response.statusCode).toBeUndefined();
+		expect(kept.item).toMatchObject({ resolved: false, resolution: null });
+		expect(String(kept.item.unresolvedReason)).toMatch(/no appointment starts at .* with that customer name/);
+		expect(kept.item.raw).toEqual(stranger);
+	});
+
+	it('the secret as the token of the registered URL is accepted when Sesami sends no header; a wrong token is 401', async () => {
+		const a = await newAppointment({ firstName: 'Token', lastName: 'Only', email: 'token.only@example.com' });
+		const target = new URL(String(ours()[0].target));
+		const token = target.searchParams.get('token') as string;
+		expect(token).toBe(secret);
+		const ok = await push(rendered(String(a.id), 'full'), { query: { event: 'APPOINTMENT_CREATED', token } });
+		expect(ok.item).toMatchObject({ resolved: true, appointmentId: a.id });
+		expect(JSON.stringify(ok.item)).not.toContain(token);
+		const wrong = await push(rendered(String(a.id), 'full'), { query: { event: 'APPOINTMENT_CREATED', token: `${token.slice(1)}0` } });
+		expect(wrong.response.statusCode).toBe(401);
+		expect(wrong.result.workflowData).toBeUndefined();
+	});
+});
+
+describe('Registration repairs itself', () => {
+	afterEach(async () => {
+		await hooks().delete.call(context() as unknown as IHookFunctions);
+		await hooks().delete.call(context({ webhookUrl: MOVED_URL }) as unknown as IHookFunctions);
+	});
+
+	it('a Flow disabled, retargeted or edited in Sesami is seen on publish and recreated, never duplicated', async () => {
+		await hooks().create.call(context() as unknown as IHookFunctions);
+		expect(await hooks().checkExists.call(context() as unknown as IHookFunctions)).toBe(true);
+		for (const drift of [
+			(f: IDataObject) => (f.status = false),
+			(f: IDataObject) => (f.target = String(f.target).replace(/token=[^&]+/, 'token=changed')),
+			(f: IDataObject) => ((f.template as IDataObject).body = '{"name": "{{CustomerName}}"}'),
+			(f: IDataObject) => ((f.template as IDataObject).headers = '{}'),
+		]) {
+			drift(ours()[0]);
+			expect(await hooks().checkExists.call(context() as unknown as IHookFunctions)).toBe(false);
+			await hooks().create.call(context() as unknown as IHookFunctions);
+			expect(await hooks().checkExists.call(context() as unknown as IHookFunctions)).toBe(true);
+			expect(ours().map((f) => f.trigger).sort()).toEqual([...EVENTS].sort());
+		}
+	});
+
+	it("after n8n's URL changed, the Flows of the old URL are found by their mark and replaced", async () => {
+		await hooks().create.call(context() as unknown as IHookFunctions);
+		const before = shopFlows().length;
+		expect(await hooks().checkExists.call(context({ webhookUrl: MOVED_URL }) as unknown as IHookFunctions)).toBe(false);
+		await hooks().create.call(context({ webhookUrl: MOVED_URL }) as unknown as IHookFunctions);
+		expect(ours()).toHaveLength(0);
+		expect(ours(MOVED_URL)).toHaveLength(EVENTS.length);
+		expect(shopFlows()).toHaveLength(before);
+	});
+
+	it("the plan's Flow limit: publishing fails whole, naming the limit and the Flows in use", async () => {
+		const before = shopFlows().map((f) => f.id);
+		sim.variants.set({ maxFlows: '1' });
+		const error = await hooks()
+			.create.call(context() as unknown as IHookFunctions)
+			.then(() => undefined, (e: Error & { description?: string }) => e);
+		expect(error?.message).toMatch(/needs 2 .* allows 1 Flows and 2 are used by other Flows/);
+		expect(error?.description).toMatch(/Booking created → Zapier/);
+		expect(shopFlows().map((f) => f.id)).toEqual(before);
+
+		sim.variants.set({ maxFlows: '6', otherFlows: '3' });
+		await expect(hooks().create.call(context() as unknown as IHookFunctions)).rejects.toThrow(/allows 6 Flows and 5 are used/);
+		expect(ours()).toHaveLength(0);
+		await hooks().create.call(context({ events: ['APPOINTMENT_CREATED'] }) as unknown as IHookFunctions);
+		expect(ours()).toHaveLength(1);
+	});
+
+	it('a creation that fails half-way removes what it created', async () => {
+		sim.setFaults([
+			{ mode: 'slow', delayMs: 1, match: { method: 'POST', pathPrefix: `/${shop().id}/flows` } },
+			{ mode: '500', match: { method: 'POST', pathPrefix: `/${shop().id}/flows` } },
+		]);
+		await expect(hooks().create.call(context() as unknown as IHookFunctions)).rejects.toThrow(/server error/);
+		expect(ours()).toHaveLength(0);
+	});
+});
