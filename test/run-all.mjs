@@ -166,6 +166,13 @@ async function checkSecrets(n8n, credentials, sim) {
 		} catch {
 			// a Flow with unreadable headers carries no secret of ours
 		}
+		// the same secret rides in the Flow's target URL (?token=), for a Sesami that drops Flow headers
+		try {
+			const token = new URL(flow.target).searchParams.get('token');
+			if (token) secrets.push({ name: 'Flow URL token', value: token });
+		} catch {
+			// an EMAIL Flow's target is an address, not a URL
+		}
 	}
 	const tokens = sim.state.appointments.flatMap((a) => managementTokens(a.customerManagementLink)).map((t) => ({ name: 'management link token', value: t }));
 	const executions = [];

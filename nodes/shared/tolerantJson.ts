@@ -30,7 +30,26 @@ function lineCol(text: string, pos: number): string {
 
 const LITERAL = /(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/y;
 
-function tokenize(text: string, repairs: Set<string>): Token[] {
+/**
+ * Whether a quote at `from - 1` can end a string: what follows (after blanks) is a separator, a
+ * closing bracket, the end, or a line break and then the next key (an #each entry without comma).
+ */
+function closesString(text: string, from: number): boolean {
+	let j = from;
+	while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+	if (j >= text.length || ',}]:'.includes(text[j])) return true;
+	if (text[j] !== '\n' && text[j] !== '\r') return false;
+	while (j < text.length && /\s/.test(text[j])) j++;
+	return j >= text.length || '"}]'.includes(text[j]);
+}
+
+/**
+ * `lenientQuotes`: a quote inside a string that cannot end it (see closesString) is kept as text.
+ * A merchant template that renders a value with triple braces ({{{CustomerName}}}) is not
+ * HTML-escaped by Handlebars (https://handlebarsjs.com/guide/expressions.html#html-escaping), so a
+ * name such as Anna "Ace" Smith arrives with raw quotes.
+ */
+function tokenize(text: string, repairs: Set<string>, lenientQuotes = false): Token[] {
 	const tokens: Token[] = [];
 	let i = 0;
 	while (i < text.length) {
@@ -69,6 +88,12 @@ function tokenize(text: string, repairs: Set<string>): Token[] {
 					continue;
 				}
 				if (c === '"') {
+					if (lenientQuotes && !closesString(text, i + 1)) {
+						out += '\\"';
+						i++;
+						repairs.add('kept a raw quote inside a string as text (a {{{ }}} variable)');
+						continue;
+					}
 					out += '"';
 					i++;
 					closed = true;
@@ -221,14 +246,21 @@ export function parseTolerantJson(text: string): TolerantParseResult | TolerantP
 		// fall through to the repairing parser
 	}
 	if (strict) return checked(strict.value, []);
-	const repairs = new Set<string>();
-	try {
-		const fixed = rebuild(text, tokenize(text, repairs), repairs);
-		return checked(JSON.parse(fixed), [...repairs]);
-	} catch (error) {
-		const reason = error instanceof ParseFailure ? error.message : `not JSON (${(error as Error).message})`;
-		return { ok: false, reason };
+	let reason = '';
+	for (const lenientQuotes of [false, true]) {
+		const repairs = new Set<string>();
+		try {
+			const fixed = rebuild(text, tokenize(text, repairs, lenientQuotes), repairs);
+			return checked(JSON.parse(fixed), [...repairs]);
+		} catch (error) {
+			// The first reason is the one to report: the lenient pass only reads quotes differently.
+			reason ||= error instanceof ParseFailure ? error.message : `not JSON (${(error as Error).message})`;
+		}
 	}
+	if (/"[^"\n]*"[^,}\]:\s]/.test(text)) {
+		reason += '; a value may hold raw quotes that cannot be told apart from the JSON around them (a {{{ }}} variable: use {{ }} so Sesami escapes them)';
+	}
+	return { ok: false, reason };
 }
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };

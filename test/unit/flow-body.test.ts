@@ -38,11 +38,18 @@ describe('tolerant parsing of rendered Flow bodies', () => {
 		['{"a": "unterminated}', /never closed/],
 		['{"a": 1} {"b": 2}', /after the end/],
 		['{a: 1}', /unexpected|quoted/],
-		['{"name": "Jo "the" Bo"}', /unexpected|missing/],
+		['{"note": "he said "hi", then left", "b": 1}', /raw quotes .* \{\{\{ \}\}\}/],
 	])('rejects %j with a reason', (text, reason) => {
 		const result = parseTolerantJson(text);
 		expect(result.ok).toBe(false);
 		if (!result.ok) expect(result.reason).toMatch(reason);
+	});
+
+	it('recovers raw quotes of a {{{ }}} variable where only one reading is possible', () => {
+		const result = parse('{\n  "customerName": "Anna "Ace" Smith",\n  "note": "size "XL""\n  "id": "a1"\n}');
+		expect(result.value).toEqual({ customerName: 'Anna "Ace" Smith', note: 'size "XL"', id: 'a1' });
+		expect(result.repairs.join(' ')).toMatch(/raw quote/);
+		expect(parse('{"name": "Jo "the" Bo"}').value).toEqual({ name: 'Jo "the" Bo' });
 	});
 
 	it('undoes Handlebars HTML escaping in keys and values', () => {

@@ -12,7 +12,10 @@ import { toSesamiDateTime } from '../../Sesami/helpers/time';
  *   1. an appointment ID (24 hexadecimal characters): GET /{shop}/appointments/{id};
  *   2. a customer email: GET /{shop}/appointments?searchTerm=<email>, same start time;
  *   3. the start time: GET /{shop}/appointments?start=..&end=.. (one minute either side), narrowed
- *      by the customer's name, phone and the appointment's creation time where they arrived.
+ *      by the customer's name and phone (at least one of them must have arrived) and the
+ *      appointment's creation time.
+ * Contradicting evidence is not overruled: an email that matches no appointment at that time
+ * leaves the push unresolved rather than handing it to another customer's appointment.
  * An ID Sesami does not know (a template that rendered another ID, e.g. the customer's) falls
  * through to 2 and 3. When nothing, or more than one appointment, matches, the push is kept and
  * marked `resolved: false` with the reason: an authenticated push is never dropped.
@@ -129,10 +132,17 @@ export async function resolveAppointment(this: IWebhookFunctions, facts: PushFac
 				return { appointment: await full.call(this, candidate), method: 'email' };
 			}
 		}
+		// The email is the customer's: another appointment at that time is someone else's.
 		reasons.push(`no appointment of ${String(facts.email)}${Number.isNaN(start) ? '' : ` at ${String(facts.startUtc)}`}`);
+		return { method: null, reason: reasons.join('; ') };
 	}
 	if (Number.isNaN(start)) {
 		reasons.push('the push carries no start time to look the appointment up by');
+		return { method: null, reason: reasons.join('; ') };
+	}
+	if (!facts.name && !facts.phone) {
+		// A start time alone may be anyone's appointment.
+		reasons.push('only a start time arrived (no customer name or phone): cannot tell whose appointment it is');
 		return { method: null, reason: reasons.join('; ') };
 	}
 	const window = await sesamiApiRequestAllItems.call(
