@@ -23,7 +23,12 @@
  *   docker service name, *.localhost / *.local / *.internal / *.test). A Flow pointing elsewhere
  *   (the seeded hooks.zapier.com Flows) is recorded in `problems` and not contacted, unless the
  *   simulator runs with `allowExternalTargets: true`.
- * - `formatDate` of a value that is not a date renders an empty string.
+ * - `formatDate` of a value that is not a date renders an empty string (with the variant
+ *   `flowVariables: documented-only`, a missing value renders the send time, as moment does).
+ *
+ * Variants (./variants.js): `flowVariables` (full | documented-only: only the variables
+ * https://sesami.dev/docs/sesami-flows/flows documents render), `flowHeaders` (json | lines |
+ * ignored: how `template.headers` is read; ignored = Flows created through the API send none).
  */
 
 const http = require('node:http');
