@@ -12,7 +12,7 @@ import { localCredentialTest, manualWebhookMethods } from '../shared/manualWebho
 import { RecentKeys, rawBodyParameter, readBody } from '../shared/rawBody';
 import { parseTolerantJson } from '../shared/tolerantJson';
 import { headerValue, safeEqual } from '../shared/webhookAuth';
-import { detectIminEvent, invalidIminBody, normalizeSuccess } from './normalize';
+import { contentKey, guessIminEvent, invalidIminBody, normalizeSuccess, referencedOrder, unwrapIminBody } from './normalize';
 
 const recentDeliveries = new RecentKeys();
 
@@ -70,7 +70,7 @@ export class IminTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 1440,
-						description: 'Deliveries of the same order (or the same @ID) within this window are marked "duplicate: true"',
+						description: 'Deliveries with the same content (the same order delivered again) within this window are marked "duplicate: true"; they are still emitted',
 					},
 				],
 			},
@@ -102,56 +102,68 @@ export class IminTrigger implements INodeType {
 			answer.call(this, read.status, { error: read.error, reason: read.reason });
 			return { noWebhookResponse: true };
 		}
-		const parsed = parseTolerantJson(read.text);
-		if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-			answer.call(this, 400, { error: 'invalid body', reason: parsed.ok ? 'the body must be a JSON object' : parsed.reason });
-			return { noWebhookResponse: true };
-		}
-		const body = parsed.value as IDataObject;
-		const event = detectIminEvent(body);
-		if (!event) {
-			answer.call(this, 400, { error: 'invalid body', reason: 'not an imin Order, CustomerAccount or seller onboarding action' });
-			return { noWebhookResponse: true };
-		}
-		const invalid = invalidIminBody(event, body);
-		if (invalid) {
-			answer.call(this, 400, { error: 'invalid body', reason: invalid });
-			return { noWebhookResponse: true };
-		}
 		const events = this.getNodeParameter('events', []) as string[];
-		if (!events.includes(event)) {
-			// Received (imin expects 204) but not for this workflow: start nothing.
-			answer.call(this, 204);
-			return { noWebhookResponse: true };
-		}
-
-		const details = event === 'checkoutSuccess' ? normalizeSuccess(body) : {};
-		const key = String(details.orderId ?? idOf(body) ?? body.identifier ?? JSON.stringify(body));
 		const settings = this.getNodeParameter('settings', {}) as IDataObject;
 		const windowMs = Number(settings.duplicateWindowMinutes ?? 1440) * 60_000;
 		const stored = this.getWorkflowStaticData('node') as { recent?: Record<string, number> };
-		const duplicate = recentDeliveries.seen(`${this.getWorkflow().id ?? ''}:${this.getNode().name}`, `${event}|${key}`, windowMs, (stored.recent ??= {}));
-
-		// imin expects a quick 204; the workflow runs after the answer.
-		answer.call(this, 204);
-		return {
-			noWebhookResponse: true,
-			workflowData: [
-				this.helpers.returnJsonArray([
-					{
-						event,
-						...details,
-						...(event === 'customerDetailChange' ? { customerAccountUrl: idOf(body) ?? null, customerIdentifier: body.identifier ?? null } : {}),
-						...(event === 'sellerOnboarding'
-							? { action: String(body.type ?? body['@type'] ?? ''), sellerId: idOf(body.agent) ?? null, result: body.result ?? body.object ?? null }
-							: {}),
-						duplicate,
-						dedupeKey: key,
-						receivedAt: new Date().toISOString(),
-						raw: body,
-					},
-				]),
-			],
+		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
+		const emit = (item: IDataObject, content: unknown, text?: string): IWebhookResponseData => {
+			const key = contentKey(content, text);
+			const duplicate = recentDeliveries.seen(scope, key, windowMs, (stored.recent ??= {}));
+			// imin expects a quick 204; the workflow runs after the answer.
+			answer.call(this, 204);
+			return {
+				noWebhookResponse: true,
+				workflowData: [this.helpers.returnJsonArray([{ ...item, duplicate, dedupeKey: key, receivedAt: new Date().toISOString() }])],
+			};
 		};
+
+		// From here on the sender holds the key: whatever it sent is answered 2xx and emitted, marked
+		// `recognized: false` with the reason when its shape is not one this node knows. imin documents
+		// the Customer Detail Change body only; the Success Webhook's payload is not published
+		// (https://docs.imin.co/platform-products/firehose-and-checkout/loading-the-checkout-via-firehose),
+		// so a shape we did not foresee must reach the workflow, not be refused.
+		const parsed = parseTolerantJson(read.text);
+		if (!parsed.ok) {
+			const reason = read.text.trim() === '' ? 'the body is empty' : `the body is not JSON: ${parsed.reason}`;
+			return emit({ event: 'unknown', recognized: false, reason, raw: null, rawText: read.text }, undefined, read.text);
+		}
+		if (!parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+			return emit({ event: 'unknown', recognized: false, reason: 'the body is JSON but not an object', raw: parsed.value as IDataObject }, parsed.value);
+		}
+		const original = parsed.value as IDataObject;
+		const { body, event, wrapper } = unwrapIminBody(original);
+		if (!event) {
+			const guess = guessIminEvent(original);
+			const orderUrl = guess === 'checkoutSuccess' ? referencedOrder(original) : null;
+			const reason =
+				guess === 'checkoutSuccess'
+					? `not an imin Order${orderUrl ? `: it names the order ${orderUrl} (fetch it with the imin node, Order > Get)` : ''}`
+					: 'not an imin Order, CustomerAccount or seller onboarding action';
+			return emit({ event: guess, recognized: false, reason, ...(orderUrl ? { orderUrl } : {}), raw: original }, original);
+		}
+		const invalid = invalidIminBody(event, body);
+		if (!invalid && !events.includes(event)) {
+			// Recognised, but not an event this workflow listens to: received (imin expects 204), nothing starts.
+			answer.call(this, 204);
+			return { noWebhookResponse: true };
+		}
+		// An Order whose fields are missing or of the wrong type is still emitted, with what could be read.
+		const details = event === 'checkoutSuccess' ? normalizeSuccess(body) : {};
+		return emit(
+			{
+				event,
+				recognized: !invalid,
+				...(invalid ? { reason: invalid } : {}),
+				...(wrapper ? { unwrappedFrom: wrapper } : {}),
+				...details,
+				...(event === 'customerDetailChange' ? { customerAccountUrl: idOf(body) ?? null, customerIdentifier: body.identifier ?? null } : {}),
+				...(event === 'sellerOnboarding'
+					? { action: String(body.type ?? body['@type'] ?? ''), sellerId: idOf(body.agent) ?? null, result: body.result ?? body.object ?? null }
+					: {}),
+				raw: original,
+			},
+			body,
+		);
 	}
 }

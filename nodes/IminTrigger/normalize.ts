@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { createHash } from 'crypto';
 
 import { idOf, typeOf } from '../Imin/helpers/jsonld';
 
@@ -61,8 +62,9 @@ export function normalizeSuccess(order: IDataObject): IDataObject {
 		: offers.every((offer) => offer.price !== null)
 			? { price: offers.reduce((sum, offer) => sum + (offer.price ?? 0), 0), priceCurrency: offers[0]?.priceCurrency ?? null }
 			: { price: null, priceCurrency: null };
-	const orderUrl = idOf(order) ?? null;
-	const identifier = order.identifier ?? (orderUrl ? orderUrl.split('/').pop() : null);
+	const rawUrl = order['@id'] ?? order.id;
+	const orderUrl = isIdText(rawUrl) ? String(rawUrl) : null;
+	const identifier = isIdText(order.identifier) ? order.identifier : orderUrl ? orderUrl.split('/').pop() : null;
 	return {
 		orderId: identifier === undefined || identifier === null ? null : String(identifier),
 		orderUrl,
@@ -88,4 +90,71 @@ export function normalizeSuccess(order: IDataObject): IDataObject {
 		priceCurrency: total.priceCurrency,
 		itemCount: items.length,
 	};
+}
+
+/** Object keys a sender may wrap the webhook's payload in (`{"data": Order}`, `{"event": ..., "payload": Order}`). */
+const WRAPPER_KEYS = ['data', 'payload', 'order', 'object', 'body', 'resource', 'result', 'event'];
+
+/**
+ * The imin webhook inside a body: the body itself when it is one, else the first object under a
+ * wrapper key (`data`, `payload`, ...) that is a processable imin webhook. imin documents that a
+ * Success Webhook is sent, not its envelope
+ * (https://docs.imin.co/platform-products/firehose-and-checkout/loading-the-checkout-via-firehose).
+ */
+export function unwrapIminBody(body: IDataObject): { body: IDataObject; event: IminEvent | null; wrapper?: string } {
+	const event = detectIminEvent(body);
+	if (event) return { body, event };
+	for (const key of WRAPPER_KEYS) {
+		const inner = body[key];
+		if (!inner || typeof inner !== 'object' || Array.isArray(inner)) continue;
+		const innerEvent = detectIminEvent(inner as IDataObject);
+		if (innerEvent && !invalidIminBody(innerEvent, inner as IDataObject)) return { body: inner as IDataObject, event: innerEvent, wrapper: key };
+	}
+	return { body, event: null };
+}
+
+/**
+ * The most likely webhook of a body no rule recognised (for the output's `event`, so a workflow can
+ * route it): a type or key naming an order, a customer account or a seller; otherwise 'unknown'.
+ */
+export function guessIminEvent(body: IDataObject): IminEvent | 'unknown' {
+	const type = typeOf(body) ?? '';
+	const keys = Object.keys(body).join(' ');
+	if (/order/i.test(type) || /\border(Id|Url|Identifier)?\b/i.test(keys)) return 'checkoutSuccess';
+	if (/customer/i.test(type) || /\bcustomer(Account)?\b/i.test(keys)) return 'customerDetailChange';
+	if (/seller|onboard/i.test(`${type} ${JSON.stringify(body.result ?? body.object ?? '')}`)) return 'sellerOnboarding';
+	return 'unknown';
+}
+
+/** The URL / identifier of an order a notification names (`{"order": {"@id": ...}}`, `orderId`, ...). */
+export function referencedOrder(body: IDataObject): string | null {
+	const order = body.order ?? body.orderUrl ?? body.orderId ?? body.orderIdentifier;
+	const id = idOf(order) ?? (order && typeof order === 'object' ? (order as IDataObject).identifier : undefined);
+	return id === undefined || id === null || typeof id === 'object' ? null : String(id);
+}
+
+/** JSON with object keys sorted at every level: equal content, equal text. */
+export function canonicalJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	if (value && typeof value === 'object') {
+		const object = value as IDataObject;
+		return `{${Object.keys(object)
+			.filter((key) => object[key] !== undefined)
+			.sort()
+			.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`)
+			.join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * What a delivery is keyed by for "duplicate": a hash of its content (the canonical JSON of the
+ * webhook, unwrapped; the text when it is not JSON). Keying by the customer's `@id` would mark a
+ * second real Customer Detail Change as a repeat: imin sends one per change, for an `@id` that never
+ * changes (https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/customer-management/webhooks).
+ */
+export function contentKey(value: unknown, text?: string): string {
+	return createHash('sha256')
+		.update(value === undefined ? String(text ?? '') : canonicalJson(value))
+		.digest('hex');
 }

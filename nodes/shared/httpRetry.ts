@@ -94,6 +94,8 @@ export interface RetryOptions {
 	retryStatus?: (statusCode: number) => boolean;
 	/** The error to throw when the connection fails for good. */
 	networkError: (error: Error, code: string | undefined, attempts: number) => Error;
+	/** Hand the body back as the text received (not parsed), e.g. to read large integers losslessly. */
+	keepText?: boolean;
 }
 
 export interface RetriedResponse {
@@ -147,6 +149,6 @@ export async function requestWithRetry(
 				continue;
 			}
 		}
-		return { statusCode, headers, body: parseBody(response.body), attempts: attempt };
+		return { statusCode, headers, body: options.keepText ? response.body : parseBody(response.body), attempts: attempt };
 	}
 }

@@ -72,7 +72,7 @@ function createContext(options) {
 			data: request.body,
 			timeout: request.timeout,
 			validateStatus: request.ignoreHttpStatusErrors ? () => true : (s) => s >= 200 && s < 300,
-			responseType: request.json === false ? 'text' : 'json',
+			responseType: request.encoding ?? (request.json === false ? 'text' : 'json'),
 			transitional: { silentJSONParsing: true },
 		});
 		if (request.returnFullResponse) {

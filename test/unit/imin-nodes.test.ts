@@ -161,9 +161,11 @@ describe('imin Trigger', () => {
 		],
 	});
 
-	async function deliver(body: string, headers: Record<string, string>, staticData: IDataObject = {}) {
+	/** `workflowId`: the trigger also remembers recent deliveries in memory, per workflow and node. */
+	async function deliver(body: string, headers: Record<string, string>, staticData: IDataObject = {}, events = ['checkoutSuccess'], workflowId = 'wf-unit') {
 		const context = createWebhookContext({
-			parameters: { events: ['checkoutSuccess'], settings: {} },
+			workflowId,
+			parameters: { events, settings: {} },
 			credentials: { iminWebhookApi: { apiKey: WEBHOOK_KEY } },
 			body,
 			headers: { 'content-type': 'application/json', ...headers },
@@ -201,10 +203,89 @@ describe('imin Trigger', () => {
 		expect(again.result.workflowData![0][0].json.duplicate).toBe(true);
 	});
 
-	it('a body that is not an imin webhook gets 400 with a reason', async () => {
-		const { result, response } = await deliver('{"hello": "world"}', { 'x-api-key': WEBHOOK_KEY });
-		expect(response.statusCode).toBe(400);
-		expect(String((response.body as unknown as IDataObject).reason)).toMatch(/not an imin/);
+	const KEY_HEADER = { 'x-api-key': WEBHOOK_KEY };
+	const emitted = (r: Awaited<ReturnType<typeof deliver>>) => {
+		expect(r.response.statusCode).toBe(204);
+		expect(r.result.workflowData).toHaveLength(1);
+		return r.result.workflowData![0][0].json;
+	};
+
+	it('an authenticated body of an unknown shape is answered 204 and emitted: recognized false, the reason, the raw body', async () => {
+		const item = emitted(await deliver('{"hello": "world"}', KEY_HEADER));
+		expect(item).toMatchObject({ event: 'unknown', recognized: false, raw: { hello: 'world' }, duplicate: false });
+		expect(String(item.reason)).toMatch(/not an imin Order, CustomerAccount/);
+		// emitted although the workflow listens to Checkout Success only: its kind cannot be told
+		const list = emitted(await deliver('[1, 2]', KEY_HEADER));
+		expect(list).toMatchObject({ recognized: false, reason: 'the body is JSON but not an object', raw: [1, 2] });
+	});
+
+	it('an authenticated body that is not JSON (or empty) is kept as text, recognized false', async () => {
+		const item = emitted(await deliver('order=5c1e&status=confirmed', KEY_HEADER));
+		expect(item).toMatchObject({ event: 'unknown', recognized: false, raw: null, rawText: 'order=5c1e&status=confirmed' });
+		expect(String(item.reason)).toMatch(/not JSON/);
+		const nothing = emitted(await deliver('', KEY_HEADER));
+		expect(nothing).toMatchObject({ recognized: false, reason: 'the body is empty', rawText: '' });
+	});
+
+	it('a wrapped Order ({event, data: Order}) is unwrapped and recognised like the Order itself', async () => {
+		const staticData = {};
+		const wrapped = { event: 'checkout.success', data: order() };
+		const item = emitted(await deliver(JSON.stringify(wrapped), KEY_HEADER, staticData, ['checkoutSuccess'], 'wf-wrapped'));
+		expect(item).toMatchObject({
+			event: 'checkoutSuccess',
+			recognized: true,
+			unwrappedFrom: 'data',
+			orderId: '5c1e',
+			confirmationNumber: 'ABC123',
+			customer: { email: 'ada@example.com' },
+			session: { name: 'Club Night' },
+			price: 8.5,
+			duplicate: false,
+		});
+		expect(item.raw).toEqual(wrapped);
+		// the same Order, unwrapped this time: the same content, so a repeat
+		expect(emitted(await deliver(JSON.stringify(order()), KEY_HEADER, staticData, ['checkoutSuccess'], 'wf-wrapped')).duplicate).toBe(true);
+		for (const key of ['payload', 'order']) {
+			expect(emitted(await deliver(JSON.stringify({ [key]: order() }), KEY_HEADER)).orderId).toBe('5c1e');
+		}
+	});
+
+	it('a notification that only names the order: emitted as checkoutSuccess, recognized false, with the order URL', async () => {
+		const body = { '@context': 'https://openactive.io/', '@type': 'OrderNotification', order: { '@id': 'https://book.imin.co/api/v2/orders/5c1e' } };
+		const item = emitted(await deliver(JSON.stringify(body), KEY_HEADER));
+		expect(item).toMatchObject({ event: 'checkoutSuccess', recognized: false, orderUrl: 'https://book.imin.co/api/v2/orders/5c1e', raw: body });
+		expect(String(item.reason)).toMatch(/names the order https:\/\/book\.imin\.co\/api\/v2\/orders\/5c1e/);
+		expect(item).not.toHaveProperty('orderId');
+	});
+
+	it('an Order without orderedItem: emitted with what it has (order, customer), recognized false and the reason', async () => {
+		const { orderedItem, ...noItems } = order();
+		expect(orderedItem).toHaveLength(1);
+		const item = emitted(await deliver(JSON.stringify(noItems), KEY_HEADER));
+		expect(item).toMatchObject({ event: 'checkoutSuccess', recognized: false, orderId: '5c1e', confirmationNumber: 'ABC123', customer: { email: 'ada@example.com' }, session: { name: null, startDate: null } });
+		expect(String(item.reason)).toMatch(/orderedItem/);
+	});
+
+	it('duplicates are keyed by content: two different Customer Detail Changes of one customer are both new, a resent one is a repeat', async () => {
+		const staticData = {};
+		const change = (at: string) => ({ '@context': 'https://openactive.io/', '@type': 'CustomerAccount', '@id': 'https://book.imin.co/api/v2/customer-accounts/abc', identifier: 'abc', dateModified: at });
+		const events = ['customerDetailChange'];
+		const first = emitted(await deliver(JSON.stringify(change('2026-12-01T10:00:00Z')), KEY_HEADER, staticData, events, 'wf-cdc'));
+		const second = emitted(await deliver(JSON.stringify(change('2026-12-01T10:00:01Z')), KEY_HEADER, staticData, events, 'wf-cdc'));
+		expect([first.duplicate, second.duplicate]).toEqual([false, false]);
+		expect(first).toMatchObject({ event: 'customerDetailChange', recognized: true, customerIdentifier: 'abc', customerAccountUrl: 'https://book.imin.co/api/v2/customer-accounts/abc' });
+		expect(first.dedupeKey).not.toBe(second.dedupeKey);
+		// the same content again (keys in another order): a repeat
+		const { dateModified, ...rest } = change('2026-12-01T10:00:01Z');
+		const resent = emitted(await deliver(JSON.stringify({ dateModified, ...rest }), KEY_HEADER, staticData, events, 'wf-cdc'));
+		expect(resent.duplicate).toBe(true);
+		expect(resent.dedupeKey).toBe(second.dedupeKey);
+	});
+
+	it('a recognised event the workflow does not listen to: 204, nothing starts', async () => {
+		const body = { '@context': 'https://openactive.io/', '@type': 'CustomerAccount', '@id': 'https://book.imin.co/api/v2/customer-accounts/abc', identifier: 'abc' };
+		const { result, response } = await deliver(JSON.stringify(body), KEY_HEADER);
+		expect(response.statusCode).toBe(204);
 		expect(result.workflowData).toBeUndefined();
 	});
 });

@@ -824,6 +824,112 @@ describe('bookings and the Success webhook', () => {
 	});
 });
 
+describe('variants of the Success and Customer Detail Change webhooks (/__sim/variants)', () => {
+	let vsim: Sim;
+	let rx: Receiver;
+
+	beforeAll(async () => {
+		rx = await startReceiver({ status: 204 });
+		vsim = await startIminSimulator({ port: 0, seed: 5, apiKey: KEY, sessions: 60, series: 15, slots: 10, webhook: { url: `${rx.url}/webhook/imin`, apiKey: WEBHOOK_KEY } });
+	});
+	afterAll(async () => {
+		await vsim.close();
+		await rx.close();
+	});
+	beforeEach(async () => {
+		rx.clear();
+		vsim.clearWebhookDeliveries();
+		expect((await http.delete(`${vsim.url}/__sim/variants`)).data.variants).toEqual({ successShape: 'order', customerDetailChange: 'once' });
+	});
+
+	/** Books a bookable session under the current variant; resolves the Order and the one Success request received. */
+	async function bookAndReceive(tag: string) {
+		const s = vsim.fixtures.scheduledSessions.bookable!;
+		const order = vsim.completeBooking({ identifier: s.identifier!, customer: { email: `${tag}@example.com`, givenName: 'Vee', familyName: tag }, force: true });
+		await vsim.idle(5000);
+		const reqs = await rx.waitFor(1);
+		expect(reqs).toHaveLength(1);
+		expect(reqs[0].headers['x-api-key']).toBe(WEBHOOK_KEY);
+		expect(reqs[0].headers['content-type']).toBe('application/json');
+		return { order, body: reqs[0].json as Json };
+	}
+
+	it('GET lists both points; POST sets one; an unknown variant is refused with the known ones', async () => {
+		const listed = await http.get(`${vsim.url}/__sim/variants`);
+		expect(listed.data.points.successShape.values).toEqual(['order', 'not-order', 'no-ordered-item', 'wrapped']);
+		expect(listed.data.points.customerDetailChange.values).toEqual(['once', 'twice-different']);
+		const set = await http.post(`${vsim.url}/__sim/variants`, { successShape: 'wrapped' });
+		expect(set.data.variants).toEqual({ successShape: 'wrapped', customerDetailChange: 'once' });
+		const bad = await http.post(`${vsim.url}/__sim/variants`, { successShape: 'envelope' });
+		expect(bad.status).toBe(400);
+		expect(bad.data.reason).toContain('order, not-order, no-ordered-item, wrapped');
+		expect(vsim.variants.get('successShape')).toBe('wrapped');
+	});
+
+	it('successShape=order (default): the body is the Order the Booking Platform serves', async () => {
+		const { order, body } = await bookAndReceive('order');
+		expect(body).toEqual(order);
+		expect((await get(order.id)).data).toEqual(order);
+	});
+
+	it('successShape=not-order: a notification naming the order by its Booking Platform URL, without the Order', async () => {
+		await http.post(`${vsim.url}/__sim/variants`, { successShape: 'not-order' });
+		const { order, body } = await bookAndReceive('notorder');
+		expect(body).toEqual({ '@context': 'https://openactive.io/', '@type': 'OrderNotification', order: { '@id': order.id } });
+		expect(JSON.stringify(body)).not.toContain(order.confirmationNumber);
+		// the named order is there to fetch
+		const fetched = await get(String((body.order as Json)['@id']));
+		expect(fetched.status).toBe(200);
+		expect(fetched.data).toEqual(order);
+	});
+
+	it('successShape=no-ordered-item: the Order without orderedItem (the rest unchanged)', async () => {
+		await http.post(`${vsim.url}/__sim/variants`, { successShape: 'no-ordered-item' });
+		const { order, body } = await bookAndReceive('noitem');
+		expect(body).not.toHaveProperty('orderedItem');
+		const { orderedItem, ...rest } = order;
+		expect(orderedItem.length).toBeGreaterThan(0);
+		expect(body).toEqual(rest);
+		// only the webhook differs: the Booking Platform still has the whole Order
+		expect((await get(order.id)).data.orderedItem).toEqual(orderedItem);
+	});
+
+	it('successShape=wrapped: the Order inside {event, data}', async () => {
+		await http.post(`${vsim.url}/__sim/variants`, { successShape: 'wrapped' });
+		const { order, body } = await bookAndReceive('wrapped');
+		expect(body).toEqual({ event: 'checkout.success', data: order });
+	});
+
+	it('customerDetailChange=once (default): one documented body per change', async () => {
+		const account = vsim.fixtures.customerAccounts[0].identifier;
+		const fired = vsim.fireCustomerDetailChange({ identifier: account });
+		expect(fired.scheduled).toBe(1);
+		await vsim.idle(5000);
+		await rx.waitFor(1);
+		expect(rx.requests).toHaveLength(1);
+		expect(rx.requests[0].json).toEqual({ '@context': 'https://openactive.io/', '@type': 'CustomerAccount', '@id': `${vsim.bookBaseUrl}customer-accounts/${account}`, identifier: account });
+	});
+
+	it('customerDetailChange=twice-different: two deliveries for one customer, same @id, different content, in order', async () => {
+		await http.post(`${vsim.url}/__sim/variants`, { customerDetailChange: 'twice-different' });
+		const account = vsim.fixtures.customerAccounts[1].identifier;
+		const fired = await http.post(`${vsim.url}/__sim/customer-detail-change`, { identifier: account });
+		expect(fired.status).toBe(202);
+		expect(fired.data.scheduled).toBe(2);
+		const reqs = await rx.waitFor(2);
+		await vsim.idle(5000);
+		expect(rx.requests).toHaveLength(2);
+		const [first, second] = reqs.map((r) => r.json as Json);
+		for (const b of [first, second]) {
+			expect(b).toMatchObject({ '@type': 'CustomerAccount', '@id': `${vsim.bookBaseUrl}customer-accounts/${account}`, identifier: account });
+			expect(reqs.every((r) => r.headers['x-api-key'] === WEBHOOK_KEY)).toBe(true);
+		}
+		expect(JSON.stringify(first)).not.toBe(JSON.stringify(second));
+		expect(Date.parse(String(second.dateModified))).toBeGreaterThan(Date.parse(String(first.dateModified)));
+		expect(vsim.webhookDeliveries.map((d) => d.event)).toEqual(['customer-detail-change', 'customer-detail-change']);
+	});
+});
+
 describe('faults', () => {
 	const feedUrl = () => `${sim.firehoseBaseUrl}session-series`;
 

@@ -188,7 +188,8 @@ describe('imin Trigger: valid key, unusable body', () => {
 		return { result, response: context.response as Answer['response'] };
 	}
 
-	it('400 with a reason for an Order whose items, identifier or customer have the wrong type', async () => {
+	it('an Order whose items, identifier or customer have the wrong type is kept: 204, emitted with recognized false and the reason', async () => {
+		// Issue 12: an authenticated webhook is never lost, whatever its shape.
 		for (const [over, reason] of [
 			[{ orderedItem: 'one session' }, /orderedItem/],
 			[{ orderedItem: [] }, /orderedItem/],
@@ -198,15 +199,18 @@ describe('imin Trigger: valid key, unusable body', () => {
 			[{ customer: 42 }, /customer/],
 		] as Array<[IDataObject, RegExp]>) {
 			const answer = await deliver(JSON.stringify(order(over)));
-			expect(answer.response.statusCode).toBe(400);
-			expect(String(answer.response.body?.reason)).toMatch(reason);
-			expect(answer.result.workflowData).toBeUndefined();
+			expect(answer.response.statusCode).toBe(204);
+			const item = answer.result.workflowData?.[0][0].json;
+			expect(item).toMatchObject({ event: 'checkoutSuccess', recognized: false, raw: JSON.parse(JSON.stringify(order(over))) });
+			expect(String(item?.reason)).toMatch(reason);
+			// never a made-up order ID from a value of the wrong type
+			expect(item?.orderId === null || item?.orderId === 'o-1').toBe(true);
 		}
 		expect(invalidIminBody('customerDetailChange', { type: 'CustomerAccount' })).toMatch(/no identifier/);
 	});
 
 	it('a good Order still starts the workflow; an unreadable body gets 400 / 413', async () => {
-		expect((await deliver(JSON.stringify(order()))).result.workflowData?.[0][0].json).toMatchObject({ orderId: 'o-1' });
+		expect((await deliver(JSON.stringify(order()))).result.workflowData?.[0][0].json).toMatchObject({ orderId: 'o-1', recognized: true });
 		const notUtf8 = await deliver(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]));
 		expect(notUtf8.response).toMatchObject({ statusCode: 400, body: { reason: 'the body is not valid UTF-8' } });
 		const huge = await deliver('{}', { 'content-length': '99999999' });

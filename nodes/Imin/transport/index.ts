@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { headerOf, requestWithRetry } from '../../shared/httpRetry';
 import type { RequestContext, RetriedResponse } from '../../shared/httpRetry';
 import { normaliseBaseUrl } from '../helpers/checkout';
-import { readRpdePage } from '../helpers/rpde';
+import { parseRpdeText, readRpdePage } from '../helpers/rpde';
 import type { RpdePage } from '../helpers/rpde';
 
 export const IMIN_CREDENTIAL = 'iminApi';
@@ -30,6 +30,11 @@ export interface IminRequestOptions {
 	/** Whether 503 is retried inside the call (not for the Firehose: RPDE asks to come back much later). */
 	retry503?: boolean;
 	timeoutMs?: number;
+	/**
+	 * Read an RPDE page from its text, keeping every item's `modified` as a string of all its digits
+	 * (it may exceed 2^53: https://developer.openactive.io/publishing-data/data-feeds/implementing-rpde-feeds).
+	 */
+	losslessModified?: boolean;
 }
 
 function describeIminBody(body: unknown): string {
@@ -91,7 +96,8 @@ export async function iminApiRequest(
 	const request: IHttpRequestOptions = {
 		method,
 		url,
-		json: true,
+		// the page as text (n8n's axios would parse JSON, and round integers above 2^53)
+		...(options.losslessModified ? { json: false, encoding: 'text' as const } : { json: true }),
 		timeout: options.timeoutMs ?? 30_000,
 		headers: { accept: 'application/json, application/ld+json' },
 	};
@@ -102,6 +108,7 @@ export async function iminApiRequest(
 	}
 	const response = await requestWithRetry.call(this, IMIN_CREDENTIAL, request, {
 		idempotent: options.idempotent ?? method === 'GET',
+		keepText: options.losslessModified === true,
 		retryStatus: (status) => status >= 500 && (status !== 503 || options.retry503 === true),
 		networkError: (error, code, attempts) => {
 			const message = `Could not reach imin${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
@@ -137,7 +144,8 @@ export async function fetchRpdePage(
 		return { url, next: url, items: [], reachedEnd: false, statusCode: response.statusCode };
 	}
 	try {
-		return { ...readRpdePage(url, response.body), statusCode: response.statusCode };
+		const body = options.losslessModified && typeof response.body === 'string' ? parseRpdeText(response.body) : response.body;
+		return { ...readRpdePage(url, body), statusCode: response.statusCode };
 	} catch (error) {
 		throw new NodeApiError(this.getNode(), { message: (error as Error).message } as JsonObject, {
 			message: `The feed page at ${url} is not valid RPDE: ${(error as Error).message}`,

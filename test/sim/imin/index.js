@@ -50,7 +50,10 @@
  * - Success webhook: POST, `content-type: application/json`, `X-Api-Key: <webhook apiKey>`, body = the
  *   Order exactly as GET /api/v2/orders/:id returns it (ids on this simulator's bookBaseUrl; the
  *   opportunity's `id` is the Search API style URL of the contract's Order example); no signature;
- *   one attempt unless retryOnFailure; duplicates only when `repeat` asks for them.
+ *   one attempt unless retryOnFailure; duplicates only when `repeat` asks for them. The variant
+ *   `successShape` (./variants.js) plays other bodies: not-order, no-ordered-item, wrapped.
+ * - Customer Detail Change: the documented body; the variant `customerDetailChange=twice-different`
+ *   sends two for one customer, each with its own `dateModified` (the second 300 ms after the first).
  * - Orders: confirmationNumber is 8 characters [A-Z2-9]; order history pages hold 10 orders, newest
  *   first; orders belong to `customer.identifier` (the Customer Account ID, or the Person's identifier).
  * - A completed booking lowers remainingAttendeeCapacity / remainingUses by one (0 turns the flag
@@ -331,8 +334,29 @@ async function startIminSimulator(options = {}) {
 		if (opts.bookingsUpdateFeed) {
 			for (const l of lines) model.recordBooking(l.kind, l.itemId);
 		}
-		webhooks.send('success', order);
+		webhooks.send('success', successBody(order));
 		return order;
+	}
+
+	/**
+	 * The Success webhook's body for an order, as the `successShape` variant plays it (./variants.js):
+	 * imin documents that the webhook is sent, not its payload
+	 * (https://docs.imin.co/platform-products/firehose-and-checkout/loading-the-checkout-via-firehose).
+	 */
+	function successBody(order) {
+		const copy = JSON.parse(JSON.stringify(order));
+		switch (variants.get('successShape')) {
+			case 'not-order':
+				// a notification that names the order (its Booking Platform URL) and carries none of it
+				return { '@context': 'https://openactive.io/', '@type': 'OrderNotification', order: { '@id': copy.id } };
+			case 'no-ordered-item':
+				delete copy.orderedItem;
+				return copy;
+			case 'wrapped':
+				return { event: 'checkout.success', data: copy };
+			default:
+				return copy;
+		}
 	}
 
 	/**
@@ -375,8 +399,19 @@ async function startIminSimulator(options = {}) {
 		const identifier = input.identifier === undefined ? [...customers.keys()][0] : String(input.identifier);
 		if (!identifier) throw new SimError(400, 'InvalidRequestError', 'identifier is required');
 		const body = { '@context': 'https://openactive.io/', '@type': 'CustomerAccount', '@id': `${sim.bookBaseUrl}customer-accounts/${identifier}`, identifier };
-		const scheduled = webhooks.send('customer-detail-change', body, { url: input.url, apiKey: input.apiKey });
-		return { body, scheduled };
+		const target = { url: input.url, apiKey: input.apiKey };
+		if (variants.get('customerDetailChange') === 'twice-different') {
+			// Two real changes of one customer (one webhook "may cover" several, and several may follow one
+			// another: https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/customer-management/webhooks):
+			// same @id and identifier, different content (when each change happened); the second is sent
+			// after the first.
+			const at = clock();
+			const bodies = [0, 1].map((i) => ({ ...body, dateModified: new Date(at + i * 1000).toISOString() }));
+			const scheduled = webhooks.send('customer-detail-change', bodies[0], target) + webhooks.send('customer-detail-change', bodies[1], target, { delayMs: 300 });
+			return { body: bodies[0], bodies, scheduled };
+		}
+		const scheduled = webhooks.send('customer-detail-change', body, target);
+		return { body, bodies: [body], scheduled };
 	}
 
 	function fireSellerOnboarding(input = {}) {

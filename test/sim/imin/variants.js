@@ -20,7 +20,7 @@ const IMIN_VARIANTS = {
 	customerDetailChange: {
 		values: ['once', 'twice-different'],
 		default: 'once',
-		doc: 'twice-different: each Customer Detail Change is sent twice for one customer, with different content (two real changes).',
+		doc: 'twice-different: each Customer Detail Change is sent twice for one customer, with different content (two real changes: each body carries its own dateModified; the second follows 300 ms later).',
 	},
 };
 

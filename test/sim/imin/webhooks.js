@@ -79,8 +79,9 @@ function createWebhookDispatcher(initial = {}) {
 	 * @param {string} event
 	 * @param {object} body
 	 * @param {{url?: string, apiKey?: string}} [override]
+	 * @param {{delayMs?: number}} [extra]  delayMs: added to the wait before each copy (to order two sends)
 	 */
-	function send(event, body, override = {}) {
+	function send(event, body, override = {}, extra = {}) {
 		if (queue.closed) return 0;
 		const t = { ...target, ...(targets[event] || {}), ...Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined)) };
 		if (!t.url) {
@@ -97,7 +98,7 @@ function createWebhookDispatcher(initial = {}) {
 			seq += 1;
 			// One after the other: the first after delayMs, each further copy repeatDelayMs after the
 			// previous one was answered. Concurrent: all at once, after delayMs.
-			const delayMs = copy === 0 || s.concurrent ? s.delayMs : s.repeatDelayMs;
+			const delayMs = (copy === 0 || s.concurrent ? s.delayMs : s.repeatDelayMs) + (Number(extra.delayMs) > 0 ? Number(extra.delayMs) : 0);
 			jobs.push({ id: seq, fields: { event, url: t.url }, url: t.url, headers, text, body, copy, retry: s.retryOnFailure, timeoutMs: s.timeoutMs, delayMs });
 		}
 		queue.schedule(jobs, s.concurrent);
