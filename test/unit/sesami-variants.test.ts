@@ -136,6 +136,16 @@ describe('retried writes are safe (writeGatewayError apply-then-502, repeatCance
 		expect(exchanges('POST', `${a.id}/cancel`).map((e) => e.status)).toEqual([502, repeatCancel === 'noop-200' ? 200 : 400]);
 	});
 
+	it('a 429 before the cancel is not a lost answer: cancelled, nothing marked as recovered', async () => {
+		const a = await newAppointment(9);
+		sim.setFaults({ mode: '429', count: 1, retryAfter: 1, match: { method: 'POST', path: `/${shop.id}/appointments/${a.id}/cancel` } });
+		sim.clearExchanges();
+		const [item] = await run({ resource: 'appointment', operation: 'cancel', appointmentId: rl(a.id), refundMoney: false });
+		expect(item.json).toMatchObject({ cancelled: true, appointment: { cancelled: true } });
+		expect(item.json.recoveredAfter).toBeUndefined();
+		expect(exchanges('POST', `${a.id}/cancel`).map((e) => e.status)).toEqual([429, 200]);
+	});
+
 	it('cancelling an appointment that was already cancelled (no lost answer) is still refused', async () => {
 		const [item] = await run({ resource: 'appointment', operation: 'cancel', appointmentId: rl(shop.appointments.cancelled), refundMoney: false });
 		expect(item.json.httpCode).toBe('400');

@@ -74,7 +74,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const networkError = outcome instanceof Error ? (outcome as SesamiNetworkError) : undefined;
 	const result = outcome instanceof Error ? undefined : (outcome as SesamiCallResult);
 	const succeeded = result !== undefined && result.statusCode >= 200 && result.statusCode < 300;
-	const lastFailure = result?.failures.length ? result.failures[result.failures.length - 1] : undefined;
+	// a 429 was not processed by Sesami: only a 5xx or a dropped connection may have lost an answer
+	const lostBefore = (result?.failures ?? []).filter((failure) => failure !== '429');
+	const lastFailure = lostBefore.length ? lostBefore[lostBefore.length - 1] : undefined;
 	let recoveredAfter: string | undefined = succeeded ? lastFailure : undefined;
 	if (!succeeded) {
 		// the answer was lost: a final 5xx / dropped connection, or a retry refused after one
