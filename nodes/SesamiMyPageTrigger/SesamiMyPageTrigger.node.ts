@@ -10,7 +10,14 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { localCredentialTest, manualWebhookMethods } from '../shared/manualWebhook';
 import { rawBodyParameter, readBody } from '../shared/rawBody';
 import { parseTolerantJson } from '../shared/tolerantJson';
-import { headerValue, shopDomains, verifyAppProxy, verifySessionToken } from '../shared/webhookAuth';
+import {
+	APP_PROXY_MAX_SKEW_SECONDS,
+	appProxyWindowSeconds,
+	headerValue,
+	shopDomains,
+	verifyAppProxy,
+	verifySessionToken,
+} from '../shared/webhookAuth';
 import { readAction } from './actions';
 
 const CORS_HEADERS: Record<string, string> = {
@@ -59,7 +66,7 @@ export class SesamiMyPageTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Answer with a "Respond to Webhook" node. Requests that fail verification get 401 and start no execution; malformed actions get 400.',
+					'Answer with a "Respond to Webhook" node. Requests that fail verification get 401 (403 for another shop, 400 for a repeated shop, timestamp or signature) and start no execution; malformed actions get 400.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -76,9 +83,9 @@ export class SesamiMyPageTrigger implements INodeType {
 						displayName: 'Max Timestamp Skew (Seconds)',
 						name: 'maxSkewSeconds',
 						type: 'number',
-						typeOptions: { minValue: 1 },
+						typeOptions: { minValue: 1, maxValue: APP_PROXY_MAX_SKEW_SECONDS },
 						default: 90,
-						description: 'App Proxy requests whose timestamp is further from now are refused (replays)',
+						description: `App Proxy requests whose timestamp is older than this are refused (replays). At most ${APP_PROXY_MAX_SKEW_SECONDS} s: a larger value is used as ${APP_PROXY_MAX_SKEW_SECONDS} s. A timestamp more than 90 s ahead is always refused.`,
 					},
 				],
 			},
@@ -113,6 +120,7 @@ export class SesamiMyPageTrigger implements INodeType {
 		const credentials = await this.getCredentials('shopifyAppApi');
 		const shops = shopDomains(credentials.shopDomains);
 		const secret = String(credentials.clientSecret ?? '');
+		const errorWord = (status: number) => (status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid request');
 		const refuse = (status: number, error: string, reason: string): IWebhookResponseData => {
 			if (verification === 'sessionToken') for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
 			res.setHeader('Cache-Control', 'no-store');
@@ -125,14 +133,15 @@ export class SesamiMyPageTrigger implements INodeType {
 			const authorization = headerValue(req.headers as IDataObject, 'authorization') ?? '';
 			const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1] ?? '';
 			const verified = verifySessionToken(token, secret, String(credentials.clientId ?? ''), shops);
-			if (!verified.ok) return refuse(401, 'unauthorized', verified.reason);
+			if (!verified.ok) return refuse(verified.status, errorWord(verified.status), verified.reason);
 			identity = { ...verified.value, pathPrefix: null };
 		} else {
 			const url = String((req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? '');
 			const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
 			const settings = this.getNodeParameter('settings', {}) as IDataObject;
-			const verified = verifyAppProxy(rawQuery, secret, shops, { maxSkewSeconds: Number(settings.maxSkewSeconds ?? 90) });
-			if (!verified.ok) return refuse(401, 'unauthorized', verified.reason);
+			// a configured window above the maximum is clamped (appProxyWindowSeconds)
+			const verified = verifyAppProxy(rawQuery, secret, shops, { maxSkewSeconds: appProxyWindowSeconds(settings.maxSkewSeconds ?? 90) });
+			if (!verified.ok) return refuse(verified.status, errorWord(verified.status), verified.reason);
 			identity = {
 				shop: verified.value.shop,
 				customerId: verified.value.customerId,

@@ -103,6 +103,8 @@ export interface RetriedResponse {
 	headers: IDataObject;
 	body: unknown;
 	attempts: number;
+	/** What each retried attempt got before this answer: a status ('502') or a network code. */
+	failures: string[];
 }
 
 export async function requestWithRetry(
@@ -114,6 +116,7 @@ export async function requestWithRetry(
 	const retryStatus = options.retryStatus ?? ((status: number) => status >= 500);
 	const full: IHttpRequestOptions = { ...request, returnFullResponse: true, ignoreHttpStatusErrors: true };
 	let waited = 0;
+	const failures: string[] = [];
 	for (let attempt = 1; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		try {
@@ -133,6 +136,7 @@ export async function requestWithRetry(
 				waited + delay <= RETRY.maxTotalWaitMs
 			) {
 				waited += delay;
+				failures.push(code);
 				await sleep(delay);
 				continue;
 			}
@@ -145,10 +149,11 @@ export async function requestWithRetry(
 			const delay = parseRetryAfter(headerOf(headers, 'retry-after')) ?? backoffDelay(attempt);
 			if (delay <= RETRY.maxDelayMs && waited + delay <= RETRY.maxTotalWaitMs) {
 				waited += delay;
+				failures.push(String(statusCode));
 				await sleep(delay);
 				continue;
 			}
 		}
-		return { statusCode, headers, body: options.keepText ? response.body : parseBody(response.body), attempts: attempt };
+		return { statusCode, headers, body: options.keepText ? response.body : parseBody(response.body), attempts: attempt, failures };
 	}
 }

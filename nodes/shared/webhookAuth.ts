@@ -25,7 +25,32 @@ export function headerValue(headers: Record<string, unknown> | undefined, name: 
 }
 
 
-export type VerifyResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+/**
+ * A refusal carries the HTTP status to answer: 400 a malformed request (a repeated `shop`,
+ * `timestamp` or `signature`), 401 not proven (missing or wrong signature / token, a timestamp
+ * outside the window, no logged-in customer), 403 proven but for another shop.
+ */
+export type VerifyResult<T> = { ok: true; value: T } | { ok: false; reason: string; status: 400 | 401 | 403 };
+
+/**
+ * App Proxy timestamp window. Shopify signs a `timestamp` but documents no window
+ * (https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies); its
+ * own library refuses requests more than 90 s away
+ * (https://github.com/Shopify/shopify-app-js/blob/main/packages/apps/shopify-api/lib/utils/hmac-validator.ts).
+ * A configured window is clamped to at most 5 minutes (a longer one only helps replays of a URL
+ * leaked into logs), and a timestamp is never accepted more than 90 s ahead of the clock.
+ */
+export const APP_PROXY_MAX_SKEW_SECONDS = 300;
+export const APP_PROXY_MAX_FUTURE_SECONDS = 90;
+
+/** The window actually used for a configured one: 1..300 s (default 90). */
+export function appProxyWindowSeconds(configured: unknown): number {
+	const value = Number(configured);
+	if (!Number.isFinite(value) || value <= 0) return 90;
+	return Math.min(Math.max(1, Math.floor(value)), APP_PROXY_MAX_SKEW_SECONDS);
+}
+
+const refuse = (status: 400 | 401 | 403, reason: string) => ({ ok: false as const, status, reason });
 
 /** "https://Shop.myshopify.com/admin" -> "shop.myshopify.com". */
 export function normaliseShopDomain(value: string): string {
@@ -58,11 +83,15 @@ export interface AppProxyIdentity {
 }
 
 /**
- * Shopify App Proxy signature (shopify.md §1): from the RAW query string, drop `signature`, join
- * repeated keys' values with ",", sort the `key=value` strings by code unit, concatenate with no
- * separator, HMAC-SHA256 with the app's client secret, lowercase hex. Also refuses a timestamp
- * more than `maxSkewSeconds` away, a repeated `shop` / `timestamp` / `signature`, an unknown shop
- * and a request without a logged-in customer.
+ * Shopify App Proxy signature
+ * (https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies, and
+ * https://shopify.dev/docs/apps/build/online-store/display-dynamic-data): from the RAW query
+ * string, drop `signature`, join repeated keys' values with ",", sort the `key=value` strings by
+ * code unit, concatenate with no separator, HMAC-SHA256 with the app's client secret, lowercase
+ * hex. Refuses a repeated `shop` / `timestamp` / `signature` (400: Shopify sends each once, so a
+ * repeat was added by someone else), a missing or wrong signature (401), a timestamp outside the
+ * window (401; see appProxyWindowSeconds), a request for a shop that is not configured (403) and a
+ * request without a logged-in customer (401).
  */
 export function verifyAppProxy(
 	rawQuery: string,
@@ -70,7 +99,7 @@ export function verifyAppProxy(
 	allowedShops: string[],
 	options: { now?: number; maxSkewSeconds?: number } = {},
 ): VerifyResult<AppProxyIdentity> {
-	if (!secret) return { ok: false, reason: 'no client secret configured' };
+	if (!secret) return refuse(401, 'no client secret configured');
 	const grouped = new Map<string, string[]>();
 	for (const part of String(rawQuery ?? '').replace(/^\?/, '').split('&')) {
 		if (!part) continue;
@@ -81,15 +110,15 @@ export function verifyAppProxy(
 			key = decodeFormComponent(eq === -1 ? part : part.slice(0, eq));
 			value = eq === -1 ? '' : decodeFormComponent(part.slice(eq + 1));
 		} catch {
-			return { ok: false, reason: 'malformed query string' };
+			return refuse(400, 'malformed query string');
 		}
 		grouped.set(key, [...(grouped.get(key) ?? []), value]);
 	}
 	for (const single of ['signature', 'shop', 'timestamp']) {
-		if ((grouped.get(single)?.length ?? 0) > 1) return { ok: false, reason: `repeated ${single} parameter` };
+		if ((grouped.get(single)?.length ?? 0) > 1) return refuse(400, `repeated ${single} parameter`);
 	}
 	const signature = grouped.get('signature')?.[0] ?? '';
-	if (!/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'missing or malformed signature' };
+	if (!/^[0-9a-f]{64}$/.test(signature)) return refuse(401, 'missing or malformed signature');
 	const params: Record<string, string> = {};
 	const message = [...grouped.entries()]
 		.filter(([key]) => key !== 'signature')
@@ -100,15 +129,17 @@ export function verifyAppProxy(
 		.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 		.join('');
 	const expected = createHmac('sha256', secret).update(message, 'utf8').digest('hex');
-	if (!safeEqual(signature, expected)) return { ok: false, reason: 'signature does not match' };
+	if (!safeEqual(signature, expected)) return refuse(401, 'signature does not match');
 	const timestamp = Number(params.timestamp);
-	if (!/^\d+$/.test(params.timestamp ?? '')) return { ok: false, reason: 'missing or malformed timestamp' };
-	const now = options.now ?? Date.now();
-	if (Math.abs(now / 1000 - timestamp) > (options.maxSkewSeconds ?? 90)) return { ok: false, reason: 'stale timestamp' };
+	if (!/^\d+$/.test(params.timestamp ?? '')) return refuse(401, 'missing or malformed timestamp');
+	const now = (options.now ?? Date.now()) / 1000;
+	const window = appProxyWindowSeconds(options.maxSkewSeconds ?? 90);
+	if (now - timestamp > window) return refuse(401, 'stale timestamp');
+	if (timestamp - now > Math.min(window, APP_PROXY_MAX_FUTURE_SECONDS)) return refuse(401, 'timestamp too far in the future');
 	const shop = normaliseShopDomain(params.shop ?? '');
-	if (!shop || !allowedShops.includes(shop)) return { ok: false, reason: 'request for another shop' };
+	if (!shop || !allowedShops.includes(shop)) return refuse(403, 'request for another shop');
 	const customerId = params.logged_in_customer_id ?? '';
-	if (!/^\d+$/.test(customerId)) return { ok: false, reason: 'no logged-in customer' };
+	if (!/^\d+$/.test(customerId)) return refuse(401, 'no logged-in customer');
 	return { ok: true, value: { shop, customerId, timestamp, pathPrefix: params.path_prefix ?? null, params } };
 }
 
@@ -140,29 +171,29 @@ export function verifySessionToken(
 	allowedShops: string[],
 	options: { now?: number; leewaySeconds?: number } = {},
 ): VerifyResult<SessionTokenIdentity> {
-	if (!secret || !clientId) return { ok: false, reason: 'no client id or secret configured' };
+	if (!secret || !clientId) return refuse(401, 'no client id or secret configured');
 	const parts = String(token ?? '').split('.');
-	if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) return { ok: false, reason: 'malformed token' };
+	if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) return refuse(401, 'malformed token');
 	const header = base64UrlJson(parts[0]);
 	const claims = base64UrlJson(parts[1]);
-	if (!header || !claims) return { ok: false, reason: 'malformed token' };
-	if (header.alg !== 'HS256') return { ok: false, reason: `algorithm ${String(header.alg)} is not accepted` };
+	if (!header || !claims) return refuse(401, 'malformed token');
+	if (header.alg !== 'HS256') return refuse(401, `algorithm ${String(header.alg)} is not accepted`);
 	const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest('base64url');
-	if (!safeEqual(parts[2], expected)) return { ok: false, reason: 'signature does not match' };
+	if (!safeEqual(parts[2], expected)) return refuse(401, 'signature does not match');
 	const now = (options.now ?? Date.now()) / 1000;
 	const leeway = Math.min(options.leewaySeconds ?? 10, 60);
 	const numeric = (name: string) => (typeof claims[name] === 'number' ? (claims[name] as number) : undefined);
 	const exp = numeric('exp');
-	if (exp === undefined || exp < now - leeway) return { ok: false, reason: 'expired token' };
+	if (exp === undefined || exp < now - leeway) return refuse(401, 'expired token');
 	const nbf = numeric('nbf');
-	if (nbf !== undefined && nbf > now + leeway) return { ok: false, reason: 'token not valid yet' };
+	if (nbf !== undefined && nbf > now + leeway) return refuse(401, 'token not valid yet');
 	const iat = numeric('iat');
-	if (iat !== undefined && iat > now + leeway) return { ok: false, reason: 'token issued in the future' };
+	if (iat !== undefined && iat > now + leeway) return refuse(401, 'token issued in the future');
 	const audiences = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud ?? '')];
-	if (!audiences.includes(clientId)) return { ok: false, reason: 'token for another app' };
+	if (!audiences.includes(clientId)) return refuse(401, 'token for another app');
 	const shop = normaliseShopDomain(String(claims.dest ?? ''));
-	if (!shop || !allowedShops.includes(shop)) return { ok: false, reason: 'token for another shop' };
+	if (!shop || !allowedShops.includes(shop)) return refuse(403, 'token for another shop');
 	const match = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(String(claims.sub ?? ''));
-	if (!match) return { ok: false, reason: 'no logged-in customer in the token' };
+	if (!match) return refuse(401, 'no logged-in customer in the token');
 	return { ok: true, value: { shop, customerId: match[1], customerGid: `gid://shopify/Customer/${match[1]}`, claims } };
 }

@@ -239,8 +239,13 @@ function errorBodyProblems(body) {
 	return problems;
 }
 
+/**
+ * Exchanges whose answer is not the API's: injected faults, and a gateway's 502 after a write that
+ * was carried out (the simulator's variant writeGatewayError = apply-then-502). Their requests
+ * are still validated.
+ */
 function isFaulted(ex) {
-	return ex.status === 0 || ex.status === 429 || ex.fault === '429' || ex.fault === '500' || ex.fault === 'drop';
+	return ex.status === 0 || ex.status === 429 || ex.fault === '429' || ex.fault === '500' || ex.fault === 'drop' || ex.fault === 'gateway-502';
 }
 
 /**

@@ -51,12 +51,12 @@ const W4 = w4();
 const nowS = () => Math.floor(Date.now() / 1000);
 const idsOf = (answer) => (answer?.appointments ?? []).map((a) => a.id).sort();
 
-/** Sends one request that must be refused with 401 before anything runs: status, body, and no new execution. */
+/** Sends one request that must be refused (401 by default; 400 malformed, 403 another shop) before anything runs: status, body, and no new execution. */
 async function assertRefused(workflowId, send, { status = 401, reason } = {}) {
 	const mark = await lastExecutionId(workflowId);
 	const r = await send();
 	assert.equal(r.status, status, `expected HTTP ${status}, got ${r.status} ${r.data}`);
-	assert.equal(r.json?.error, status === 401 ? 'unauthorized' : 'invalid request', `body ${r.data}`);
+	assert.equal(r.json?.error, status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid request', `body ${r.data}`);
 	if (reason) assert.match(String(r.json?.reason), reason);
 	await sleep(300);
 	const started = await executionsSince(workflowId, mark);
@@ -160,8 +160,17 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 		await assertRefused(W4.id, () => callHook(hook(), { query }), { reason: /customer/ });
 	});
 
-	test('another shop, correctly signed', async () => {
-		await assertRefused(W4.id, () => callHook(hook(), { query: signedQuery({ extra: [['op', 'list']], shop: 'another-store.myshopify.com' }) }), { reason: /shop/ });
+	// 403, not 401: the request is proven (signed with the app's secret) but for a shop this backend does not serve.
+	test('another shop, correctly signed: 403', async () => {
+		await assertRefused(W4.id, () => callHook(hook(), { query: signedQuery({ extra: [['op', 'list']], shop: 'another-store.myshopify.com' }) }), { status: 403, reason: /shop/ });
+	});
+
+	// 400, not 401: Shopify sends shop, timestamp and signature once each; a repeat is a malformed request.
+	test('a repeated shop, timestamp or signature: 400 with the reason', async () => {
+		const signed = signedQuery({ extra: [['op', 'list']] });
+		await assertRefused(W4.id, () => callHook(hook(), { query: `shop=another-store.myshopify.com&${signed}` }), { status: 400, reason: /repeated shop/ });
+		await assertRefused(W4.id, () => callHook(hook(), { query: `${signed}&timestamp=${nowS()}` }), { status: 400, reason: /repeated timestamp/ });
+		await assertRefused(W4.id, () => callHook(hook(), { query: `${signed}&signature=${'0'.repeat(64)}` }), { status: 400, reason: /repeated signature/ });
 	});
 
 	test('through the storefront: not logged in; logged in as A but adding logged_in_customer_id=B', async () => {
@@ -240,8 +249,8 @@ describe('Security matrix, customer-account session token (a copy of W4 in token
 	});
 
 	test('token for another shop (dest), with and without the https:// prefix', async () => {
-		await assertRefused(copy.id, async () => withToken(await mint(claims({ dest: 'https://another-store.myshopify.com' }))), { reason: /another shop/ });
-		await assertRefused(copy.id, async () => withToken(await mint(claims({ dest: 'another-store.myshopify.com' }))), { reason: /another shop/ });
+		await assertRefused(copy.id, async () => withToken(await mint(claims({ dest: 'https://another-store.myshopify.com' }))), { status: 403, reason: /another shop/ });
+		await assertRefused(copy.id, async () => withToken(await mint(claims({ dest: 'another-store.myshopify.com' }))), { status: 403, reason: /another shop/ });
 	});
 
 	test('expired token (past the 10 s leeway) and not-yet-valid token', async () => {

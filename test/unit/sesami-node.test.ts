@@ -270,7 +270,7 @@ describe('requests of every operation (method, path, headers, query, body) again
 			[
 				'cancelled', 'customerEmail', 'customerManagementLink', 'customerName', 'customerPhone', 'end', 'id',
 				'locationId', 'orderId', 'orderName', 'rescheduleCount', 'serviceId', 'serviceName', 'shopId', 'shopifyCustomerId',
-				'start', 'startUtc', 'status', 'timezone', 'updatedAt',
+				'start', 'startUtc', 'endUtc', 'status', 'timezone', 'updatedAt',
 			].sort(),
 		);
 		expect(item.json).toMatchObject({

@@ -1,4 +1,4 @@
-import { verifyAppProxy, verifySessionToken } from '../../nodes/shared/webhookAuth';
+import { APP_PROXY_MAX_SKEW_SECONDS, appProxyWindowSeconds, verifyAppProxy, verifySessionToken } from '../../nodes/shared/webhookAuth';
 import { mintSessionToken, proxyPairs, shopifyOracle, signAppProxyQuery, tokenClaims } from '../helpers/shopify';
 
 const SHOP = 'bloom-and-brow.myshopify.com';
@@ -20,7 +20,7 @@ describe('App Proxy signature', () => {
 		const anonymous = query
 			.replace('logged_in_customer_id=1', 'logged_in_customer_id=')
 			.replace(/signature=[0-9a-f]+/, 'signature=e072b6d7e6622d85912a5214b860d3100dc1e73d9bc29f43796ac8c9ff8093cb');
-		expect(verifyAppProxy(anonymous, 'hush', ['shop-name.myshopify.com'], { now })).toEqual({ ok: false, reason: 'no logged-in customer' });
+		expect(verifyAppProxy(anonymous, 'hush', ['shop-name.myshopify.com'], { now })).toEqual({ ok: false, status: 401, reason: 'no logged-in customer' });
 	});
 
 	it("the tests' signer agrees with @shopify/shopify-api, and the verifier accepts what it signs", async () => {
@@ -31,20 +31,40 @@ describe('App Proxy signature', () => {
 
 	// The timestamp is taken when the case builds its query (not when the cases are collected).
 	const nowSeconds = () => Math.floor(Date.now() / 1000);
+	// Status per shopify.md §6 / the issue: a repeated shop / timestamp / signature is a malformed
+	// request (400; Shopify sends each once), another shop 403, anything not proven 401.
 	it.each([
-		['no signature', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(/&signature=[0-9a-f]+/, ''), /signature/],
-		['wrong secret', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), 'not-the-secret'), /does not match/],
-		['tampered customer', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(CUSTOMER, '7009999999999'), /does not match/],
-		['added parameter', () => `${signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET)}&admin=1`, /does not match/],
-		['stale timestamp (91 s)', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() - 91 }), SECRET), /stale/],
-		['future timestamp (95 s)', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() + 95 }), SECRET), /stale/],
-		['blank customer', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: '' }), SECRET), /no logged-in customer/],
-		['another shop', () => signAppProxyQuery(proxyPairs({ shop: OTHER_SHOP, customerId: CUSTOMER }), SECRET), /another shop/],
-		['repeated shop', () => signAppProxyQuery([['shop', OTHER_SHOP], ...proxyPairs({ shop: SHOP, customerId: CUSTOMER })], SECRET), /repeated shop/],
-	])('refuses %s', (_name, build, reason) => {
+		['no signature', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(/&signature=[0-9a-f]+/, ''), 401, /signature/],
+		['wrong secret', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), 'not-the-secret'), 401, /does not match/],
+		['tampered customer', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(CUSTOMER, '7009999999999'), 401, /does not match/],
+		['added parameter', () => `${signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET)}&admin=1`, 401, /does not match/],
+		['stale timestamp (91 s)', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() - 91 }), SECRET), 401, /stale/],
+		['future timestamp (95 s)', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() + 95 }), SECRET), 401, /future/],
+		['blank customer', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: '' }), SECRET), 401, /no logged-in customer/],
+		['another shop', () => signAppProxyQuery(proxyPairs({ shop: OTHER_SHOP, customerId: CUSTOMER }), SECRET), 403, /another shop/],
+		['another shop, badly signed', () => signAppProxyQuery(proxyPairs({ shop: OTHER_SHOP, customerId: CUSTOMER }), 'not-the-secret'), 401, /does not match/],
+		['repeated shop', () => signAppProxyQuery([['shop', OTHER_SHOP], ...proxyPairs({ shop: SHOP, customerId: CUSTOMER })], SECRET), 400, /repeated shop/],
+		['repeated timestamp', () => signAppProxyQuery([['timestamp', String(nowSeconds())], ...proxyPairs({ shop: SHOP, customerId: CUSTOMER })], SECRET), 400, /repeated timestamp/],
+		['repeated signature', () => `${signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET)}&signature=${'0'.repeat(64)}`, 400, /repeated signature/],
+	])('refuses %s', (_name, build, status, reason) => {
 		const result = verifyAppProxy(build(), SECRET, [SHOP]);
 		expect(result.ok).toBe(false);
-		if (!result.ok) expect(result.reason).toMatch(reason);
+		if (!result.ok) {
+			expect(result.reason).toMatch(reason);
+			expect(result.status).toBe(status);
+		}
+	});
+
+	it('the timestamp window has an upper bound: a configured window above 300 s is used as 300 s', () => {
+		expect(appProxyWindowSeconds(90)).toBe(90);
+		expect(appProxyWindowSeconds(86_400)).toBe(APP_PROXY_MAX_SKEW_SECONDS);
+		expect(appProxyWindowSeconds(undefined)).toBe(90);
+		const signedAgo = (seconds: number) => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() - seconds }), SECRET);
+		expect(verifyAppProxy(signedAgo(200), SECRET, [SHOP], { maxSkewSeconds: 86_400 }).ok).toBe(true);
+		expect(verifyAppProxy(signedAgo(400), SECRET, [SHOP], { maxSkewSeconds: 86_400 })).toMatchObject({ ok: false, status: 401, reason: 'stale timestamp' });
+		// ahead of the clock: never more than 90 s, whatever the window
+		const ahead = signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() + 150 }), SECRET);
+		expect(verifyAppProxy(ahead, SECRET, [SHOP], { maxSkewSeconds: 300 })).toMatchObject({ ok: false, status: 401, reason: /future/ });
 	});
 });
 
@@ -70,7 +90,7 @@ describe('customer account session token', () => {
 	// well beyond the 10 s leeway.
 	it.each([
 		['another audience', () => ({ aud: 'another-app' }), /another app/],
-		['another shop', () => ({ dest: `https://${OTHER_SHOP}` }), /another shop/],
+		['another shop', () => ({ dest: `https://${OTHER_SHOP}` }), /another shop/], // 403
 		['expired', (now: number) => ({ exp: now - 30 }), /expired/],
 		['not valid yet', (now: number) => ({ nbf: now + 30 }), /not valid yet/],
 		['no customer (sub)', () => ({ sub: undefined }), /no logged-in customer/],
@@ -80,7 +100,10 @@ describe('customer account session token', () => {
 		const token = await mintSessionToken({ ...tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER }), ...override(now) }, SECRET);
 		const result = verifySessionToken(token, SECRET, CLIENT_ID, [SHOP]);
 		expect(result.ok).toBe(false);
-		if (!result.ok) expect(result.reason).toMatch(reason);
+		if (!result.ok) {
+			expect(result.reason).toMatch(reason);
+			expect(result.status).toBe(/another shop/.test(String(reason)) ? 403 : 401);
+		}
 	});
 
 	it('refuses alg none, another algorithm, a wrong secret and garbage', async () => {

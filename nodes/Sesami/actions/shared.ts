@@ -117,6 +117,8 @@ export function getManyOperation(config: {
 	trailing?: INodeProperties[];
 	query?: (this: IExecuteFunctions, filters: IDataObject, itemIndex: number) => Promise<IDataObject>;
 	map?: (this: IExecuteFunctions, item: IDataObject, itemIndex: number) => IDataObject;
+	/** Runs on the items before `map` (e.g. reading appointment times); gets the query sent. */
+	prepare?: (this: IExecuteFunctions, items: IDataObject[], qs: IDataObject, itemIndex: number) => Promise<IDataObject[]>;
 	arrayFormat?: (this: IExecuteFunctions, itemIndex: number) => 'repeat' | 'comma';
 }): SesamiOperation {
 	const properties: INodeProperties[] = [
@@ -142,10 +144,11 @@ export function getManyOperation(config: {
 				? (this.getNodeParameter('filters', itemIndex, {}) as IDataObject)
 				: {};
 			const qs = config.query ? await config.query.call(this, filters, itemIndex) : { ...filters };
-			const items = await sesamiApiRequestAllItems.call(this, config.path, qs, max, {
+			const fetched = await sesamiApiRequestAllItems.call(this, config.path, qs, max, {
 				itemIndex,
 				arrayFormat: config.arrayFormat ? config.arrayFormat.call(this, itemIndex) : 'repeat',
 			});
+			const items = config.prepare ? await config.prepare.call(this, fetched, qs, itemIndex) : fetched;
 			return config.map ? items.map((item) => config.map!.call(this, item, itemIndex)) : items;
 		},
 	};

@@ -36,7 +36,8 @@ export interface CustomerPolicy {
  * reschedules. Cancelled or started appointments cannot be changed.
  */
 export function customerPolicy(appointment: IDataObject, service: IDataObject, now = Date.now()): CustomerPolicy {
-	const start = Date.parse(String(appointment.datetime ?? ''));
+	// startUtc: added by withAppointmentTimes (naive API times read in the shop's zone)
+	const start = Date.parse(String(appointment.startUtc ?? appointment.datetime ?? ''));
 	const hours = Number(service.customerCanManageBefore ?? 0);
 	const manageUntil = Number.isNaN(start) ? null : start - (Number.isFinite(hours) ? hours : 0) * 3600_000;
 	const reschedules = rescheduleCount(appointment);

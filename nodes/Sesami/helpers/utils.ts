@@ -78,8 +78,16 @@ export function rescheduleCount(appointment: IDataObject): number {
 	return appointmentEvents(appointment).filter((event) => event.type === 'RESCHEDULED').length;
 }
 
-/** The flat record of the Simplify option. */
+/**
+ * The flat record of the Simplify option. When the appointment went through
+ * `withAppointmentTimes` (helpers/appointmentTimes.ts), its `start`, `end`, `startUtc`, `endUtc`
+ * are used (naive API times read in the shop's zone); otherwise they are derived from `datetime`.
+ */
 export function simplifyAppointment(appointment: IDataObject): IDataObject {
+	const timed = 'endUtc' in appointment && 'startUtc' in appointment;
+	const start = timed ? (appointment.start ?? null) : (appointment.datetime ?? null);
+	const end = timed ? (appointment.end ?? null) : appointmentEnd(appointment);
+	const naive = timed && appointment.naiveTimesZone ? { naiveTimesZone: appointment.naiveTimesZone, naiveTimesZoneSource: appointment.naiveTimesZoneSource ?? null } : {};
 	const customer = (appointment.customer ?? {}) as IDataObject;
 	const service = (appointment.serviceObject ?? {}) as IDataObject;
 	const name =
@@ -91,9 +99,10 @@ export function simplifyAppointment(appointment: IDataObject): IDataObject {
 		shopId: appointment.shopId ?? null,
 		status: appointment.status ?? null,
 		cancelled: isCancelled(appointment),
-		start: appointment.datetime ?? null,
-		end: appointmentEnd(appointment),
-		startUtc: toUtc(appointment.datetime),
+		start,
+		end,
+		startUtc: timed ? (appointment.startUtc ?? null) : toUtc(appointment.datetime),
+		endUtc: timed ? (appointment.endUtc ?? null) : toUtc(end),
 		timezone: appointment.customerTimezone ?? null,
 		customerName: name,
 		customerEmail: customer.email ?? null,
@@ -107,6 +116,7 @@ export function simplifyAppointment(appointment: IDataObject): IDataObject {
 		rescheduleCount: rescheduleCount(appointment),
 		updatedAt: appointment.updatedAt ?? null,
 		customerManagementLink: appointment.customerManagementLink ?? null,
+		...naive,
 	};
 }
 

@@ -1,5 +1,5 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseBody, requestWithRetry } from '../../shared/httpRetry';
 import type { RequestContext } from '../../shared/httpRetry';
@@ -169,9 +169,135 @@ export function sesamiApiError(
 	});
 }
 
+export interface SesamiCallResult {
+	statusCode: number;
+	body: unknown;
+	attempts: number;
+	/** What retried attempts got before this answer ('502', 'ECONNRESET'...). */
+	failures: string[];
+	method: IHttpRequestMethods;
+	path: string;
+}
+
+/** A connection that failed for good (no HTTP answer); `networkCode` says how. */
+export type SesamiNetworkError = NodeApiError & { networkCode?: string };
+
+/** The keys of a 400 whose rule is `is_array` (a list parameter not read as a list). */
+function notReadAsList(body: unknown): string[] {
+	return fieldErrors(parseBody(body))
+		.filter((error) => (error.constraints ?? []).some((c) => c.name === 'is_array'))
+		.map((error) => String(error.property ?? ''));
+}
+
 /**
- * One Sesami Admin API call. `path` may contain `{shop}`, replaced by the credential's shop id.
- * Retries 429 (honouring Retry-After), 5xx and dropped connections, bounded in attempts and time.
+ * One Sesami Admin API call, the HTTP status returned, not thrown. `path` may contain `{shop}`,
+ * replaced by the credential's shop id. Retries 429 (honouring Retry-After), 5xx and dropped
+ * connections, bounded in attempts and time; throws a NodeApiError (with `networkCode`) when the
+ * connection fails for good.
+ *
+ * Array query parameters: Sesami does not document their encoding
+ * (https://api.sesami.co/swagger declares `ids` / `resources` as arrays with the OpenAPI default,
+ * repeated keys). A server may not read a key sent once as a list (`ids=a` -> 400 is_array); when
+ * Sesami answers so for a list the node sent, the call is repeated once with repeated keys, a
+ * single value sent twice (`ids=a&ids=a`: the same list), whatever the List Query Format option.
+ */
+export async function sesamiApiCall(
+	this: SesamiContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: SesamiRequestOptions = {},
+): Promise<SesamiCallResult> {
+	const { baseUrl, shopId } = await getSesamiSettings.call(this);
+	const resolvedPath = path.replace('{shop}', encodeURIComponent(shopId));
+	const send = async (qs: IDataObject | undefined, arrayFormat: 'repeat' | 'comma' | 'brackets') => {
+		const request: IHttpRequestOptions = {
+			method,
+			url: `${baseUrl}${resolvedPath}`,
+			json: true,
+			arrayFormat,
+			timeout: options.timeoutMs ?? 30_000,
+			headers: { accept: 'application/json' },
+		};
+		if (qs && Object.keys(qs).length) request.qs = qs;
+		if (options.body !== undefined) request.body = options.body;
+		return await requestWithRetry.call(this, SESAMI_CREDENTIAL, request, {
+			idempotent: options.idempotent ?? method !== 'POST',
+			networkError: (error, code, attempts) => {
+				const message = `Could not reach Sesami${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
+				const apiError = new NodeApiError(this.getNode(), { message, code: code ?? 'UNKNOWN' } as JsonObject, {
+					message,
+					description: `The connection to ${baseUrl} failed: ${error.message}. Check the Base URL in the credential and the network.`,
+					itemIndex: options.itemIndex,
+				}) as SesamiNetworkError;
+				// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
+				// which does not say which service failed: keep ours (the generic one stays in `messages`).
+				apiError.message = message;
+				apiError.networkCode = code ?? 'UNKNOWN';
+				return apiError;
+			},
+		});
+	};
+	const format = options.arrayFormat ?? 'repeat';
+	let response = await send(options.qs, format);
+	if (response.statusCode === 400 && options.qs) {
+		const lists = notReadAsList(response.body).filter((key) => {
+			const value = options.qs?.[key];
+			return Array.isArray(value) && value.length > 0;
+		});
+		if (lists.length) {
+			const qs: IDataObject = { ...options.qs };
+			for (const key of lists) {
+				const value = qs[key] as unknown[];
+				qs[key] = value.length === 1 ? [value[0], value[0]] : value;
+			}
+			const again = await send(qs, 'repeat');
+			response = { ...again, attempts: response.attempts + again.attempts, failures: [...response.failures, ...again.failures] };
+		}
+	}
+	return {
+		statusCode: response.statusCode,
+		body: response.body,
+		attempts: response.attempts,
+		failures: response.failures,
+		method,
+		path: resolvedPath,
+	};
+}
+
+/**
+ * sesamiApiCall for writes whose answer may be lost: a connection that failed for good is
+ * returned (a SesamiNetworkError with `networkCode`), not thrown, so the caller can check what
+ * happened before repeating anything.
+ */
+export async function sesamiApiCallOrLost(
+	this: SesamiContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: SesamiRequestOptions = {},
+): Promise<SesamiCallResult | SesamiNetworkError> {
+	return await sesamiApiCall.call(this, method, path, options).then(
+		(answer) => answer,
+		(error: Error) => {
+			if ((error as SesamiNetworkError).networkCode) return error as SesamiNetworkError;
+			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+			throw new NodeOperationError(this.getNode(), error, { itemIndex: options.itemIndex });
+		},
+	);
+}
+
+/** The error of a failed call (status >= 300), in a merchant's words. */
+export function sesamiCallError(this: SesamiContext, result: SesamiCallResult, itemIndex?: number): NodeApiError {
+	return sesamiApiError.call(this, result.statusCode, result.body, {
+		itemIndex,
+		attempts: result.attempts,
+		method: result.method,
+		path: result.path,
+	});
+}
+
+/**
+ * One Sesami Admin API call (sesamiApiCall); a status outside 2xx is thrown as a NodeApiError
+ * in a merchant's words.
  */
 export async function sesamiApiRequest<T = unknown>(
 	this: SesamiContext,
@@ -179,43 +305,11 @@ export async function sesamiApiRequest<T = unknown>(
 	path: string,
 	options: SesamiRequestOptions = {},
 ): Promise<T> {
-	const { baseUrl, shopId } = await getSesamiSettings.call(this);
-	const resolvedPath = path.replace('{shop}', encodeURIComponent(shopId));
-	const request: IHttpRequestOptions = {
-		method,
-		url: `${baseUrl}${resolvedPath}`,
-		json: true,
-		arrayFormat: options.arrayFormat ?? 'repeat',
-		timeout: options.timeoutMs ?? 30_000,
-		headers: { accept: 'application/json' },
-	};
-	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
-	if (options.body !== undefined) request.body = options.body;
-
-	const response = await requestWithRetry.call(this, SESAMI_CREDENTIAL, request, {
-		idempotent: options.idempotent ?? method !== 'POST',
-		networkError: (error, code, attempts) => {
-			const message = `Could not reach Sesami${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-			const apiError = new NodeApiError(this.getNode(), { message, code: code ?? 'UNKNOWN' } as JsonObject, {
-				message,
-				description: `The connection to ${baseUrl} failed: ${error.message}. Check the Base URL in the credential and the network.`,
-				itemIndex: options.itemIndex,
-			});
-			// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
-			// which does not say which service failed: keep ours (the generic one stays in `messages`).
-			apiError.message = message;
-			return apiError;
-		},
-	});
-	if (response.statusCode >= 200 && response.statusCode < 300) {
-		return (response.body === undefined ? {} : response.body) as T;
+	const result = await sesamiApiCall.call(this, method, path, options);
+	if (result.statusCode >= 200 && result.statusCode < 300) {
+		return (result.body === undefined ? {} : result.body) as T;
 	}
-	throw sesamiApiError.call(this, response.statusCode, response.body, {
-		itemIndex: options.itemIndex,
-		attempts: response.attempts,
-		method,
-		path: resolvedPath,
-	});
+	throw sesamiCallError.call(this, result, options.itemIndex);
 }
 
 export interface SesamiPage {

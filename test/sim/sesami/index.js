@@ -362,6 +362,7 @@ async function startSesamiSimulator(options = {}) {
 					exchange.error = String((e && e.stack) || e);
 					return finish(500, err('ROOT', 'internal_server_error'));
 				}
+				if (result.gatewayError) exchange.fault = 'gateway-502';
 				return finish(result.status, result.body, result.headers);
 			};
 			const fault = faults.take(method, path, API_PREFIX + path);

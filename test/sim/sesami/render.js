@@ -55,15 +55,31 @@ const flow = (f) => strip(f, ['shopId']);
 /** ReadCustomerResponse */
 const customer = (c) => publicCustomer(c);
 
+/** Wall-clock time of `ms` in `tz` with no offset: `YYYY-MM-DD HH:mm` or `YYYY-MM-DDTHH:mm:ss`. */
+function naiveInTz(ms, tz, mode) {
+	const iso = T.formatInTz(ms, tz); // 2026-12-01T10:00:00+01:00
+	const local = iso.slice(0, 19);
+	return mode === 'naive-minutes' ? local.slice(0, 16).replace('T', ' ') : local;
+}
+
 /**
  * ReadAppointmentResponse. `datetime`, `rangeStart`, `rangeEnd` are rendered in `tz`
  * (ISO-8601 with that zone's offset); `createdAt`, `updatedAt` and event `dateTime` stay UTC.
+ * The OpenAPI document types the three as plain strings with no format
+ * (https://api.sesami.co/swagger), so the variant `times` (./variants.js) may render them as
+ * naive wall-clock strings in the SHOP's time zone (`options.shopTimezone`) whatever `tz` asked:
+ * options.times = 'naive-minutes' ("2026-12-01 10:00") or 'naive-seconds' ("2026-12-01T10:00:00").
  */
-function appointment(a, tz) {
+function appointment(a, tz, options = {}) {
 	const out = strip(a);
-	out.datetime = T.formatInTz(Date.parse(a.datetime), tz);
-	out.rangeStart = T.formatInTz(Date.parse(a.rangeStart), tz);
-	out.rangeEnd = T.formatInTz(Date.parse(a.rangeEnd), tz);
+	const mode = options.times || 'iso-offset';
+	const render =
+		mode === 'iso-offset' || !options.shopTimezone
+			? (ms) => T.formatInTz(ms, tz)
+			: (ms) => naiveInTz(ms, options.shopTimezone, mode);
+	out.datetime = render(Date.parse(a.datetime));
+	out.rangeStart = render(Date.parse(a.rangeStart));
+	out.rangeEnd = render(Date.parse(a.rangeEnd));
 	return out;
 }
 
@@ -79,4 +95,4 @@ function reservation(r, tz, services) {
 	return out;
 }
 
-module.exports = { clone, strip, shop, shopConfig, service, resource, location, resourceType, flow, customer, appointment, reservation };
+module.exports = { naiveInTz, clone, strip, shop, shopConfig, service, resource, location, resourceType, flow, customer, appointment, reservation };

@@ -42,19 +42,44 @@ const invalid = (property, name, payload) => new ApiError(400, err(property, nam
 // ---------------------------------------------------------------------------------------------
 // query helpers
 
-/** Array query parameter in any encoding: `ids=a&ids=b`, `ids[]=a`, `ids[0]=a`, `ids=a,b`. */
-function arrayParam(q, name) {
+/**
+ * Array query parameter. Variant `arrayQuery` (./variants.js):
+ * - any (default): every encoding, `ids=a&ids=b`, `ids[]=a`, `ids[0]=a`, `ids=a,b`.
+ * - single-not-list: only a repeated key is a list (`ids=a&ids=b`, `ids[]=a&ids[]=b`); a key sent
+ *   once (`ids=a`, `ids=a,b`, `ids[]=a`) is not read as a list: 400 [{property: name, is_array}],
+ *   as a validator that receives a plain string where it expects an array answers. Values are not
+ *   split on commas.
+ * With `errs` the 400 is added there; without it undefined comes back (getAvailability: a required list).
+ */
+function arrayParam(q, name, mode = 'any', errs) {
 	const values = [];
 	let present = false;
+	let occurrences = 0;
 	for (const [k, v] of Object.entries(q)) {
 		if (k === name || k === `${name}[]` || new RegExp(`^${name}\\[\\d+\\]$`).test(k)) {
 			present = true;
-			for (const item of Array.isArray(v) ? v : [v]) {
+			const items = Array.isArray(v) ? v : [v];
+			occurrences += items.length;
+			for (const item of items) {
+				if (mode === 'single-not-list') {
+					if (String(item).trim() !== '') values.push(String(item).trim());
+					continue;
+				}
 				for (const part of String(item).split(',')) if (part.trim() !== '') values.push(part.trim());
 			}
 		}
 	}
+	if (present && mode === 'single-not-list' && occurrences < 2) {
+		if (errs) errs.add(name, 'is_array');
+		return undefined;
+	}
+	// (without errs, the caller treats undefined as a missing list)
 	return present ? values : undefined;
+}
+
+/** The chosen variant of an unverified contract point (`any` when the simulator has no switch). */
+function variantOf(ctx, point, fallback) {
+	return ctx.sim && ctx.sim.variants ? ctx.sim.variants.get(point) : fallback;
 }
 
 function scalarParam(q, name, errs, failName = 'is_string') {
@@ -103,8 +128,8 @@ function dateParam(q, name, errs, tz) {
 	return ms;
 }
 
-function idsParam(q, name, errs) {
-	const ids = arrayParam(q, name);
+function idsParam(q, name, errs, mode = 'any') {
+	const ids = arrayParam(q, name, mode, errs);
 	if (ids && ids.some((x) => !V.isMongoId(x))) errs.add(name, 'is_mongo_id');
 	return ids;
 }
@@ -223,6 +248,11 @@ function bodyOrEmpty(ctx) {
 
 function shopTz(ctx) {
 	return ctx.shop.settings.timezone;
+}
+
+/** An appointment as the API answers it: in `tz`, or naive in the shop's zone (variant `times`). */
+function renderAppointment(ctx, a, tz) {
+	return R.appointment(a, tz, { times: variantOf(ctx, 'times', 'iso-offset'), shopTimezone: shopTz(ctx) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -361,7 +391,7 @@ function listResources(ctx) {
 	const typeId = mongoParam(q, 'typeId', errs);
 	const locationId = mongoParam(q, 'locationId', errs);
 	tzParam(q, 'timezone', errs, false);
-	const ids = idsParam(q, 'ids', errs);
+	const ids = idsParam(q, 'ids', errs, variantOf(ctx, 'arrayQuery', 'any'));
 	if (errs.any) throw badRequest(errs);
 	let items = inShop(ctx.state.resources, ctx.shop.id);
 	if (term) items = items.filter((r) => [r.name, r.email, r.description].some((f) => lc(f).includes(lc(term))));
@@ -547,8 +577,9 @@ const STATUS = {
 function readListFilters(ctx, errs) {
 	const q = ctx.query;
 	const page = pageParams(q, errs);
-	const ids = idsParam(q, 'ids', errs);
-	const resources = idsParam(q, 'resources', errs);
+	const arrayMode = variantOf(ctx, 'arrayQuery', 'any');
+	const ids = idsParam(q, 'ids', errs, arrayMode);
+	const resources = idsParam(q, 'resources', errs, arrayMode);
 	const searchTerm = scalarParam(q, 'searchTerm', errs);
 	const teamMember = scalarParam(q, 'teamMember', errs);
 	const locationId = mongoParam(q, 'locationId', errs);
@@ -606,7 +637,7 @@ function listAppointments(ctx) {
 	const { items: sorted, dir, key } = applyTimeFilters(ctx, items, f, (a) => Date.parse(a.datetime));
 	const services = ctx.state.services;
 	const render = (a) => {
-		const out = R.appointment(a, f.tz);
+		const out = renderAppointment(ctx, a, f.tz);
 		const svc = services.find((s) => s.id === a.service);
 		if (svc) out.serviceObject = R.service(svc);
 		return out;
@@ -618,7 +649,7 @@ function getAppointment(ctx) {
 	const errs = new V.Errors();
 	const tz = tzParam(ctx.query, 'timezone', errs, true);
 	const a = requireIdAndErrors(ctx, ctx.state.appointments, ctx.params.id, 'appointment', errs);
-	return { status: 200, body: R.appointment(a, tz) };
+	return { status: 200, body: renderAppointment(ctx, a, tz) };
 }
 
 function appointmentForChange(ctx, errs) {
@@ -645,18 +676,36 @@ function addEvent(ctx, a, type, content, atMs) {
 	return e;
 }
 
+/**
+ * Variant `writeGatewayError` = apply-then-502: the first API cancel / reschedule of each
+ * appointment is carried out, then answered 502 (a gateway that lost Sesami's answer). The
+ * exchange is marked `fault: 'gateway-502'` (the status is a gateway's, not the API's). Control
+ * endpoints (ctx.control) are never affected.
+ */
+function gatewayErrorAfterWrite(ctx, a, action) {
+	if (ctx.control || variantOf(ctx, 'writeGatewayError', 'off') !== 'apply-then-502') return undefined;
+	a._gatewayErrors = a._gatewayErrors || {};
+	if (a._gatewayErrors[action]) return undefined;
+	a._gatewayErrors[action] = true;
+	return { status: 502, body: err('ROOT', 'bad_gateway'), gatewayError: true };
+}
+
 function cancelAppointment(ctx) {
 	const body = bodyOrEmpty(ctx);
 	const errs = V.validateBody(body, V.schemas.CANCEL);
 	const a = appointmentForChange(ctx, errs);
 	if (a.status === STATUS.CANCELLED) {
+		// variant repeatCancel = noop-200: a second cancel is answered 200 and changes nothing
+		if (!ctx.control && variantOf(ctx, 'repeatCancel', 'error-400') === 'noop-200') {
+			return { status: 200, body: { message: 'Appointment is already cancelled' } };
+		}
 		throw new ApiError(400, err('appointment', 'invalid_input', 'Appointment is already cancelled'));
 	}
 	a.status = STATUS.CANCELLED;
 	a._refundMoney = body.refundMoney;
 	addEvent(ctx, a, 'CANCELLED', body.content);
 	ctx.sim.emitAppointmentEvent(a.shopId, a, 'APPOINTMENT_CANCELLED');
-	return { status: 200, body: { message: 'Appointment cancelled successfully' } };
+	return gatewayErrorAfterWrite(ctx, a, 'cancel') || { status: 200, body: { message: 'Appointment cancelled successfully' } };
 }
 
 function rescheduleAppointment(ctx) {
@@ -692,7 +741,7 @@ function rescheduleAppointment(ctx) {
 	const content = body.content !== undefined ? body.content : `Rescheduled from ${T.formatInTz(oldStart, stz)} to ${T.formatInTz(newStart, stz)}`;
 	addEvent(ctx, a, 'RESCHEDULED', content);
 	ctx.sim.emitAppointmentEvent(a.shopId, a, 'APPOINTMENT_RESCHEDULED');
-	return { status: 200, body: { message: 'Appointment rescheduled successfully' } };
+	return gatewayErrorAfterWrite(ctx, a, 'reschedule') || { status: 200, body: { message: 'Appointment rescheduled successfully' } };
 }
 
 function eventAction(type, status, trigger, what) {
@@ -705,7 +754,7 @@ function eventAction(type, status, trigger, what) {
 		addEvent(ctx, a, type, body.content, at);
 		a.status = status;
 		ctx.sim.emitAppointmentEvent(a.shopId, a, trigger);
-		return { status: 200, body: R.appointment(a, shopTz(ctx)) };
+		return { status: 200, body: renderAppointment(ctx, a, shopTz(ctx)) };
 	};
 }
 
@@ -713,7 +762,7 @@ function resendConfirmation(ctx) {
 	const a = appointmentForChange(ctx, new V.Errors());
 	assertNotCancelled(a, 'confirmed again');
 	addEvent(ctx, a, 'CONFIRMATIONEMAILSENT', '');
-	return { status: 200, body: R.appointment(a, shopTz(ctx)) };
+	return { status: 200, body: renderAppointment(ctx, a, shopTz(ctx)) };
 }
 
 function generateReport(ctx) {
@@ -992,7 +1041,7 @@ function appointmentAction(baseCtx, id, action, body) {
 	const shop = baseCtx.state.shops.find((s) => s.id === a.shopId);
 	const b = body === undefined || body === null ? {} : body;
 	if (typeof b !== 'object' || Array.isArray(b)) throw invalid('ROOT', 'is_object');
-	const ctx = { ...baseCtx, shop, params: { id }, query: {}, body: { ...b } };
+	const ctx = { ...baseCtx, shop, params: { id }, query: {}, body: { ...b }, control: true };
 	handler(ctx);
 	return R.appointment(a, shopTz(ctx));
 }
@@ -1056,7 +1105,7 @@ function getAvailability(ctx) {
 	const tz = tzParam(q, 'timezone', errs, true);
 	const variantId = scalarParam(q, 'variantId', errs);
 	if (variantId === undefined || variantId === '') errs.add('variantId', 'is_not_empty');
-	const ids = arrayParam(q, 'ids');
+	const ids = arrayParam(q, 'ids', variantOf(ctx, 'arrayQuery', 'any'));
 	if (ids === undefined) errs.add('ids', 'is_array');
 	else if (ids.some((x) => !V.isMongoId(x))) errs.add('ids', 'is_mongo_id');
 	const locationId = mongoParam(q, 'locationId', errs);

@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { sesamiApiRequest } from '../../transport';
-import { compact, simplifyAppointment } from '../../helpers/utils';
+import { sesamiApiCallOrLost, sesamiApiRequest, sesamiCallError } from '../../transport';
+import type { SesamiCallResult, SesamiNetworkError } from '../../transport';
+import { withAppointmentTimes } from '../../helpers/appointmentTimes';
+import { compact, isCancelled, simplifyAppointment } from '../../helpers/utils';
 import { appointmentLocator } from '../common.descriptions';
 import { requiredId, resolveTimezone, withDisplay } from '../shared';
 import { enforcePolicyOption, guardAppointment, onlyForCustomerOption } from './guard';
@@ -63,22 +65,47 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		? guarded?.policy?.refundOnCancel === true
 		: (this.getNodeParameter('refundMoney', itemIndex) as boolean) === true;
 	const body = compact({ refundMoney, content: additional.content });
-	// Cancelling twice is harmless (Sesami refuses the second one), so a 5xx may be retried.
-	const response = (await sesamiApiRequest.call(this, 'POST', `/{shop}/appointments/${encodeURIComponent(id)}/cancel`, {
-		body,
-		itemIndex,
-		idempotent: true,
-	})) as IDataObject;
-	const updated = (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(id)}`, {
-		qs: { timezone },
-		itemIndex,
-	})) as IDataObject;
-	return {
-		id,
-		cancelled: true,
-		refundMoney: body.refundMoney,
-		message: response.message ?? null,
-		appointment: simplifyAppointment(updated),
-		...(guarded?.policy ? { policy: guarded.policy as unknown as IDataObject } : {}),
-	};
+	// Sesami documents no idempotency for writes (https://api.sesami.co/swagger): a 5xx or a dropped
+	// connection may come after the cancel was carried out, and the retry then finds the
+	// appointment cancelled (400, or 200 with nothing changed). A 5xx is retried (cancelling twice
+	// changes nothing); when the answer stays lost, one read of the appointment decides.
+	const path = `/{shop}/appointments/${encodeURIComponent(id)}`;
+	const outcome = await sesamiApiCallOrLost.call(this, 'POST', `${path}/cancel`, { body, itemIndex, idempotent: true });
+	const networkError = outcome instanceof Error ? (outcome as SesamiNetworkError) : undefined;
+	const result = outcome instanceof Error ? undefined : (outcome as SesamiCallResult);
+	const succeeded = result !== undefined && result.statusCode >= 200 && result.statusCode < 300;
+	// a 429 was not processed by Sesami: only a 5xx or a dropped connection may have lost an answer
+	const lostBefore = (result?.failures ?? []).filter((failure) => failure !== '429');
+	const lastFailure = lostBefore.length ? lostBefore[lostBefore.length - 1] : undefined;
+	let recoveredAfter: string | undefined = succeeded ? lastFailure : undefined;
+	if (!succeeded) {
+		// the answer was lost: a final 5xx / dropped connection, or a retry refused after one
+		const lost =
+			networkError?.networkCode ??
+			(result!.statusCode >= 500 ? String(result!.statusCode) : result!.statusCode === 400 ? lastFailure : undefined);
+		if (!lost) throw sesamiCallError.call(this, result!, itemIndex);
+		const current = await readAppointment.call(this, path, timezone, itemIndex);
+		if (!isCancelled(current)) throw networkError ?? sesamiCallError.call(this, result!, itemIndex);
+		recoveredAfter = lost;
+		return output(current, null);
+	}
+	const updated = await readAppointment.call(this, path, timezone, itemIndex);
+	return output(updated, (result!.body as IDataObject | undefined)?.message ?? null);
+
+	function output(appointment: IDataObject, message: unknown): IDataObject {
+		return {
+			id,
+			cancelled: true,
+			refundMoney: body.refundMoney,
+			message: message ?? null,
+			appointment: simplifyAppointment(appointment),
+			...(recoveredAfter ? { recoveredAfter } : {}),
+			...(guarded?.policy ? { policy: guarded.policy as unknown as IDataObject } : {}),
+		};
+	}
+}
+
+async function readAppointment(this: IExecuteFunctions, path: string, timezone: string, itemIndex: number): Promise<IDataObject> {
+	const appointment = (await sesamiApiRequest.call(this, 'GET', path, { qs: { timezone }, itemIndex })) as IDataObject;
+	return await withAppointmentTimes.call(this, appointment, timezone);
 }

@@ -1,6 +1,8 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
 import { simplifyField } from '../common.descriptions';
 import { getManyOperation } from '../shared';
-import { appointmentOutput, arrayFormat, arrayFormatOption, bookingFilters, bookingQuery } from './helpers';
+import { appointmentOutput, arrayFormat, arrayFormatOption, bookingFilters, bookingQuery, timedAppointments } from './helpers';
 
 export const { description, execute } = getManyOperation({
 	resource: 'appointment',
@@ -10,5 +12,8 @@ export const { description, execute } = getManyOperation({
 	trailing: [arrayFormatOption],
 	query: bookingQuery,
 	arrayFormat,
+	async prepare(this: IExecuteFunctions, items: IDataObject[], qs: IDataObject) {
+		return await timedAppointments.call(this, items, qs.timezone as string | undefined);
+	},
 	map: appointmentOutput,
 });

@@ -5,7 +5,7 @@ import { PAGE_SIZE_MAX, sesamiApiRequest, sesamiApiRequestAllItems } from '../..
 import { simplifyField } from '../common.descriptions';
 import { resolveTimezone, withDisplay } from '../shared';
 import { forbidden, includePolicyOption } from './guard';
-import { appointmentOutput } from './helpers';
+import { appointmentOutput, timedAppointments } from './helpers';
 
 const properties: INodeProperties[] = [
 	{
@@ -74,7 +74,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		maxPages * PAGE_SIZE_MAX,
 		{ itemIndex },
 	);
-	const mine = all.filter((appointment) => ownsAppointment(appointment, customerId));
+	const mine = await timedAppointments.call(
+		this,
+		all.filter((appointment) => ownsAppointment(appointment, customerId)),
+		timezone,
+	);
 	if (!options.includePolicy) return mine.map((appointment) => appointmentOutput.call(this, appointment, itemIndex));
 	const services = new Map<string, IDataObject>();
 	const result: IDataObject[] = [];

@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { customerPolicy, ownsAppointment, shopifyCustomerId } from '../../helpers/policy';
 import type { CustomerPolicy } from '../../helpers/policy';
+import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { sesamiApiRequest } from '../../transport';
 
 export const onlyForCustomerOption: INodeProperties = {
@@ -58,10 +59,11 @@ export async function guardAppointment(
 	itemIndex: number,
 	options: { customerId?: unknown; action?: 'cancel' | 'reschedule'; withPolicy?: boolean; timezone: string },
 ): Promise<GuardResult> {
-	const appointment = (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(id)}`, {
+	const loaded = (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(id)}`, {
 		qs: { timezone: options.timezone },
 		itemIndex,
 	})) as IDataObject;
+	const appointment = await withAppointmentTimes.call(this, loaded, options.timezone);
 	const customerId = String(options.customerId ?? '').trim();
 	if (customerId) {
 		if (!shopifyCustomerId(customerId)) {

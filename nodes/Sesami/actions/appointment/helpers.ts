@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { compact, simplifyAppointment, toList, withManagementLink } from '../../helpers/utils';
 import { sesamiApiRequest } from '../../transport';
 import { appointmentLocator, searchTermField, simplifyField, timezoneField } from '../common.descriptions';
@@ -121,6 +122,20 @@ export async function bookingQuery(
 	});
 }
 
+/**
+ * The appointments with their times read whatever format the API used (helpers/appointmentTimes.ts):
+ * `start`, `end`, `startUtc`, `endUtc` added, naive API times read in the shop's time zone.
+ */
+export async function timedAppointments(
+	this: IExecuteFunctions,
+	items: IDataObject[],
+	timezone?: string,
+): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	for (const item of items) out.push(await withAppointmentTimes.call(this, item, timezone));
+	return out;
+}
+
 /** Raw appointment with `customerManagementLink` always present, or the Simplify record. */
 export function appointmentOutput(this: IExecuteFunctions, item: IDataObject, itemIndex: number): IDataObject {
 	return this.getNodeParameter('simplify', itemIndex, false) ? simplifyAppointment(item) : withManagementLink(item);
@@ -176,7 +191,7 @@ export function appointmentEventOperation(operation: string, action: string, ver
 				`/{shop}/appointments/${encodeURIComponent(id)}/${action}`,
 				{ body, itemIndex },
 			)) as IDataObject;
-			return appointmentOutput.call(this, appointment, itemIndex);
+			return appointmentOutput.call(this, await withAppointmentTimes.call(this, appointment, timezone), itemIndex);
 		},
 	};
 }

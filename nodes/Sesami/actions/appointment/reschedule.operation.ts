@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sesamiApiRequest } from '../../transport';
+import { sesamiApiCallOrLost, sesamiApiRequest, sesamiCallError } from '../../transport';
+import type { SesamiCallResult, SesamiNetworkError } from '../../transport';
+import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { compact, simplifyAppointment, toList } from '../../helpers/utils';
 import { appointmentLocator } from '../common.descriptions';
 import { dateTimeParam, requiredId, resolveTimezone, withDisplay } from '../shared';
@@ -103,24 +105,50 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		teamMemberId: additional.teamMemberId,
 		resourceIds: toList(additional.resourceIds),
 	});
-	// Rescheduling to the same time twice has the same result, so a 5xx may be retried.
-	const response = (await sesamiApiRequest.call(
-		this,
-		'POST',
-		`/{shop}/appointments/${encodeURIComponent(id)}/reschedule`,
-		{ body, itemIndex, idempotent: true },
-	)) as IDataObject;
-	const updated = (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(id)}`, {
-		qs: { timezone },
-		itemIndex,
-	})) as IDataObject;
+	// Sesami documents no idempotency for writes (https://api.sesami.co/swagger), and a reschedule
+	// is not idempotent (each one adds a RESCHEDULED event and counts against the customer's six):
+	// a 5xx or a dropped connection may come after the move was carried out. So it is not retried
+	// blindly: one read of the appointment first; when it already starts at the new time, it is not
+	// moved again; otherwise the reschedule is sent once more.
+	const path = `/{shop}/appointments/${encodeURIComponent(id)}`;
+	const send = async (retry: boolean) =>
+		await sesamiApiCallOrLost.call(this, 'POST', `${path}/reschedule`, { body, itemIndex, idempotent: retry });
+	const ok = (r: SesamiCallResult | SesamiNetworkError): r is SesamiCallResult =>
+		!(r instanceof Error) && r.statusCode >= 200 && r.statusCode < 300;
+	const lostAnswer = (r: SesamiCallResult | SesamiNetworkError): string | undefined =>
+		r instanceof Error ? r.networkCode : r.statusCode >= 500 ? String(r.statusCode) : undefined;
+	const fail = (r: SesamiCallResult | SesamiNetworkError) => (r instanceof Error ? r : sesamiCallError.call(this, r, itemIndex));
+
+	let result = await send(false);
+	let recoveredAfter: string | undefined;
+	let updated: IDataObject | undefined;
+	if (!ok(result)) {
+		const lost = lostAnswer(result);
+		if (!lost) throw fail(result);
+		const current = await readAppointment.call(this, path, timezone, itemIndex);
+		// whole minutes: a naive "YYYY-MM-DD HH:mm" time carries no seconds
+		if (current.startUtc && Math.abs(Date.parse(String(current.startUtc)) - Date.parse(dateTime)) < 60_000) {
+			recoveredAfter = lost;
+			updated = current;
+		} else {
+			result = await send(true);
+			if (!ok(result)) throw fail(result);
+		}
+	}
+	if (!updated) updated = await readAppointment.call(this, path, timezone, itemIndex);
 	return {
 		id,
 		rescheduled: true,
 		dateTime,
 		timezone,
-		message: response.message ?? null,
+		message: ok(result) ? ((result.body as IDataObject | undefined)?.message ?? null) : null,
 		appointment: simplifyAppointment(updated),
+		...(recoveredAfter ? { recoveredAfter } : {}),
 		...(guarded?.policy ? { policy: guarded.policy as unknown as IDataObject } : {}),
 	};
+}
+
+async function readAppointment(this: IExecuteFunctions, path: string, timezone: string, itemIndex: number): Promise<IDataObject> {
+	const appointment = (await sesamiApiRequest.call(this, 'GET', path, { qs: { timezone }, itemIndex })) as IDataObject;
+	return await withAppointmentTimes.call(this, appointment, timezone);
 }

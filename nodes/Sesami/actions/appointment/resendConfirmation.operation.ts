@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { sesamiApiRequest } from '../../transport';
 import { appointmentLocator, simplifyField } from '../common.descriptions';
-import { requiredId, withDisplay } from '../shared';
+import { withAppointmentTimes } from '../../helpers/appointmentTimes';
+import { requiredId, resolveTimezone, withDisplay } from '../shared';
 import { appointmentOutput } from './helpers';
 
 export const description = withDisplay('appointment', 'resendConfirmation', [appointmentLocator, simplifyField]);
@@ -16,5 +17,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		`/{shop}/appointments/${encodeURIComponent(id)}/resend-appointment-confirmation`,
 		{ itemIndex },
 	)) as IDataObject;
-	return appointmentOutput.call(this, appointment, itemIndex);
+	const timezone = await resolveTimezone.call(this, '', itemIndex);
+	return appointmentOutput.call(this, await withAppointmentTimes.call(this, appointment, timezone), itemIndex);
 }
