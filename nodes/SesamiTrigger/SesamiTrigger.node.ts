@@ -13,7 +13,8 @@ import { localCredentialTest } from '../shared/manualWebhook';
 import { RecentKeys, rawBodyParameter, readBody } from '../shared/rawBody';
 import { headerValue, safeEqual } from '../shared/webhookAuth';
 import { FLOW_TRIGGERS } from '../Sesami/actions/flow/fields';
-import { simplifyAppointment, toUtc } from '../Sesami/helpers/utils';
+import { simplifyAppointment } from '../Sesami/helpers/utils';
+import { withAppointmentTimes } from '../Sesami/helpers/appointmentTimes';
 import { FLOW_EVENTS, inZone, normalizeEvent, normalizeFlowPush } from './helpers/normalize';
 import { SECRET_HEADER } from './helpers/template';
 import { TOKEN_PARAMETER, register, registrationIsIntact, registrationOf, unregister } from './helpers/registration';
@@ -307,7 +308,9 @@ export class SesamiTrigger implements INodeType {
 				reason: `the push carries no Sesami appointment ID${push.appointmentId ? ` ("${String(push.appointmentId).slice(0, 40)}" is not one)` : ''}; turn on Fetch Full Appointment (Automatic registration) to look it up by start time and customer`,
 			};
 		}
-		const simple = resolution.appointment ? simplifyAppointment(resolution.appointment) : undefined;
+		const simple = resolution.appointment
+			? simplifyAppointment(await withAppointmentTimes.call(this, resolution.appointment, (push.customerTimezone as string | null) || undefined))
+			: undefined;
 		if (simple) completeFromAppointment(push, simple, resolution.method === 'id');
 		if (push.customer && !isEmail((push.customer as IDataObject).email)) (push.customer as IDataObject).email = null;
 
@@ -376,7 +379,7 @@ export function completeFromAppointment(push: IDataObject, appointment: IDataObj
 	};
 	fill('status', appointment.status);
 	fill('startUtc', appointment.startUtc);
-	fill('endUtc', toUtc(appointment.end));
+	fill('endUtc', appointment.endUtc);
 	fill('customerTimezone', appointment.timezone);
 	fill('orderId', appointment.orderId);
 	fill('orderName', appointment.orderName);

@@ -2,7 +2,7 @@ import type { IDataObject, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../Sesami/transport';
-import { toSesamiDateTime } from '../../Sesami/helpers/time';
+import { resolveAppointmentTimes } from '../../Sesami/helpers/appointmentTimes';
 
 /**
  * Finding the appointment a Flow push is about. Sesami documents only a few Flow variables
@@ -66,20 +66,9 @@ function customerName(appointment: IDataObject): string {
 	return String(customer.name || [customer.firstName, customer.lastName].filter((p) => p).join(' ') || '');
 }
 
-/** The shop's time zone: naive times in Sesami's answers are wall-clock time there. */
-async function shopTimezone(this: IWebhookFunctions, cache: { tz?: string }): Promise<string> {
-	if (cache.tz) return cache.tz;
-	const shop = (await sesamiApiRequest.call(this, 'GET', '/shops/{shop}', { idempotent: true })) as IDataObject;
-	const tz = String(((shop?.settings ?? {}) as IDataObject).timezone || 'UTC');
-	cache.tz = tz;
-	return tz;
-}
-
-/** Epoch ms of an appointment's start, whatever format Sesami answered in. */
-async function startOf(this: IWebhookFunctions, appointment: IDataObject, cache: { tz?: string }): Promise<number> {
-	const value = String(appointment.datetime ?? '');
-	if (/(Z|[+-]\d{2}:?\d{2})$/i.test(value.trim())) return Date.parse(value);
-	return Date.parse(toSesamiDateTime(value, await shopTimezone.call(this, cache)) ?? '');
+/** Epoch ms of an appointment's start, whatever format Sesami answered in (naive: the shop's zone). */
+async function startOf(this: IWebhookFunctions, appointment: IDataObject): Promise<number> {
+	return Date.parse(String((await resolveAppointmentTimes.call(this, appointment)).startUtc ?? ''));
 }
 
 function notFound(error: unknown): boolean {
@@ -116,7 +105,6 @@ async function full(this: IWebhookFunctions, candidate: IDataObject): Promise<ID
 }
 
 export async function resolveAppointment(this: IWebhookFunctions, facts: PushFacts): Promise<Resolution> {
-	const cache: { tz?: string } = {};
 	const reasons: string[] = [];
 	const start = facts.startUtc ? Date.parse(facts.startUtc) : NaN;
 	if (isSesamiId(facts.appointmentId)) {
@@ -128,7 +116,7 @@ export async function resolveAppointment(this: IWebhookFunctions, facts: PushFac
 		const matches = await sesamiApiRequestAllItems.call(this, '/{shop}/appointments', { searchTerm: facts.email, filterType: 'ALL', timezone: 'UTC' }, 500);
 		for (const candidate of matches) {
 			const sameEmail = String(((candidate.customer ?? {}) as IDataObject).email ?? '').toLowerCase() === facts.email;
-			if (sameEmail && (Number.isNaN(start) || (await startOf.call(this, candidate, cache)) === start)) {
+			if (sameEmail && (Number.isNaN(start) || (await startOf.call(this, candidate)) === start)) {
 				return { appointment: await full.call(this, candidate), method: 'email' };
 			}
 		}
@@ -152,7 +140,7 @@ export async function resolveAppointment(this: IWebhookFunctions, facts: PushFac
 		WINDOW_MAX,
 	);
 	let candidates: IDataObject[] = [];
-	for (const candidate of window) if ((await startOf.call(this, candidate, cache)) === start) candidates.push(candidate);
+	for (const candidate of window) if ((await startOf.call(this, candidate)) === start) candidates.push(candidate);
 	const narrowed: string[] = [];
 	if (facts.name) {
 		candidates = candidates.filter((c) => sameName(customerName(c), facts.name));
