@@ -1,7 +1,8 @@
-// End-to-end in a real browser: Debian's Chromium (/usr/bin/chromium, `apt-get install chromium`;
-// .ci/run installs it) driven by playwright-core, on the storefront simulator (test/sim/storefront),
-// which renders the theme snippet workflows/storefront/sesami-my-page.liquid with liquidjs, serves
-// sesami-my-page.js and forwards /apps/bookings to W4 in the real n8n, signed as Shopify's App Proxy.
+// End-to-end in a real browser: Chromium (the system's, or the one the devDependency
+// @sparticuz/chromium carries; lib/browser.mjs picks it) driven by playwright-core, on the
+// storefront simulator (test/sim/storefront), which renders the theme snippet
+// workflows/storefront/sesami-my-page.liquid with liquidjs, serves sesami-my-page.js and forwards
+// /apps/bookings to W4 in the real n8n, signed as Shopify's App Proxy.
 // Customer A logs in, sees exactly their appointments, reschedules one to an offered slot, cancels
 // another, and is told why a third cannot be cancelled; the Sesami simulator and the stored rows
 // follow. Every run saves a screenshot to test-results/my-page.png; docs/my-page.png (the README's) is
@@ -13,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/browser.mjs';
 import {
 	appointmentsOf,
 	createAppointment,
@@ -29,7 +30,6 @@ import {
 	w4,
 } from './lib/my-page.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const A = customerA();
 const B = customerB();
@@ -49,17 +49,14 @@ const shownIds = async () => (await page.locator('[data-appointment-id]').evalua
 const message = () => page.locator('[data-role="message"]');
 
 before(async () => {
-	assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+	// First, so that a machine without a usable Chromium fails before the appointments are created.
+	// A fresh temporary profile (user-data-dir), removed on close.
+	browser = await launchChromium();
 	x = await createAppointment({ customer: A, service: 'standard', hoursAhead: 5 * 24 });
 	y = await createAppointment({ customer: A, service: 'standard', hoursAhead: 6 * 24 + 2 });
 	z = await createAppointment({ customer: A, service: 'standard', hoursAhead: 7 * 24 + 3 });
 	await settle(); // W1 stores the new appointments from their Flows
 	startedAt = new Date().toISOString();
-	browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		// launch() runs Chromium on a fresh temporary profile (user-data-dir), removed on close.
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	});
 	const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
 	context.setDefaultTimeout(30_000);
 	page = await context.newPage();

@@ -1,5 +1,6 @@
-// The real n8n editor in Debian's Chromium (/usr/bin/chromium) driven by playwright-core: log in as
-// the owner, open workflows, read what the canvas and the nodes panel render, and take screenshots.
+// The real n8n editor in Chromium (found or provisioned by lib/browser.mjs) driven by
+// playwright-core: log in as the owner, open workflows, read what the canvas and the nodes panel
+// render, and take screenshots.
 // The one place that drives the editor: test/e2e/editor.test.mjs asserts with it, and
 // `npm run screenshots` (scripts/screenshots.mjs) runs that test with UPDATE_DOCS_SCREENSHOTS=1.
 //
@@ -14,19 +15,14 @@
 //   are listed after clicking the hit, when the panel was opened to add a trigger.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
-export const CHROMIUM = '/usr/bin/chromium';
 /** The viewport of the editor; the canvas is resized to SHOT_SIZE before a screenshot. */
 export const SHOT_SIZE = { width: 1600, height: 900 };
 
 /** Launches Chromium (fresh temporary profile, removed on close) and logs into n8n as the owner. */
 export async function openEditor({ n8nUrl, email, password, timeoutMs = 90_000 }) {
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-	const browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	});
+	const browser = await launchChromium();
 	const context = await browser.newContext({ viewport: { ...SHOT_SIZE }, locale: 'en-GB', colorScheme: 'light', deviceScaleFactor: 1 });
 	context.setDefaultTimeout(timeoutMs);
 	const page = await context.newPage();
