@@ -2,7 +2,9 @@
 // (workflows/sesami-flows-to-stored-links.json) and W2 (workflows/sesami-portal-emails.json) in the
 // real n8n, while the Sesami simulator plays each answer no public source rules out for a point of
 // Sesami's contract we could not verify (docs/unverified-contract.md): which Flow variables render,
-// how Flow headers are read, the plan's Flow limit with other tools' Flows in the slots.
+// how Flow headers are read, the plan's Flow limit with other tools' Flows in the slots, and the
+// Admin API's time format and list encoding as the trigger meets them when it loads appointments
+// (W4 under the Admin API variants: variants-my-page.test.mjs).
 //
 // Each variant: book, reschedule and cancel appointments of fresh customers; every push must reach
 // n8n (2xx, none lost), every execution succeed, W1 store one row per appointment with the
@@ -144,6 +146,10 @@ describe('Sesami Flow variants: W1 and W2 hold', () => {
 		['flowVariables', 'documented-only'],
 		['flowHeaders', 'lines'],
 		['flowHeaders', 'ignored'],
+		// the Admin API points, as W1 / W2 meet them when the trigger loads the appointment
+		['times', 'naive-minutes'],
+		['times', 'naive-seconds'],
+		['arrayQuery', 'single-not-list'],
 	]) {
 		test(`variant ${point}=${value}`, async () => {
 			await setVariants({ [point]: value });
