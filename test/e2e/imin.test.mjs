@@ -18,17 +18,19 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import axios from 'axios';
 import {
+	assertSucceeded,
 	dataTableId,
 	dataTableRows,
-	executionWithData,
+	emailsTo,
 	executionsSince,
+	executionWithData,
+	finishedExecutions,
 	getContext,
 	iminControl,
 	iminRequests,
 	lastExecutionId,
 	n8nApi,
 	restartN8n,
-	emailsTo,
 	smtpMessages,
 	smtpRefusing,
 	waitFor,
@@ -94,40 +96,6 @@ async function bookableSession(skip = new Set()) {
 	return { ...entry, seriesName: series?.data?.name };
 }
 
-/** Executions of one workflow after `afterId`, once none is unfinished (bounded). */
-async function finishedExecutions(workflowId, afterId, { atLeast = 0, timeoutMs = 60_000, stableMs = 1500 } = {}) {
-	let last = '';
-	let since = 0;
-	let list = [];
-	await waitFor(
-		async () => {
-			list = await executionsSince(workflowId, afterId);
-			const signature = list.map((e) => `${e.id}:${e.status}:${Boolean(e.stoppedAt)}`).join(',');
-			const done = list.length >= atLeast && list.every((e) => e.stoppedAt && !['new', 'running', 'waiting'].includes(e.status));
-			if (!done || signature !== last) {
-				last = signature;
-				since = Date.now();
-				return false;
-			}
-			return Date.now() - since >= stableMs;
-		},
-		{ timeoutMs, intervalMs: 300, message: `executions of ${workflowId} after #${afterId} finished (at least ${atLeast}; have ${list.length})` },
-	);
-	return list;
-}
-
-/** Fails with n8n's own error for every execution that did not succeed. */
-async function assertSucceeded(list, what) {
-	const failed = list.filter((e) => e.status !== 'success');
-	if (!failed.length) return;
-	const details = [];
-	for (const e of failed.slice(0, 3)) {
-		const full = await executionWithData(e.id).catch(() => null);
-		const err = full?.data?.resultData?.error;
-		details.push(`#${e.id} ${e.status}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? full?.data?.resultData?.lastNodeExecuted ?? '?'})`);
-	}
-	assert.fail(`${failed.length} of ${list.length} ${what} executions did not succeed:\n${details.join('\n')}`);
-}
 
 /** Rows of one of W3's tables for one order. */
 const rowsOfOrder = (tableId, orderId) => dataTableRows(tableId, { type: 'and', filters: [{ columnName: 'orderId', condition: 'eq', value: orderId }] });

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import axios from 'axios';
 import {
+	assertSucceeded,
 	dataTableId,
 	dataTableRows,
 	executionNodeOutput,
@@ -94,17 +95,7 @@ async function deliveries(params = {}) {
 
 /** Every W1 / W2 execution after `afterId` finished with success (the n8n error when not). */
 async function assertAllSucceeded(executionsByWorkflow) {
-	for (const [workflowId, list] of Object.entries(executionsByWorkflow)) {
-		const failed = list.filter((e) => e.status !== 'success');
-		if (!failed.length) continue;
-		const details = [];
-		for (const e of failed.slice(0, 3)) {
-			const full = await executionWithData(e.id).catch(() => null);
-			const err = full?.data?.resultData?.error;
-			details.push(`#${e.id} ${e.status}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? full?.data?.resultData?.lastNodeExecuted ?? '?'})`);
-		}
-		assert.fail(`${failed.length} of ${list.length} executions of ${workflowId} did not succeed:\n${details.join('\n')}`);
-	}
+	for (const [workflowId, list] of Object.entries(executionsByWorkflow)) await assertSucceeded(list, `workflow ${workflowId}`);
 }
 
 async function settle(afterId, expected = {}, timeoutMs = 60_000) {

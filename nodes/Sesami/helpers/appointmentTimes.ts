@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { getSesamiSettings, sesamiApiRequest } from '../transport';
 import type { SesamiContext } from '../transport';
-import { isValidTimeZone, zoneOffsetMinutes } from './time';
+import { isValidTimeZone, toSesamiDateTime, zoneOffsetMinutes } from './time';
 import { formatWithOffset, offsetMinutes } from './utils';
 
 /**
@@ -49,19 +49,8 @@ export function hasNaiveTimes(appointment: IDataObject): boolean {
 /** Epoch ms of an API time string: with its offset, or as wall-clock time in `naiveZone`. */
 export function parseApiDateTime(value: unknown, naiveZone: string): number | undefined {
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const text = value.trim();
-	if (HAS_OFFSET.test(text)) {
-		const epoch = Date.parse(text);
-		return Number.isNaN(epoch) ? undefined : epoch;
-	}
-	const local = NAIVE.exec(text);
-	if (!local) return undefined;
-	const [, y, mo, d, h = '00', mi = '00', s = '00'] = local;
-	const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-	const zone = isValidTimeZone(naiveZone) ? naiveZone : 'UTC';
-	let offset = zoneOffsetMinutes(wall, zone);
-	offset = zoneOffsetMinutes(wall - offset * 60_000, zone);
-	return wall - offset * 60_000;
+	const epoch = Date.parse(toSesamiDateTime(value, naiveZone) ?? '');
+	return Number.isNaN(epoch) ? undefined : epoch;
 }
 
 /** ISO-8601 in a zone, offset always numeric ("+00:00", as Sesami renders times with an offset). */

@@ -6,6 +6,7 @@
 // API of the editor in the owner's project `projectId`); the helpers below take care of it.
 // `cli.env` is the environment of the running instance (user folder, encryption key), so tests
 // can run `n8n execute` against the same database while the server keeps running.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import axios from 'axios';
@@ -252,6 +253,41 @@ export async function waitForFlowsSettled({ workflowIds, afterId = 0, expected =
 		}
 		await new Promise((resolve) => setTimeout(resolve, 400));
 	}
+}
+
+/** Executions of one workflow after `afterId`, once none is unfinished (bounded). */
+export async function finishedExecutions(workflowId, afterId, { atLeast = 0, timeoutMs = 60_000, stableMs = 1500 } = {}) {
+	let last = '';
+	let since = 0;
+	let list = [];
+	await waitFor(
+		async () => {
+			list = await executionsSince(workflowId, afterId);
+			const signature = list.map((e) => `${e.id}:${e.status}:${Boolean(e.stoppedAt)}`).join(',');
+			const done = list.length >= atLeast && list.every((e) => e.stoppedAt && !['new', 'running', 'waiting'].includes(e.status));
+			if (!done || signature !== last) {
+				last = signature;
+				since = Date.now();
+				return false;
+			}
+			return Date.now() - since >= stableMs;
+		},
+		{ timeoutMs, intervalMs: 300, message: `executions of ${workflowId} after #${afterId} finished (at least ${atLeast}; have ${list.length})` },
+	);
+	return list;
+}
+
+/** Fails with n8n's own error for every execution that did not succeed. */
+export async function assertSucceeded(list, what) {
+	const failed = list.filter((e) => e.status !== 'success');
+	if (!failed.length) return;
+	const details = [];
+	for (const e of failed.slice(0, 3)) {
+		const full = await executionWithData(e.id).catch(() => null);
+		const err = full?.data?.resultData?.error;
+		details.push(`#${e.id} ${e.status}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? full?.data?.resultData?.lastNodeExecuted ?? '?'})`);
+	}
+	assert.fail(`${failed.length} of ${list.length} ${what} executions did not succeed:\n${details.join('\n')}`);
 }
 
 /** One execution with its run data (`GET /executions/{id}?includeData=true`). */
