@@ -31,7 +31,7 @@ describe('App Proxy signature', () => {
 
 	// The timestamp is taken when the case builds its query (not when the cases are collected).
 	const nowSeconds = () => Math.floor(Date.now() / 1000);
-	// Status per shopify.md §6 / the issue: a repeated shop / timestamp / signature is a malformed
+	// Status (https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies: Shopify sends each parameter once): a repeated shop / timestamp / signature is a malformed
 	// request (400; Shopify sends each once), another shop 403, anything not proven 401.
 	it.each([
 		['no signature', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(/&signature=[0-9a-f]+/, ''), 401, /signature/],
