@@ -4,8 +4,9 @@
  * (orders) and the webhooks imin sends to a broker (Success, Customer Detail Change, Seller
  * Onboarding).
  *
- * Written from /work/shared/reference/imin.md and the imin guide in shared/seeds only; plain Node
- * >= 20, built-ins only; imports nothing from nodes/ or credentials/.
+ * Written from imin's public docs only (https://docs.imin.co/ : Firehose, Checkout, Booking Platform,
+ * webhooks) and the OpenActive RPDE specification (https://openactive.io/realtime-paged-data-exchange/);
+ * plain Node >= 20, built-ins only; imports nothing from nodes/ or credentials/.
  *
  *   const { startIminSimulator } = require('./test/sim/imin');
  *   const sim = await startIminSimulator({ port: 0, seed: 7, apiKey: 'imin-test-key', sessions: 400, pageSize: 50,

@@ -2,9 +2,10 @@
 /**
  * Sesami Admin API contract simulator.
  *
- * Written from /work/shared/reference/sesami-openapi.json (Sesami's OpenAPI 3.0 document) and
- * sesami.md (§3 Admin API, §3.5 errors, §3.10 document faults, §4 Flows) only. Plain Node >= 20,
- * built-ins only; imports nothing from nodes/ or credentials/.
+ * Written from Sesami's own OpenAPI 3.0 document (https://api.sesami.co/swagger; the copy in
+ * test/contract/sesami-openapi.json) and Sesami's public docs (https://sesami.dev/docs/sesami-api/intro,
+ * https://sesami.dev/docs/sesami-flows/flows) only. Plain Node >= 20, built-ins only; imports
+ * nothing from nodes/ or credentials/.
  *
  *   const { startSesamiSimulator, FIXTURES } = require('./test/sim/sesami');
  *   const sim = await startSesamiSimulator({ port: 0, host: '127.0.0.1', appointments: 260, seed: 42 });
