@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { sesamiApiCallOrLost, sesamiApiRequest, sesamiCallError } from '../../transport';
+import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
 import type { SesamiCallResult, SesamiNetworkError } from '../../transport';
-import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { compact, isCancelled, simplifyAppointment } from '../../helpers/utils';
 import { appointmentLocator } from '../common.descriptions';
 import { requiredId, resolveTimezone, withDisplay } from '../shared';
 import { enforcePolicyOption, guardAppointment, onlyForCustomerOption } from './guard';
+import { readAppointment } from './helpers';
 
 const properties: INodeProperties[] = [
 	appointmentLocator,
@@ -84,12 +84,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			networkError?.networkCode ??
 			(result!.statusCode >= 500 ? String(result!.statusCode) : result!.statusCode === 400 ? lastFailure : undefined);
 		if (!lost) throw sesamiCallError.call(this, result!, itemIndex);
-		const current = await readAppointment.call(this, path, timezone, itemIndex);
+		const current = await readAppointment.call(this, id, timezone, itemIndex);
 		if (!isCancelled(current)) throw networkError ?? sesamiCallError.call(this, result!, itemIndex);
 		recoveredAfter = lost;
 		return output(current, null);
 	}
-	const updated = await readAppointment.call(this, path, timezone, itemIndex);
+	const updated = await readAppointment.call(this, id, timezone, itemIndex);
 	return output(updated, (result!.body as IDataObject | undefined)?.message ?? null);
 
 	function output(appointment: IDataObject, message: unknown): IDataObject {
@@ -103,9 +103,4 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			...(guarded?.policy ? { policy: guarded.policy as unknown as IDataObject } : {}),
 		};
 	}
-}
-
-async function readAppointment(this: IExecuteFunctions, path: string, timezone: string, itemIndex: number): Promise<IDataObject> {
-	const appointment = (await sesamiApiRequest.call(this, 'GET', path, { qs: { timezone }, itemIndex })) as IDataObject;
-	return await withAppointmentTimes.call(this, appointment, timezone);
 }

@@ -3,8 +3,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { customerPolicy, ownsAppointment, shopifyCustomerId } from '../../helpers/policy';
 import type { CustomerPolicy } from '../../helpers/policy';
-import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { sesamiApiRequest } from '../../transport';
+import { readAppointment } from './helpers';
 
 export const onlyForCustomerOption: INodeProperties = {
 	displayName: 'Only for Customer',
@@ -59,11 +59,7 @@ export async function guardAppointment(
 	itemIndex: number,
 	options: { customerId?: unknown; action?: 'cancel' | 'reschedule'; withPolicy?: boolean; timezone: string },
 ): Promise<GuardResult> {
-	const loaded = (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(id)}`, {
-		qs: { timezone: options.timezone },
-		itemIndex,
-	})) as IDataObject;
-	const appointment = await withAppointmentTimes.call(this, loaded, options.timezone);
+	const appointment = await readAppointment.call(this, id, options.timezone, itemIndex);
 	const customerId = String(options.customerId ?? '').trim();
 	if (customerId) {
 		if (!shopifyCustomerId(customerId)) {

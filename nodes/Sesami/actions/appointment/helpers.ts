@@ -195,3 +195,12 @@ export function appointmentEventOperation(operation: string, action: string, ver
 		},
 	};
 }
+
+/** One appointment as Sesami holds it now, with its times read whatever format the API uses. */
+export async function readAppointment(this: IExecuteFunctions, id: string, timezone: string, itemIndex: number): Promise<IDataObject> {
+	const appointment = (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(id)}`, {
+		qs: { timezone },
+		itemIndex,
+	})) as IDataObject;
+	return await withAppointmentTimes.call(this, appointment, timezone);
+}

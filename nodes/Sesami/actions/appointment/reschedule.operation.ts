@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sesamiApiCallOrLost, sesamiApiRequest, sesamiCallError } from '../../transport';
+import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
 import type { SesamiCallResult, SesamiNetworkError } from '../../transport';
-import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { compact, simplifyAppointment, toList } from '../../helpers/utils';
 import { appointmentLocator } from '../common.descriptions';
 import { dateTimeParam, requiredId, resolveTimezone, withDisplay } from '../shared';
 import { enforcePolicyOption, guardAppointment, onlyForCustomerOption } from './guard';
+import { readAppointment } from './helpers';
 
 const properties: INodeProperties[] = [
 	appointmentLocator,
@@ -125,7 +125,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!ok(result)) {
 		const lost = lostAnswer(result);
 		if (!lost) throw fail(result);
-		const current = await readAppointment.call(this, path, timezone, itemIndex);
+		const current = await readAppointment.call(this, id, timezone, itemIndex);
 		// whole minutes: a naive "YYYY-MM-DD HH:mm" time carries no seconds
 		if (current.startUtc && Math.abs(Date.parse(String(current.startUtc)) - Date.parse(dateTime)) < 60_000) {
 			recoveredAfter = lost;
@@ -135,7 +135,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (!ok(result)) throw fail(result);
 		}
 	}
-	if (!updated) updated = await readAppointment.call(this, path, timezone, itemIndex);
+	if (!updated) updated = await readAppointment.call(this, id, timezone, itemIndex);
 	return {
 		id,
 		rescheduled: true,
@@ -146,9 +146,4 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		...(recoveredAfter ? { recoveredAfter } : {}),
 		...(guarded?.policy ? { policy: guarded.policy as unknown as IDataObject } : {}),
 	};
-}
-
-async function readAppointment(this: IExecuteFunctions, path: string, timezone: string, itemIndex: number): Promise<IDataObject> {
-	const appointment = (await sesamiApiRequest.call(this, 'GET', path, { qs: { timezone }, itemIndex })) as IDataObject;
-	return await withAppointmentTimes.call(this, appointment, timezone);
 }
