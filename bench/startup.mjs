@@ -30,7 +30,7 @@ import { freePort, killGroup, linkPackage, n8nEnv, track } from '../test/e2e/lib
 import { DEFAULT_N8N_VERSION, provision } from '../test/e2e/lib/provision.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-if (!fs.existsSync(path.join(root, 'dist/nodes/SesamiTrigger/SesamiTrigger.node.js'))) {
+if (!fs.existsSync(path.join(root, 'dist/nodes/Sesami/SesamiTrigger/SesamiTrigger.node.js'))) {
 	console.error('dist/ is missing: run `npm run build` first');
 	process.exit(1);
 }

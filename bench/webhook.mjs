@@ -51,7 +51,7 @@ import { startN8n } from '../test/e2e/lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-if (!fs.existsSync(path.join(root, 'dist/nodes/SesamiTrigger/SesamiTrigger.node.js'))) {
+if (!fs.existsSync(path.join(root, 'dist/nodes/Sesami/SesamiTrigger/SesamiTrigger.node.js'))) {
 	console.error('dist/ is missing: run `npm run build` first');
 	process.exit(1);
 }

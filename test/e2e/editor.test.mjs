@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const PKG = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const PREFIX = `${PKG.name}.`;
 const ours = (type) => String(type).startsWith(PREFIX);
-/** Our node types from package.json's n8n.nodes ("dist/nodes/SesamiTrigger/SesamiTrigger.node.js" -> "sesamiTrigger"). */
+/** Our node types from package.json's n8n.nodes ("dist/nodes/Sesami/SesamiTrigger/SesamiTrigger.node.js" -> "sesamiTrigger"). */
 const OUR_TYPES = PKG.n8n.nodes.map((f) => {
 	const base = path.basename(f, '.node.js');
 	return PREFIX + base.charAt(0).toLowerCase() + base.slice(1);

@@ -1,4 +1,4 @@
-import { normalizeFlowPush } from '../../nodes/SesamiTrigger/helpers/normalize';
+import { normalizeFlowPush } from '../../nodes/Sesami/SesamiTrigger/helpers/normalize';
 import { htmlUnescape, parseTolerantJson, unescapeDeep } from '../../nodes/shared/tolerantJson';
 
 function parse(text: string) {

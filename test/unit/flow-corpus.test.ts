@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { normalizeFlowPush } from '../../nodes/SesamiTrigger/helpers/normalize';
+import { normalizeFlowPush } from '../../nodes/Sesami/SesamiTrigger/helpers/normalize';
 import { parseTolerantJson, unescapeDeep } from '../../nodes/shared/tolerantJson';
 import { corpus } from '../helpers/corpus';
 

@@ -9,9 +9,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { checkBookability } from '../../nodes/Imin/helpers/bookability';
 import { readRpdePage, RpdeError } from '../../nodes/Imin/helpers/rpde';
-import { detectIminEvent, normalizeSuccess } from '../../nodes/IminTrigger/normalize';
-import { readAction } from '../../nodes/SesamiMyPageTrigger/actions';
-import { normalizeFlowPush } from '../../nodes/SesamiTrigger/helpers/normalize';
+import { detectIminEvent, normalizeSuccess } from '../../nodes/Imin/IminTrigger/normalize';
+import { readAction } from '../../nodes/Sesami/SesamiMyPageTrigger/actions';
+import { normalizeFlowPush } from '../../nodes/Sesami/SesamiTrigger/helpers/normalize';
 import { htmlUnescape, parseTolerantJson, unescapeDeep } from '../../nodes/shared/tolerantJson';
 import { verifyAppProxy, verifySessionToken } from '../../nodes/shared/webhookAuth';
 import { mintSessionToken, proxyPairs, signAppProxyQuery, tokenClaims } from '../helpers/shopify';

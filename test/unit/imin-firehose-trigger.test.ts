@@ -9,7 +9,7 @@ import axios from 'axios';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { IminApi } from '../../credentials/IminApi.credentials';
-import { IminFirehoseTrigger, MAX_REMEMBERED, olderThanRemembered, retryAfter503Ms } from '../../nodes/IminFirehoseTrigger/IminFirehoseTrigger.node';
+import { IminFirehoseTrigger, MAX_REMEMBERED, olderThanRemembered, retryAfter503Ms } from '../../nodes/Imin/IminFirehoseTrigger/IminFirehoseTrigger.node';
 import { quoteItemModified } from '../../nodes/Imin/helpers/rpde';
 import type { RpdeItem } from '../../nodes/Imin/helpers/rpde';
 import { createContext } from '../helpers/n8n-context';

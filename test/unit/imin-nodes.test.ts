@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFuncti
 
 import { IminApi } from '../../credentials/IminApi.credentials';
 import { Imin } from '../../nodes/Imin/Imin.node';
-import { IminTrigger } from '../../nodes/IminTrigger/IminTrigger.node';
+import { IminTrigger } from '../../nodes/Imin/IminTrigger/IminTrigger.node';
 import { createContext, createWebhookContext } from '../helpers/n8n-context';
 import { startIminSimulator } from '../sim/imin';
 

@@ -4,11 +4,11 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { IminTrigger } from '../../nodes/IminTrigger/IminTrigger.node';
-import { invalidIminBody } from '../../nodes/IminTrigger/normalize';
-import { SesamiMyPageTrigger } from '../../nodes/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
-import { readAction } from '../../nodes/SesamiMyPageTrigger/actions';
-import { SesamiTrigger } from '../../nodes/SesamiTrigger/SesamiTrigger.node';
+import { IminTrigger } from '../../nodes/Imin/IminTrigger/IminTrigger.node';
+import { invalidIminBody } from '../../nodes/Imin/IminTrigger/normalize';
+import { SesamiMyPageTrigger } from '../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
+import { readAction } from '../../nodes/Sesami/SesamiMyPageTrigger/actions';
+import { SesamiTrigger } from '../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
 import { MAX_BODY_BYTES, readBody } from '../../nodes/shared/rawBody';
 import { MAX_JSON_DEPTH, nestedDeeperThan, parseTolerantJson } from '../../nodes/shared/tolerantJson';
 import { createWebhookContext } from '../helpers/n8n-context';

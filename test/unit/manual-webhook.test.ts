@@ -1,8 +1,8 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestFunction, ICredentialTestFunctions, IHookFunctions } from 'n8n-workflow';
 
-import { IminTrigger } from '../../nodes/IminTrigger/IminTrigger.node';
-import { SesamiMyPageTrigger } from '../../nodes/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
-import { SesamiTrigger } from '../../nodes/SesamiTrigger/SesamiTrigger.node';
+import { IminTrigger } from '../../nodes/Imin/IminTrigger/IminTrigger.node';
+import { SesamiMyPageTrigger } from '../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
+import { SesamiTrigger } from '../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
 
 // nodes/shared/manualWebhook.ts: the credential tests that call nothing, and the no-op webhook lifecycle.
 

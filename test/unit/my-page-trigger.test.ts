@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { SesamiMyPageTrigger } from '../../nodes/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
+import { SesamiMyPageTrigger } from '../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
 import { createWebhookContext } from '../helpers/n8n-context';
 import { proxyPairs, signAppProxyQuery } from '../helpers/shopify';
 

@@ -2,7 +2,7 @@ import type { IDataObject, IHookFunctions, INodeTypes, IWebhookFunctions } from 
 import { Workflow, resolveWebhookDescriptionField } from 'n8n-workflow';
 
 import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { SesamiTrigger } from '../../nodes/SesamiTrigger/SesamiTrigger.node';
+import { SesamiTrigger } from '../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
 import { createWebhookContext } from '../helpers/n8n-context';
 import { startSesamiSimulator } from '../sim/sesami';
 

@@ -1,10 +1,10 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { feedField } from '../Imin/actions/firehose/fields';
-import { feedUrl, modifiedBigInt, outputItem } from '../Imin/helpers/rpde';
-import type { RpdeItem } from '../Imin/helpers/rpde';
-import { fetchRpdePage, getIminSettings, walkFeed } from '../Imin/transport';
+import { feedField } from '../actions/firehose/fields';
+import { feedUrl, modifiedBigInt, outputItem } from '../helpers/rpde';
+import type { RpdeItem } from '../helpers/rpde';
+import { fetchRpdePage, getIminSettings, walkFeed } from '../transport';
 
 interface FeedCursor {
 	/** The feed this cursor belongs to (a new feed starts from its beginning). */
@@ -60,7 +60,7 @@ export class IminFirehoseTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'imin Firehose Trigger',
 		name: 'iminFirehoseTrigger',
-		icon: { light: 'file:../Imin/imin.svg', dark: 'file:../Imin/imin.dark.svg' },
+		icon: { light: 'file:../imin.svg', dark: 'file:../imin.dark.svg' },
 		group: ['trigger'],
 		// 2: deleted items emitted by default; `modified` always a string
 		version: [1, 2],

@@ -9,19 +9,19 @@ import type {
 import * as n8nWorkflow from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { localCredentialTest } from '../shared/manualWebhook';
-import { RecentKeys, rawBodyParameter, readBody } from '../shared/rawBody';
-import { headerValue, safeEqual } from '../shared/webhookAuth';
-import { FLOW_TRIGGERS } from '../Sesami/actions/flow/fields';
-import { simplifyAppointment } from '../Sesami/helpers/utils';
-import { withAppointmentTimes } from '../Sesami/helpers/appointmentTimes';
+import { localCredentialTest } from '../../shared/manualWebhook';
+import { RecentKeys, rawBodyParameter, readBody } from '../../shared/rawBody';
+import { headerValue, safeEqual } from '../../shared/webhookAuth';
+import { FLOW_TRIGGERS } from '../actions/flow/fields';
+import { simplifyAppointment } from '../helpers/utils';
+import { withAppointmentTimes } from '../helpers/appointmentTimes';
 import { FLOW_EVENTS, inZone, normalizeEvent, normalizeFlowPush } from './helpers/normalize';
 import { SECRET_HEADER } from './helpers/template';
 import { TOKEN_PARAMETER, register, registrationIsIntact, registrationOf, unregister } from './helpers/registration';
 import { isEmail, isSesamiId, resolveAppointment } from './helpers/resolve';
 import type { Resolution } from './helpers/resolve';
 import { looksLikeSendTime, templateDiagnostics } from './helpers/diagnostics';
-import { parseTolerantJson, unescapeDeep } from '../shared/tolerantJson';
+import { parseTolerantJson, unescapeDeep } from '../../shared/tolerantJson';
 
 interface FlowRegistration {
 	/** Left over from earlier versions, which stored the secret: removed on the next registration. */
@@ -61,7 +61,7 @@ export class SesamiTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Sesami Trigger',
 		name: 'sesamiTrigger',
-		icon: { light: 'file:../Sesami/sesami.svg', dark: 'file:../Sesami/sesami.dark.svg' },
+		icon: { light: 'file:../sesami.svg', dark: 'file:../sesami.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',

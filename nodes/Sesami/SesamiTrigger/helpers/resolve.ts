@@ -1,8 +1,8 @@
 import type { IDataObject, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../Sesami/transport';
-import { resolveAppointmentTimes } from '../../Sesami/helpers/appointmentTimes';
+import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
+import { resolveAppointmentTimes } from '../../helpers/appointmentTimes';
 
 /**
  * Finding the appointment a Flow push is about. Sesami documents only a few Flow variables

@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { localCredentialTest, manualWebhookMethods } from '../shared/manualWebhook';
-import { rawBodyParameter, readBody } from '../shared/rawBody';
-import { parseTolerantJson } from '../shared/tolerantJson';
+import { localCredentialTest, manualWebhookMethods } from '../../shared/manualWebhook';
+import { rawBodyParameter, readBody } from '../../shared/rawBody';
+import { parseTolerantJson } from '../../shared/tolerantJson';
 import {
 	APP_PROXY_MAX_SKEW_SECONDS,
 	appProxyWindowSeconds,
@@ -17,7 +17,7 @@ import {
 	shopDomains,
 	verifyAppProxy,
 	verifySessionToken,
-} from '../shared/webhookAuth';
+} from '../../shared/webhookAuth';
 import { readAction } from './actions';
 
 const CORS_HEADERS: Record<string, string> = {
@@ -31,7 +31,7 @@ export class SesamiMyPageTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Sesami My Page Trigger',
 		name: 'sesamiMyPageTrigger',
-		icon: { light: 'file:../Sesami/sesami.svg', dark: 'file:../Sesami/sesami.dark.svg' },
+		icon: { light: 'file:../sesami.svg', dark: 'file:../sesami.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["verification"] === "sessionToken" ? "Session token" : "App Proxy"}}',

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
-import { idOf, typeOf } from '../Imin/helpers/jsonld';
+import { idOf, typeOf } from '../helpers/jsonld';
 
 export type IminEvent = 'checkoutSuccess' | 'customerDetailChange' | 'sellerOnboarding';
 

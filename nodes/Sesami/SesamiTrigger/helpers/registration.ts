@@ -2,7 +2,7 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions, JsonObject } from 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { createHmac } from 'crypto';
 
-import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../Sesami/transport';
+import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
 import { SECRET_HEADER, canonicalFlowTemplate } from './template';
 
 /**

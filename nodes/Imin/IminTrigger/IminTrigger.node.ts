@@ -7,11 +7,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { idOf } from '../Imin/helpers/jsonld';
-import { localCredentialTest, manualWebhookMethods } from '../shared/manualWebhook';
-import { RecentKeys, rawBodyParameter, readBody } from '../shared/rawBody';
-import { parseTolerantJson } from '../shared/tolerantJson';
-import { headerValue, safeEqual } from '../shared/webhookAuth';
+import { idOf } from '../helpers/jsonld';
+import { localCredentialTest, manualWebhookMethods } from '../../shared/manualWebhook';
+import { RecentKeys, rawBodyParameter, readBody } from '../../shared/rawBody';
+import { parseTolerantJson } from '../../shared/tolerantJson';
+import { headerValue, safeEqual } from '../../shared/webhookAuth';
 import { contentKey, guessIminEvent, invalidIminBody, normalizeSuccess, referencedOrder, unwrapIminBody } from './normalize';
 
 const recentDeliveries = new RecentKeys();
@@ -26,7 +26,7 @@ export class IminTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'imin Trigger',
 		name: 'iminTrigger',
-		icon: { light: 'file:../Imin/imin.svg', dark: 'file:../Imin/imin.dark.svg' },
+		icon: { light: 'file:../imin.svg', dark: 'file:../imin.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',

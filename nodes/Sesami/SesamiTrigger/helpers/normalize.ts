@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isValidTimeZone, toSesamiDateTime, zoneOffsetMinutes } from '../../Sesami/helpers/time';
-import { formatWithOffset, toUtc } from '../../Sesami/helpers/utils';
+import { isValidTimeZone, toSesamiDateTime, zoneOffsetMinutes } from '../../helpers/time';
+import { formatWithOffset, toUtc } from '../../helpers/utils';
 
 /** The six Sesami Flow triggers (CreateFlowRequest.trigger). */
 export const FLOW_EVENTS = [
