@@ -27,9 +27,20 @@ for (const size of sizes) {
 	try {
 		const shop = sim.fixtures.shops[0];
 		const context = createContext({
-			parameters: { resource: 'appointment', operation: 'getAll', returnAll: true, filters: { filterType: 'ALL' } },
+			parameters: {
+				resource: 'appointment',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { filterType: 'ALL' },
+			},
 			credentials: {
-				sesamiApi: { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone },
+				sesamiApi: {
+					apiKey: shop.apiKey,
+					clientId: shop.clientId,
+					shopId: shop.id,
+					baseUrl: sim.baseUrl,
+					timezone: shop.timezone,
+				},
 			},
 			credentialTypes: { sesamiApi: new SesamiApi() },
 		});
@@ -37,9 +48,17 @@ for (const size of sizes) {
 		const started = performance.now();
 		const [output] = await new Sesami().execute.call(context);
 		const ms = performance.now() - started;
-		const made = sim.exchanges.filter((e) => e.method === 'GET' && e.path.endsWith('/appointments')).length;
+		const made = sim.exchanges.filter(
+			(e) => e.method === 'GET' && e.path.endsWith('/appointments'),
+		).length;
 		calls[String(size)] = made;
-		rows.push({ appointments: size, returned: output.length, calls: made, goal: Math.ceil(size / 100), ms: ms.toFixed(0) });
+		rows.push({
+			appointments: size,
+			returned: output.length,
+			calls: made,
+			goal: Math.ceil(size / 100),
+			ms: ms.toFixed(0),
+		});
 	} finally {
 		await sim.close();
 	}

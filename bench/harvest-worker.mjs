@@ -48,7 +48,9 @@ if (mode === 'node') {
 } else {
 	let current = url;
 	for (;;) {
-		const response = await fetch(current, { headers: { 'X-API-KEY': key, accept: 'application/json' } });
+		const response = await fetch(current, {
+			headers: { 'X-API-KEY': key, accept: 'application/json' },
+		});
 		if (!response.ok) throw new Error(`HTTP ${response.status} for ${current}`);
 		const page = JSON.parse(await response.text());
 		items += page.items.length;
@@ -59,4 +61,12 @@ if (mode === 'node') {
 	}
 }
 sample();
-console.log(JSON.stringify({ mode, client: mode === 'node' ? client : 'fetch', items, ms: Math.round(performance.now() - started), peakRssMb: +(peak / 1048576).toFixed(1) }));
+console.log(
+	JSON.stringify({
+		mode,
+		client: mode === 'node' ? client : 'fetch',
+		items,
+		ms: Math.round(performance.now() - started),
+		peakRssMb: +(peak / 1048576).toFixed(1),
+	}),
+);

@@ -30,19 +30,35 @@ const KEY = 'bench-imin-key';
 const ITEMS = 100_000;
 
 function walk(mode, url, { client = 'fetch', gc = false } = {}) {
-	const args = [...(gc ? ['--expose-gc'] : []), path.join(root, 'bench/harvest-worker.mjs'), `--mode=${mode}`, `--client=${client}`, `--url=${url}`, `--key=${KEY}`, ...(gc ? ['--gc'] : [])];
+	const args = [
+		...(gc ? ['--expose-gc'] : []),
+		path.join(root, 'bench/harvest-worker.mjs'),
+		`--mode=${mode}`,
+		`--client=${client}`,
+		`--url=${url}`,
+		`--key=${KEY}`,
+		...(gc ? ['--gc'] : []),
+	];
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 		let out = '';
 		child.stdout.on('data', (d) => (out += d));
 		child.on('close', (code) =>
-			code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`${mode} walk exited ${code}`)),
+			code === 0
+				? resolve(JSON.parse(out.trim().split('\n').pop()))
+				: reject(new Error(`${mode} walk exited ${code}`)),
 		);
 	});
 }
 
 async function withFeed(items, fn) {
-	const sim = await startIminSimulator({ port: 0, apiKey: KEY, syntheticItems: items, pageSize: 500, recordRequests: false });
+	const sim = await startIminSimulator({
+		port: 0,
+		apiKey: KEY,
+		syntheticItems: items,
+		pageSize: 500,
+		recordRequests: false,
+	});
 	try {
 		return await fn(`${sim.firehoseBaseUrl}scheduled-sessions`);
 	} finally {
@@ -70,16 +86,36 @@ const memory10k = await withFeed(10_000, (url) => walk('node', url, { gc: true }
 const memory100k = await withFeed(ITEMS, (url) => walk('node', url, { gc: true }));
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const rate = (mode, client) => median(runs.filter((r) => r.mode === mode && r.client === client).map((r) => r.itemsPerS));
+const rate = (mode, client) =>
+	median(runs.filter((r) => r.mode === mode && r.client === client).map((r) => r.itemsPerS));
 const nodeRate = rate('node', 'fetch');
 const axiosRate = rate('node', 'axios');
 const bareRate = rate('bare', 'fetch');
 
-console.log(`Firehose harvest: ${ITEMS.toLocaleString('en')} items, pages of 500, local simulator; ${os.cpus().length} cores, Node ${process.version}`);
-console.table(runs.map(({ round, mode, client, items, ms, itemsPerS, peakRssMb }) => ({ round, walker: mode === 'node' ? `package (${client})` : 'bare fetch+JSON.parse', items, ms, 'items/s': itemsPerS, 'peak RSS MB': peakRssMb })));
+console.log(
+	`Firehose harvest: ${ITEMS.toLocaleString('en')} items, pages of 500, local simulator; ${os.cpus().length} cores, Node ${process.version}`,
+);
+console.table(
+	runs.map(({ round, mode, client, items, ms, itemsPerS, peakRssMb }) => ({
+		round,
+		walker: mode === 'node' ? `package (${client})` : 'bare fetch+JSON.parse',
+		items,
+		ms,
+		'items/s': itemsPerS,
+		'peak RSS MB': peakRssMb,
+	})),
+);
 console.table([
-	{ walker: 'package walker, fetch', 'items/s (median)': nodeRate, 'vs bare': +(nodeRate / bareRate).toFixed(3) },
-	{ walker: 'package walker, axios (as in n8n)', 'items/s (median)': axiosRate, 'vs bare': +(axiosRate / bareRate).toFixed(3) },
+	{
+		walker: 'package walker, fetch',
+		'items/s (median)': nodeRate,
+		'vs bare': +(nodeRate / bareRate).toFixed(3),
+	},
+	{
+		walker: 'package walker, axios (as in n8n)',
+		'items/s (median)': axiosRate,
+		'vs bare': +(axiosRate / bareRate).toFixed(3),
+	},
 	{ walker: 'bare fetch + JSON.parse', 'items/s (median)': bareRate, 'vs bare': 1 },
 ]);
 console.table([

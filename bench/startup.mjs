@@ -54,19 +54,36 @@ for (const kind of ['with', 'without']) {
 
 /** The package as n8n's installer leaves it (community-packages.service: tarball, no dev/peer deps, npm install of none). */
 function installPacked({ userFolder, packageDir }) {
-	const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', base], { cwd: packageDir, encoding: 'utf8' }));
+	const packed = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', base], {
+			cwd: packageDir,
+			encoding: 'utf8',
+		}),
+	);
 	const tarball = path.join(base, packed[0].filename);
 	const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const target = path.join(nodesDir, 'node_modules', pkg.name);
 	fs.mkdirSync(target, { recursive: true });
 	execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
-	const { devDependencies, peerDependencies, optionalDependencies, ...kept } = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
-	if (Object.keys(kept.dependencies ?? {}).length) throw new Error('the package has dependencies: install them beside it first');
+	const { devDependencies, peerDependencies, optionalDependencies, ...kept } = JSON.parse(
+		fs.readFileSync(path.join(target, 'package.json'), 'utf8'),
+	);
+	if (Object.keys(kept.dependencies ?? {}).length)
+		throw new Error('the package has dependencies: install them beside it first');
 	fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(kept, null, 2));
-	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [pkg.name]: pkg.version } }, null, 2) + '\n');
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify(
+			{ name: 'installed-nodes', private: true, dependencies: { [pkg.name]: pkg.version } },
+			null,
+			2,
+		) + '\n',
+	);
 	fs.rmSync(tarball);
-	log(`installed ${pkg.name}@${pkg.version} as n8n's installer does (${packed[0].entryCount} files, no node_modules)`);
+	log(
+		`installed ${pkg.name}@${pkg.version} as n8n's installer does (${packed[0].entryCount} files, no node_modules)`,
+	);
 }
 
 async function status(url) {
@@ -84,32 +101,57 @@ async function startOnce(kind) {
 	const { userFolder, encryptionKey } = folders[kind];
 	const port = await freePort();
 	const brokerPort = await freePort([port]);
-	const env = n8nEnv({ nodeDir: paths.nodeDir, userFolder, encryptionKey, port, extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } });
+	const env = n8nEnv({
+		nodeDir: paths.nodeDir,
+		userFolder,
+		encryptionKey,
+		port,
+		extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort) },
+	});
 	const url = `http://127.0.0.1:${port}`;
 	let output = '';
 	let editorMs = null;
 	const t0 = performance.now();
-	const child = track(spawn(paths.nodeBin, [paths.n8nBin, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+	const child = track(
+		spawn(paths.nodeBin, [paths.n8nBin, 'start'], {
+			env,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		}),
+	);
 	const onData = (d) => {
 		output += d;
-		if (editorMs === null && output.includes('Editor is now accessible')) editorMs = performance.now() - t0;
+		if (editorMs === null && output.includes('Editor is now accessible'))
+			editorMs = performance.now() - t0;
 	};
 	child.stdout.on('data', onData);
 	child.stderr.on('data', onData);
 	let exited = null;
-	const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exited = { code, signal }))));
+	const exit = new Promise((resolve) =>
+		child.once('exit', (code, signal) => resolve((exited = { code, signal }))),
+	);
 	let readyMs = null;
 	while (readyMs === null) {
-		if (exited) throw new Error(`n8n (${kind}) exited during start-up (${exited.signal ?? exited.code}):\n${output.slice(-3000)}`);
-		if (performance.now() - t0 > TIMEOUT_MS) throw new Error(`n8n (${kind}) not ready after ${TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`);
+		if (exited)
+			throw new Error(
+				`n8n (${kind}) exited during start-up (${exited.signal ?? exited.code}):\n${output.slice(-3000)}`,
+			);
+		if (performance.now() - t0 > TIMEOUT_MS)
+			throw new Error(
+				`n8n (${kind}) not ready after ${TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`,
+			);
 		if ((await status(`${url}/healthz/readiness`)) === 200) readyMs = performance.now() - t0;
 		else await sleep(100);
 	}
 	while (editorMs === null && !exited && performance.now() - t0 < TIMEOUT_MS) await sleep(50);
 	// The package's node types are in the list the editor loads (or, without it, absent).
-	const types = await fetch(`${url}/types/nodes.json`).then((r) => (r.ok ? r.text() : ''), () => '');
+	const types = await fetch(`${url}/types/nodes.json`).then(
+		(r) => (r.ok ? r.text() : ''),
+		() => '',
+	);
 	const loaded = types.includes('"n8n-nodes-sesami-imin.sesamiTrigger"');
-	if (types && loaded !== (kind === 'with')) throw new Error(`n8n (${kind}) ${loaded ? 'loaded' : 'did not load'} the package`);
+	if (types && loaded !== (kind === 'with'))
+		throw new Error(`n8n (${kind}) ${loaded ? 'loaded' : 'did not load'} the package`);
 	killGroup(child, 'SIGTERM');
 	const stopped = await Promise.race([exit.then(() => true), sleep(20_000).then(() => false)]);
 	if (!stopped) {
@@ -126,13 +168,25 @@ const runs = { with: [], without: [] };
 for (const kind of ['with', 'without']) {
 	log(`warm-up start (${kind}): creates the database`);
 	const r = await startOnce(kind);
-	rows.push({ run: 'warm-up', package: kind, 'ready s': +(r.readyMs / 1000).toFixed(2), 'editor s': r.editorMs === null ? null : +(r.editorMs / 1000).toFixed(2), package_check: r.packageCheck });
+	rows.push({
+		run: 'warm-up',
+		package: kind,
+		'ready s': +(r.readyMs / 1000).toFixed(2),
+		'editor s': r.editorMs === null ? null : +(r.editorMs / 1000).toFixed(2),
+		package_check: r.packageCheck,
+	});
 }
 for (let i = 1; i <= STARTS; i++) {
 	for (const kind of i % 2 ? ['with', 'without'] : ['without', 'with']) {
 		const r = await startOnce(kind);
 		runs[kind].push(r);
-		rows.push({ run: i, package: kind, 'ready s': +(r.readyMs / 1000).toFixed(2), 'editor s': r.editorMs === null ? null : +(r.editorMs / 1000).toFixed(2), package_check: r.packageCheck });
+		rows.push({
+			run: i,
+			package: kind,
+			'ready s': +(r.readyMs / 1000).toFixed(2),
+			'editor s': r.editorMs === null ? null : +(r.editorMs / 1000).toFixed(2),
+			package_check: r.packageCheck,
+		});
 		log(`start ${i} (${kind}): ready after ${(r.readyMs / 1000).toFixed(2)} s`);
 	}
 }
@@ -149,7 +203,10 @@ const editorWith = s(median(runs.with.map((r) => r.editorMs ?? NaN)));
 const editorWithout = s(median(runs.without.map((r) => r.editorMs ?? NaN)));
 
 console.log(
-	`n8n start-to-ready (spawn -> GET /healthz/readiness 200): n8n ${version} on Node 24, SQLite, package ${LINK ? 'linked (repository)' : "installed as n8n's installer does"}, reused user folders, ${STARTS} alternating starts each after one warm-up; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${Math.round((Date.now() - t0) / 1000)} s in all`,
+	`n8n start-to-ready (spawn -> GET /healthz/readiness 200): n8n ${version} on Node 24, SQLite, package ${LINK ? 'linked (repository)' : "installed as n8n's installer does"}, reused user folders, ${STARTS} alternating starts each after one warm-up; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os
+		.loadavg()
+		.map((x) => x.toFixed(1))
+		.join(' ')}; ${Math.round((Date.now() - t0) / 1000)} s in all`,
 );
 console.table(rows);
 console.table([

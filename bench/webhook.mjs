@@ -62,7 +62,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const PAIRS = (process.env.BENCH_PAIRS ?? 'sesami,imin,mypage').split(',').map((s) => s.trim()).filter(Boolean);
+const PAIRS = (process.env.BENCH_PAIRS ?? 'sesami,imin,mypage')
+	.split(',')
+	.map((s) => s.trim())
+	.filter(Boolean);
 const UNIQUE = process.env.BENCH_UNIQUE === '1';
 /** Fewer answers than this in one measured window and its p99 means little: the script warns. */
 const MIN_REQUESTS = 100;
@@ -91,8 +94,19 @@ const IMIN_ORDER = JSON.stringify({
 	identifier: '9f0c2a7e-4b1d-4e55-9b1e-2f6d0c1a7e01',
 	orderDate: '2026-11-23T10:00:00Z',
 	confirmationNumber: 'IMN-4821',
-	seller: { type: 'Organization', id: 'https://opendata.example.org/organisers/1', name: 'Riverside Leisure' },
-	customer: { type: 'Person', identifier: 'cust-1042', email: 'ada.lovelace@example.com', givenName: 'Ada', familyName: 'Lovelace', telephone: '+447700900123' },
+	seller: {
+		type: 'Organization',
+		id: 'https://opendata.example.org/organisers/1',
+		name: 'Riverside Leisure',
+	},
+	customer: {
+		type: 'Person',
+		identifier: 'cust-1042',
+		email: 'ada.lovelace@example.com',
+		givenName: 'Ada',
+		familyName: 'Lovelace',
+		telephone: '+447700900123',
+	},
 	orderedItem: [
 		{
 			type: 'OrderItem',
@@ -104,9 +118,18 @@ const IMIN_ORDER = JSON.stringify({
 				identifier: '3321',
 				startDate: '2026-12-10T18:00:00Z',
 				endDate: '2026-12-10T19:00:00Z',
-				superEvent: { type: 'SessionSeries', id: 'https://opendata.example.org/session-series/88', name: 'Club Night Badminton' },
+				superEvent: {
+					type: 'SessionSeries',
+					id: 'https://opendata.example.org/session-series/88',
+					name: 'Club Night Badminton',
+				},
 			},
-			acceptedOffer: { type: 'Offer', id: 'https://opendata.example.org/session-series/88#/offers/adult', price: 8.5, priceCurrency: 'GBP' },
+			acceptedOffer: {
+				type: 'Offer',
+				id: 'https://opendata.example.org/session-series/88#/offers/adult',
+				price: 8.5,
+				priceCurrency: 'GBP',
+			},
 			attendee: { type: 'Person', givenName: 'Ada', familyName: 'Lovelace' },
 		},
 	],
@@ -116,7 +139,8 @@ const IMIN_ORDER_ID = JSON.parse(IMIN_ORDER).identifier;
 
 let counter = 0;
 /** The same body with a new appointment / order ID per request (BENCH_UNIQUE=1). */
-const uniqueBody = (body, id) => body.split(id).join(`${id.slice(0, -8)}${(++counter).toString(16).padStart(8, '0')}`);
+const uniqueBody = (body, id) =>
+	body.split(id).join(`${id.slice(0, -8)}${(++counter).toString(16).padStart(8, '0')}`);
 
 // ---------------------------------------------------------------------------------------------
 // Workflows
@@ -124,19 +148,32 @@ const uniqueBody = (body, id) => body.split(id).join(`${id.slice(0, -8)}${(++cou
 const TYPE = 'n8n-nodes-sesami-imin';
 const uuid = () => crypto.randomUUID();
 function workflow(id, name, trigger, next) {
-	const triggerNode = { id: uuid(), name: trigger.name, position: [0, 0], webhookId: uuid(), ...trigger };
+	const triggerNode = {
+		id: uuid(),
+		name: trigger.name,
+		position: [0, 0],
+		webhookId: uuid(),
+		...trigger,
+	};
 	const nextNode = { id: uuid(), position: [220, 0], parameters: {}, ...next };
 	return {
 		id,
 		name,
 		nodes: [triggerNode, nextNode],
-		connections: { [triggerNode.name]: { main: [[{ node: nextNode.name, type: 'main', index: 0 }]] } },
+		connections: {
+			[triggerNode.name]: { main: [[{ node: nextNode.name, type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 		active: false,
 	};
 }
 const noOp = { name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1 };
-const respond = { name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1, parameters: { respondWith: 'text', responseBody: 'ok', options: {} } };
+const respond = {
+	name: 'Respond',
+	type: 'n8n-nodes-base.respondToWebhook',
+	typeVersion: 1,
+	parameters: { respondWith: 'text', responseBody: 'ok', options: {} },
+};
 const webhookNode = (pathName, httpMethod, responseMode) => ({
 	name: 'Webhook',
 	type: 'n8n-nodes-base.webhook',
@@ -146,7 +183,13 @@ const webhookNode = (pathName, httpMethod, responseMode) => ({
 /** The Webhook node checking a header against an n8n "Header Auth" credential (reads a credential per request, as the triggers do). */
 const webhookHeaderAuthNode = (pathName, credentialId) => ({
 	...webhookNode(pathName, 'POST', 'onReceived'),
-	parameters: { httpMethod: 'POST', path: pathName, responseMode: 'onReceived', authentication: 'headerAuth', options: {} },
+	parameters: {
+		httpMethod: 'POST',
+		path: pathName,
+		responseMode: 'onReceived',
+		authentication: 'headerAuth',
+		options: {},
+	},
 	credentials: { httpHeaderAuth: { id: credentialId, name: `bench header auth ${credentialId}` } },
 });
 
@@ -160,19 +203,41 @@ const PAIR_DEFS = {
 				name: 'Sesami Trigger',
 				type: `${TYPE}.sesamiTrigger`,
 				typeVersion: 1,
-				parameters: { events: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED'], registration: 'manual', settings: {} },
-				credentials: { sesamiFlowsWebhookApi: { id: 'benchFlowSecret1', name: 'bench Flows secret' } },
+				parameters: {
+					events: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED'],
+					registration: 'manual',
+					settings: {},
+				},
+				credentials: {
+					sesamiFlowsWebhookApi: { id: 'benchFlowSecret1', name: 'bench Flows secret' },
+				},
 			},
 			noOp,
 		),
-		webhook: workflow('benchSesamiHook1', 'bench: Webhook (Flows body) -> No-op', webhookNode('bench-flows', 'POST', 'onReceived'), noOp),
-		webhookAuth: workflow('benchSesamiAuth1', 'bench: Webhook + Header Auth (Flows body) -> No-op', webhookHeaderAuthNode('bench-flows-auth', 'benchHeaderAuth1'), noOp),
+		webhook: workflow(
+			'benchSesamiHook1',
+			'bench: Webhook (Flows body) -> No-op',
+			webhookNode('bench-flows', 'POST', 'onReceived'),
+			noOp,
+		),
+		webhookAuth: workflow(
+			'benchSesamiAuth1',
+			'bench: Webhook + Header Auth (Flows body) -> No-op',
+			webhookHeaderAuthNode('bench-flows-auth', 'benchHeaderAuth1'),
+			noOp,
+		),
 		request: (url) => ({
 			url: `${url}?event=${FLOW_EVENT}`,
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-sesami-flow-secret': FLOW_SECRET, 'user-agent': 'Sesami-Flows' },
+			headers: {
+				'content-type': 'application/json',
+				'x-sesami-flow-secret': FLOW_SECRET,
+				'user-agent': 'Sesami-Flows',
+			},
 			body: FLOW_BODY,
-			setup: UNIQUE ? (req) => ({ ...req, body: uniqueBody(FLOW_BODY, APPOINTMENT_ID) }) : undefined,
+			setup: UNIQUE
+				? (req) => ({ ...req, body: uniqueBody(FLOW_BODY, APPOINTMENT_ID) })
+				: undefined,
 		}),
 		expect: 200,
 	},
@@ -190,14 +255,26 @@ const PAIR_DEFS = {
 			},
 			noOp,
 		),
-		webhook: workflow('benchIminHook001', 'bench: Webhook (imin body) -> No-op', webhookNode('bench-imin', 'POST', 'onReceived'), noOp),
-		webhookAuth: workflow('benchIminAuth001', 'bench: Webhook + Header Auth (imin body) -> No-op', webhookHeaderAuthNode('bench-imin-auth', 'benchHeaderAuth2'), noOp),
+		webhook: workflow(
+			'benchIminHook001',
+			'bench: Webhook (imin body) -> No-op',
+			webhookNode('bench-imin', 'POST', 'onReceived'),
+			noOp,
+		),
+		webhookAuth: workflow(
+			'benchIminAuth001',
+			'bench: Webhook + Header Auth (imin body) -> No-op',
+			webhookHeaderAuthNode('bench-imin-auth', 'benchHeaderAuth2'),
+			noOp,
+		),
 		request: (url) => ({
 			url,
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'x-api-key': IMIN_KEY },
 			body: IMIN_ORDER,
-			setup: UNIQUE ? (req) => ({ ...req, body: uniqueBody(IMIN_ORDER, IMIN_ORDER_ID) }) : undefined,
+			setup: UNIQUE
+				? (req) => ({ ...req, body: uniqueBody(IMIN_ORDER, IMIN_ORDER_ID) })
+				: undefined,
 		}),
 		expect: [200, 204],
 	},
@@ -215,10 +292,16 @@ const PAIR_DEFS = {
 			},
 			respond,
 		),
-		webhook: workflow('benchMyPageHook1', 'bench: Webhook (GET) -> Respond', webhookNode('bench-my-page', 'GET', 'responseNode'), respond),
+		webhook: workflow(
+			'benchMyPageHook1',
+			'bench: Webhook (GET) -> Respond',
+			webhookNode('bench-my-page', 'GET', 'responseNode'),
+			respond,
+		),
 		request: (url) => {
 			const target = new URL(url);
-			const sign = () => `${target.pathname}?${shopify.signAppProxyQuery(shopify.proxyPairs({ shop: SHOP, customerId: CUSTOMER_ID, extra: [['op', 'list']] }), CLIENT_SECRET)}`;
+			const sign = () =>
+				`${target.pathname}?${shopify.signAppProxyQuery(shopify.proxyPairs({ shop: SHOP, customerId: CUSTOMER_ID, extra: [['op', 'list']] }), CLIENT_SECRET)}`;
 			return {
 				url,
 				method: 'GET',
@@ -230,14 +313,41 @@ const PAIR_DEFS = {
 		expect: 200,
 	},
 };
-for (const name of PAIRS) if (!PAIR_DEFS[name]) throw new Error(`unknown pair ${name} (use ${Object.keys(PAIR_DEFS).join(', ')})`);
+for (const name of PAIRS)
+	if (!PAIR_DEFS[name])
+		throw new Error(`unknown pair ${name} (use ${Object.keys(PAIR_DEFS).join(', ')})`);
 
 const credentials = [
-	{ id: 'benchFlowSecret1', name: 'bench Flows secret', type: 'sesamiFlowsWebhookApi', data: { headerName: 'x-sesami-flow-secret', secret: FLOW_SECRET } },
-	{ id: 'benchIminKey0001', name: 'bench imin key', type: 'iminWebhookApi', data: { apiKey: IMIN_KEY } },
-	{ id: 'benchShopifyApp1', name: 'bench Shopify app', type: 'shopifyAppApi', data: { shopDomains: SHOP, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } },
-	{ id: 'benchHeaderAuth1', name: 'bench header auth benchHeaderAuth1', type: 'httpHeaderAuth', data: { name: 'x-sesami-flow-secret', value: FLOW_SECRET } },
-	{ id: 'benchHeaderAuth2', name: 'bench header auth benchHeaderAuth2', type: 'httpHeaderAuth', data: { name: 'x-api-key', value: IMIN_KEY } },
+	{
+		id: 'benchFlowSecret1',
+		name: 'bench Flows secret',
+		type: 'sesamiFlowsWebhookApi',
+		data: { headerName: 'x-sesami-flow-secret', secret: FLOW_SECRET },
+	},
+	{
+		id: 'benchIminKey0001',
+		name: 'bench imin key',
+		type: 'iminWebhookApi',
+		data: { apiKey: IMIN_KEY },
+	},
+	{
+		id: 'benchShopifyApp1',
+		name: 'bench Shopify app',
+		type: 'shopifyAppApi',
+		data: { shopDomains: SHOP, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+	},
+	{
+		id: 'benchHeaderAuth1',
+		name: 'bench header auth benchHeaderAuth1',
+		type: 'httpHeaderAuth',
+		data: { name: 'x-sesami-flow-secret', value: FLOW_SECRET },
+	},
+	{
+		id: 'benchHeaderAuth2',
+		name: 'bench header auth benchHeaderAuth2',
+		type: 'httpHeaderAuth',
+		data: { name: 'x-api-key', value: IMIN_KEY },
+	},
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -253,7 +363,19 @@ function cannon(spec, seconds) {
 		method,
 		headers,
 		body,
-		...(firstPath || setup ? { requests: [{ method, headers, body, ...(firstPath ? { path: firstPath } : {}), ...(setup ? { setupRequest: setup } : {}) }] } : {}),
+		...(firstPath || setup
+			? {
+					requests: [
+						{
+							method,
+							headers,
+							body,
+							...(firstPath ? { path: firstPath } : {}),
+							...(setup ? { setupRequest: setup } : {}),
+						},
+					],
+				}
+			: {}),
 		timeout: 30,
 	});
 }
@@ -264,12 +386,17 @@ async function drain(n8n, { timeoutMs = 120_000 } = {}) {
 	for (;;) {
 		let busy = 0;
 		for (const status of ['new', 'running']) {
-			const r = await n8n.api.get('/executions', { params: { status, limit: 1 }, validateStatus: () => true });
-			if (r.status !== 200) throw new Error(`GET /api/v1/executions?status=${status}: HTTP ${r.status}`);
+			const r = await n8n.api.get('/executions', {
+				params: { status, limit: 1 },
+				validateStatus: () => true,
+			});
+			if (r.status !== 200)
+				throw new Error(`GET /api/v1/executions?status=${status}: HTTP ${r.status}`);
 			busy += r.data?.data?.length ?? 0;
 		}
 		if (!busy) return Date.now() - t0;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`n8n still runs executions ${timeoutMs / 1000} s after the load stopped`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(`n8n still runs executions ${timeoutMs / 1000} s after the load stopped`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
@@ -307,10 +434,21 @@ for (const name of PAIRS) {
 const t0 = Date.now();
 log('starting n8n with the package linked (harness: test/e2e/lib/n8n.mjs)');
 // BENCH_CPU_PROF=<dir>: n8n's processes write V8 CPU profiles there when they exit (for profiling).
-const profEnv = process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}` } : {};
+const profEnv = process.env.BENCH_CPU_PROF
+	? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}` }
+	: {};
 const ISOLATE_SKIP = process.env.BENCH_ISOLATE_SKIP !== '0';
-const isolateEnv = ISOLATE_SKIP ? {} : { N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP: 'false' };
-const n8n = await startN8n({ packageDir: root, credentials, workflowsDir, log, apiKeyLabel: 'bench', env: { ...profEnv, ...isolateEnv } });
+const isolateEnv = ISOLATE_SKIP
+	? {}
+	: { N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP: 'false' };
+const n8n = await startN8n({
+	packageDir: root,
+	credentials,
+	workflowsDir,
+	log,
+	apiKeyLabel: 'bench',
+	env: { ...profEnv, ...isolateEnv },
+});
 const results = {};
 const runsTable = [];
 try {
@@ -322,13 +460,19 @@ try {
 	};
 	for (const name of PAIRS) {
 		const def = PAIR_DEFS[name];
-		const sides = { trigger: def.request(urlOf(def.trigger.id)), webhook: def.request(urlOf(def.webhook.id)) };
+		const sides = {
+			trigger: def.request(urlOf(def.trigger.id)),
+			webhook: def.request(urlOf(def.webhook.id)),
+		};
 		if (def.webhookAuth) sides.webhookAuth = def.request(urlOf(def.webhookAuth.id));
 		for (const [side, spec] of Object.entries(sides)) {
 			const r = await probe(spec);
-			const ok = [].concat(def.expect).includes(r.status) || (side !== 'trigger' && r.status === 200);
+			const ok =
+				[].concat(def.expect).includes(r.status) || (side !== 'trigger' && r.status === 200);
 			if (!ok) throw new Error(`${name}/${side}: a single request got HTTP ${r.status} ${r.text}`);
-			log(`${name}/${side}: ${spec.method} ${spec.url} -> ${r.status} ${r.text.replace(/\s+/g, ' ').slice(0, 80)}`);
+			log(
+				`${name}/${side}: ${spec.method} ${spec.url} -> ${r.status} ${r.text.replace(/\s+/g, ' ').slice(0, 80)}`,
+			);
 		}
 		await drain(n8n);
 		const measured = Object.fromEntries(Object.keys(sides).map((side) => [side, []]));
@@ -342,12 +486,20 @@ try {
 				const result = await cannon(sides[side], DURATION_S);
 				const drainMs = await drain(n8n);
 				const bad = result.non2xx + result.errors + result.timeouts;
-				if (bad) throw new Error(`${name}/${side} round ${round}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+				if (bad)
+					throw new Error(
+						`${name}/${side} round ${round}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+					);
 				const ok2xx = result['2xx'];
 				// Sustained rate: the window plus the time n8n then needed to finish the executions the
 				// window started (an answer sent before the workflow ran is not yet work done).
 				const seconds = result.duration + drainMs / 1000;
-				measured[side].push({ count: ok2xx, seconds, p99: result.latency.p99, p50: result.latency.p50 });
+				measured[side].push({
+					count: ok2xx,
+					seconds,
+					p99: result.latency.p99,
+					p50: result.latency.p50,
+				});
 				runsTable.push({
 					pair: name,
 					round,
@@ -359,14 +511,26 @@ try {
 					requests: ok2xx,
 					'drain s': round2(drainMs / 1000),
 				});
-				log(`${name} round ${round} ${side}: ${Math.round(ok2xx / seconds)} req/s, p99 ${result.latency.p99} ms (drained in ${(drainMs / 1000).toFixed(1)} s)`);
+				log(
+					`${name} round ${round} ${side}: ${Math.round(ok2xx / seconds)} req/s, p99 ${result.latency.p99} ms (drained in ${(drainMs / 1000).toFixed(1)} s)`,
+				);
 			}
 		}
-		const rps = (side) => measured[side].reduce((a, r) => a + r.count, 0) / measured[side].reduce((a, r) => a + r.seconds, 0);
+		const rps = (side) =>
+			measured[side].reduce((a, r) => a + r.count, 0) /
+			measured[side].reduce((a, r) => a + r.seconds, 0);
 		// A window without a single answer has no p99 (autocannon reports 0): leave it out.
-		const p99 = (side) => median(measured[side].filter((r) => r.count > 0).map((r) => r.p99)) ?? null;
-		const fewest = Math.min(...Object.values(measured).flat().map((r) => r.count));
-		if (fewest < MIN_REQUESTS) log(`${name}: a measured window holds only ${fewest} answers (< ${MIN_REQUESTS}): its p99 and ratio are noise (machine too busy, or windows too short)`);
+		const p99 = (side) =>
+			median(measured[side].filter((r) => r.count > 0).map((r) => r.p99)) ?? null;
+		const fewest = Math.min(
+			...Object.values(measured)
+				.flat()
+				.map((r) => r.count),
+		);
+		if (fewest < MIN_REQUESTS)
+			log(
+				`${name}: a measured window holds only ${fewest} answers (< ${MIN_REQUESTS}): its p99 and ratio are noise (machine too busy, or windows too short)`,
+			);
 		const triggerRps = rps('trigger');
 		const webhookRps = rps('webhook');
 		results[name] = {
@@ -385,7 +549,8 @@ try {
 				webhook_auth_rps: Math.round(authRps),
 				ratio_vs_auth: round3(triggerRps / authRps),
 				webhook_auth_p99_ms: p99('webhookAuth'),
-				p99_ratio_vs_auth: p99('trigger') && p99('webhookAuth') ? round3(p99('trigger') / p99('webhookAuth')) : null,
+				p99_ratio_vs_auth:
+					p99('trigger') && p99('webhookAuth') ? round3(p99('trigger') / p99('webhookAuth')) : null,
 			});
 		}
 	}
@@ -396,7 +561,10 @@ try {
 console.log(
 	`Webhook throughput: n8n ${n8n.version} (Node 24, SQLite, regular mode), ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s measured per run, ${ROUNDS} alternating rounds${
 		UNIQUE ? ', a new ID per request' : ''
-	}; Webhook node ${ISOLATE_SKIP ? "with n8n's isolate shortcut (default)" : 'without the isolate shortcut (same footing)'}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${Math.round((Date.now() - t0) / 1000)} s in all`,
+	}; Webhook node ${ISOLATE_SKIP ? "with n8n's isolate shortcut (default)" : 'without the isolate shortcut (same footing)'}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os
+		.loadavg()
+		.map((x) => x.toFixed(1))
+		.join(' ')}; ${Math.round((Date.now() - t0) / 1000)} s in all`,
 );
 console.table(runsTable);
 console.table(
@@ -414,5 +582,11 @@ console.table(
 	})),
 );
 console.log('Goals: ratio >= 0.95, p99 ratio <= 1.1');
-for (const name of PAIRS) if (results[name].min_window_requests < MIN_REQUESTS) console.log(`Warning: ${name}: a measured window holds only ${results[name].min_window_requests} answers; the figures are noise.`);
-console.log(JSON.stringify({ ...(results.sesami ?? {}), webhook_isolate_skip: ISOLATE_SKIP, rows: results }));
+for (const name of PAIRS)
+	if (results[name].min_window_requests < MIN_REQUESTS)
+		console.log(
+			`Warning: ${name}: a measured window holds only ${results[name].min_window_requests} answers; the figures are noise.`,
+		);
+console.log(
+	JSON.stringify({ ...(results.sesami ?? {}), webhook_isolate_skip: ISOLATE_SKIP, rows: results }),
+);

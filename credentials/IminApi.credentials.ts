@@ -76,7 +76,10 @@ export class IminApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		return {
 			...requestOptions,
-			headers: { ...((requestOptions.headers as Record<string, string>) ?? {}), 'X-API-KEY': String(credentials.apiKey ?? '') },
+			headers: {
+				...((requestOptions.headers as Record<string, string>) ?? {}),
+				'X-API-KEY': String(credentials.apiKey ?? ''),
+			},
 		};
 	}
 

@@ -11,7 +11,8 @@ export class IminWebhookApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Imin/imin.svg', dark: 'file:../nodes/Imin/imin.dark.svg' };
 
-	documentationUrl = 'https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/customer-management/webhooks';
+	documentationUrl =
+		'https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/customer-management/webhooks';
 
 	properties: INodeProperties[] = [
 		{
@@ -21,7 +22,8 @@ export class IminWebhookApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The value imin sends in the X-Api-Key header of its webhooks to you (agreed with imin)',
+			description:
+				'The value imin sends in the X-Api-Key header of its webhooks to you (agreed with imin)',
 		},
 	];
 }

@@ -20,7 +20,10 @@ export class SesamiApi implements ICredentialType {
 
 	displayName = 'Sesami API';
 
-	icon: Icon = { light: 'file:../nodes/Sesami/sesami.svg', dark: 'file:../nodes/Sesami/sesami.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/Sesami/sesami.svg',
+		dark: 'file:../nodes/Sesami/sesami.dark.svg',
+	};
 
 	documentationUrl = 'https://sesami.dev/docs/sesami-api/make-a-request';
 

@@ -10,7 +10,10 @@ export class SesamiFlowsWebhookApi implements ICredentialType {
 
 	displayName = 'Sesami Flows Webhook API';
 
-	icon: Icon = { light: 'file:../nodes/Sesami/sesami.svg', dark: 'file:../nodes/Sesami/sesami.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/Sesami/sesami.svg',
+		dark: 'file:../nodes/Sesami/sesami.dark.svg',
+	};
 
 	documentationUrl = 'https://sesami.dev/docs/sesami-flows/flows';
 
@@ -21,7 +24,7 @@ export class SesamiFlowsWebhookApi implements ICredentialType {
 			type: 'string',
 			default: 'x-sesami-flow-secret',
 			required: true,
-			description: 'Name of the header the Flow sends (set it in the Flow\'s headers in Sesami)',
+			description: "Name of the header the Flow sends (set it in the Flow's headers in Sesami)",
 		},
 		{
 			displayName: 'Secret',
@@ -30,7 +33,8 @@ export class SesamiFlowsWebhookApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A long random value (e.g. 32+ characters); the Flow must send exactly this value',
+			description:
+				'A long random value (e.g. 32+ characters); the Flow must send exactly this value',
 		},
 	];
 }

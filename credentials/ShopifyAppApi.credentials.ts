@@ -9,9 +9,13 @@ export class ShopifyAppApi implements ICredentialType {
 
 	displayName = 'Shopify App API';
 
-	icon: Icon = { light: 'file:../nodes/Sesami/sesami.svg', dark: 'file:../nodes/Sesami/sesami.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/Sesami/sesami.svg',
+		dark: 'file:../nodes/Sesami/sesami.dark.svg',
+	};
 
-	documentationUrl = 'https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies';
+	documentationUrl =
+		'https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies';
 
 	properties: INodeProperties[] = [
 		{
@@ -29,7 +33,7 @@ export class ShopifyAppApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: '',
-			description: 'The app\'s client ID (API key): session tokens must be issued for it (aud)',
+			description: "The app's client ID (API key): session tokens must be issued for it (aud)",
 		},
 		{
 			displayName: 'Client Secret',
@@ -38,7 +42,8 @@ export class ShopifyAppApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The app\'s client secret (API secret key): it signs App Proxy requests and session tokens',
+			description:
+				"The app's client secret (API secret key): it signs App Proxy requests and session tokens",
 		},
 	];
 }

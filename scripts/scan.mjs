@@ -30,14 +30,22 @@ function report(label, results) {
 		for (const message of result.messages) {
 			if (message.severity < 2) continue;
 			problems++;
-			console.log(`${label}: ${path.relative(work, result.filePath) || result.filePath}:${message.line}:${message.column} ${message.message} (${message.ruleId})`);
+			console.log(
+				`${label}: ${path.relative(work, result.filePath) || result.filePath}:${message.line}:${message.column} ${message.message} (${message.ruleId})`,
+			);
 		}
 	}
 }
 
 try {
-	if (!fs.existsSync(path.join(root, 'dist'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-	const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+	if (!fs.existsSync(path.join(root, 'dist')))
+		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+	const packed = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
+	);
 	const tarball = path.join(work, packed[0].filename);
 	execFileSync('tar', ['-xzf', tarball, '-C', work]);
 	const pkgDir = path.join(work, 'package');
@@ -46,20 +54,29 @@ try {
 		problems++;
 		console.log('tarball: contains test files');
 	}
-	console.log(`tarball: ${packed[0].filename}, ${files.length} files, ${(packed[0].size / 1024).toFixed(1)} kB`);
+	console.log(
+		`tarball: ${packed[0].filename}, ${files.length} files, ${(packed[0].size / 1024).toFixed(1)} kB`,
+	);
 
 	const tarballLint = new ESLint({
 		cwd: pkgDir,
 		overrideConfigFile: true,
 		overrideConfig: [
-			{ ...recommended, files: ['**/*.js'], languageOptions: { ecmaVersion: 'latest', sourceType: 'commonjs' } },
+			{
+				...recommended,
+				files: ['**/*.js'],
+				languageOptions: { ecmaVersion: 'latest', sourceType: 'commonjs' },
+			},
 			{ files: ['**/*.js'], rules: { 'no-console': 'error' } },
 			{
 				...recommended,
 				files: ['package.json'],
 				plugins: { ...recommended.plugins, 'n8n-nodes-base': n8nNodesBase },
 				rules: { ...recommended.rules, ...n8nNodesBase.configs.community.rules },
-				languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
+				languageOptions: {
+					parser: tseslint.parser,
+					parserOptions: { extraFileExtensions: ['.json'] },
+				},
 			},
 		],
 	});

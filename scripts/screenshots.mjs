@@ -9,11 +9,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const child = spawn(process.execPath, [path.join(root, 'test', 'run-all.mjs'), '--e2e-only', '--only=editor.test', ...process.argv.slice(2)], {
-	cwd: root,
-	stdio: 'inherit',
-	env: { ...process.env, UPDATE_DOCS_SCREENSHOTS: '1' },
-});
+const child = spawn(
+	process.execPath,
+	[
+		path.join(root, 'test', 'run-all.mjs'),
+		'--e2e-only',
+		'--only=editor.test',
+		...process.argv.slice(2),
+	],
+	{
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, UPDATE_DOCS_SCREENSHOTS: '1' },
+	},
+);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('close', (code) => {
 	if (code === 0) console.log('[screenshots] docs/workflows/*.png written');

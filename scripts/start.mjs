@@ -28,7 +28,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provision } from '../test/e2e/lib/provision.mjs';
-import { N8N_API_CREDENTIAL, readDataTablesFile, setN8nApiKey, startN8n } from '../test/e2e/lib/n8n.mjs';
+import {
+	N8N_API_CREDENTIAL,
+	readDataTablesFile,
+	setN8nApiKey,
+	startN8n,
+} from '../test/e2e/lib/n8n.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -63,8 +68,10 @@ const readJson = (file, fallback) => {
 		return fallback;
 	}
 };
-const writeJson = (file, value, mode = 0o600) => fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n', { mode });
-const hash = (value) => crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+const writeJson = (file, value, mode = 0o600) =>
+	fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n', { mode });
+const hash = (value) =>
+	crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 async function main() {
 	const loaded = loadDotEnv(path.join(root, '.env'));
@@ -93,18 +100,33 @@ async function main() {
 		};
 		say(`using the real Sesami API at ${credentialData.baseUrl} (shop ${credentialData.shopId})`);
 		if (!process.env.WEBHOOK_URL) {
-			say('WARNING: WEBHOOK_URL is not set. The Sesami Trigger registers Flows whose target is this machine\'s');
-			say('         local address, which Sesami cannot reach: set WEBHOOK_URL to a public https URL (e.g. a tunnel');
+			say(
+				"WARNING: WEBHOOK_URL is not set. The Sesami Trigger registers Flows whose target is this machine's",
+			);
+			say(
+				'         local address, which Sesami cannot reach: set WEBHOOK_URL to a public https URL (e.g. a tunnel',
+			);
 			say('         to port 5678), or unpublish the trigger workflows in the editor.');
 		}
 	} else {
 		const { startSesamiSimulator } = require('../test/sim/sesami');
 		const simPort = Number(process.env.SESAMI_SIM_PORT || 4010);
 		// SESAMI_SIM_VARIANTS=point=variant,...: play an unverified contract point (docs/unverified-contract.md)
-		sim = await startSesamiSimulator({ port: simPort, host: '127.0.0.1', variants: process.env.SESAMI_SIM_VARIANTS || undefined });
-		if (process.env.SESAMI_SIM_VARIANTS) say(`Sesami simulator variants: ${JSON.stringify(sim.variants.all())}`);
+		sim = await startSesamiSimulator({
+			port: simPort,
+			host: '127.0.0.1',
+			variants: process.env.SESAMI_SIM_VARIANTS || undefined,
+		});
+		if (process.env.SESAMI_SIM_VARIANTS)
+			say(`Sesami simulator variants: ${JSON.stringify(sim.variants.all())}`);
 		const shop = sim.fixtures.shops[0];
-		credentialData = { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone };
+		credentialData = {
+			apiKey: shop.apiKey,
+			clientId: shop.clientId,
+			shopId: shop.id,
+			baseUrl: sim.baseUrl,
+			timezone: shop.timezone,
+		};
 	}
 
 	// The imin side: the real imin when IMIN_API_KEY is set, else the imin simulator on a fixed port.
@@ -123,14 +145,27 @@ async function main() {
 			brokerUrl: process.env.IMIN_BROKER_URL || '',
 		};
 		say(`using the real imin Firehose at ${iminData.firehoseBaseUrl}`);
-		if (!iminData.checkoutBaseUrl) say('WARNING: IMIN_CHECKOUT_BASE_URL is not set: the imin node cannot build guest checkout links.');
-		if (!process.env.IMIN_WEBHOOK_KEY) say('WARNING: IMIN_WEBHOOK_KEY is not set: the imin Trigger expects the sandbox key, which imin does not send.');
+		if (!iminData.checkoutBaseUrl)
+			say(
+				'WARNING: IMIN_CHECKOUT_BASE_URL is not set: the imin node cannot build guest checkout links.',
+			);
+		if (!process.env.IMIN_WEBHOOK_KEY)
+			say(
+				'WARNING: IMIN_WEBHOOK_KEY is not set: the imin Trigger expects the sandbox key, which imin does not send.',
+			);
 	} else {
 		const { startIminSimulator } = require('../test/sim/imin');
 		const iminPort = Number(process.env.IMIN_SIM_PORT || 4020);
 		// IMIN_SIM_VARIANTS=point=variant,...: play an unverified contract point (docs/unverified-contract.md)
-		iminSim = await startIminSimulator({ port: iminPort, host: '127.0.0.1', apiKey: 'imin-sandbox-api-key', variants: process.env.IMIN_SIM_VARIANTS || undefined }).catch((error) => {
-			throw new Error(`the imin simulator could not start on port ${iminPort} (${error.message}); set IMIN_SIM_PORT to a free port`);
+		iminSim = await startIminSimulator({
+			port: iminPort,
+			host: '127.0.0.1',
+			apiKey: 'imin-sandbox-api-key',
+			variants: process.env.IMIN_SIM_VARIANTS || undefined,
+		}).catch((error) => {
+			throw new Error(
+				`the imin simulator could not start on port ${iminPort} (${error.message}); set IMIN_SIM_PORT to a free port`,
+			);
 		});
 		const broker = iminSim.fixtures.broker;
 		iminData = {
@@ -152,20 +187,25 @@ async function main() {
 		user: process.env.SMTP_USER || 'n8n',
 		password: process.env.SMTP_PASSWORD || 'n8n-sandbox',
 	}).catch((error) => {
-		throw new Error(`the sandbox SMTP server could not start (${error.message}); set SMTP_PORT / SMTP_INBOX_PORT to free ports`);
+		throw new Error(
+			`the sandbox SMTP server could not start (${error.message}); set SMTP_PORT / SMTP_INBOX_PORT to free ports`,
+		);
 	});
 
 	// Import only what is new (or everything with --reimport), so edits made in the editor survive restarts.
 	const stateFile = path.join(sandbox, 'state.json');
 	const state = readJson(stateFile, { credentials: {}, workflows: {} });
 	state.credentials ??= {};
-	if (state.credentialHash && !state.credentials.sesamiSandbox001) state.credentials.sesamiSandbox001 = state.credentialHash; // older state files
+	if (state.credentialHash && !state.credentials.sesamiSandbox001)
+		state.credentials.sesamiSandbox001 = state.credentialHash; // older state files
 	delete state.credentialHash;
 	const reimport = args.has('--reimport');
 	// W4 (My Page): the Shopify app whose App Proxy signs the storefront's requests. Fixed sandbox values
 	// (README "My Page"); SHOPIFY_SHOP_DOMAIN / SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET for a real store.
 	const myPageApp = {
-		shopDomain: process.env.SHOPIFY_SHOP_DOMAIN || (sim ? sim.fixtures.shops[0].domain : 'your-store.myshopify.com'),
+		shopDomain:
+			process.env.SHOPIFY_SHOP_DOMAIN ||
+			(sim ? sim.fixtures.shops[0].domain : 'your-store.myshopify.com'),
 		clientId: process.env.SHOPIFY_CLIENT_ID || 'sandbox-my-page-app',
 		clientSecret: process.env.SHOPIFY_CLIENT_SECRET || 'sandbox-my-page-client-secret',
 	};
@@ -176,22 +216,45 @@ async function main() {
 			id: 'smtpSandbox00001',
 			name: 'Sandbox SMTP',
 			type: 'smtp',
-			data: { user: smtp.user, password: smtp.password, host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true },
+			data: {
+				user: smtp.user,
+				password: smtp.password,
+				host: '127.0.0.1',
+				port: smtp.port,
+				secure: false,
+				disableStartTls: true,
+			},
 		},
 		{ id: 'iminSandbox00001', name: 'imin account', type: 'iminApi', data: iminData },
-		{ id: 'iminWebhookSbx01', name: 'imin webhook key', type: 'iminWebhookApi', data: { apiKey: iminWebhookKey } },
+		{
+			id: 'iminWebhookSbx01',
+			name: 'imin webhook key',
+			type: 'iminWebhookApi',
+			data: { apiKey: iminWebhookKey },
+		},
 		{
 			id: 'shopifyAppSbx001',
 			name: 'Shopify app (My Page)',
 			type: 'shopifyAppApi',
-			data: { shopDomains: myPageApp.shopDomain, clientId: myPageApp.clientId, clientSecret: myPageApp.clientSecret },
+			data: {
+				shopDomains: myPageApp.shopDomain,
+				clientId: myPageApp.clientId,
+				clientSecret: myPageApp.clientSecret,
+			},
 		},
 		// workflows/n8n-execution-recovery.json calls n8n's own API: the key is made at every start and
 		// put into this credential before publishing (beforePublish below).
-		{ ...N8N_API_CREDENTIAL, data: { apiKey: 'set-once-n8n-runs', baseUrl: `http://127.0.0.1:${n8nPort}/api/v1` } },
+		{
+			...N8N_API_CREDENTIAL,
+			data: { apiKey: 'set-once-n8n-runs', baseUrl: `http://127.0.0.1:${n8nPort}/api/v1` },
+		},
 	];
-	const credentialsToImport = credentials.filter((c) => reimport || state.credentials[c.id] !== hash(c));
-	for (const c of credentialsToImport) if (state.credentials[c.id] && !reimport) say(`the settings of the "${c.name}" credential changed: re-importing it`);
+	const credentialsToImport = credentials.filter(
+		(c) => reimport || state.credentials[c.id] !== hash(c),
+	);
+	for (const c of credentialsToImport)
+		if (state.credentials[c.id] && !reimport)
+			say(`the settings of the "${c.name}" credential changed: re-importing it`);
 
 	const ownerFile = path.join(sandbox, 'owner.json');
 	const owner = readJson(ownerFile, null) ?? {
@@ -242,11 +305,16 @@ async function main() {
 		.flatMap((w) => w.webhookUrls)
 		.find((h) => h.type === 'n8n-nodes-sesami-imin.iminTrigger' && h.url);
 	const publicBase = (process.env.WEBHOOK_URL || `${n8n.url}/`).replace(/\/*$/, '/');
-	if (iminSim && iminHook) iminSim.setWebhookDelivery({ url: iminHook.url, apiKey: iminWebhookKey });
+	if (iminSim && iminHook)
+		iminSim.setWebhookDelivery({ url: iminHook.url, apiKey: iminWebhookKey });
 
 	// My Page: the storefront simulator (test/sim/storefront) in front of W4, with the Sesami simulator's
 	// customers A and B (only with the simulator: a real Sesami shop has other customers).
-	const { startStorefront, pickMyPageCustomers, myPageWebhookUrl } = require('../test/sim/storefront');
+	const {
+		startStorefront,
+		pickMyPageCustomers,
+		myPageWebhookUrl,
+	} = require('../test/sim/storefront');
 	const myPageUrl = myPageWebhookUrl(n8n.workflows);
 	let storefront = null;
 	if (sim && myPageUrl) {
@@ -257,9 +325,15 @@ async function main() {
 			shopName: sim.fixtures.shops[0].name,
 			appProxy: { prefix: 'apps', subpath: 'bookings', url: myPageUrl },
 			clientSecret: myPageApp.clientSecret,
-			customers: pickMyPageCustomers({ fixtures: sim.fixtures, appointments: sim.state.appointments, now: sim.now() }),
+			customers: pickMyPageCustomers({
+				fixtures: sim.fixtures,
+				appointments: sim.state.appointments,
+				now: sim.now(),
+			}),
 		}).catch((error) => {
-			throw new Error(`the storefront simulator could not start on port ${storefrontPort} (${error.message}); set STOREFRONT_PORT to a free port`);
+			throw new Error(
+				`the storefront simulator could not start on port ${storefrontPort} (${error.message}); set STOREFRONT_PORT to a free port`,
+			);
 		});
 	}
 
@@ -280,45 +354,96 @@ async function main() {
 	process.on('SIGTERM', () => shutdown(0));
 	n8n.child.once('exit', (code, signal) => {
 		if (stopping) return;
-		console.error(`[start] n8n exited unexpectedly (${signal ?? `exit ${code}`}); see ${path.join(sandbox, 'n8n.log')}`);
+		console.error(
+			`[start] n8n exited unexpectedly (${signal ?? `exit ${code}`}); see ${path.join(sandbox, 'n8n.log')}`,
+		);
 		shutdown(1);
 	});
 
 	console.log('');
 	console.log('==============================================================================');
 	console.log(` n8n editor:   ${n8n.url}/   (also http://localhost:${n8n.port}/)`);
-	console.log(` login:        ${owner.email} / ${owner.password}   (stored in .sandbox/owner.json)`);
+	console.log(
+		` login:        ${owner.email} / ${owner.password}   (stored in .sandbox/owner.json)`,
+	);
 	if (sim) {
-		console.log(` Sesami:       simulator ${sim.url}  (API ${sim.baseUrl}, shop ${credentialData.shopId})`);
-		console.log(`               inspect with ${sim.url}/__sim/exchanges and ${sim.url}/__sim/fixtures`);
-	} else console.log(` Sesami:       real API ${credentialData.baseUrl} (shop ${credentialData.shopId})`);
+		console.log(
+			` Sesami:       simulator ${sim.url}  (API ${sim.baseUrl}, shop ${credentialData.shopId})`,
+		);
+		console.log(
+			`               inspect with ${sim.url}/__sim/exchanges and ${sim.url}/__sim/fixtures`,
+		);
+	} else
+		console.log(
+			` Sesami:       real API ${credentialData.baseUrl} (shop ${credentialData.shopId})`,
+		);
 	if (iminSim) {
 		const sample = iminSim.expectedBookable().scheduledSessions[0];
-		const body = JSON.stringify({ identifier: sample?.identifier ?? '<a data.identifier from the scheduled-sessions feed>', customer: { email: 'booker@example.com', givenName: 'Sam', familyName: 'Booker' } });
-		console.log(` imin:         simulator ${iminSim.url}  (Firehose ${iminSim.firehoseBaseUrl}, X-API-KEY ${iminData.apiKey}; control ${iminSim.url}/__sim)`);
-		console.log(`               bookable now: ${iminSim.url}/__sim/expected/bookable   Success webhook -> ${iminHook ? iminHook.url : '(no published imin Trigger)'}`);
-		console.log('               complete a booking (fires the Success webhook; the booker gets the confirmation email):');
-		console.log(`               curl -s -X POST ${iminSim.url}/__sim/bookings -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'`);
-		console.log('               (the simulator starts afresh at every npm start, while the Firehose Triggers keep their feed position in');
-		console.log('               n8n: to walk the new feeds from their start, delete .sandbox/ or duplicate the Firehose workflow)');
+		const body = JSON.stringify({
+			identifier: sample?.identifier ?? '<a data.identifier from the scheduled-sessions feed>',
+			customer: { email: 'booker@example.com', givenName: 'Sam', familyName: 'Booker' },
+		});
+		console.log(
+			` imin:         simulator ${iminSim.url}  (Firehose ${iminSim.firehoseBaseUrl}, X-API-KEY ${iminData.apiKey}; control ${iminSim.url}/__sim)`,
+		);
+		console.log(
+			`               bookable now: ${iminSim.url}/__sim/expected/bookable   Success webhook -> ${iminHook ? iminHook.url : '(no published imin Trigger)'}`,
+		);
+		console.log(
+			'               complete a booking (fires the Success webhook; the booker gets the confirmation email):',
+		);
+		console.log(
+			`               curl -s -X POST ${iminSim.url}/__sim/bookings -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'`,
+		);
+		console.log(
+			'               (the simulator starts afresh at every npm start, while the Firehose Triggers keep their feed position in',
+		);
+		console.log(
+			'               n8n: to walk the new feeds from their start, delete .sandbox/ or duplicate the Firehose workflow)',
+		);
 	} else {
-		console.log(` imin:         real Firehose ${iminData.firehoseBaseUrl}, checkout ${iminData.checkoutBaseUrl || '(IMIN_CHECKOUT_BASE_URL not set)'}`);
-		if (iminHook) console.log(`               give imin the Success webhook URL ${publicBase}webhook/${iminHook.path} and the key IMIN_WEBHOOK_KEY (sent as X-Api-Key)`);
+		console.log(
+			` imin:         real Firehose ${iminData.firehoseBaseUrl}, checkout ${iminData.checkoutBaseUrl || '(IMIN_CHECKOUT_BASE_URL not set)'}`,
+		);
+		if (iminHook)
+			console.log(
+				`               give imin the Success webhook URL ${publicBase}webhook/${iminHook.path} and the key IMIN_WEBHOOK_KEY (sent as X-Api-Key)`,
+			);
 	}
 	if (storefront) {
-		console.log(` My Page:      storefront ${storefront.url}/pages/my-bookings   (App Proxy ${storefront.pathPrefix} -> ${storefront.appProxyUrl})`);
-		for (const [i, c] of storefront.customers.entries()) console.log(`               log in as ${'AB'[i]}: ${c.email} / ${c.password}   (${c.name}, Shopify customer ${c.id})`);
-	} else console.log(` My Page:      ${myPageUrl ? `App Proxy URL for your Shopify app: ${myPageUrl}` : 'W4 is not published'} (storefront simulator only with the Sesami simulator)`);
-	console.log(`               credential "Shopify app (My Page)" (shopifyAppSbx001): shop ${myPageApp.shopDomain}, client id ${myPageApp.clientId}, client secret ${process.env.SHOPIFY_CLIENT_SECRET ? '(SHOPIFY_CLIENT_SECRET)' : myPageApp.clientSecret}`);
-	console.log(` credentials:  "Sesami account" (sesamiSandbox001), "Sandbox SMTP" (smtpSandbox00001), "imin account" (iminSandbox00001), "imin webhook key" (iminWebhookSbx01), "n8n API (execution recovery)" (n8nApiSandbox001)`);
-	console.log(` email inbox:  ${smtp.httpUrl}/   (SMTP ${smtp.host}:${smtp.port}, user ${smtp.user}; every email n8n sends lands here)`);
-	for (const t of n8n.dataTables) console.log(` data table:   ${t.name}  (${t.id}${t.created ? ', created now' : ''})`);
+		console.log(
+			` My Page:      storefront ${storefront.url}/pages/my-bookings   (App Proxy ${storefront.pathPrefix} -> ${storefront.appProxyUrl})`,
+		);
+		for (const [i, c] of storefront.customers.entries())
+			console.log(
+				`               log in as ${'AB'[i]}: ${c.email} / ${c.password}   (${c.name}, Shopify customer ${c.id})`,
+			);
+	} else
+		console.log(
+			` My Page:      ${myPageUrl ? `App Proxy URL for your Shopify app: ${myPageUrl}` : 'W4 is not published'} (storefront simulator only with the Sesami simulator)`,
+		);
+	console.log(
+		`               credential "Shopify app (My Page)" (shopifyAppSbx001): shop ${myPageApp.shopDomain}, client id ${myPageApp.clientId}, client secret ${process.env.SHOPIFY_CLIENT_SECRET ? '(SHOPIFY_CLIENT_SECRET)' : myPageApp.clientSecret}`,
+	);
+	console.log(
+		` credentials:  "Sesami account" (sesamiSandbox001), "Sandbox SMTP" (smtpSandbox00001), "imin account" (iminSandbox00001), "imin webhook key" (iminWebhookSbx01), "n8n API (execution recovery)" (n8nApiSandbox001)`,
+	);
+	console.log(
+		` email inbox:  ${smtp.httpUrl}/   (SMTP ${smtp.host}:${smtp.port}, user ${smtp.user}; every email n8n sends lands here)`,
+	);
+	for (const t of n8n.dataTables)
+		console.log(` data table:   ${t.name}  (${t.id}${t.created ? ', created now' : ''})`);
 	for (const wf of n8n.workflows) {
-		console.log(` workflow:     ${wf.name}  ${n8n.url}/workflow/${wf.id}${wf.active ? '  [published]' : ''}`);
-		for (const h of wf.webhookUrls) console.log(`   webhook:    ${h.httpMethod} ${h.url ?? `(path unknown, node ${h.node})`}`);
+		console.log(
+			` workflow:     ${wf.name}  ${n8n.url}/workflow/${wf.id}${wf.active ? '  [published]' : ''}`,
+		);
+		for (const h of wf.webhookUrls)
+			console.log(`   webhook:    ${h.httpMethod} ${h.url ?? `(path unknown, node ${h.node})`}`);
 	}
 	if (changedFiles.length)
-		console.log(` note:         changed in workflows/ since the first import (kept your n8n copy): ${changedFiles.join(', ')}; npm start -- --reimport overwrites`);
+		console.log(
+			` note:         changed in workflows/ since the first import (kept your n8n copy): ${changedFiles.join(', ')}; npm start -- --reimport overwrites`,
+		);
 	console.log(` n8n log:      ${path.join(sandbox, 'n8n.log')}`);
 	console.log(' Ctrl-C stops n8n and the simulators. Delete .sandbox/ to start from scratch.');
 	console.log('==============================================================================');

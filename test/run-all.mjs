@@ -28,9 +28,15 @@ const unitOnly = args.has('--unit-only');
 const e2eOnly = args.has('--e2e-only');
 const keep = args.has('--keep');
 const noBuild = args.has('--no-build');
-const only = process.argv.slice(2).find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = process.argv
+	.slice(2)
+	.find((a) => a.startsWith('--only='))
+	?.slice('--only='.length);
 const smoke = args.has('--smoke');
-const n8nVersionArg = process.argv.slice(2).find((a) => a.startsWith('--n8n='))?.slice('--n8n='.length);
+const n8nVersionArg = process.argv
+	.slice(2)
+	.find((a) => a.startsWith('--n8n='))
+	?.slice('--n8n='.length);
 // One place for the version: provision(), startN8n() and `npm start` all read this variable.
 if (n8nVersionArg) process.env.N8N_SESAMI_N8N_VERSION = n8nVersionArg;
 /** The example workflows the smoke files (test/e2e/smoke-*.test.mjs) use: W1 and W3. */
@@ -38,7 +44,9 @@ const SMOKE_WORKFLOWS = ['sesami-flows-to-stored-links.json', 'imin-success-webh
 
 const say = (m) => console.log(`[test] ${m}`);
 const results = []; // { stage, passed, failed, crashed?, note }
-const cleanups = createCleanups((error) => console.error(`[test] cleanup failed: ${error.message}`));
+const cleanups = createCleanups((error) =>
+	console.error(`[test] cleanup failed: ${error.message}`),
+);
 const children = new Set();
 let interrupted = false;
 
@@ -89,7 +97,8 @@ async function startControlServer({ restartN8n }) {
 		};
 		req.resume();
 		const given = Buffer.from(String(req.headers['x-e2e-control-token'] ?? ''));
-		if (given.length !== token.length || !crypto.timingSafeEqual(given, Buffer.from(token))) return reply(403, { error: 'wrong or missing x-e2e-control-token' });
+		if (given.length !== token.length || !crypto.timingSafeEqual(given, Buffer.from(token)))
+			return reply(403, { error: 'wrong or missing x-e2e-control-token' });
 		if (req.method === 'POST' && req.url === '/restart-n8n') {
 			say('e2e: a test asked for an n8n restart');
 			restartN8n().then(
@@ -116,7 +125,13 @@ async function stageBuild() {
 	say('build: npm run build');
 	const r = await runStreaming('npm', ['run', 'build']);
 	if (r.code !== 0) {
-		results.push({ stage: 'build', passed: 0, failed: 1, crashed: true, note: `npm run build exited ${r.code}` });
+		results.push({
+			stage: 'build',
+			passed: 0,
+			failed: 1,
+			crashed: true,
+			note: `npm run build exited ${r.code}`,
+		});
 		return false;
 	}
 	return true;
@@ -126,16 +141,34 @@ async function stageUnit() {
 	const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jest-')), 'results.json');
 	cleanups.push(async () => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
 	say('unit: jest');
-	const r = await runStreaming('npx', ['--no-install', 'jest', '--ci', '--passWithNoTests', '--json', `--outputFile=${out}`]);
+	const r = await runStreaming('npx', [
+		'--no-install',
+		'jest',
+		'--ci',
+		'--passWithNoTests',
+		'--json',
+		`--outputFile=${out}`,
+	]);
 	if (!fs.existsSync(out)) {
-		results.push({ stage: 'unit', passed: 0, failed: 1, crashed: true, note: `jest exited ${r.code} without a JSON report` });
+		results.push({
+			stage: 'unit',
+			passed: 0,
+			failed: 1,
+			crashed: true,
+			note: `jest exited ${r.code} without a JSON report`,
+		});
 		return;
 	}
 	const j = JSON.parse(fs.readFileSync(out, 'utf8'));
 	// Suites that could not run (syntax/type errors) have no test results: count each as a failure.
 	const brokenSuites = j.numRuntimeErrorTestSuites ?? 0;
 	const failed = (j.numFailedTests ?? 0) + brokenSuites;
-	const entry = { stage: 'unit', passed: j.numPassedTests ?? 0, failed, note: `${j.numTotalTestSuites} suites${brokenSuites ? `, ${brokenSuites} failed to run` : ''}` };
+	const entry = {
+		stage: 'unit',
+		passed: j.numPassedTests ?? 0,
+		failed,
+		note: `${j.numTotalTestSuites} suites${brokenSuites ? `, ${brokenSuites} failed to run` : ''}`,
+	};
 	if (r.code !== 0 && failed === 0) {
 		entry.failed = 1;
 		entry.crashed = true;
@@ -148,7 +181,12 @@ async function stageUnit() {
 async function stageScan() {
 	say('scan: npm run scan');
 	const r = await runStreaming(process.execPath, [path.join(root, 'scripts', 'scan.mjs')]);
-	results.push({ stage: 'scan', passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, note: r.code === 0 ? 'clean' : 'problems (see above)' });
+	results.push({
+		stage: 'scan',
+		passed: r.code === 0 ? 1 : 0,
+		failed: r.code === 0 ? 0 : 1,
+		note: r.code === 0 ? 'clean' : 'problems (see above)',
+	});
 }
 
 /**
@@ -159,10 +197,15 @@ async function stageScan() {
 async function checkSecrets(n8n, credentials, sim) {
 	const { findLeaks, managementTokens } = await import('./e2e/lib/secrets.mjs');
 	const secretFields = ['apiKey', 'clientSecret', 'password', 'secret'];
-	const secrets = credentials.flatMap((c) => secretFields.filter((f) => c.data?.[f]).map((f) => ({ name: `${c.name} ${f}`, value: String(c.data[f]) })));
+	const secrets = credentials.flatMap((c) =>
+		secretFields
+			.filter((f) => c.data?.[f])
+			.map((f) => ({ name: `${c.name} ${f}`, value: String(c.data[f]) })),
+	);
 	for (const flow of sim.state.flows) {
 		try {
-			for (const [header, value] of Object.entries(JSON.parse(flow.template?.headers || '{}'))) secrets.push({ name: `Flow header ${header}`, value: String(value) });
+			for (const [header, value] of Object.entries(JSON.parse(flow.template?.headers || '{}')))
+				secrets.push({ name: `Flow header ${header}`, value: String(value) });
 		} catch {
 			// a Flow with unreadable headers carries no secret of ours
 		}
@@ -174,20 +217,26 @@ async function checkSecrets(n8n, credentials, sim) {
 			// an EMAIL Flow's target is an address, not a URL
 		}
 	}
-	const tokens = sim.state.appointments.flatMap((a) => managementTokens(a.customerManagementLink)).map((t) => ({ name: 'management link token', value: t }));
+	const tokens = sim.state.appointments
+		.flatMap((a) => managementTokens(a.customerManagementLink))
+		.map((t) => ({ name: 'management link token', value: t }));
 	const executions = [];
 	let cursor;
 	for (let page = 0; page < 200; page++) {
-		const r = await n8n.api.get('/executions', { params: { includeData: true, limit: 100, ...(cursor ? { cursor } : {}) } });
+		const r = await n8n.api.get('/executions', {
+			params: { includeData: true, limit: 100, ...(cursor ? { cursor } : {}) },
+		});
 		if (r.status !== 200) throw new Error(`GET /executions answered ${r.status}`);
 		executions.push(...r.data.data);
 		cursor = r.data.nextCursor;
 		if (!cursor) break;
 	}
 	const logs = [{ name: "n8n's log output", text: n8n.logs() }];
-	const data = [{ name: `data of ${executions.length} executions`, text: JSON.stringify(executions) }];
+	const data = [
+		{ name: `data of ${executions.length} executions`, text: JSON.stringify(executions) },
+	];
 	const leaks = [...findLeaks([...secrets, ...tokens], logs), ...findLeaks(secrets, data)];
-	const checks = (secrets.length + tokens.length) + secrets.length;
+	const checks = secrets.length + tokens.length + secrets.length;
 	for (const leak of leaks) say(`secrets: ${leak.secret} appears in ${leak.source}`);
 	results.push({
 		stage: 'secrets',
@@ -200,13 +249,16 @@ async function checkSecrets(n8n, credentials, sim) {
 async function stageE2e() {
 	const t0 = Date.now();
 	const { provision, DEFAULT_N8N_VERSION, n8nMajor } = await import('./e2e/lib/provision.mjs');
-	const { startN8n, readDataTablesFile, freePort, N8N_API_CREDENTIAL, setN8nApiKey } = await import('./e2e/lib/n8n.mjs');
+	const { startN8n, readDataTablesFile, freePort, N8N_API_CREDENTIAL, setN8nApiKey } =
+		await import('./e2e/lib/n8n.mjs');
 	const version = process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION;
 	say(`e2e: provisioning n8n ${version} (cached; the first run installs ~3 GB and takes ~5 min)`);
 	const log = (m) => say(`e2e: ${m}`);
 	const tProvision = Date.now();
 	await provision({ version, log });
-	log(`n8n ${version} provisioned (${((Date.now() - tProvision) / 1000).toFixed(0)} s; seconds when cached)`);
+	log(
+		`n8n ${version} provisioned (${((Date.now() - tProvision) / 1000).toFixed(0)} s; seconds when cached)`,
+	);
 
 	const { startSesamiSimulator } = require('./sim/sesami');
 	const sim = await startSesamiSimulator({ port: 0, host: '127.0.0.1' });
@@ -217,7 +269,13 @@ async function stageE2e() {
 	// A real SMTP server for the Send Email nodes (workflows/sesami-portal-emails.json); the tests read
 	// the received messages through its HTTP inbox (they run in another process).
 	const { startSmtpServer } = require('./sim/smtp');
-	const smtp = await startSmtpServer({ port: 0, httpPort: 0, host: '127.0.0.1', user: 'n8n-e2e', password: `smtp-${crypto.randomBytes(9).toString('hex')}` });
+	const smtp = await startSmtpServer({
+		port: 0,
+		httpPort: 0,
+		host: '127.0.0.1',
+		user: 'n8n-e2e',
+		password: `smtp-${crypto.randomBytes(9).toString('hex')}`,
+	});
 	cleanups.push(() => smtp.close());
 	log(`SMTP server on ${smtp.host}:${smtp.port} (inbox ${smtp.httpUrl})`);
 
@@ -225,7 +283,10 @@ async function stageE2e() {
 	// webhook, with an API key and a webhook key made up for this run. The webhook target (W3's
 	// production URL) is set once n8n is up (below).
 	const { startIminSimulator } = require('./sim/imin');
-	const iminKeys = { apiKey: `imin-e2e-${crypto.randomBytes(12).toString('hex')}`, webhookKey: `imin-hook-${crypto.randomBytes(16).toString('hex')}` };
+	const iminKeys = {
+		apiKey: `imin-e2e-${crypto.randomBytes(12).toString('hex')}`,
+		webhookKey: `imin-hook-${crypto.randomBytes(16).toString('hex')}`,
+	};
 	const imin = await startIminSimulator({ port: 0, host: '127.0.0.1', apiKey: iminKeys.apiKey });
 	cleanups.push(() => imin.close());
 	const iminBroker = imin.fixtures.broker;
@@ -233,7 +294,11 @@ async function stageE2e() {
 
 	// W4 (My Page): the Shopify app whose App Proxy the storefront simulator plays (started once n8n is
 	// up, below); its shop is the Sesami simulator's shop 0, with a client id and secret made up for this run.
-	const myPageApp = { shopDomain: shop.domain, clientId: `e2e-my-page-${crypto.randomBytes(4).toString('hex')}`, clientSecret: crypto.randomBytes(32).toString('hex') };
+	const myPageApp = {
+		shopDomain: shop.domain,
+		clientId: `e2e-my-page-${crypto.randomBytes(4).toString('hex')}`,
+		clientSecret: crypto.randomBytes(32).toString('hex'),
+	};
 
 	const n8nPort = await freePort();
 	const credentials = [
@@ -241,13 +306,26 @@ async function stageE2e() {
 			id: 'sesamiSandbox001',
 			name: 'Sesami account',
 			type: 'sesamiApi',
-			data: { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone },
+			data: {
+				apiKey: shop.apiKey,
+				clientId: shop.clientId,
+				shopId: shop.id,
+				baseUrl: sim.baseUrl,
+				timezone: shop.timezone,
+			},
 		},
 		{
 			id: 'smtpSandbox00001',
 			name: 'Sandbox SMTP',
 			type: 'smtp',
-			data: { user: smtp.user, password: smtp.password, host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true },
+			data: {
+				user: smtp.user,
+				password: smtp.password,
+				host: '127.0.0.1',
+				port: smtp.port,
+				secure: false,
+				disableStartTls: true,
+			},
 		},
 		{
 			id: 'iminSandbox00001',
@@ -262,15 +340,27 @@ async function stageE2e() {
 				brokerUrl: iminBroker.url,
 			},
 		},
-		{ id: 'iminWebhookSbx01', name: 'imin webhook key', type: 'iminWebhookApi', data: { apiKey: iminKeys.webhookKey } },
+		{
+			id: 'iminWebhookSbx01',
+			name: 'imin webhook key',
+			type: 'iminWebhookApi',
+			data: { apiKey: iminKeys.webhookKey },
+		},
 		{
 			id: 'shopifyAppSbx001',
 			name: 'Shopify app (My Page)',
 			type: 'shopifyAppApi',
-			data: { shopDomains: myPageApp.shopDomain, clientId: myPageApp.clientId, clientSecret: myPageApp.clientSecret },
+			data: {
+				shopDomains: myPageApp.shopDomain,
+				clientId: myPageApp.clientId,
+				clientSecret: myPageApp.clientSecret,
+			},
 		},
 		// The recovery workflow's n8n API credential: the key exists once n8n runs (beforePublish).
-		{ ...N8N_API_CREDENTIAL, data: { apiKey: 'set-once-n8n-runs', baseUrl: `http://127.0.0.1:${n8nPort}/api/v1` } },
+		{
+			...N8N_API_CREDENTIAL,
+			data: { apiKey: 'set-once-n8n-runs', baseUrl: `http://127.0.0.1:${n8nPort}/api/v1` },
+		},
 	];
 	// Publishing the Flow workflows runs the Sesami Trigger's create(), which calls the simulator's
 	// Flows API: the simulator is up (above) before n8n starts. The recovery workflow is imported (its
@@ -284,7 +374,9 @@ async function stageE2e() {
 		...(smoke ? {} : { beforePublish: ({ api, apiKey, url }) => setN8nApiKey(api, apiKey, url) }),
 		packageDir: root,
 		credentials,
-		...(smoke ? { workflowFiles: SMOKE_WORKFLOWS.map((f) => path.join(root, 'workflows', f)) } : { workflowsDir: path.join(root, 'workflows') }),
+		...(smoke
+			? { workflowFiles: SMOKE_WORKFLOWS.map((f) => path.join(root, 'workflows', f)) }
+			: { workflowsDir: path.join(root, 'workflows') }),
 		dataTables: readDataTablesFile(path.join(root, 'workflows', 'setup', 'data-tables.json')),
 		publish: true,
 		keep,
@@ -302,7 +394,9 @@ async function stageE2e() {
 		}
 		await n8n.stop();
 	});
-	log(`n8n ${n8n.version} up in ${((Date.now() - t0) / 1000).toFixed(1)} s (server start ${(n8n.startMs / 1000).toFixed(1)} s)`);
+	log(
+		`n8n ${n8n.version} up in ${((Date.now() - t0) / 1000).toFixed(1)} s (server start ${(n8n.startMs / 1000).toFixed(1)} s)`,
+	);
 
 	// imin's Success webhook goes to the production URL of the published workflow's imin Trigger
 	// (W3: <n8nUrl>/webhook/<webhookId>/imin), with this run's webhook key in X-Api-Key.
@@ -324,10 +418,16 @@ async function stageE2e() {
 		shopName: shop.name,
 		appProxy: { prefix: 'apps', subpath: 'bookings', url: myPageWebhookUrl(n8n.workflows) },
 		clientSecret: myPageApp.clientSecret,
-		customers: pickMyPageCustomers({ fixtures: sim.fixtures, appointments: sim.state.appointments, now: sim.now() }),
+		customers: pickMyPageCustomers({
+			fixtures: sim.fixtures,
+			appointments: sim.state.appointments,
+			now: sim.now(),
+		}),
 	});
 	cleanups.push(() => storefront.close());
-	log(`storefront simulator on ${storefront.url} (App Proxy ${storefront.pathPrefix} -> ${storefront.appProxyUrl ?? 'W4 not imported'})`);
+	log(
+		`storefront simulator on ${storefront.url} (App Proxy ${storefront.pathPrefix} -> ${storefront.appProxyUrl ?? 'W4 not imported'})`,
+	);
 
 	// Restarting n8n is the runner's job (it owns the process and cleans it up): tests ask for it over
 	// a loopback HTTP endpoint with a per-run token (context.control; lib/context.mjs restartN8n()).
@@ -358,7 +458,14 @@ async function stageE2e() {
 		credentialIds: credentials.map((c) => c.id),
 		cli: n8n.cli,
 		dataTables: n8n.dataTables,
-		smtp: { host: smtp.host, port: smtp.port, user: smtp.user, password: smtp.password, httpUrl: smtp.httpUrl, credentialId: 'smtpSandbox00001' },
+		smtp: {
+			host: smtp.host,
+			port: smtp.port,
+			user: smtp.user,
+			password: smtp.password,
+			httpUrl: smtp.httpUrl,
+			credentialId: 'smtpSandbox00001',
+		},
 		imin: {
 			simUrl: imin.url,
 			apiKey: iminKeys.apiKey,
@@ -388,19 +495,34 @@ async function stageE2e() {
 	const e2eDir = path.join(root, 'test', 'e2e');
 	const files = fs
 		.readdirSync(e2eDir)
-		.filter((f) => f.endsWith('.test.mjs') && (!only || f.includes(only)) && (!smoke || f.startsWith('smoke-')))
+		.filter(
+			(f) =>
+				f.endsWith('.test.mjs') &&
+				(!only || f.includes(only)) &&
+				(!smoke || f.startsWith('smoke-')),
+		)
 		.sort()
 		.map((f) => path.join('test', 'e2e', f));
 	if (!files.length) {
-		results.push({ stage: 'e2e', passed: 0, failed: 1, crashed: true, note: 'no test/e2e/*.test.mjs files' });
+		results.push({
+			stage: 'e2e',
+			passed: 0,
+			failed: 1,
+			crashed: true,
+			note: 'no test/e2e/*.test.mjs files',
+		});
 		return;
 	}
 	say(`e2e: node --test ${files.join(' ')}`);
 	let tap = '';
-	const r = await runStreaming(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=1', ...files], {
-		env: { ...process.env, E2E_CONTEXT: contextFile },
-		onStdout: (s) => (tap += s),
-	});
+	const r = await runStreaming(
+		process.execPath,
+		['--test', '--test-reporter=tap', '--test-concurrency=1', ...files],
+		{
+			env: { ...process.env, E2E_CONTEXT: contextFile },
+			onStdout: (s) => (tap += s),
+		},
+	);
 	const count = (name) => {
 		const m = [...tap.matchAll(new RegExp(`^# ${name} (\\d+)$`, 'gm'))].pop();
 		return m ? Number(m[1]) : null;
@@ -410,7 +532,13 @@ async function stageE2e() {
 	const cancelled = count('cancelled') ?? 0;
 	const todo = count('todo') ?? 0; // known defects written down as `todo` tests: shown, not counted
 	if (passed === null || failed === null) {
-		results.push({ stage: 'e2e', passed: passed ?? 0, failed: Math.max(1, failed ?? 0), crashed: true, note: `node --test exited ${r.code} without a TAP summary` });
+		results.push({
+			stage: 'e2e',
+			passed: passed ?? 0,
+			failed: Math.max(1, failed ?? 0),
+			crashed: true,
+			note: `node --test exited ${r.code} without a TAP summary`,
+		});
 		return;
 	}
 	try {
@@ -418,7 +546,12 @@ async function stageE2e() {
 	} catch (error) {
 		results.push({ stage: 'secrets', passed: 0, failed: 1, crashed: true, note: error.message });
 	}
-	const entry = { stage: 'e2e', passed, failed: failed + cancelled, note: `n8n ${n8n.version}, ${files.length} file(s)${cancelled ? `, ${cancelled} cancelled` : ''}${todo ? `, ${todo} todo (known defects, see the TAP)` : ''}` };
+	const entry = {
+		stage: 'e2e',
+		passed,
+		failed: failed + cancelled,
+		note: `n8n ${n8n.version}, ${files.length} file(s)${cancelled ? `, ${cancelled} cancelled` : ''}${todo ? `, ${todo} todo (known defects, see the TAP)` : ''}`,
+	};
 	if (r.code !== 0 && entry.failed === 0) {
 		entry.failed = 1;
 		entry.crashed = true;
@@ -442,13 +575,26 @@ async function main() {
 		if (built && !interrupted) await stageScan();
 	}
 	if (!unitOnly && !interrupted) {
-		if (!built) results.push({ stage: 'e2e', passed: 0, failed: 1, crashed: true, note: 'not run: the build failed' });
+		if (!built)
+			results.push({
+				stage: 'e2e',
+				passed: 0,
+				failed: 1,
+				crashed: true,
+				note: 'not run: the build failed',
+			});
 		else {
 			try {
 				await stageE2e();
 			} catch (error) {
 				console.error(`[test] e2e crashed: ${error.stack || error.message}`);
-				results.push({ stage: 'e2e', passed: 0, failed: 1, crashed: true, note: error.message.split('\n')[0] });
+				results.push({
+					stage: 'e2e',
+					passed: 0,
+					failed: 1,
+					crashed: true,
+					note: error.message.split('\n')[0],
+				});
 			} finally {
 				await cleanups.run();
 			}
@@ -458,7 +604,10 @@ async function main() {
 	const passed = results.reduce((n, r) => n + r.passed, 0);
 	const failed = results.reduce((n, r) => n + r.failed, 0);
 	console.log('');
-	for (const r of results) console.log(`[test] ${r.stage}: ${r.passed} passed, ${r.failed} failed${r.crashed ? ' (CRASHED)' : ''}${r.note ? ` — ${r.note}` : ''}`);
+	for (const r of results)
+		console.log(
+			`[test] ${r.stage}: ${r.passed} passed, ${r.failed} failed${r.crashed ? ' (CRASHED)' : ''}${r.note ? ` — ${r.note}` : ''}`,
+		);
 	console.log(`[test] total time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 	console.log(`tests: ${passed} passed, ${failed} failed`);
 	process.exitCode = failed > 0 ? 1 : 0;

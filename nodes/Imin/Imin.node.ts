@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as bookability from './actions/bookability/Bookability.resource';
@@ -15,7 +20,8 @@ export class Imin implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Check bookability, build imin Checkout links and sessions, read the Firehose and orders',
+		description:
+			'Check bookability, build imin Checkout links and sessions, read the Firehose and orders',
 		defaults: { name: 'imin' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as appointment from './actions/appointment/Appointment.resource';
@@ -21,7 +26,8 @@ export class Sesami implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read, reschedule and cancel Sesami appointments and manage Flows (Shopify booking app)',
+		description:
+			'Read, reschedule and cancel Sesami appointments and manage Flows (Shopify booking app)',
 		defaults: { name: 'Sesami' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -114,7 +114,11 @@ export async function requestWithRetry(
 	options: RetryOptions,
 ): Promise<RetriedResponse> {
 	const retryStatus = options.retryStatus ?? ((status: number) => status >= 500);
-	const full: IHttpRequestOptions = { ...request, returnFullResponse: true, ignoreHttpStatusErrors: true };
+	const full: IHttpRequestOptions = {
+		...request,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
 	let waited = 0;
 	const failures: string[] = [];
 	for (let attempt = 1; ; attempt++) {
@@ -154,6 +158,12 @@ export async function requestWithRetry(
 				continue;
 			}
 		}
-		return { statusCode, headers, body: options.keepText ? response.body : parseBody(response.body), attempts: attempt, failures };
+		return {
+			statusCode,
+			headers,
+			body: options.keepText ? response.body : parseBody(response.body),
+			attempts: attempt,
+			failures,
+		};
 	}
 }

@@ -15,7 +15,9 @@ import type {
  * right, because the service calls us (all three triggers' credential tests).
  */
 
-type WebhookLifecycle = { [method in WebhookSetupMethodNames]: (this: IHookFunctions) => Promise<boolean> };
+type WebhookLifecycle = {
+	[method in WebhookSetupMethodNames]: (this: IHookFunctions) => Promise<boolean>;
+};
 
 /** `webhookMethods` of such a trigger: nothing to check, create or delete remotely, so all succeed. */
 export const manualWebhookMethods: { default: WebhookLifecycle } = {
@@ -40,7 +42,10 @@ export function localCredentialTest(
 	problem: (data: ICredentialDataDecryptedObject) => string | undefined,
 	usable: string | ((data: ICredentialDataDecryptedObject) => string),
 ): ICredentialTestFunction {
-	return async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return async function (
+		this: ICredentialTestFunctions,
+		credential: ICredentialsDecrypted,
+	): Promise<INodeCredentialTestResult> {
 		const data = credential.data ?? {};
 		const message = problem(data);
 		if (message !== undefined) return { status: 'Error', message };

@@ -23,14 +23,17 @@ export async function readRawBody(this: IWebhookFunctions): Promise<string> {
 	if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
 	if (req.rawBody) return req.rawBody.toString('utf8');
 	if (typeof req.body === 'string') return req.body;
-	if (req.body && typeof req.body === 'object' && Object.keys(req.body).length) return JSON.stringify(req.body);
+	if (req.body && typeof req.body === 'object' && Object.keys(req.body).length)
+		return JSON.stringify(req.body);
 	return '';
 }
 
 /** Webhook bodies of these triggers are a few KB; larger ones are refused before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export type BodyResult = { ok: true; text: string } | { ok: false; status: number; error: string; reason: string };
+export type BodyResult =
+	| { ok: true; text: string }
+	| { ok: false; status: number; error: string; reason: string };
 
 /**
  * The request body as UTF-8 text, or why it cannot be read, as an answer to give (never throws):
@@ -39,7 +42,10 @@ export type BodyResult = { ok: true; text: string } | { ok: false; status: numbe
  * Content-Encoding, a body shorter than its Content-Length, an aborted upload) or when it is not
  * UTF-8. A throw here would make n8n answer 500 and record a failed execution.
  */
-export async function readBody(this: IWebhookFunctions, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
+export async function readBody(
+	this: IWebhookFunctions,
+	maxBytes = MAX_BODY_BYTES,
+): Promise<BodyResult> {
 	const req = this.getRequestObject() as unknown as {
 		headers?: Record<string, unknown>;
 		rawBody?: Buffer;
@@ -54,28 +60,56 @@ export async function readBody(this: IWebhookFunctions, maxBytes = MAX_BODY_BYTE
 	});
 	const declared = Number(req.headers?.['content-length']);
 	if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
-	const encoding = String(req.headers?.['content-encoding'] ?? 'identity').trim().toLowerCase();
+	const encoding = String(req.headers?.['content-encoding'] ?? 'identity')
+		.trim()
+		.toLowerCase();
 	if (!['', 'identity', 'gzip', 'deflate'].includes(encoding)) {
-		return { ok: false, status: 415, error: 'unsupported encoding', reason: `Content-Encoding "${encoding.slice(0, 40)}" is not supported (use identity, gzip or deflate)` };
+		return {
+			ok: false,
+			status: 415,
+			error: 'unsupported encoding',
+			reason: `Content-Encoding "${encoding.slice(0, 40)}" is not supported (use identity, gzip or deflate)`,
+		};
 	}
 	try {
 		if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
 	} catch (error) {
-		const e = error as { status?: number; statusCode?: number; type?: string; code?: string; message?: string };
-		if (e.status === 413 || e.statusCode === 413 || e.type === 'entity.too.large') return tooLarge();
-		const what = typeof e.code === 'string' && e.code.startsWith('Z_') ? `the ${encoding} data is broken` : String(e.message ?? 'unreadable');
-		return { ok: false, status: 400, error: 'unreadable body', reason: `the body could not be read: ${what.slice(0, 200)}` };
+		const e = error as {
+			status?: number;
+			statusCode?: number;
+			type?: string;
+			code?: string;
+			message?: string;
+		};
+		if (e.status === 413 || e.statusCode === 413 || e.type === 'entity.too.large')
+			return tooLarge();
+		const what =
+			typeof e.code === 'string' && e.code.startsWith('Z_')
+				? `the ${encoding} data is broken`
+				: String(e.message ?? 'unreadable');
+		return {
+			ok: false,
+			status: 400,
+			error: 'unreadable body',
+			reason: `the body could not be read: ${what.slice(0, 200)}`,
+		};
 	}
 	if (req.rawBody) {
 		if (req.rawBody.length > maxBytes) return tooLarge();
 		try {
 			return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(req.rawBody) };
 		} catch {
-			return { ok: false, status: 400, error: 'invalid body', reason: 'the body is not valid UTF-8' };
+			return {
+				ok: false,
+				status: 400,
+				error: 'invalid body',
+				reason: 'the body is not valid UTF-8',
+			};
 		}
 	}
 	if (typeof req.body === 'string') return { ok: true, text: req.body };
-	if (req.body && typeof req.body === 'object' && Object.keys(req.body).length) return { ok: true, text: JSON.stringify(req.body) };
+	if (req.body && typeof req.body === 'object' && Object.keys(req.body).length)
+		return { ok: true, text: JSON.stringify(req.body) };
 	return { ok: true, text: '' };
 }
 
@@ -87,7 +121,13 @@ export class RecentKeys {
 	 * Whether `key` was seen within `windowMs`; records it. `stored` (the node's static data) keeps
 	 * the memory across restarts; the in-process map answers at once, before static data is saved.
 	 */
-	seen(scope: string, key: string, windowMs: number, stored: Record<string, number>, now = Date.now()): boolean {
+	seen(
+		scope: string,
+		key: string,
+		windowMs: number,
+		stored: Record<string, number>,
+		now = Date.now(),
+	): boolean {
 		if (windowMs <= 0) return false;
 		const memory = this.scopes.get(scope) ?? new Map<string, number>();
 		this.scopes.set(scope, memory);

@@ -1,7 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-export type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<IDataObject | IDataObject[]>;
 export type ResourceOperations = Record<string, Record<string, { execute: OperationExecute }>>;
 
 function isNodeError(error: unknown): error is NodeApiError | NodeOperationError {
@@ -47,7 +50,9 @@ export async function runOperations(
 			if (this.continueOnFail()) {
 				const details: IDataObject = {
 					...(nodeError.description ? { errorDescription: nodeError.description } : {}),
-					...((nodeError as NodeApiError).httpCode ? { httpCode: (nodeError as NodeApiError).httpCode } : {}),
+					...((nodeError as NodeApiError).httpCode
+						? { httpCode: (nodeError as NodeApiError).httpCode }
+						: {}),
 				};
 				// "Continue (using error output)": n8n sends an item to the error output only when its
 				// json holds nothing but error / message / details, so the status and description go

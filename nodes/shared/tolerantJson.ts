@@ -101,7 +101,14 @@ function tokenize(text: string, repairs: Set<string>, lenientQuotes = false): To
 				}
 				const code = c.charCodeAt(0);
 				if (code < 0x20) {
-					out += code === 10 ? '\\n' : code === 13 ? '\\r' : code === 9 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+					out +=
+						code === 10
+							? '\\n'
+							: code === 13
+								? '\\r'
+								: code === 9
+									? '\\t'
+									: `\\u${code.toString(16).padStart(4, '0')}`;
 					repairs.add('escaped a line break or control character inside a string');
 					i++;
 					continue;
@@ -109,7 +116,8 @@ function tokenize(text: string, repairs: Set<string>, lenientQuotes = false): To
 				out += c;
 				i++;
 			}
-			if (!closed) throw new ParseFailure(`a string that starts at ${lineCol(text, start)} is never closed`);
+			if (!closed)
+				throw new ParseFailure(`a string that starts at ${lineCol(text, start)} is never closed`);
 			tokens.push({ kind: 'value', text: out, pos: start, isString: true });
 			continue;
 		}
@@ -141,7 +149,8 @@ function rebuild(text: string, tokens: Token[], repairs: Set<string>): string {
 		const token = tokens[t];
 		// Computed only for an error: per token it made every body quadratic.
 		const where = (): string => lineCol(text, token.pos);
-		if (expect === 'end') throw new ParseFailure(`unexpected content after the end of the body at ${where()}`);
+		if (expect === 'end')
+			throw new ParseFailure(`unexpected content after the end of the body at ${where()}`);
 		if (token.kind === 'value') {
 			if (expect === 'separator') {
 				out.push(',');
@@ -210,7 +219,8 @@ function rebuild(text: string, tokens: Token[], repairs: Set<string>): string {
 				break;
 		}
 	}
-	if (stack.length) throw new ParseFailure(`the body ends before its last "${top() === 'object' ? '}' : ']'}"`);
+	if (stack.length)
+		throw new ParseFailure(`the body ends before its last "${top() === 'object' ? '}' : ']'}"`);
 	if (expect !== 'end') throw new ParseFailure('the body is empty');
 	return out.join('');
 }
@@ -233,12 +243,14 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
 }
 
 function checked(value: unknown, repairs: string[]): TolerantParseResult | TolerantParseFailure {
-	if (nestedDeeperThan(value, MAX_JSON_DEPTH)) return { ok: false, reason: `the body nests deeper than ${MAX_JSON_DEPTH} levels` };
+	if (nestedDeeperThan(value, MAX_JSON_DEPTH))
+		return { ok: false, reason: `the body nests deeper than ${MAX_JSON_DEPTH} levels` };
 	return { ok: true, value, repairs };
 }
 
 export function parseTolerantJson(text: string): TolerantParseResult | TolerantParseFailure {
-	if (typeof text !== 'string' || text.trim() === '') return { ok: false, reason: 'the body is empty' };
+	if (typeof text !== 'string' || text.trim() === '')
+		return { ok: false, reason: 'the body is empty' };
 	let strict: { value: unknown } | undefined;
 	try {
 		strict = { value: JSON.parse(text) };
@@ -254,24 +266,38 @@ export function parseTolerantJson(text: string): TolerantParseResult | TolerantP
 			return checked(JSON.parse(fixed), [...repairs]);
 		} catch (error) {
 			// The first reason is the one to report: the lenient pass only reads quotes differently.
-			reason ||= error instanceof ParseFailure ? error.message : `not JSON (${(error as Error).message})`;
+			reason ||=
+				error instanceof ParseFailure ? error.message : `not JSON (${(error as Error).message})`;
 		}
 	}
 	if (/"[^"\n]*"[^,}\]:\s]/.test(text)) {
-		reason += '; a value may hold raw quotes that cannot be told apart from the JSON around them (a {{{ }}} variable: use {{ }} so Sesami escapes them)';
+		reason +=
+			'; a value may hold raw quotes that cannot be told apart from the JSON around them (a {{{ }}} variable: use {{ }} so Sesami escapes them)';
 	}
 	return { ok: false, reason };
 }
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+const NAMED: Record<string, string> = {
+	amp: '&',
+	lt: '<',
+	gt: '>',
+	quot: '"',
+	apos: "'",
+	nbsp: '\u00a0',
+};
 
 /** Undoes Handlebars' HTML escaping (&amp; &lt; &gt; &quot; &#x27; &#x60; &#x3D; and numeric forms). */
 export function htmlUnescape(value: string): string {
 	if (!value.includes('&')) return value;
 	return value.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/g, (entity, body: string) => {
 		if (body[0] === '#') {
-			const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-			return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+			const code =
+				body[1] === 'x' || body[1] === 'X'
+					? parseInt(body.slice(2), 16)
+					: parseInt(body.slice(1), 10);
+			return Number.isFinite(code) && code > 0 && code <= 0x10ffff
+				? String.fromCodePoint(code)
+				: entity;
 		}
 		return NAMED[body.toLowerCase()] ?? entity;
 	});

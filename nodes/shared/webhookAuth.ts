@@ -5,15 +5,22 @@ import { createHash, createHmac, timingSafeEqual } from 'crypto';
  * secrets and header lookup. Secrets are compared as SHA-256 digests so that the comparison
  * takes the same time whatever the lengths, and never appear in error messages.
  */
-export function safeEqual(actual: string | undefined | null, expected: string | undefined | null): boolean {
-	if (typeof actual !== 'string' || typeof expected !== 'string' || expected.length === 0) return false;
+export function safeEqual(
+	actual: string | undefined | null,
+	expected: string | undefined | null,
+): boolean {
+	if (typeof actual !== 'string' || typeof expected !== 'string' || expected.length === 0)
+		return false;
 	const a = createHash('sha256').update(actual, 'utf8').digest();
 	const b = createHash('sha256').update(expected, 'utf8').digest();
 	return timingSafeEqual(a, b) && actual.length === expected.length;
 }
 
 /** Case-insensitive header value (first one when repeated). */
-export function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+export function headerValue(
+	headers: Record<string, unknown> | undefined,
+	name: string,
+): string | undefined {
 	if (!headers) return undefined;
 	const wanted = name.toLowerCase();
 	for (const [key, value] of Object.entries(headers)) {
@@ -24,13 +31,14 @@ export function headerValue(headers: Record<string, unknown> | undefined, name: 
 	return undefined;
 }
 
-
 /**
  * A refusal carries the HTTP status to answer: 400 a malformed request (a repeated `shop`,
  * `timestamp` or `signature`), 401 not proven (missing or wrong signature / token, a timestamp
  * outside the window, no logged-in customer), 403 proven but for another shop.
  */
-export type VerifyResult<T> = { ok: true; value: T } | { ok: false; reason: string; status: 400 | 401 | 403 };
+export type VerifyResult<T> =
+	| { ok: true; value: T }
+	| { ok: false; reason: string; status: 400 | 401 | 403 };
 
 /**
  * App Proxy timestamp window. Shopify signs a `timestamp` but documents no window
@@ -50,7 +58,11 @@ export function appProxyWindowSeconds(configured: unknown): number {
 	return Math.min(Math.max(1, Math.floor(value)), APP_PROXY_MAX_SKEW_SECONDS);
 }
 
-const refuse = (status: 400 | 401 | 403, reason: string) => ({ ok: false as const, status, reason });
+const refuse = (status: 400 | 401 | 403, reason: string) => ({
+	ok: false as const,
+	status,
+	reason,
+});
 
 /** "https://Shop.myshopify.com/admin" -> "shop.myshopify.com". */
 export function normaliseShopDomain(value: string): string {
@@ -101,7 +113,9 @@ export function verifyAppProxy(
 ): VerifyResult<AppProxyIdentity> {
 	if (!secret) return refuse(401, 'no client secret configured');
 	const grouped = new Map<string, string[]>();
-	for (const part of String(rawQuery ?? '').replace(/^\?/, '').split('&')) {
+	for (const part of String(rawQuery ?? '')
+		.replace(/^\?/, '')
+		.split('&')) {
 		if (!part) continue;
 		const eq = part.indexOf('=');
 		let key: string;
@@ -135,12 +149,16 @@ export function verifyAppProxy(
 	const now = (options.now ?? Date.now()) / 1000;
 	const window = appProxyWindowSeconds(options.maxSkewSeconds ?? 90);
 	if (now - timestamp > window) return refuse(401, 'stale timestamp');
-	if (timestamp - now > Math.min(window, APP_PROXY_MAX_FUTURE_SECONDS)) return refuse(401, 'timestamp too far in the future');
+	if (timestamp - now > Math.min(window, APP_PROXY_MAX_FUTURE_SECONDS))
+		return refuse(401, 'timestamp too far in the future');
 	const shop = normaliseShopDomain(params.shop ?? '');
 	if (!shop || !allowedShops.includes(shop)) return refuse(403, 'request for another shop');
 	const customerId = params.logged_in_customer_id ?? '';
 	if (!/^\d+$/.test(customerId)) return refuse(401, 'no logged-in customer');
-	return { ok: true, value: { shop, customerId, timestamp, pathPrefix: params.path_prefix ?? null, params } };
+	return {
+		ok: true,
+		value: { shop, customerId, timestamp, pathPrefix: params.path_prefix ?? null, params },
+	};
 }
 
 export interface SessionTokenIdentity {
@@ -173,16 +191,20 @@ export function verifySessionToken(
 ): VerifyResult<SessionTokenIdentity> {
 	if (!secret || !clientId) return refuse(401, 'no client id or secret configured');
 	const parts = String(token ?? '').split('.');
-	if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) return refuse(401, 'malformed token');
+	if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part)))
+		return refuse(401, 'malformed token');
 	const header = base64UrlJson(parts[0]);
 	const claims = base64UrlJson(parts[1]);
 	if (!header || !claims) return refuse(401, 'malformed token');
 	if (header.alg !== 'HS256') return refuse(401, `algorithm ${String(header.alg)} is not accepted`);
-	const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest('base64url');
+	const expected = createHmac('sha256', secret)
+		.update(`${parts[0]}.${parts[1]}`)
+		.digest('base64url');
 	if (!safeEqual(parts[2], expected)) return refuse(401, 'signature does not match');
 	const now = (options.now ?? Date.now()) / 1000;
 	const leeway = Math.min(options.leewaySeconds ?? 10, 60);
-	const numeric = (name: string) => (typeof claims[name] === 'number' ? (claims[name] as number) : undefined);
+	const numeric = (name: string) =>
+		typeof claims[name] === 'number' ? (claims[name] as number) : undefined;
 	const exp = numeric('exp');
 	if (exp === undefined || exp < now - leeway) return refuse(401, 'expired token');
 	const nbf = numeric('nbf');
@@ -195,5 +217,13 @@ export function verifySessionToken(
 	if (!shop || !allowedShops.includes(shop)) return refuse(403, 'token for another shop');
 	const match = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(String(claims.sub ?? ''));
 	if (!match) return refuse(401, 'no logged-in customer in the token');
-	return { ok: true, value: { shop, customerId: match[1], customerGid: `gid://shopify/Customer/${match[1]}`, claims } };
+	return {
+		ok: true,
+		value: {
+			shop,
+			customerId: match[1],
+			customerGid: `gid://shopify/Customer/${match[1]}`,
+			claims,
+		},
+	};
 }

@@ -47,43 +47,53 @@ const KNOWN_SPEC_FAULTS = [
 	{
 		id: 'SECURITY_SCHEME_BEARER',
 		where: 'components.securitySchemes.bearer, security of 51 operations',
-		fault: 'Operations declare an HTTP bearer (JWT) scheme, but the Admin API is called with x-api-key / x-client-id / x-shop-id headers (sesami.md §3.3); eight operations declare no security at all.',
-		handling: 'Authorization is not required; instead a secured operation must carry an x-api-key header. 401/403 answers are accepted (see UNDECLARED_ERROR_STATUSES).',
+		fault:
+			'Operations declare an HTTP bearer (JWT) scheme, but the Admin API is called with x-api-key / x-client-id / x-shop-id headers (sesami.md §3.3); eight operations declare no security at all.',
+		handling:
+			'Authorization is not required; instead a secured operation must carry an x-api-key header. 401/403 answers are accepted (see UNDECLARED_ERROR_STATUSES).',
 	},
 	{
 		id: 'CUSTOMER_PATH_TEMPLATE',
 		where: "paths['/{shopId}/customers/:/customerId'] (GET, PATCH, DELETE)",
-		fault: 'Broken path template: a literal ":" segment and "customerId" without braces, although a customerId path parameter is declared.',
+		fault:
+			'Broken path template: a literal ":" segment and "customerId" without braces, although a customerId path parameter is declared.',
 		handling: 'Matched as the intended /{shopId}/customers/{customerId}.',
 	},
 	{
 		id: 'CUSTOMER_RESPONSES_WITHOUT_CONTENT',
 		where: 'GET and PATCH /{shopId}/customers/{customerId} (200), POST /{shopId}/customers (201)',
 		fault: 'The answers declare no content at all: a customer GET would return nothing.',
-		handling: 'GET and PATCH 200 bodies are validated against ReadCustomerResponse (the customer shape used everywhere else). POST 201 and DELETE 200 stay body-less.',
+		handling:
+			'GET and PATCH 200 bodies are validated against ReadCustomerResponse (the customer shape used everywhere else). POST 201 and DELETE 200 stay body-less.',
 	},
 	{
 		id: 'RESERVATION_BY_ID_UNDER_201',
 		where: 'GET /{shop}/reservations/{id}',
-		fault: 'The ReadReservationResponse body is declared under 201 (200 is declared without content).',
-		handling: 'Followed literally: a 201 with a ReadReservationResponse body is valid (the simulator answers 201).',
+		fault:
+			'The ReadReservationResponse body is declared under 201 (200 is declared without content).',
+		handling:
+			'Followed literally: a 201 with a ReadReservationResponse body is valid (the simulator answers 201).',
 	},
 	{
 		id: 'AVAILABILITY_DEFAULT_RESPONSE',
 		where: 'GET /availabilities/{shop}',
-		fault: 'The success answer is declared only as `default`, and the items of the required `ids` query array have no type.',
-		handling: '`default` validates 2xx answers only; error statuses are checked against the documented error array. Untyped ids accept any string.',
+		fault:
+			'The success answer is declared only as `default`, and the items of the required `ids` query array have no type.',
+		handling:
+			'`default` validates 2xx answers only; error statuses are checked against the documented error array. Untyped ids accept any string.',
 	},
 	{
 		id: 'TEAM_MEMBER_OBJECT_TYPED_AS_SERVICE',
 		where: 'PaginationAppointmentItemResponse.teamMemberObject',
 		fault: 'Typed as ReadServiceResponse (a service), although it describes a team member.',
-		handling: 'Not patched: a teamMemberObject, when present, must still validate as the document says. The simulator omits it.',
+		handling:
+			'Not patched: a teamMemberObject, when present, must still validate as the document says. The simulator omits it.',
 	},
 	{
 		id: 'FLOW_CREATE_DELETE_201_NO_BODY',
 		where: 'POST /{shop}/flows, DELETE /{shop}/flows/{id}',
-		fault: 'Both answer 201 with no body: a created Flow is not returned (find it again by listing), and a delete answers "Created".',
+		fault:
+			'Both answer 201 with no body: a created Flow is not returned (find it again by listing), and a delete answers "Created".',
 		handling: 'Followed literally: 201 without body is the valid answer.',
 	},
 	{
@@ -94,21 +104,27 @@ const KNOWN_SPEC_FAULTS = [
 	},
 	{
 		id: 'ANY_SCALAR_TYPED_AS_OBJECT',
-		where: 'components.schemas.AnyScalar (availabilitiesRange.availableFrom/To.value, metaFields, UpdateSubscriberRequest.metadata)',
-		fault: 'A schema named AnyScalar is typed `object`, yet carries scalars (a number of days, a date, nothing for NOW/INDEFINITELY).',
+		where:
+			'components.schemas.AnyScalar (availabilitiesRange.availableFrom/To.value, metaFields, UpdateSubscriberRequest.metadata)',
+		fault:
+			'A schema named AnyScalar is typed `object`, yet carries scalars (a number of days, a date, nothing for NOW/INDEFINITELY).',
 		handling: 'AnyScalar accepts any JSON value.',
 	},
 	{
 		id: 'UNDECLARED_ERROR_STATUSES',
 		where: 'most operations',
-		fault: 'Error statuses are declared inconsistently (e.g. GET /{shop}/appointments declares no 401/403, GET /shops no 400, customers nothing but 2xx) although the documented error model (sesami.md §3.5: 400, 401, 403, 404, 500) applies to every call.',
-		handling: 'An undeclared 400, 401, 403, 404 or 500 is accepted when its body is the documented error array. Other undeclared statuses are violations.',
+		fault:
+			'Error statuses are declared inconsistently (e.g. GET /{shop}/appointments declares no 401/403, GET /shops no 400, customers nothing but 2xx) although the documented error model (sesami.md §3.5: 400, 401, 403, 404, 500) applies to every call.',
+		handling:
+			'An undeclared 400, 401, 403, 404 or 500 is accepted when its body is the documented error array. Other undeclared statuses are violations.',
 	},
 	{
 		id: 'ARRAY_QUERY_ENCODING_UNSPECIFIED',
 		where: 'query arrays: ids, resources, scopes',
-		fault: 'The serialisation of array query parameters is not specified beyond the OpenAPI default (sesami.md §3.4: the 3rd-party client joins with commas).',
-		handling: 'Repeated keys (ids=a&ids=b), bracketed keys (ids[]=a, ids[0]=a) and comma-joined values (ids=a,b) are all accepted.',
+		fault:
+			'The serialisation of array query parameters is not specified beyond the OpenAPI default (sesami.md §3.4: the 3rd-party client joins with commas).',
+		handling:
+			'Repeated keys (ids=a&ids=b), bracketed keys (ids[]=a, ids[0]=a) and comma-joined values (ids=a,b) are all accepted.',
 	},
 	{
 		id: 'EMPTY_REQUEST_SCHEMAS',
@@ -138,7 +154,8 @@ const ERROR_STATUSES = [400, 401, 403, 404, 500];
  */
 
 // RFC 3339 date-time, as OpenAPI's `format: date-time`
-const DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const DATE_TIME =
+	/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 function resolveSpecPath(specPath) {
@@ -149,12 +166,18 @@ function resolveSpecPath(specPath) {
 	// (test/unit/contract-spec.test.ts checks it still equals shared/reference when that is present).
 	candidates.push(path.join(__dirname, 'sesami-openapi.json'));
 	for (const c of candidates) if (fs.existsSync(c)) return c;
-	throw new Error(`sesami-openapi.json not found (tried ${candidates.join(', ')}); set SESAMI_OPENAPI`);
+	throw new Error(
+		`sesami-openapi.json not found (tried ${candidates.join(', ')}); set SESAMI_OPENAPI`,
+	);
 }
 
 /** Resolve local `#/...` $refs in place (the document has no external refs and no recursion). */
 function dereference(doc) {
-	const resolvePointer = (ref) => ref.slice(2).split('/').reduce((o, k) => o[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+	const resolvePointer = (ref) =>
+		ref
+			.slice(2)
+			.split('/')
+			.reduce((o, k) => o[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
 	const memo = new Map();
 	const walk = (node, stack) => {
 		if (Array.isArray(node)) return node.map((n) => walk(n, stack));
@@ -183,12 +206,18 @@ function patchDocument(original) {
 		doc.paths['/{shopId}/customers/{customerId}'] = item;
 		for (const m of ['get', 'patch']) {
 			const ok = item[m] && item[m].responses && item[m].responses['200'];
-			if (ok && !ok.content) ok.content = { 'application/json': { schema: { $ref: '#/components/schemas/ReadCustomerResponse' } } };
+			if (ok && !ok.content)
+				ok.content = {
+					'application/json': { schema: { $ref: '#/components/schemas/ReadCustomerResponse' } },
+				};
 		}
 	}
 	// LOCATION_DELETE_PARAM_NAME
-	const locDelete = doc.paths['/{shop}/locations/{id}'] && doc.paths['/{shop}/locations/{id}'].delete;
-	if (locDelete) for (const p of locDelete.parameters || []) if (p.in === 'path' && p.name === 'locationId') p.name = 'id';
+	const locDelete =
+		doc.paths['/{shop}/locations/{id}'] && doc.paths['/{shop}/locations/{id}'].delete;
+	if (locDelete)
+		for (const p of locDelete.parameters || [])
+			if (p.in === 'path' && p.name === 'locationId') p.name = 'id';
 	// ANY_SCALAR_TYPED_AS_OBJECT
 	if (doc.components.schemas.AnyScalar) doc.components.schemas.AnyScalar = {};
 	return doc;
@@ -198,14 +227,17 @@ function patchDocument(original) {
 function normaliseQuery(query, operation) {
 	const out = {};
 	const arrayParams = new Set(
-		(operation.parameters || []).filter((p) => p.in === 'query' && p.schema && p.schema.type === 'array').map((p) => p.name),
+		(operation.parameters || [])
+			.filter((p) => p.in === 'query' && p.schema && p.schema.type === 'array')
+			.map((p) => p.name),
 	);
 	for (const [rawKey, value] of Object.entries(query || {})) {
 		const m = /^(.+?)\[(\d*)\]$/.exec(rawKey);
 		const key = m && arrayParams.has(m[1]) ? m[1] : rawKey;
 		if (arrayParams.has(key)) {
 			const items = [];
-			for (const v of [].concat(value)) for (const part of String(v).split(',')) if (part !== '') items.push(part);
+			for (const v of [].concat(value))
+				for (const part of String(v).split(',')) if (part !== '') items.push(part);
 			out[key] = (out[key] || []).concat(items);
 		} else {
 			out[key] = value;
@@ -217,23 +249,29 @@ function normaliseQuery(query, operation) {
 function ajvMessage(e, where) {
 	const loc = (e.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || where;
 	let msg = `${loc} ${e.message}`;
-	if (e.keyword === 'enum' && e.params && e.params.allowedValues) msg += ` (${e.params.allowedValues.join(', ')})`;
+	if (e.keyword === 'enum' && e.params && e.params.allowedValues)
+		msg += ` (${e.params.allowedValues.join(', ')})`;
 	if (e.keyword === 'additionalProperties' && e.params) msg += `: ${e.params.additionalProperty}`;
 	return msg;
 }
 
 /** The documented error body: an array of { property, constraints: [{ name, payload? }] } (sesami.md §3.5). */
 function errorBodyProblems(body) {
-	if (!Array.isArray(body) || body.length === 0) return ['error body is not a non-empty array of {property, constraints}'];
+	if (!Array.isArray(body) || body.length === 0)
+		return ['error body is not a non-empty array of {property, constraints}'];
 	const problems = [];
 	body.forEach((e, i) => {
-		if (!e || typeof e !== 'object' || Array.isArray(e)) problems.push(`error[${i}] is not an object`);
+		if (!e || typeof e !== 'object' || Array.isArray(e))
+			problems.push(`error[${i}] is not an object`);
 		else {
 			if (typeof e.property !== 'string') problems.push(`error[${i}].property is not a string`);
-			if (!Array.isArray(e.constraints) || e.constraints.length === 0) problems.push(`error[${i}].constraints is not a non-empty array`);
-			else e.constraints.forEach((c, j) => {
-				if (!c || typeof c.name !== 'string') problems.push(`error[${i}].constraints[${j}].name is not a string`);
-			});
+			if (!Array.isArray(e.constraints) || e.constraints.length === 0)
+				problems.push(`error[${i}].constraints is not a non-empty array`);
+			else
+				e.constraints.forEach((c, j) => {
+					if (!c || typeof c.name !== 'string')
+						problems.push(`error[${i}].constraints[${j}].name is not a string`);
+				});
 		}
 	});
 	return problems;
@@ -245,7 +283,14 @@ function errorBodyProblems(body) {
  * are still validated.
  */
 function isFaulted(ex) {
-	return ex.status === 0 || ex.status === 429 || ex.fault === '429' || ex.fault === '500' || ex.fault === 'drop' || ex.fault === 'gateway-502';
+	return (
+		ex.status === 0 ||
+		ex.status === 429 ||
+		ex.fault === '429' ||
+		ex.fault === '500' ||
+		ex.fault === 'drop' ||
+		ex.fault === 'gateway-502'
+	);
 }
 
 /**
@@ -257,7 +302,10 @@ function createSesamiContract(options = {}) {
 	const definition = dereference(patchDocument(original));
 	const router = new OpenAPIRouter({ definition, apiRoot: '/' });
 	const addFormats = (ajv) => {
-		ajv.addFormat('date-time', { type: 'string', validate: (s) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s.toUpperCase())) });
+		ajv.addFormat('date-time', {
+			type: 'string',
+			validate: (s) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s.toUpperCase())),
+		});
 		ajv.addFormat('date', { type: 'string', validate: (s) => DATE.test(s) });
 		return ajv;
 	};
@@ -293,14 +341,24 @@ function createSesamiContract(options = {}) {
 
 	const validator = {
 		validateParams(operation, parameters) {
-			const validate = compiled(`params:${operation.operationId}`, paramsAjv, paramsSchema(operation));
+			const validate = compiled(
+				`params:${operation.operationId}`,
+				paramsAjv,
+				paramsSchema(operation),
+			);
 			validate(parameters);
 			return validate.errors || [];
 		},
 		validateBody(operation, body) {
-			const content = operation.requestBody && operation.requestBody.content && operation.requestBody.content['application/json'];
+			const content =
+				operation.requestBody &&
+				operation.requestBody.content &&
+				operation.requestBody.content['application/json'];
 			if (!content || !content.schema) return [];
-			const validate = compiled(`body:${operation.operationId}`, bodyAjv, { type: 'object', properties: { requestBody: content.schema } });
+			const validate = compiled(`body:${operation.operationId}`, bodyAjv, {
+				type: 'object',
+				properties: { requestBody: content.schema },
+			});
 			validate({ requestBody: body });
 			return validate.errors || [];
 		},
@@ -325,7 +383,8 @@ function createSesamiContract(options = {}) {
 		const v = (message) => out.push({ kind: 'request', operationId: opId, message });
 		const headers = { ...(ex.headers || {}) };
 		const secured = Array.isArray(operation.security) && operation.security.length > 0;
-		if (secured && !headers['x-api-key']) v('missing x-api-key header (the Admin API authenticates with x-api-key, sesami.md §3.3)');
+		if (secured && !headers['x-api-key'])
+			v('missing x-api-key header (the Admin API authenticates with x-api-key, sesami.md §3.3)');
 		let body = ex.requestBody;
 		if (body === undefined && typeof ex.rawRequestBody === 'string' && ex.rawRequestBody !== '') {
 			try {
@@ -335,7 +394,10 @@ function createSesamiContract(options = {}) {
 				body = undefined;
 			}
 		}
-		const parsed = router.parseRequest({ method: operation.method, path: ex.path, headers, query: {} }, operation);
+		const parsed = router.parseRequest(
+			{ method: operation.method, path: ex.path, headers, query: {} },
+			operation,
+		);
 		const parameters = {
 			path: { ...(parsed.params || {}) },
 			query: normaliseQuery(ex.query, operation),
@@ -370,7 +432,10 @@ function createSesamiContract(options = {}) {
 			return out;
 		}
 		const declared = responses[declaredKey];
-		const schema = declared.content && declared.content['application/json'] && declared.content['application/json'].schema;
+		const schema =
+			declared.content &&
+			declared.content['application/json'] &&
+			declared.content['application/json'].schema;
 		if (!schema) {
 			if (body !== undefined) v(`status ${status} declares no body, but one was sent`);
 			return out;
@@ -379,7 +444,8 @@ function createSesamiContract(options = {}) {
 			v(`status ${status} declares a body, none was sent`);
 			return out;
 		}
-		for (const e of validator.validateResponse(operation, declaredKey, schema, body)) v(ajvMessage(e, 'body'));
+		for (const e of validator.validateResponse(operation, declaredKey, schema, body))
+			v(ajvMessage(e, 'body'));
 		return out;
 	}
 
@@ -389,11 +455,23 @@ function createSesamiContract(options = {}) {
 	 */
 	function validateExchange(ex) {
 		if (!ex || typeof ex.method !== 'string' || typeof ex.path !== 'string') {
-			return [{ kind: 'request', operationId: undefined, message: 'not an exchange (method/path missing)' }];
+			return [
+				{
+					kind: 'request',
+					operationId: undefined,
+					message: 'not an exchange (method/path missing)',
+				},
+			];
 		}
 		const operation = match(ex.method, ex.path);
 		if (!operation) {
-			return [{ kind: 'request', operationId: undefined, message: `no operation matches ${ex.method.toUpperCase()} ${ex.path}` }];
+			return [
+				{
+					kind: 'request',
+					operationId: undefined,
+					message: `no operation matches ${ex.method.toUpperCase()} ${ex.path}`,
+				},
+			];
 		}
 		const violations = validateRequest(ex, operation);
 		if (!isFaulted(ex)) violations.push(...validateResponse(ex, operation));
@@ -418,7 +496,12 @@ function createSesamiContract(options = {}) {
 			const opId = op ? op.operationId : '(unmatched)';
 			byOperation[opId] = (byOperation[opId] || 0) + 1;
 			for (const vio of validateExchange(ex)) {
-				violations.push({ ...vio, method: ex && ex.method, path: ex && ex.path, status: ex && ex.status });
+				violations.push({
+					...vio,
+					method: ex && ex.method,
+					path: ex && ex.path,
+					status: ex && ex.status,
+				});
 				violationsByOperation[opId] = (violationsByOperation[opId] || 0) + 1;
 				byKind[vio.kind] += 1;
 			}

@@ -14,7 +14,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { getContext } from './lib/context.mjs';
-import { canvasNodes, canvasStickies, nodesPanelBack, nodesPanelHits, nodeTypes, openEditor, openNodesPanelForTrigger, openNodesPanelHit, openWorkflow, screenshotCanvas } from './lib/editor.mjs';
+import {
+	canvasNodes,
+	canvasStickies,
+	nodesPanelBack,
+	nodesPanelHits,
+	nodeTypes,
+	openEditor,
+	openNodesPanelForTrigger,
+	openNodesPanelHit,
+	openWorkflow,
+	screenshotCanvas,
+} from './lib/editor.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -36,29 +47,52 @@ let editor;
 let iconUrls; // type -> { light, dark } as n8n hands them to the editor
 
 before(async () => {
-	editor = await openEditor({ n8nUrl: ctx.n8nUrl, email: ctx.owner.email, password: ctx.owner.password });
+	editor = await openEditor({
+		n8nUrl: ctx.n8nUrl,
+		email: ctx.owner.email,
+		password: ctx.owner.password,
+	});
 	iconUrls = new Map();
 	for (const d of await nodeTypes(editor.page, ctx.n8nUrl)) {
-		if (ours(d.name)) iconUrls.set(d.name, typeof d.iconUrl === 'string' ? { light: d.iconUrl, dark: d.iconUrl } : d.iconUrl);
+		if (ours(d.name))
+			iconUrls.set(
+				d.name,
+				typeof d.iconUrl === 'string' ? { light: d.iconUrl, dark: d.iconUrl } : d.iconUrl,
+			);
 	}
 });
 
 after(async () => {
-	if (editor?.pageErrors.length) console.log(`# script errors in the editor (not asserted): ${editor.pageErrors.slice(0, 5).join(' | ')}`);
+	if (editor?.pageErrors.length)
+		console.log(
+			`# script errors in the editor (not asserted): ${editor.pageErrors.slice(0, 5).join(' | ')}`,
+		);
 	await editor?.close();
 });
 
 describe('the example workflows in the n8n editor', () => {
 	test('n8n serves an SVG icon (light and dark) for each of our six node types', async () => {
-		assert.deepEqual([...iconUrls.keys()].filter((t) => OUR_TYPES.includes(t)).sort(), [...OUR_TYPES].sort(), 'n8n knows all six node types');
+		assert.deepEqual(
+			[...iconUrls.keys()].filter((t) => OUR_TYPES.includes(t)).sort(),
+			[...OUR_TYPES].sort(),
+			'n8n knows all six node types',
+		);
 		for (const type of OUR_TYPES) {
 			const urls = iconUrls.get(type);
 			for (const theme of ['light', 'dark']) {
-				assert.match(String(urls?.[theme]), new RegExp(`^icons/${PKG.name}/dist/nodes/.+\\.svg$`), `${type} ${theme} icon URL`);
+				assert.match(
+					String(urls?.[theme]),
+					new RegExp(`^icons/${PKG.name}/dist/nodes/.+\\.svg$`),
+					`${type} ${theme} icon URL`,
+				);
 				const r = await fetch(`${ctx.n8nUrl}/${urls[theme]}`);
 				const body = await r.text();
 				assert.equal(r.status, 200, `${type} ${theme} icon: GET /${urls[theme]}`);
-				assert.match(r.headers.get('content-type') ?? '', /^image\/svg\+xml/, `${type} ${theme} icon content type`);
+				assert.match(
+					r.headers.get('content-type') ?? '',
+					/^image\/svg\+xml/,
+					`${type} ${theme} icon content type`,
+				);
 				assert.match(body, /<svg[\s>]/, `${type} ${theme} icon is an SVG`);
 			}
 		}
@@ -79,19 +113,36 @@ describe('the example workflows in the n8n editor', () => {
 			const stickies = json.nodes.length - nodes.length;
 			await openWorkflow(page, { n8nUrl: ctx.n8nUrl, id: wf.id, nodes: nodes.length, stickies });
 			const shown = await canvasNodes(page);
-			assert.deepEqual(shown.map((n) => n.name).sort(), nodes.map((n) => n.name).sort(), 'the canvas shows every node of the file');
+			assert.deepEqual(
+				shown.map((n) => n.name).sort(),
+				nodes.map((n) => n.name).sort(),
+				'the canvas shows every node of the file',
+			);
 			assert.equal(await canvasStickies(page), stickies, 'and every sticky note');
 			const ourNodes = json.nodes.filter((n) => ours(n.type));
 			// The recovery workflow is made of n8n's own nodes only (it drives n8n's public API).
-			if (file !== 'n8n-execution-recovery.json') assert.ok(ourNodes.length > 0, `${file} uses a node of ours`);
+			if (file !== 'n8n-execution-recovery.json')
+				assert.ok(ourNodes.length > 0, `${file} uses a node of ours`);
 			for (const node of nodes) {
 				const s = shown.find((n) => n.name === node.name);
 				assert.equal(s.type, node.type, `${node.name}: type`);
-				assert.equal(s.notInstalled, false, `${node.name} (${node.type}) is not shown as "not installed"`);
-				assert.equal(s.placeholder, false, `${node.name} (${node.type}) has an icon, not the placeholder letter`);
+				assert.equal(
+					s.notInstalled,
+					false,
+					`${node.name} (${node.type}) is not shown as "not installed"`,
+				);
+				assert.equal(
+					s.placeholder,
+					false,
+					`${node.name} (${node.type}) has an icon, not the placeholder letter`,
+				);
 				if (ours(node.type)) {
 					assert.ok(s.icon, `${node.name} (${node.type}) renders an <img> icon`);
-					assert.equal(s.icon.src, `/${iconUrls.get(node.type).light}`, `${node.name}: the icon is our SVG`);
+					assert.equal(
+						s.icon.src,
+						`/${iconUrls.get(node.type).light}`,
+						`${node.name}: the icon is our SVG`,
+					);
 					assert.equal(s.icon.loaded, true, `${node.name}: its icon ${s.icon.src} loaded`);
 				} else {
 					assert.ok(s.svgIcon || s.icon?.loaded, `${node.name} (${node.type}) renders its icon`);
@@ -109,7 +160,10 @@ describe('the example workflows in the n8n editor', () => {
 		const { page } = editor;
 		await openNodesPanelForTrigger(page, { n8nUrl: ctx.n8nUrl });
 		const seen = new Map(); // type -> hits
-		const note = (hits) => hits.filter((h) => ours(h.type)).forEach((h) => seen.set(h.type, [...(seen.get(h.type) ?? []), h]));
+		const note = (hits) =>
+			hits
+				.filter((h) => ours(h.type))
+				.forEach((h) => seen.set(h.type, [...(seen.get(h.type) ?? []), h]));
 		for (const query of ['Sesami', 'imin']) {
 			const hits = await nodesPanelHits(page, query);
 			note(hits);
@@ -119,7 +173,11 @@ describe('the example workflows in the n8n editor', () => {
 				await nodesPanelBack(page);
 			}
 		}
-		assert.deepEqual([...seen.keys()].sort(), [...OUR_TYPES].sort(), 'every node type of ours is in the nodes panel');
+		assert.deepEqual(
+			[...seen.keys()].sort(),
+			[...OUR_TYPES].sort(),
+			'every node type of ours is in the nodes panel',
+		);
 		for (const [type, hits] of seen) {
 			for (const h of hits) {
 				assert.equal(h.placeholder, false, `${type} "${h.name}": no placeholder icon`);

@@ -45,7 +45,12 @@ let z; // cancelled by the store while the page is open: the customer's Cancel i
 let startedAt; // ISO time the browser started (the storefront's request log is read from there on)
 
 const item = (id) => page.locator(`[data-appointment-id="${id}"]`);
-const shownIds = async () => (await page.locator('[data-appointment-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-appointment-id')))).sort();
+const shownIds = async () =>
+	(
+		await page
+			.locator('[data-appointment-id]')
+			.evaluateAll((els) => els.map((e) => e.getAttribute('data-appointment-id')))
+	).sort();
 const message = () => page.locator('[data-role="message"]');
 
 before(async () => {
@@ -57,7 +62,11 @@ before(async () => {
 	z = await createAppointment({ customer: A, service: 'standard', hoursAhead: 7 * 24 + 3 });
 	await settle(); // W1 stores the new appointments from their Flows
 	startedAt = new Date().toISOString();
-	const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+	const context = await browser.newContext({
+		viewport: { width: 1000, height: 900 },
+		locale: 'en-GB',
+		timezoneId: 'Europe/London',
+	});
 	context.setDefaultTimeout(30_000);
 	page = await context.newPage();
 	page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -84,12 +93,16 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 		await page.locator('[data-role="list"]').waitFor();
 		const expected = (await appointmentsOf(A.id)).map((a) => a.id).sort();
 		assert.deepEqual(await shownIds(), expected);
-		for (const b of await appointmentsOf(B.id)) assert.equal(await item(b.id).count(), 0, `B's ${b.id} is not shown`);
+		for (const b of await appointmentsOf(B.id))
+			assert.equal(await item(b.id).count(), 0, `B's ${b.id} is not shown`);
 		for (const a of [x, y, z]) {
 			await item(a.id).locator('[data-action="reschedule"]').waitFor();
 			await item(a.id).locator('[data-action="cancel"]').waitFor();
 		}
-		assert.match(await page.locator('h1').textContent(), new RegExp(A.firstName ?? A.name.split(' ')[0]));
+		assert.match(
+			await page.locator('h1').textContent(),
+			new RegExp(A.firstName ?? A.name.split(' ')[0]),
+		);
 		// W4 refreshes the stored rows after answering the list; a person looks at the page before clicking.
 		await settle(mark);
 	});
@@ -100,7 +113,9 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 		const mark = await lastExecutionId(W4.id);
 		await item(z.id).locator('[data-action="cancel"]').click();
 		await item(z.id).locator('[data-action="confirm-cancel"]').click();
-		await page.waitForFunction(() => document.querySelector('[data-role="message"]')?.getAttribute('data-kind') === 'error');
+		await page.waitForFunction(
+			() => document.querySelector('[data-role="message"]')?.getAttribute('data-kind') === 'error',
+		);
 		assert.match(await message().textContent(), /already cancelled/);
 		assert.equal((await simAppointment(z.id)).events.length, before, 'nothing changed');
 		await item(z.id).waitFor({ state: 'detached' }); // the page reloaded the list: z is no longer upcoming
@@ -117,18 +132,31 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 		const otherDays = days.filter((d) => d !== currentDay && d > currentDay);
 		assert.ok(otherDays.length > 0, `days are offered after ${currentDay}: ${days.join(', ')}`);
 		await day.selectOption(otherDays[0]);
-		const times = await item(x.id).locator('[data-role="time"] option').evaluateAll((o) => o.map((e) => e.value));
+		const times = await item(x.id)
+			.locator('[data-role="time"] option')
+			.evaluateAll((o) => o.map((e) => e.value));
 		assert.ok(times.length > 0);
 		const chosen = times[Math.floor(times.length / 2)];
 		await item(x.id).locator('[data-role="time"]').selectOption(chosen);
 		const mark = await lastExecutionId(W4.id);
 		await item(x.id).locator('[data-action="confirm-reschedule"]').click();
-		await page.waitForFunction(() => /^Done: .* is now on /.test(document.querySelector('[data-role="message"]')?.textContent ?? ''));
+		await page.waitForFunction(() =>
+			/^Done: .* is now on /.test(
+				document.querySelector('[data-role="message"]')?.textContent ?? '',
+			),
+		);
 		const after = await simAppointment(x.id);
-		assert.equal(localDateTime(after.datetime, tz), chosen.replace('T', ' '), 'Sesami holds the slot A picked');
+		assert.equal(
+			localDateTime(after.datetime, tz),
+			chosen.replace('T', ' '),
+			'Sesami holds the slot A picked',
+		);
 		assert.equal(after.status, 'RESCHEDULED');
 		// The page reloaded the list: the appointment carries its new start.
-		assert.equal(Date.parse(await item(x.id).getAttribute('data-start')), Date.parse(after.datetime));
+		assert.equal(
+			Date.parse(await item(x.id).getAttribute('data-start')),
+			Date.parse(after.datetime),
+		);
 		await settle(mark); // a person reads the message before the next click
 		const row = await storedRow(x.id);
 		assert.equal(Date.parse(row.startUtc), Date.parse(after.datetime));
@@ -139,8 +167,16 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 		await item(y.id).locator('[data-action="cancel"]').click();
 		const mark = await lastExecutionId(W4.id);
 		await item(y.id).locator('[data-action="confirm-cancel"]').click();
-		await page.waitForFunction(() => /^Done: .* is cancelled\./.test(document.querySelector('[data-role="message"]')?.textContent ?? ''));
-		assert.match(await message().textContent(), /refunded/, 'the standard service refunds on cancel');
+		await page.waitForFunction(() =>
+			/^Done: .* is cancelled\./.test(
+				document.querySelector('[data-role="message"]')?.textContent ?? '',
+			),
+		);
+		assert.match(
+			await message().textContent(),
+			/refunded/,
+			'the standard service refunds on cancel',
+		);
 		const after = await simAppointment(y.id);
 		assert.equal(after.status, 'CANCELLED');
 		assert.equal(await item(y.id).count(), 0, 'the cancelled appointment is gone from the page');
@@ -156,7 +192,11 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 		const sent = (await r.json()).filter((q) => q.at >= startedAt && q.customerId === A.id);
 		assert.ok(sent.length >= 5, `the page called the App Proxy (${sent.length} requests)`);
 		for (const q of sent) {
-			for (const secret of [A.id, A.email]) assert.ok(!`${q.query} ${q.body}`.includes(secret), `${q.method} ${q.path}?${q.query} carries no customer id or email`);
+			for (const secret of [A.id, A.email])
+				assert.ok(
+					!`${q.query} ${q.body}`.includes(secret),
+					`${q.method} ${q.path}?${q.query} carries no customer id or email`,
+				);
 			assert.match(q.query, /^op=[a-z]+$/, 'the only query key is op');
 		}
 		assert.deepEqual(pageErrors, [], 'no script errors on the page');
@@ -164,9 +204,13 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 		await item(x.id).locator('[data-action="reschedule"]').click();
 		await item(x.id).locator('[data-role="time"]').waitFor();
 		fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
-		const shot = await page.screenshot({ fullPage: true, path: path.join(root, 'test-results', 'my-page.png') });
+		const shot = await page.screenshot({
+			fullPage: true,
+			path: path.join(root, 'test-results', 'my-page.png'),
+		});
 		const docs = path.join(root, 'docs', 'my-page.png');
-		if (!fs.existsSync(docs) || process.env.UPDATE_DOCS_SCREENSHOT === '1') fs.writeFileSync(docs, shot);
+		if (!fs.existsSync(docs) || process.env.UPDATE_DOCS_SCREENSHOT === '1')
+			fs.writeFileSync(docs, shot);
 	});
 });
 
@@ -174,5 +218,9 @@ async function assertLoginLink() {
 	const link = page.locator('.sesami-my-page__login a');
 	await link.waitFor();
 	assert.equal(await link.getAttribute('href'), '/account/login');
-	assert.equal(await page.locator('[data-sesami-my-page]').count(), 0, 'no booking list for a visitor');
+	assert.equal(
+		await page.locator('[data-sesami-my-page]').count(),
+		0,
+		'no booking list for a visitor',
+	);
 }

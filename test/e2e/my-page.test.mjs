@@ -56,17 +56,27 @@ async function assertRefused(workflowId, send, { status = 401, reason } = {}) {
 	const mark = await lastExecutionId(workflowId);
 	const r = await send();
 	assert.equal(r.status, status, `expected HTTP ${status}, got ${r.status} ${r.data}`);
-	assert.equal(r.json?.error, status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid request', `body ${r.data}`);
+	assert.equal(
+		r.json?.error,
+		status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid request',
+		`body ${r.data}`,
+	);
 	if (reason) assert.match(String(r.json?.reason), reason);
 	await sleep(300);
 	const started = await executionsSince(workflowId, mark);
-	assert.deepEqual(started.map((e) => e.id), [], `no execution may start for a refused request (got ${started.map((e) => `#${e.id} ${e.status}`).join(', ')})`);
+	assert.deepEqual(
+		started.map((e) => e.id),
+		[],
+		`no execution may start for a refused request (got ${started.map((e) => `#${e.id} ${e.status}`).join(', ')})`,
+	);
 	return r;
 }
 
 /** A refused action (403): the reason, every Sesami appointment unchanged, no reschedule / cancel call made. */
 async function assertForbidden(send, appointmentIds, reason) {
-	const before = await Promise.all(appointmentIds.map(async (id) => fingerprint(await simAppointment(id))));
+	const before = await Promise.all(
+		appointmentIds.map(async (id) => fingerprint(await simAppointment(id))),
+	);
 	const since = new Date().toISOString();
 	const r = await send();
 	assert.equal(r.status, 403, `expected 403, got ${r.status} ${r.data}`);
@@ -74,9 +84,15 @@ async function assertForbidden(send, appointmentIds, reason) {
 	assert.equal(typeof r.json?.reason, 'string');
 	assert.ok(r.json.reason.length > 10, `a readable reason: ${r.json.reason}`);
 	if (reason) assert.match(r.json.reason, reason);
-	const after = await Promise.all(appointmentIds.map(async (id) => fingerprint(await simAppointment(id))));
+	const after = await Promise.all(
+		appointmentIds.map(async (id) => fingerprint(await simAppointment(id))),
+	);
 	assert.deepEqual(after, before, 'nothing changed in the Sesami simulator');
-	assert.deepEqual(await changeCallsSince(since, appointmentIds), [], 'n8n made no reschedule / cancel call');
+	assert.deepEqual(
+		await changeCallsSince(since, appointmentIds),
+		[],
+		'n8n made no reschedule / cancel call',
+	);
 	return r;
 }
 
@@ -84,7 +100,10 @@ before(async () => {
 	assert.ok(W4.active, 'the runner published W4');
 	assert.notEqual(A.id, B.id);
 	assert.ok((await appointmentsOf(B.id)).length > 0, 'customer B has upcoming appointments');
-	await waitFor(() => webhookRegistered(W4.url, 'POST'), { timeoutMs: 30_000, message: 'W4 webhook registered' });
+	await waitFor(() => webhookRegistered(W4.url, 'POST'), {
+		timeoutMs: 30_000,
+		message: 'W4 webhook registered',
+	});
 });
 
 after(async () => {
@@ -106,13 +125,28 @@ describe('The test signer and token minter agree with @shopify/shopify-api', () 
 			],
 			'hush',
 		);
-		assert.match(example, /signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb$/);
+		assert.match(
+			example,
+			/signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb$/,
+		);
 		const oracle = shopify.shopifyOracle(app.clientId, app.clientSecret);
 		assert.equal(await oracle.validateProxy(signedQuery({ extra: [['op', 'list']] })), true);
-		assert.equal(await oracle.validateProxy(signedQuery({ extra: [['op', 'list']], secret: 'another-secret-entirely' })), false);
-		const token = await shopify.mintSessionToken(shopify.tokenClaims({ shop: app.shopDomain, clientId: app.clientId, customerId: A.id }), app.clientSecret);
+		assert.equal(
+			await oracle.validateProxy(
+				signedQuery({ extra: [['op', 'list']], secret: 'another-secret-entirely' }),
+			),
+			false,
+		);
+		const token = await shopify.mintSessionToken(
+			shopify.tokenClaims({ shop: app.shopDomain, clientId: app.clientId, customerId: A.id }),
+			app.clientSecret,
+		);
 		assert.equal((await oracle.decodeToken(token)).sub, `gid://shopify/Customer/${A.id}`);
-		const none = await shopify.mintSessionToken(shopify.tokenClaims({ shop: app.shopDomain, clientId: app.clientId, customerId: A.id }), app.clientSecret, { alg: 'none' });
+		const none = await shopify.mintSessionToken(
+			shopify.tokenClaims({ shop: app.shopDomain, clientId: app.clientId, customerId: A.id }),
+			app.clientSecret,
+			{ alg: 'none' },
+		);
 		await assert.rejects(oracle.decodeToken(none));
 	});
 });
@@ -120,11 +154,21 @@ describe('The test signer and token minter agree with @shopify/shopify-api', () 
 // ---------------------------------------------------------------------------------------------
 describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 	const hook = () => W4.url;
-	const pairs = (over = {}) => shopify.proxyPairs({ shop: app.shopDomain, customerId: A.id, pathPrefix: app.pathPrefix, extra: [['op', 'list']], ...over });
-	const encode = (list) => list.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+	const pairs = (over = {}) =>
+		shopify.proxyPairs({
+			shop: app.shopDomain,
+			customerId: A.id,
+			pathPrefix: app.pathPrefix,
+			extra: [['op', 'list']],
+			...over,
+		});
+	const encode = (list) =>
+		list.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 
 	test('no signature', async () => {
-		await assertRefused(W4.id, () => callHook(hook(), { query: encode(pairs()) }), { reason: /signature/ });
+		await assertRefused(W4.id, () => callHook(hook(), { query: encode(pairs()) }), {
+			reason: /signature/,
+		});
 	});
 
 	test('no query at all', async () => {
@@ -132,26 +176,59 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 	});
 
 	test('signed with the wrong secret', async () => {
-		await assertRefused(W4.id, () => callHook(hook(), { query: signedQuery({ extra: [['op', 'list']], secret: crypto.randomBytes(32).toString('hex') }) }), {
-			reason: /signature/,
-		});
+		await assertRefused(
+			W4.id,
+			() =>
+				callHook(hook(), {
+					query: signedQuery({
+						extra: [['op', 'list']],
+						secret: crypto.randomBytes(32).toString('hex'),
+					}),
+				}),
+			{
+				reason: /signature/,
+			},
+		);
 	});
 
 	test("tampered parameter: A's signed request with B as the logged-in customer", async () => {
-		const query = signedQuery({ extra: [['op', 'list']] }).replace(`logged_in_customer_id=${A.id}`, `logged_in_customer_id=${B.id}`);
+		const query = signedQuery({ extra: [['op', 'list']] }).replace(
+			`logged_in_customer_id=${A.id}`,
+			`logged_in_customer_id=${B.id}`,
+		);
 		assert.ok(query.includes(`logged_in_customer_id=${B.id}`));
 		await assertRefused(W4.id, () => callHook(hook(), { query }), { reason: /signature/ });
 	});
 
 	test('tampered parameter: op changed after signing, and a parameter added after signing', async () => {
 		const signed = signedQuery({ extra: [['op', 'list']] });
-		await assertRefused(W4.id, () => callHook(hook(), { method: 'POST', query: signed.replace('op=list', 'op=cancel'), body: { appointmentId: 'a'.repeat(24) } }));
+		await assertRefused(W4.id, () =>
+			callHook(hook(), {
+				method: 'POST',
+				query: signed.replace('op=list', 'op=cancel'),
+				body: { appointmentId: 'a'.repeat(24) },
+			}),
+		);
 		await assertRefused(W4.id, () => callHook(hook(), { query: `${signed}&extra=1` }));
 	});
 
 	test('stale timestamp (5 minutes old, and 5 minutes ahead)', async () => {
-		await assertRefused(W4.id, () => callHook(hook(), { query: signedQuery({ extra: [['op', 'list']], timestamp: nowS() - 300 }) }), { reason: /timestamp/ });
-		await assertRefused(W4.id, () => callHook(hook(), { query: signedQuery({ extra: [['op', 'list']], timestamp: nowS() + 300 }) }), { reason: /timestamp/ });
+		await assertRefused(
+			W4.id,
+			() =>
+				callHook(hook(), {
+					query: signedQuery({ extra: [['op', 'list']], timestamp: nowS() - 300 }),
+				}),
+			{ reason: /timestamp/ },
+		);
+		await assertRefused(
+			W4.id,
+			() =>
+				callHook(hook(), {
+					query: signedQuery({ extra: [['op', 'list']], timestamp: nowS() + 300 }),
+				}),
+			{ reason: /timestamp/ },
+		);
 	});
 
 	test('blank customer (nobody logged in: logged_in_customer_id present but empty), correctly signed', async () => {
@@ -162,15 +239,33 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 
 	// 403, not 401: the request is proven (signed with the app's secret) but for a shop this backend does not serve.
 	test('another shop, correctly signed: 403', async () => {
-		await assertRefused(W4.id, () => callHook(hook(), { query: signedQuery({ extra: [['op', 'list']], shop: 'another-store.myshopify.com' }) }), { status: 403, reason: /shop/ });
+		await assertRefused(
+			W4.id,
+			() =>
+				callHook(hook(), {
+					query: signedQuery({ extra: [['op', 'list']], shop: 'another-store.myshopify.com' }),
+				}),
+			{ status: 403, reason: /shop/ },
+		);
 	});
 
 	// 400, not 401: Shopify sends shop, timestamp and signature once each; a repeat is a malformed request.
 	test('a repeated shop, timestamp or signature: 400 with the reason', async () => {
 		const signed = signedQuery({ extra: [['op', 'list']] });
-		await assertRefused(W4.id, () => callHook(hook(), { query: `shop=another-store.myshopify.com&${signed}` }), { status: 400, reason: /repeated shop/ });
-		await assertRefused(W4.id, () => callHook(hook(), { query: `${signed}&timestamp=${nowS()}` }), { status: 400, reason: /repeated timestamp/ });
-		await assertRefused(W4.id, () => callHook(hook(), { query: `${signed}&signature=${'0'.repeat(64)}` }), { status: 400, reason: /repeated signature/ });
+		await assertRefused(
+			W4.id,
+			() => callHook(hook(), { query: `shop=another-store.myshopify.com&${signed}` }),
+			{ status: 400, reason: /repeated shop/ },
+		);
+		await assertRefused(W4.id, () => callHook(hook(), { query: `${signed}&timestamp=${nowS()}` }), {
+			status: 400,
+			reason: /repeated timestamp/,
+		});
+		await assertRefused(
+			W4.id,
+			() => callHook(hook(), { query: `${signed}&signature=${'0'.repeat(64)}` }),
+			{ status: 400, reason: /repeated signature/ },
+		);
 	});
 
 	test('through the storefront: not logged in; logged in as A but adding logged_in_customer_id=B', async () => {
@@ -179,21 +274,41 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 		const a = await storefrontSession(A);
 		const mark = await lastExecutionId(W4.id);
 		// Shopify appends its own parameters: the browser's copy is joined with Shopify's ("B,A"), which is not a customer id.
-		const spoofed = await a.proxy('list', undefined, { query: `op=list&logged_in_customer_id=${B.id}` });
+		const spoofed = await a.proxy('list', undefined, {
+			query: `op=list&logged_in_customer_id=${B.id}`,
+		});
 		assert.equal(spoofed.status, 401, spoofed.data);
 		await sleep(300);
 		assert.deepEqual(await executionsSince(W4.id, mark), []);
 	});
 
 	test('a valid signature with a malformed action gets 400 with a reason, and no execution', async () => {
-		await assertRefused(W4.id, () => callHook(hook(), { query: signedQuery({ extra: [['op', 'delete_everything']] }) }), { status: 400, reason: /unknown action/ });
-		await assertRefused(W4.id, () => callHook(hook(), { method: 'POST', query: signedQuery({ extra: [['op', 'cancel']] }), body: { op: 'cancel', appointmentId: 'x' } }), {
-			status: 400,
-			reason: /appointmentId/,
-		});
 		await assertRefused(
 			W4.id,
-			() => callHook(hook(), { method: 'POST', query: signedQuery({ extra: [['op', 'reschedule']] }), body: { op: 'reschedule', appointmentId: 'a'.repeat(24), dateTime: 'next tuesday' } }),
+			() => callHook(hook(), { query: signedQuery({ extra: [['op', 'delete_everything']] }) }),
+			{ status: 400, reason: /unknown action/ },
+		);
+		await assertRefused(
+			W4.id,
+			() =>
+				callHook(hook(), {
+					method: 'POST',
+					query: signedQuery({ extra: [['op', 'cancel']] }),
+					body: { op: 'cancel', appointmentId: 'x' },
+				}),
+			{
+				status: 400,
+				reason: /appointmentId/,
+			},
+		);
+		await assertRefused(
+			W4.id,
+			() =>
+				callHook(hook(), {
+					method: 'POST',
+					query: signedQuery({ extra: [['op', 'reschedule']] }),
+					body: { op: 'reschedule', appointmentId: 'a'.repeat(24), dateTime: 'next tuesday' },
+				}),
 			{ status: 400, reason: /dateTime/ },
 		);
 	});
@@ -203,23 +318,47 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 describe('Security matrix, customer-account session token (a copy of W4 in token mode): 401 and no execution', () => {
 	let copy; // { id, url }
 	const mint = (claims, options) => shopify.mintSessionToken(claims, app.clientSecret, options);
-	const claims = (over = {}) => shopify.tokenClaims({ shop: app.shopDomain, clientId: app.clientId, customerId: A.id, ...over });
-	const withToken = (token) => callHook(copy.url, { query: 'op=list', headers: token === undefined ? {} : { Authorization: `Bearer ${token}`, Origin: 'null' } });
+	const claims = (over = {}) =>
+		shopify.tokenClaims({
+			shop: app.shopDomain,
+			clientId: app.clientId,
+			customerId: A.id,
+			...over,
+		});
+	const withToken = (token) =>
+		callHook(copy.url, {
+			query: 'op=list',
+			headers: token === undefined ? {} : { Authorization: `Bearer ${token}`, Origin: 'null' },
+		});
 
 	before(async () => {
 		const json = JSON.parse(fs.readFileSync(W4.file, 'utf8'));
 		const webhookId = crypto.randomUUID();
 		const nodes = json.nodes.map((n) =>
-			n.type === 'n8n-nodes-sesami-imin.sesamiMyPageTrigger' ? { ...n, webhookId, parameters: { ...n.parameters, verification: 'sessionToken' } } : n,
+			n.type === 'n8n-nodes-sesami-imin.sesamiMyPageTrigger'
+				? { ...n, webhookId, parameters: { ...n.parameters, verification: 'sessionToken' } }
+				: n,
 		);
-		const r = await api.post('/workflows', { name: `${json.name} (session token, e2e ${webhookId.slice(0, 8)})`, nodes, connections: json.connections, settings: json.settings });
-		assert.equal(r.status, 200, `creating the token-mode copy of W4: ${JSON.stringify(r.data).slice(0, 500)}`);
+		const r = await api.post('/workflows', {
+			name: `${json.name} (session token, e2e ${webhookId.slice(0, 8)})`,
+			nodes,
+			connections: json.connections,
+			settings: json.settings,
+		});
+		assert.equal(
+			r.status,
+			200,
+			`creating the token-mode copy of W4: ${JSON.stringify(r.data).slice(0, 500)}`,
+		);
 		copy = { id: r.data.id, url: W4.url.replace(/\/webhook\/[^/]+\//, `/webhook/${webhookId}/`) };
 		const p = await api.post(`/workflows/${copy.id}/publish`, {});
 		assert.equal(p.status, 200, JSON.stringify(p.data).slice(0, 500));
 		const status = await waitForPublication(n8nOwner(), copy.id);
 		if (status) assert.equal(status.status, 'published', JSON.stringify(status));
-		await waitFor(() => webhookRegistered(copy.url, 'GET'), { timeoutMs: 30_000, message: 'token-mode copy registered' });
+		await waitFor(() => webhookRegistered(copy.url, 'GET'), {
+			timeoutMs: 30_000,
+			message: 'token-mode copy registered',
+		});
 	});
 
 	after(async () => {
@@ -235,8 +374,18 @@ describe('Security matrix, customer-account session token (a copy of W4 in token
 		assert.equal(r.json.customerId, A.id);
 		assert.deepEqual(idsOf(r.json), (await appointmentsOf(A.id)).map((a) => a.id).sort());
 		assert.equal(r.headers['access-control-allow-origin'], '*');
-		const preflight = await callHook(copy.url, { method: 'OPTIONS', headers: { Origin: 'null', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
-		assert.ok(preflight.status >= 200 && preflight.status < 300, `preflight answered ${preflight.status}`);
+		const preflight = await callHook(copy.url, {
+			method: 'OPTIONS',
+			headers: {
+				Origin: 'null',
+				'Access-Control-Request-Method': 'GET',
+				'Access-Control-Request-Headers': 'authorization',
+			},
+		});
+		assert.ok(
+			preflight.status >= 200 && preflight.status < 300,
+			`preflight answered ${preflight.status}`,
+		);
 	});
 
 	test('no token', async () => {
@@ -244,28 +393,60 @@ describe('Security matrix, customer-account session token (a copy of W4 in token
 	});
 
 	test('token for another audience (another app)', async () => {
-		const r = await assertRefused(copy.id, async () => withToken(await mint(claims({ aud: 'another-app-client-id' }))), { reason: /another app/ });
+		const r = await assertRefused(
+			copy.id,
+			async () => withToken(await mint(claims({ aud: 'another-app-client-id' }))),
+			{ reason: /another app/ },
+		);
 		assert.equal(r.headers['access-control-allow-origin'], '*', 'refusals carry CORS headers too');
 	});
 
 	test('token for another shop (dest), with and without the https:// prefix', async () => {
-		await assertRefused(copy.id, async () => withToken(await mint(claims({ dest: 'https://another-store.myshopify.com' }))), { status: 403, reason: /another shop/ });
-		await assertRefused(copy.id, async () => withToken(await mint(claims({ dest: 'another-store.myshopify.com' }))), { status: 403, reason: /another shop/ });
+		await assertRefused(
+			copy.id,
+			async () => withToken(await mint(claims({ dest: 'https://another-store.myshopify.com' }))),
+			{ status: 403, reason: /another shop/ },
+		);
+		await assertRefused(
+			copy.id,
+			async () => withToken(await mint(claims({ dest: 'another-store.myshopify.com' }))),
+			{ status: 403, reason: /another shop/ },
+		);
 	});
 
 	test('expired token (past the 10 s leeway) and not-yet-valid token', async () => {
 		const now = nowS();
-		await assertRefused(copy.id, async () => withToken(await mint(claims({ iat: now - 400, nbf: now - 400, exp: now - 60 }))), { reason: /expired/ });
-		await assertRefused(copy.id, async () => withToken(await mint(claims({ nbf: now + 120 }))), { reason: /not valid yet/ });
+		await assertRefused(
+			copy.id,
+			async () => withToken(await mint(claims({ iat: now - 400, nbf: now - 400, exp: now - 60 }))),
+			{ reason: /expired/ },
+		);
+		await assertRefused(copy.id, async () => withToken(await mint(claims({ nbf: now + 120 }))), {
+			reason: /not valid yet/,
+		});
 	});
 
 	test('alg: none, and a token signed with another secret', async () => {
-		await assertRefused(copy.id, async () => withToken(await mint(claims(), { alg: 'none' })), { reason: /algorithm/ });
-		await assertRefused(copy.id, async () => withToken(await shopify.mintSessionToken(claims(), crypto.randomBytes(32).toString('hex'))), { reason: /signature/ });
+		await assertRefused(copy.id, async () => withToken(await mint(claims(), { alg: 'none' })), {
+			reason: /algorithm/,
+		});
+		await assertRefused(
+			copy.id,
+			async () =>
+				withToken(await shopify.mintSessionToken(claims(), crypto.randomBytes(32).toString('hex'))),
+			{ reason: /signature/ },
+		);
 	});
 
 	test('a token without a customer (no sub)', async () => {
-		await assertRefused(copy.id, async () => withToken(await mint(shopify.tokenClaims({ shop: app.shopDomain, clientId: app.clientId }))), { reason: /customer/ });
+		await assertRefused(
+			copy.id,
+			async () =>
+				withToken(
+					await mint(shopify.tokenClaims({ shop: app.shopDomain, clientId: app.clientId })),
+				),
+			{ reason: /customer/ },
+		);
 	});
 });
 
@@ -278,7 +459,10 @@ describe("Ownership matrix: customer A acting on B's appointments", () => {
 		const fresh = await createAppointment({ customer: B, service: 'standard', hoursAhead: 6 * 24 });
 		bAppointments = await appointmentsOf(B.id);
 		assert.ok(bAppointments.some((a) => a.id === fresh.id));
-		assert.ok(bAppointments.length >= 2, `B has several upcoming appointments (${bAppointments.length})`);
+		assert.ok(
+			bAppointments.length >= 2,
+			`B has several upcoming appointments (${bAppointments.length})`,
+		);
 		const asB = await asCustomer(B.id, 'slots', { appointmentId: fresh.id });
 		assert.equal(asB.status, 200, `B may get slots for their own appointment: ${asB.data}`);
 		assert.ok(asB.json.slots.length > 0);
@@ -294,24 +478,41 @@ describe("Ownership matrix: customer A acting on B's appointments", () => {
 
 	for (const [op, payload] of [
 		['slots', () => ({})],
-		['reschedule', (b) => ({ dateTime: new Date(Date.parse(b.datetime) + 24 * 3600_000).toISOString().slice(0, 16), timezone: 'Europe/London' })],
+		[
+			'reschedule',
+			(b) => ({
+				dateTime: new Date(Date.parse(b.datetime) + 24 * 3600_000).toISOString().slice(0, 16),
+				timezone: 'Europe/London',
+			}),
+		],
 		['cancel', () => ({})],
 	]) {
 		test(`${op}: 403 on every one of B's upcoming appointments, and nothing changes`, async () => {
 			const mark = await lastExecutionId(W4.id);
 			for (const b of bAppointments) {
-				await assertForbidden(() => asCustomer(A.id, op, { appointmentId: b.id, ...payload(b) }), [b.id], /not the Shopify customer|does not belong/);
+				await assertForbidden(
+					() => asCustomer(A.id, op, { appointmentId: b.id, ...payload(b) }),
+					[b.id],
+					/not the Shopify customer|does not belong/,
+				);
 			}
 			const runs = await executionsSince(W4.id, mark);
 			assert.equal(runs.length, bAppointments.length, 'one execution per request');
-			assert.ok(runs.every((e) => e.status === 'success'), `the workflow answered every refusal itself: ${runs.map((e) => e.status).join(', ')}`);
+			assert.ok(
+				runs.every((e) => e.status === 'success'),
+				`the workflow answered every refusal itself: ${runs.map((e) => e.status).join(', ')}`,
+			);
 		});
 	}
 
 	test("through the storefront, logged in as A: cancel of B's appointment is refused with the reason", async () => {
 		const a = await storefrontSession(A);
 		const b = bAppointments[bAppointments.length - 1];
-		await assertForbidden(() => a.proxy('cancel', { appointmentId: b.id }), [b.id], /not the Shopify customer|does not belong/);
+		await assertForbidden(
+			() => a.proxy('cancel', { appointmentId: b.id }),
+			[b.id],
+			/not the Shopify customer|does not belong/,
+		);
 	});
 });
 
@@ -319,14 +520,46 @@ describe("Ownership matrix: customer A acting on B's appointments", () => {
 describe("Customer policy on A's own appointments: refused with a readable reason, nothing changes", () => {
 	test('cancel inside the notice window (48 h service, starts in 24 h)', async () => {
 		const a = await createAppointment({ customer: A, service: 'notice48h', hoursAhead: 24 });
-		await assertForbidden(() => asCustomer(A.id, 'cancel', { appointmentId: a.id }), [a.id], /48 hours before the start/);
-		await assertForbidden(() => asCustomer(A.id, 'reschedule', { appointmentId: a.id, dateTime: localDateTime(Date.parse(a.datetime) + 7 * 86400_000, 'Europe/London').replace(' ', 'T'), timezone: 'Europe/London' }), [a.id], /48 hours/);
+		await assertForbidden(
+			() => asCustomer(A.id, 'cancel', { appointmentId: a.id }),
+			[a.id],
+			/48 hours before the start/,
+		);
+		await assertForbidden(
+			() =>
+				asCustomer(A.id, 'reschedule', {
+					appointmentId: a.id,
+					dateTime: localDateTime(Date.parse(a.datetime) + 7 * 86400_000, 'Europe/London').replace(
+						' ',
+						'T',
+					),
+					timezone: 'Europe/London',
+				}),
+			[a.id],
+			/48 hours/,
+		);
 	});
 
 	test('reschedule of a service that forbids it (slots and reschedule)', async () => {
 		const a = await createAppointment({ customer: A, service: 'noReschedule', hoursAhead: 5 * 24 });
-		await assertForbidden(() => asCustomer(A.id, 'slots', { appointmentId: a.id }), [a.id], /cannot be rescheduled online/);
-		await assertForbidden(() => asCustomer(A.id, 'reschedule', { appointmentId: a.id, dateTime: localDateTime(Date.parse(a.datetime) + 86400_000, 'Europe/London').replace(' ', 'T'), timezone: 'Europe/London' }), [a.id], /cannot be rescheduled online/);
+		await assertForbidden(
+			() => asCustomer(A.id, 'slots', { appointmentId: a.id }),
+			[a.id],
+			/cannot be rescheduled online/,
+		);
+		await assertForbidden(
+			() =>
+				asCustomer(A.id, 'reschedule', {
+					appointmentId: a.id,
+					dateTime: localDateTime(Date.parse(a.datetime) + 86400_000, 'Europe/London').replace(
+						' ',
+						'T',
+					),
+					timezone: 'Europe/London',
+				}),
+			[a.id],
+			/cannot be rescheduled online/,
+		);
 	});
 
 	test('a seventh reschedule', async () => {
@@ -340,13 +573,33 @@ describe("Customer policy on A's own appointments: refused with a readable reaso
 		assert.equal(item.canReschedule, false);
 		assert.equal(item.reschedulesLeft, 0);
 		assert.equal(item.canCancel, true, 'cancelling is still possible');
-		await assertForbidden(() => asCustomer(A.id, 'slots', { appointmentId: a.id }), [a.id], /rescheduled 6 times/);
-		await assertForbidden(() => asCustomer(A.id, 'reschedule', { appointmentId: a.id, dateTime: localDateTime(Date.parse(moved.datetime) + 86400_000, 'Europe/London').replace(' ', 'T'), timezone: 'Europe/London' }), [a.id], /rescheduled 6 times/);
+		await assertForbidden(
+			() => asCustomer(A.id, 'slots', { appointmentId: a.id }),
+			[a.id],
+			/rescheduled 6 times/,
+		);
+		await assertForbidden(
+			() =>
+				asCustomer(A.id, 'reschedule', {
+					appointmentId: a.id,
+					dateTime: localDateTime(Date.parse(moved.datetime) + 86400_000, 'Europe/London').replace(
+						' ',
+						'T',
+					),
+					timezone: 'Europe/London',
+				}),
+			[a.id],
+			/rescheduled 6 times/,
+		);
 	});
 
 	test('cancel of a service that forbids it', async () => {
 		const a = await createAppointment({ customer: A, service: 'noCancel', hoursAhead: 5 * 24 });
-		await assertForbidden(() => asCustomer(A.id, 'cancel', { appointmentId: a.id }), [a.id], /cannot be cancelled online/);
+		await assertForbidden(
+			() => asCustomer(A.id, 'cancel', { appointmentId: a.id }),
+			[a.id],
+			/cannot be cancelled online/,
+		);
 	});
 });
 
@@ -379,7 +632,11 @@ describe('Happy path: list, slots, reschedule, cancel (simulator and stored rows
 			if (!item.canReschedule) assert.ok(item.rescheduleReason, `${item.id}: a reason why not`);
 		}
 		const listed = r.json.appointments.find((i) => i.id === x.id);
-		assert.equal(listed.canCancel && listed.canReschedule, true, 'a standard-service appointment days ahead may be changed');
+		assert.equal(
+			listed.canCancel && listed.canReschedule,
+			true,
+			'a standard-service appointment days ahead may be changed',
+		);
 		await settle(mark);
 		for (const a of expected) {
 			const row = await storedRow(a.id);
@@ -406,11 +663,17 @@ describe('Happy path: list, slots, reschedule, cancel (simulator and stored rows
 		const tz = slots.json.timezone;
 		assert.ok(tz, 'the slots come with their timezone');
 		const current = localDateTime(x.datetime, tz);
-		const offered = slots.json.slots.filter((s) => s.startTime !== current && s.startTime > localDateTime(Date.now() + 3 * 86400_000, tz));
+		const offered = slots.json.slots.filter(
+			(s) => s.startTime !== current && s.startTime > localDateTime(Date.now() + 3 * 86400_000, tz),
+		);
 		assert.ok(offered.length > 0, 'free slots are offered');
 		const slot = offered[Math.floor(offered.length / 2)];
 		const mark = await lastExecutionId(W4.id);
-		const r = await asCustomer(A.id, 'reschedule', { appointmentId: x.id, dateTime: slot.startTime.replace(' ', 'T'), timezone: tz });
+		const r = await asCustomer(A.id, 'reschedule', {
+			appointmentId: x.id,
+			dateTime: slot.startTime.replace(' ', 'T'),
+			timezone: tz,
+		});
 		assert.equal(r.status, 200, r.data);
 		assert.equal(r.json.ok, true);
 		const after = await simAppointment(x.id);
@@ -420,12 +683,19 @@ describe('Happy path: list, slots, reschedule, cancel (simulator and stored rows
 		assert.equal(Date.parse(r.json.appointment.startUtc), Date.parse(after.datetime));
 		await settle(mark);
 		const row = await storedRow(x.id);
-		assert.equal(Date.parse(row.startUtc), Date.parse(after.datetime), 'the stored row has the new start');
+		assert.equal(
+			Date.parse(row.startUtc),
+			Date.parse(after.datetime),
+			'the stored row has the new start',
+		);
 		assert.equal(row.status, 'RESCHEDULED');
 		assert.equal(row.cancelled, false);
 		const listMark = await lastExecutionId(W4.id);
 		const list = await asCustomer(A.id, 'list');
-		assert.equal(Date.parse(list.json.appointments.find((i) => i.id === x.id).start), Date.parse(after.datetime));
+		assert.equal(
+			Date.parse(list.json.appointments.find((i) => i.id === x.id).start),
+			Date.parse(after.datetime),
+		);
 		// W4 refreshes the stored rows after it has answered the list: let that finish before the next
 		// change, as a person's next click would (see the report: a change within that moment can be
 		// overwritten by the refresh).

@@ -32,7 +32,14 @@ import {
 	workflowByFile,
 } from './lib/context.mjs';
 import { waitForPublication, webhookRegistered } from './lib/n8n.mjs';
-import { SECRET_HEADER, ensurePublished, flowSecret, flowsOf, simFlows, waitUntilReceiving } from './lib/flows.mjs';
+import {
+	SECRET_HEADER,
+	ensurePublished,
+	flowSecret,
+	flowsOf,
+	simFlows,
+	waitUntilReceiving,
+} from './lib/flows.mjs';
 
 const require = createRequire(import.meta.url);
 const { renderTemplate, templateVariables } = require('../sim/sesami/flows.js');
@@ -53,14 +60,22 @@ const api = n8nApi();
 const sim = simControl();
 const shop = simShop(0);
 const run = crypto.randomBytes(3).toString('hex'); // keeps this run's customers apart from any other
-const customerFor = (tag, extra = {}) => ({ firstName: 'Flow', lastName: `Tester ${tag}`, email: `flows-${run}-${tag}@example.com`, ...extra });
+const customerFor = (tag, extra = {}) => ({
+	firstName: 'Flow',
+	lastName: `Tester ${tag}`,
+	email: `flows-${run}-${tag}@example.com`,
+	...extra,
+});
 
 let w1;
 let w2;
 let linksTable;
 let emailsTable;
 
-const byAppointment = (id) => ({ type: 'and', filters: [{ columnName: 'appointmentId', condition: 'eq', value: id }] });
+const byAppointment = (id) => ({
+	type: 'and',
+	filters: [{ columnName: 'appointmentId', condition: 'eq', value: id }],
+});
 const sameInstant = (a, b) => Date.parse(a) === Date.parse(b);
 
 async function staticData(wf) {
@@ -76,7 +91,11 @@ async function createAppointment(body) {
 }
 async function act(id, action, body) {
 	const r = await sim.post(`/appointments/${id}/${action}`, body ?? {});
-	assert.equal(r.status, 200, `POST /__sim/appointments/${id}/${action}: ${JSON.stringify(r.data)}`);
+	assert.equal(
+		r.status,
+		200,
+		`POST /__sim/appointments/${id}/${action}: ${JSON.stringify(r.data)}`,
+	);
 	return r.data;
 }
 /** The appointment as the simulator holds it now (internal record: datetime in UTC, status, link). */
@@ -95,11 +114,17 @@ async function deliveries(params = {}) {
 
 /** Every W1 / W2 execution after `afterId` finished with success (the n8n error when not). */
 async function assertAllSucceeded(executionsByWorkflow) {
-	for (const [workflowId, list] of Object.entries(executionsByWorkflow)) await assertSucceeded(list, `workflow ${workflowId}`);
+	for (const [workflowId, list] of Object.entries(executionsByWorkflow))
+		await assertSucceeded(list, `workflow ${workflowId}`);
 }
 
 async function settle(afterId, expected = {}, timeoutMs = 60_000) {
-	const seen = await waitForFlowsSettled({ workflowIds: [w1.id, w2.id], afterId, expected, timeoutMs });
+	const seen = await waitForFlowsSettled({
+		workflowIds: [w1.id, w2.id],
+		afterId,
+		expected,
+		timeoutMs,
+	});
 	await assertAllSucceeded(seen);
 	return seen;
 }
@@ -122,8 +147,12 @@ after(async () => {
 	// Whatever happened: default delivery switches, nothing held, W1 published, executions done.
 	await sim.delete('/flow-delivery');
 	await sim.post('/flow-delivery/flush');
-	await ensurePublished(w1, W1_EVENTS).catch((error) => console.error(`# could not re-publish W1: ${error.message}`));
-	await waitForFlowsSettled({ workflowIds: [w1.id, w2.id], timeoutMs: BULK_SETTLE_MS }).catch((error) => console.error(`# ${error.message}`));
+	await ensurePublished(w1, W1_EVENTS).catch((error) =>
+		console.error(`# could not re-publish W1: ${error.message}`),
+	);
+	await waitForFlowsSettled({ workflowIds: [w1.id, w2.id], timeoutMs: BULK_SETTLE_MS }).catch(
+		(error) => console.error(`# ${error.message}`),
+	);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -135,19 +164,36 @@ describe('Automatic registration of Sesami Flows', () => {
 			[w2, W2_EVENTS],
 		]) {
 			const mine = flowsOf(flows, wf);
-			assert.deepEqual(mine.map((f) => f.trigger).sort(), events, `${wf.name}: Flows ${JSON.stringify(mine.map((f) => [f.trigger, f.target]))}`);
+			assert.deepEqual(
+				mine.map((f) => f.trigger).sort(),
+				events,
+				`${wf.name}: Flows ${JSON.stringify(mine.map((f) => [f.trigger, f.target]))}`,
+			);
 			const secret = await flowSecret(wf);
 			assert.match(String(secret), /^[0-9a-f]{64}$/, `${wf.name}: the Flows send a 256-bit secret`);
-			assert.ok(!JSON.stringify(await staticData(wf)).includes(secret), `${wf.name}: the secret is not stored in the workflow`);
+			assert.ok(
+				!JSON.stringify(await staticData(wf)).includes(secret),
+				`${wf.name}: the secret is not stored in the workflow`,
+			);
 			for (const f of mine) {
 				assert.equal(f.status, true, `${f.trigger} Flow is active`);
 				assert.equal(f.when?.unit, 'IMMEDIATELY');
 				// the secret also rides in the URL, for a Sesami that drops or rewrites Flow headers
 				assert.equal(f.target, `${wf.webhookUrls[0].url}?event=${f.trigger}&token=${secret}`);
-				assert.ok(f.target.startsWith(`${ctx.n8nUrl}/webhook/`), `target ${f.target} is n8n's production URL (WEBHOOK_URL = 127.0.0.1)`);
+				assert.ok(
+					f.target.startsWith(`${ctx.n8nUrl}/webhook/`),
+					`target ${f.target} is n8n's production URL (WEBHOOK_URL = 127.0.0.1)`,
+				);
 				const headers = JSON.parse(f.template.headers);
-				assert.equal(headers[SECRET_HEADER], secret, `${f.trigger} Flow sends the secret in ${SECRET_HEADER}`);
-				assert.ok(String(f.template.body).includes('{{AppointmentId}}'), 'the Flow body is the package template');
+				assert.equal(
+					headers[SECRET_HEADER],
+					secret,
+					`${f.trigger} Flow sends the secret in ${SECRET_HEADER}`,
+				);
+				assert.ok(
+					String(f.template.body).includes('{{AppointmentId}}'),
+					'the Flow body is the package template',
+				);
 			}
 		}
 		assert.notEqual(await flowSecret(w1), await flowSecret(w2), 'each workflow has its own secret');
@@ -159,11 +205,20 @@ describe('Automatic registration of Sesami Flows', () => {
 		try {
 			const off = await api.post(`/workflows/${w1.id}/unpublish`, {});
 			assert.equal(off.status, 200, JSON.stringify(off.data));
-			await waitFor(async () => flowsOf(await simFlows(), w1).length === 0, { timeoutMs: 15_000, message: "W1's Flows deleted" });
+			await waitFor(async () => flowsOf(await simFlows(), w1).length === 0, {
+				timeoutMs: 15_000,
+				message: "W1's Flows deleted",
+			});
 			const flows = await simFlows();
 			assert.equal(flowsOf(flows, w2).length, W2_EVENTS.length, "W2's Flows are untouched");
-			assert.ok(!flows.some((f) => before.some((b) => b.id === f.id)), 'the deleted Flows are gone by id');
-			await waitFor(async () => !(await webhookRegistered(w1.webhookUrls[0].url, 'POST')), { timeoutMs: 15_000, message: 'W1 webhook unregistered' });
+			assert.ok(
+				!flows.some((f) => before.some((b) => b.id === f.id)),
+				'the deleted Flows are gone by id',
+			);
+			await waitFor(async () => !(await webhookRegistered(w1.webhookUrls[0].url, 'POST')), {
+				timeoutMs: 15_000,
+				message: 'W1 webhook unregistered',
+			});
 		} finally {
 			await ensurePublished(w1, W1_EVENTS);
 		}
@@ -172,46 +227,57 @@ describe('Automatic registration of Sesami Flows', () => {
 		assert.ok(!again.some((f) => before.some((b) => b.id === f.id)), 'new Flows, not the old ones');
 		const secret = await flowSecret(w1);
 		assert.match(String(secret), /^[0-9a-f]{64}$/);
-		assert.equal(secret, oldSecret, 'the same secret after re-registration (derived, so pushes during activation are not refused)');
+		assert.equal(
+			secret,
+			oldSecret,
+			'the same secret after re-registration (derived, so pushes during activation are not refused)',
+		);
 		for (const f of again) assert.equal(JSON.parse(f.template.headers)[SECRET_HEADER], secret);
 	});
 
 	// Pushes arriving while n8n is still activating W1 (its Flows already exist) must not be refused:
 	// the trigger derives the secret instead of storing a new one at each registration.
-	test(
-		'pushes that arrive while W1 is being published are not rejected',
-		async () => {
-			const mark = await lastExecutionId([w1.id, w2.id]);
-			const off = await api.post(`/workflows/${w1.id}/unpublish`, {});
-			assert.equal(off.status, 200);
-			await waitForPublication(n8nOwner(), w1.id);
-			await waitFor(async () => flowsOf(await simFlows(), w1).length === 0, { timeoutMs: 15_000, message: "W1's Flows deleted" });
-			const ids = new Set();
-			try {
-				const on = await api.post(`/workflows/${w1.id}/publish`, {});
-				assert.equal(on.status, 200);
-				// Book appointments from the moment W1's first Flow exists until its activation is over.
-				let settled = false;
-				const publication = waitForPublication(n8nOwner(), w1.id).finally(() => (settled = true));
-				await waitFor(async () => flowsOf(await simFlows(), w1).length > 0, { timeoutMs: 60_000, intervalMs: 20, message: "W1's first Flow" });
-				for (let i = 0; !settled && i < 15; i++) {
-					ids.add((await createAppointment({ customer: customerFor(`activation-${i}`) })).id);
-					await new Promise((resolve) => setTimeout(resolve, 40));
-				}
-				await publication;
-			} finally {
-				await waitUntilReceiving(w1, W1_EVENTS);
-				await waitForFlowsSettled({ workflowIds: [w1.id, w2.id], afterId: mark, timeoutMs: 120_000 });
+	test('pushes that arrive while W1 is being published are not rejected', async () => {
+		const mark = await lastExecutionId([w1.id, w2.id]);
+		const off = await api.post(`/workflows/${w1.id}/unpublish`, {});
+		assert.equal(off.status, 200);
+		await waitForPublication(n8nOwner(), w1.id);
+		await waitFor(async () => flowsOf(await simFlows(), w1).length === 0, {
+			timeoutMs: 15_000,
+			message: "W1's Flows deleted",
+		});
+		const ids = new Set();
+		try {
+			const on = await api.post(`/workflows/${w1.id}/publish`, {});
+			assert.equal(on.status, 200);
+			// Book appointments from the moment W1's first Flow exists until its activation is over.
+			let settled = false;
+			const publication = waitForPublication(n8nOwner(), w1.id).finally(() => (settled = true));
+			await waitFor(async () => flowsOf(await simFlows(), w1).length > 0, {
+				timeoutMs: 60_000,
+				intervalMs: 20,
+				message: "W1's first Flow",
+			});
+			for (let i = 0; !settled && i < 15; i++) {
+				ids.add((await createAppointment({ customer: customerFor(`activation-${i}`) })).id);
+				await new Promise((resolve) => setTimeout(resolve, 40));
 			}
-			const rejected = (await deliveries()).filter((d) => ids.has(d.appointmentId) && d.target.startsWith(w1.webhookUrls[0].url) && d.status !== 200);
-			assert.ok(ids.size > 0, 'some appointments were booked while W1 was being activated');
-			assert.deepEqual(
-				rejected.map((d) => `${d.trigger} ${d.status} ${d.responseBody ?? d.error}`),
-				[],
-				`${rejected.length} of the ${ids.size} pushes sent during the activation were rejected`,
-			);
-		},
-	);
+			await publication;
+		} finally {
+			await waitUntilReceiving(w1, W1_EVENTS);
+			await waitForFlowsSettled({ workflowIds: [w1.id, w2.id], afterId: mark, timeoutMs: 120_000 });
+		}
+		const rejected = (await deliveries()).filter(
+			(d) =>
+				ids.has(d.appointmentId) && d.target.startsWith(w1.webhookUrls[0].url) && d.status !== 200,
+		);
+		assert.ok(ids.size > 0, 'some appointments were booked while W1 was being activated');
+		assert.deepEqual(
+			rejected.map((d) => `${d.trigger} ${d.status} ${d.responseBody ?? d.error}`),
+			[],
+			`${rejected.length} of the ${ids.size} pushes sent during the activation were rejected`,
+		);
+	});
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -226,7 +292,10 @@ describe('W1: created -> rescheduled -> cancelled ends as one stored row', () =>
 		assert.equal(rows.length, 1, `after created: ${JSON.stringify(rows)}`);
 		assert.equal(rows[0].status, 'BOOKED');
 		assert.equal(rows[0].cancelled, false);
-		assert.ok(sameInstant(rows[0].start, created.datetime), `start ${rows[0].start} vs ${created.datetime}`);
+		assert.ok(
+			sameInstant(rows[0].start, created.datetime),
+			`start ${rows[0].start} vs ${created.datetime}`,
+		);
 
 		mark = await lastExecutionId([w1.id, w2.id]);
 		const moved = await act(id, 'reschedule');
@@ -235,7 +304,10 @@ describe('W1: created -> rescheduled -> cancelled ends as one stored row', () =>
 		rows = await dataTableRows(linksTable, byAppointment(id));
 		assert.equal(rows.length, 1, `after rescheduled: ${JSON.stringify(rows)}`);
 		assert.equal(rows[0].status, 'RESCHEDULED');
-		assert.ok(sameInstant(rows[0].start, moved.datetime), `start ${rows[0].start} vs ${moved.datetime}`);
+		assert.ok(
+			sameInstant(rows[0].start, moved.datetime),
+			`start ${rows[0].start} vs ${moved.datetime}`,
+		);
 
 		mark = await lastExecutionId([w1.id, w2.id]);
 		await act(id, 'cancel');
@@ -291,7 +363,8 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 		});
 		assert.equal(set.status, 200, JSON.stringify(set.data));
 		try {
-			for (let i = 0; i < BULK; i++) appointments.push(await createAppointment({ customer: customerFor(`bulk-${i}`) }));
+			for (let i = 0; i < BULK; i++)
+				appointments.push(await createAppointment({ customer: customerFor(`bulk-${i}`) }));
 			for (const a of appointments) await act(a.id, 'reschedule');
 			const f = await sim.post('/flow-delivery/flush');
 			assert.equal(f.status, 200);
@@ -300,7 +373,8 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 		}
 		const ids = new Set(appointments.map((a) => a.id));
 		sent = (await deliveries()).filter((d) => ids.has(d.appointmentId));
-		const started = (wf) => sent.filter((d) => d.target.startsWith(wf.webhookUrls[0].url) && d.status === 200).length;
+		const started = (wf) =>
+			sent.filter((d) => d.target.startsWith(wf.webhookUrls[0].url) && d.status === 200).length;
 		settled = await waitForFlowsSettled({
 			workflowIds: [w1.id, w2.id],
 			afterId: mark,
@@ -325,22 +399,42 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 	test('the simulator really delivered duplicates and out-of-order pushes, and n8n accepted every one', () => {
 		assert.equal(appointments.length, BULK);
 		const dupes = sent.filter((d) => d.copy > 0);
-		assert.ok(dupes.length >= BULK * 4 * 0.1 && dupes.length <= BULK * 4 * 0.45, `${dupes.length} duplicate deliveries of ${sent.length}`);
+		assert.ok(
+			dupes.length >= BULK * 4 * 0.1 && dupes.length <= BULK * 4 * 0.45,
+			`${dupes.length} duplicate deliveries of ${sent.length}`,
+		);
 		const outOfOrder = appointments.filter((a) => {
-			const toW1 = sent.filter((d) => d.appointmentId === a.id && d.target.startsWith(w1.webhookUrls[0].url) && d.copy === 0);
+			const toW1 = sent.filter(
+				(d) =>
+					d.appointmentId === a.id && d.target.startsWith(w1.webhookUrls[0].url) && d.copy === 0,
+			);
 			const createdAt = toW1.find((d) => d.trigger === 'APPOINTMENT_CREATED')?.at;
 			const movedAt = toW1.find((d) => d.trigger === 'APPOINTMENT_RESCHEDULED')?.at;
 			return createdAt && movedAt && Date.parse(createdAt) > Date.parse(movedAt);
 		});
-		assert.ok(outOfOrder.length >= 3, `only ${outOfOrder.length} appointments had their "created" push arrive after the "rescheduled" one`);
+		assert.ok(
+			outOfOrder.length >= 3,
+			`only ${outOfOrder.length} appointments had their "created" push arrive after the "rescheduled" one`,
+		);
 		const rejected = sent.filter((d) => d.status !== 200);
-		assert.deepEqual(rejected.map((d) => `${d.trigger} ${d.status} ${d.responseBody ?? d.error}`), []);
-		assert.equal(sent.length, BULK * 4 + dupes.length, 'created + rescheduled to W1 and W2, plus the copies');
+		assert.deepEqual(
+			rejected.map((d) => `${d.trigger} ${d.status} ${d.responseBody ?? d.error}`),
+			[],
+		);
+		assert.equal(
+			sent.length,
+			BULK * 4 + dupes.length,
+			'created + rescheduled to W1 and W2, plus the copies',
+		);
 	});
 
 	test('every W1 and W2 execution succeeded', async () => {
 		await assertAllSucceeded(settled);
-		assert.equal(settled[w1.id].length, BULK * 2 + sent.filter((d) => d.copy > 0 && d.target.startsWith(w1.webhookUrls[0].url)).length);
+		assert.equal(
+			settled[w1.id].length,
+			BULK * 2 +
+				sent.filter((d) => d.copy > 0 && d.target.startsWith(w1.webhookUrls[0].url)).length,
+		);
 	});
 
 	test(`exactly ${BULK} rows in "${LINKS_TABLE}", each with the latest state and the management link`, async () => {
@@ -353,8 +447,14 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 			assert.equal(row.status, 'RESCHEDULED', `${a.id}: ${JSON.stringify(row)}`);
 			assert.equal(row.status, now.status);
 			assert.equal(row.cancelled, false);
-			assert.ok(sameInstant(row.start, now.datetime), `${a.id}: stored start ${row.start}, simulator ${now.datetime}`);
-			assert.ok(!sameInstant(row.start, a.datetime), `${a.id}: the stored start is the rescheduled one`);
+			assert.ok(
+				sameInstant(row.start, now.datetime),
+				`${a.id}: stored start ${row.start}, simulator ${now.datetime}`,
+			);
+			assert.ok(
+				!sameInstant(row.start, a.datetime),
+				`${a.id}: the stored start is the rescheduled one`,
+			);
 			assert.equal(row.customerManagementLink, now.customerManagementLink);
 			assert.equal(row.customerEmail, a.customer.email);
 		}
@@ -362,7 +462,7 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 
 	// Every push loads the appointment's current state, so lastEvent comes from that state (its
 	// events), not from whichever push happened to arrive last.
-	test('each row\'s lastEvent agrees with its state (APPOINTMENT_RESCHEDULED)', () => {
+	test("each row's lastEvent agrees with its state (APPOINTMENT_RESCHEDULED)", () => {
 		const wrong = rows.filter((r) => r.lastEvent !== 'APPOINTMENT_RESCHEDULED');
 		assert.deepEqual(
 			wrong.map((r) => `${r.appointmentId} ${r.status} ${r.lastEvent}`),
@@ -373,22 +473,43 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 
 	test(`exactly one email per (appointment, event): ${BULK * 2} emails, to the right customer, with the right link in HTML and text`, async () => {
 		assert.equal(messages.length, BULK * 2, `emails to the ${BULK} customers: ${messages.length}`);
-		const hrefs = (html) => [...html.matchAll(/href\s*=\s*"([^"]*)"/gi)].map((m) => m[1].replace(/&amp;/g, '&').replace(/&#x3D;|&#61;/gi, '='));
+		const hrefs = (html) =>
+			[...html.matchAll(/href\s*=\s*"([^"]*)"/gi)].map((m) =>
+				m[1].replace(/&amp;/g, '&').replace(/&#x3D;|&#61;/gi, '='),
+			);
 		for (const a of appointments) {
 			const now = await simAppointment(a.id);
 			const link = now.customerManagementLink;
 			const mine = messages.filter((m) => m.to.includes(a.customer.email));
-			assert.equal(mine.length, 2, `${a.id} (${a.customer.email}): ${mine.length} emails: ${mine.map((m) => m.subject).join(' | ')}`);
+			assert.equal(
+				mine.length,
+				2,
+				`${a.id} (${a.customer.email}): ${mine.length} emails: ${mine.map((m) => m.subject).join(' | ')}`,
+			);
 			for (const m of mine) {
 				assert.deepEqual(m.to, [a.customer.email]);
-				assert.ok(m.text.includes(link), `${a.id}: the text part has the management link ${link}:\n${m.text}`);
+				assert.ok(
+					m.text.includes(link),
+					`${a.id}: the text part has the management link ${link}:\n${m.text}`,
+				);
 				assert.ok(m.html, `${a.id}: the email has an HTML part`);
-				assert.ok(hrefs(m.html).includes(link), `${a.id}: an HTML link points at ${link}: ${hrefs(m.html).join(', ')}`);
+				assert.ok(
+					hrefs(m.html).includes(link),
+					`${a.id}: an HTML link points at ${link}: ${hrefs(m.html).join(', ')}`,
+				);
 				assert.ok(!m.text.includes('&amp;'), 'the text part is not HTML-escaped');
 			}
 			// One "booked" and one "moved" email (the subjects of W2's template).
-			assert.equal(new Set(mine.map((m) => m.subject.split(':')[0])).size, 2, `${a.id}: ${mine.map((m) => m.subject).join(' | ')}`);
-			assert.ok(mine.some((m) => /booked/i.test(m.subject)) && mine.some((m) => /moved|rescheduled/i.test(m.subject)), mine.map((m) => m.subject).join(' | '));
+			assert.equal(
+				new Set(mine.map((m) => m.subject.split(':')[0])).size,
+				2,
+				`${a.id}: ${mine.map((m) => m.subject).join(' | ')}`,
+			);
+			assert.ok(
+				mine.some((m) => /booked/i.test(m.subject)) &&
+					mine.some((m) => /moved|rescheduled/i.test(m.subject)),
+				mine.map((m) => m.subject).join(' | '),
+			);
 		}
 		// W2's own log agrees: one row per (appointment, event).
 		const ids = new Set(appointments.map((a) => a.id));
@@ -428,12 +549,17 @@ describe("W1's webhook: secret check and tolerant parsing", () => {
 	}
 
 	test('a wrong secret gets 401 and starts no execution', async () => {
-		const body = JSON.stringify({ appointmentId: appointmentIdForProbe(), customerEmail: 'x@example.com' });
+		const body = JSON.stringify({
+			appointmentId: appointmentIdForProbe(),
+			customerEmail: 'x@example.com',
+		});
 		const r = await post(body, { [SECRET_HEADER]: crypto.randomBytes(32).toString('hex') });
 		assert.equal(r.status, 401, JSON.stringify(r.data));
 		assert.match(JSON.stringify(r.data), new RegExp(SECRET_HEADER));
 		const almost = await flowSecret(w1);
-		const r2 = await post(body, { [SECRET_HEADER]: almost.slice(0, -1) + (almost.endsWith('0') ? '1' : '0') });
+		const r2 = await post(body, {
+			[SECRET_HEADER]: almost.slice(0, -1) + (almost.endsWith('0') ? '1' : '0'),
+		});
 		assert.equal(r2.status, 401, 'one character off');
 		await assertNoNewExecution('a wrong secret');
 	});
@@ -441,16 +567,27 @@ describe("W1's webhook: secret check and tolerant parsing", () => {
 	test('a missing secret header gets 401 and starts no execution', async () => {
 		const r = await post(JSON.stringify({ appointmentId: appointmentIdForProbe() }));
 		assert.equal(r.status, 401, JSON.stringify(r.data));
-		const r2 = await post(JSON.stringify({ appointmentId: appointmentIdForProbe() }), { [SECRET_HEADER]: '' });
+		const r2 = await post(JSON.stringify({ appointmentId: appointmentIdForProbe() }), {
+			[SECRET_HEADER]: '',
+		});
 		assert.equal(r2.status, 401, 'an empty header');
 		await assertNoNewExecution('a missing secret');
 	});
 
 	test('a malformed body with the right secret gets 400 with a reason and starts no execution', async () => {
 		const secret = await flowSecret(w1);
-		for (const body of ['{"appointmentId": "abc", "customerName": "Ada" "x": }}', '', 'appointmentId=abc', '["not", "an", "object"]']) {
+		for (const body of [
+			'{"appointmentId": "abc", "customerName": "Ada" "x": }}',
+			'',
+			'appointmentId=abc',
+			'["not", "an", "object"]',
+		]) {
 			const r = await post(body, { [SECRET_HEADER]: secret });
-			assert.equal(r.status, 400, `${JSON.stringify(body)} -> ${r.status} ${JSON.stringify(r.data)}`);
+			assert.equal(
+				r.status,
+				400,
+				`${JSON.stringify(body)} -> ${r.status} ${JSON.stringify(r.data)}`,
+			);
 			assert.equal(typeof r.data?.reason, 'string', JSON.stringify(r.data));
 			assert.ok(r.data.reason.length > 10, `a reason: ${JSON.stringify(r.data)}`);
 		}
@@ -482,10 +619,18 @@ describe("W1's webhook: secret check and tolerant parsing", () => {
 			'}',
 		].join('\n');
 		const state = {};
-		for (const c of ['shops', 'services', 'locations', 'resources']) state[c] = (await sim.get(`/state/${c}`)).data;
+		for (const c of ['shops', 'services', 'locations', 'resources'])
+			state[c] = (await sim.get(`/state/${c}`)).data;
 		const internal = await simAppointment(created.id);
-		const body = renderTemplate(template, templateVariables(state, internal, 'APPOINTMENT_CREATED'), { shopTimezone: shop.timezone });
-		assert.ok(body.includes('&amp;') && body.includes('}{"name"'), `the rendering has the quirks:\n${body}`);
+		const body = renderTemplate(
+			template,
+			templateVariables(state, internal, 'APPOINTMENT_CREATED'),
+			{ shopTimezone: shop.timezone },
+		);
+		assert.ok(
+			body.includes('&amp;') && body.includes('}{"name"'),
+			`the rendering has the quirks:\n${body}`,
+		);
 		assert.throws(() => JSON.parse(body), 'not strict JSON');
 
 		const r = await post(body, { [SECRET_HEADER]: await flowSecret(w1) });
@@ -506,7 +651,11 @@ describe("W1's webhook: secret check and tolerant parsing", () => {
 		assert.equal(item.appointmentId, created.id);
 		assert.equal(item.customer?.name, "Zoë O'Brien & Co");
 		assert.equal(item.customer?.email, customerFor('quirks').email);
-		assert.equal(item.customerManagementLink, internal.customerManagementLink, 'the link is unescaped (&amp; -> &, &#x3D; -> =)');
+		assert.equal(
+			item.customerManagementLink,
+			internal.customerManagementLink,
+			'the link is unescaped (&amp; -> &, &#x3D; -> =)',
+		);
 		assert.ok(sameInstant(item.startUtc, internal.datetime), `startUtc ${item.startUtc}`);
 		assert.equal(typeof item.price, 'number');
 		assert.equal(item.raw?.managementLink, internal.customerManagementLink);
@@ -515,7 +664,10 @@ describe("W1's webhook: secret check and tolerant parsing", () => {
 			{ name: 'Note', value: 'Allergic to <latex> & "nuts"' },
 			{ name: 'First visit?', value: 'yes' },
 		]);
-		assert.ok(Array.isArray(item.repairs) && item.repairs.length >= 1, `repairs: ${JSON.stringify(item.repairs)}`);
+		assert.ok(
+			Array.isArray(item.repairs) && item.repairs.length >= 1,
+			`repairs: ${JSON.stringify(item.repairs)}`,
+		);
 		// ...and W1 stored the unescaped link.
 		const rows = await dataTableRows(linksTable, byAppointment(created.id));
 		assert.equal(rows.length, 1);
@@ -531,7 +683,9 @@ function appointmentIdForProbe() {
 // The workflow files these tests drive (a renamed node would break the static-data lookups above).
 test('W1 and W2 are the imported workflow files, with the Sesami Trigger in Automatic mode', () => {
 	for (const file of [W1_FILE, W2_FILE]) {
-		const json = JSON.parse(fs.readFileSync(new URL(`../../workflows/${file}`, import.meta.url), 'utf8'));
+		const json = JSON.parse(
+			fs.readFileSync(new URL(`../../workflows/${file}`, import.meta.url), 'utf8'),
+		);
 		const trigger = json.nodes.find((n) => n.name === TRIGGER_NODE);
 		assert.equal(trigger?.type, 'n8n-nodes-sesami-imin.sesamiTrigger', file);
 		assert.equal(trigger.parameters.registration, 'automatic', file);

@@ -36,7 +36,10 @@ describe('n8n knows the package', () => {
 		const r = await api.get('/credentials/schema/sesamiApi');
 		assert.equal(r.status, 200, JSON.stringify(r.data));
 		for (const field of ['apiKey', 'clientId', 'shopId', 'baseUrl', 'timezone']) {
-			assert.ok(r.data.properties?.[field], `schema lacks ${field}: ${JSON.stringify(r.data.properties)}`);
+			assert.ok(
+				r.data.properties?.[field],
+				`schema lacks ${field}: ${JSON.stringify(r.data.properties)}`,
+			);
 		}
 		assert.equal(r.data.properties.apiKey.type, 'string');
 	});
@@ -54,22 +57,32 @@ describe('n8n knows the package', () => {
 		const r = await owner.get('/types/nodes.json');
 		assert.equal(r.status, 200);
 		const node = r.data.find((d) => d.name === NODE_TYPE);
-		assert.ok(node, `${NODE_TYPE} not in /types/nodes.json (package nodes: ${r.data.filter((d) => d.name.startsWith(PACKAGE)).map((d) => d.name)})`);
+		assert.ok(
+			node,
+			`${NODE_TYPE} not in /types/nodes.json (package nodes: ${r.data.filter((d) => d.name.startsWith(PACKAGE)).map((d) => d.name)})`,
+		);
 		assert.equal(node.displayName, 'Sesami');
 		assert.deepEqual(
 			node.credentials.map((c) => c.name),
 			['sesamiApi'],
 		);
-		const resources = node.properties.find((p) => p.name === 'resource').options.map((o) => o.value);
+		const resources = node.properties
+			.find((p) => p.name === 'resource')
+			.options.map((o) => o.value);
 		assert.ok(resources.includes('appointment'), `resources: ${resources}`);
 		const appointmentOps = node.properties
-			.filter((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('appointment'))
+			.filter(
+				(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('appointment'),
+			)
 			.flatMap((p) => p.options.map((o) => o.value));
-		for (const op of ['getAll', 'get', 'cancel', 'reschedule']) assert.ok(appointmentOps.includes(op), `appointment operations: ${appointmentOps}`);
+		for (const op of ['getAll', 'get', 'cancel', 'reschedule'])
+			assert.ok(appointmentOps.includes(op), `appointment operations: ${appointmentOps}`);
 	});
 
 	test('n8n resolves the full type name to our node description (what a workflow uses)', async () => {
-		const r = await owner.post('/rest/node-types', { nodeInfos: [{ name: NODE_TYPE, version: 1 }] });
+		const r = await owner.post('/rest/node-types', {
+			nodeInfos: [{ name: NODE_TYPE, version: 1 }],
+		});
 		assert.equal(r.status, 200);
 		const [desc] = r.data.data;
 		// n8n answers with the node's own description, whose name is the package-local one.
@@ -91,13 +104,23 @@ describe('credential test through n8n', () => {
 		const created = await api.post('/credentials', {
 			name: 'Sesami (wrong key)',
 			type: 'sesamiApi',
-			data: { apiKey: 'sesami_pat_not_a_real_key', clientId: shop.clientId, shopId: shop.id, baseUrl: ctx.simBaseUrl, timezone: shop.timezone },
+			data: {
+				apiKey: 'sesami_pat_not_a_real_key',
+				clientId: shop.clientId,
+				shopId: shop.id,
+				baseUrl: ctx.simBaseUrl,
+				timezone: shop.timezone,
+			},
 		});
 		assert.equal(created.status, 200, JSON.stringify(created.data));
 		try {
 			const r = await api.post(`/credentials/${created.data.id}/test`, {});
 			assert.equal(r.status, 200, JSON.stringify(r.data));
-			assert.equal(r.data.status, 'Error', `a wrong key must not test OK: ${JSON.stringify(r.data)}`);
+			assert.equal(
+				r.data.status,
+				'Error',
+				`a wrong key must not test OK: ${JSON.stringify(r.data)}`,
+			);
 		} finally {
 			const d = await api.delete(`/credentials/${created.data.id}`);
 			assert.equal(d.status, 200);
@@ -106,7 +129,9 @@ describe('credential test through n8n', () => {
 });
 
 describe(`example workflow ${REPORT_FILE}`, () => {
-	const file = JSON.parse(fs.readFileSync(new URL(`../../workflows/${REPORT_FILE}`, import.meta.url), 'utf8'));
+	const file = JSON.parse(
+		fs.readFileSync(new URL(`../../workflows/${REPORT_FILE}`, import.meta.url), 'utf8'),
+	);
 	const sesamiNode = file.nodes.find((n) => n.type === NODE_TYPE);
 	const summaryNode = file.nodes.find((n) => n.type === 'n8n-nodes-base.code');
 	let result;
@@ -136,7 +161,11 @@ describe(`example workflow ${REPORT_FILE}`, () => {
 	test('runs to success with `n8n execute`', () => {
 		assert.ok(sesamiNode && summaryNode, 'workflow file has a Sesami node and a Code node');
 		const err = result.run?.data?.resultData?.error;
-		assert.equal(result.status, 'success', `status ${result.status}, exit ${result.code}: ${err?.message ?? ''} ${err?.description ?? ''}\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+		assert.equal(
+			result.status,
+			'success',
+			`status ${result.status}, exit ${result.code}: ${err?.message ?? ''} ${err?.description ?? ''}\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
+		);
 		assert.equal(result.code, 0);
 		assert.equal(result.run.finished, true);
 	});
@@ -148,8 +177,10 @@ describe(`example workflow ${REPORT_FILE}`, () => {
 		const ids = items.map((i) => i.id);
 		assert.equal(new Set(ids).size, ids.length, 'no appointment twice');
 		const before = new Set(upcomingBefore.map((a) => a.id));
-		for (const a of upcomingAfter) assert.ok(ids.includes(a.id), `appointment ${a.id} is missing from the node output`);
-		for (const id of ids) assert.ok(before.has(id), `the node returned ${id}, which is not an upcoming appointment`);
+		for (const a of upcomingAfter)
+			assert.ok(ids.includes(a.id), `appointment ${a.id} is missing from the node output`);
+		for (const id of ids)
+			assert.ok(before.has(id), `the node returned ${id}, which is not an upcoming appointment`);
 		assert.ok(items.length >= upcomingAfter.length && items.length <= upcomingBefore.length);
 		// Return All over 260 appointments needs several pages of at most 100.
 		usedOperations.add('GET /{id}/appointments');
@@ -159,8 +190,12 @@ describe(`example workflow ${REPORT_FILE}`, () => {
 		const out = nodeOutput(result.run, summaryNode.name);
 		assert.equal(out?.length, 1, `${summaryNode.name} outputs one item`);
 		const summary = out[0];
-		assert.ok(summary.total >= upcomingAfter.length && summary.total <= upcomingBefore.length, `total ${summary.total}, simulator ${upcomingBefore.length}`);
-		if (upcomingBefore.length === upcomingAfter.length) assert.equal(summary.total, upcomingBefore.length);
+		assert.ok(
+			summary.total >= upcomingAfter.length && summary.total <= upcomingBefore.length,
+			`total ${summary.total}, simulator ${upcomingBefore.length}`,
+		);
+		if (upcomingBefore.length === upcomingAfter.length)
+			assert.equal(summary.total, upcomingBefore.length);
 		assert.equal(summary.lines.length, summary.total);
 		assert.equal(
 			Object.values(summary.byStatus).reduce((a, b) => a + b, 0),
@@ -174,7 +209,8 @@ describe(`example workflow ${REPORT_FILE}`, () => {
 		);
 		assert.match(summary.text, new RegExp(`^${summary.total} upcoming appointments`));
 		const listed = summary.ids ?? [];
-		for (const a of upcomingAfter) assert.ok(listed.includes(a.id), `appointment ${a.id} is not in the summary`);
+		for (const a of upcomingAfter)
+			assert.ok(listed.includes(a.id), `appointment ${a.id} is not in the summary`);
 	});
 
 	test('n8n recorded the run as a successful execution', async () => {
@@ -193,12 +229,21 @@ describe('On Error: "Continue (using error output)"', () => {
 	let workflowId;
 	before(async () => {
 		const shop = simShop(0);
-		const sesami = JSON.parse(fs.readFileSync(new URL(`../../workflows/${REPORT_FILE}`, import.meta.url), 'utf8')).nodes.find((n) => n.type === NODE_TYPE);
+		const sesami = JSON.parse(
+			fs.readFileSync(new URL(`../../workflows/${REPORT_FILE}`, import.meta.url), 'utf8'),
+		).nodes.find((n) => n.type === NODE_TYPE);
 		const created = await api.post('/workflows', {
 			name: 'e2e: Sesami error output',
 			settings: { executionOrder: 'v1' },
 			nodes: [
-				{ id: 'e1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'e1',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: 'e2',
 					name: 'Get Appointment',
@@ -208,14 +253,37 @@ describe('On Error: "Continue (using error output)"', () => {
 					onError: 'continueErrorOutput',
 					credentials: sesami.credentials,
 					// An id the shop does not have: Sesami answers 404.
-					parameters: { resource: 'appointment', operation: 'get', appointmentId: { __rl: true, mode: 'id', value: `${shop.id.slice(0, 12)}ffffffffffff` } },
+					parameters: {
+						resource: 'appointment',
+						operation: 'get',
+						appointmentId: { __rl: true, mode: 'id', value: `${shop.id.slice(0, 12)}ffffffffffff` },
+					},
 				},
-				{ id: 'e3', name: 'Found', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, -100], parameters: {} },
-				{ id: 'e4', name: 'Failed', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 100], parameters: {} },
+				{
+					id: 'e3',
+					name: 'Found',
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [440, -100],
+					parameters: {},
+				},
+				{
+					id: 'e4',
+					name: 'Failed',
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [440, 100],
+					parameters: {},
+				},
 			],
 			connections: {
 				Start: { main: [[{ node: 'Get Appointment', type: 'main', index: 0 }]] },
-				'Get Appointment': { main: [[{ node: 'Found', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]] },
+				'Get Appointment': {
+					main: [
+						[{ node: 'Found', type: 'main', index: 0 }],
+						[{ node: 'Failed', type: 'main', index: 0 }],
+					],
+				},
 			},
 		});
 		assert.equal(created.status, 200, JSON.stringify(created.data));
@@ -225,10 +293,18 @@ describe('On Error: "Continue (using error output)"', () => {
 	});
 
 	test('the failed item goes to the error output with the error, the HTTP status and the reason', () => {
-		assert.equal(result.status, 'success', `${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`);
+		assert.equal(
+			result.status,
+			'success',
+			`${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`,
+		);
 		assert.equal(nodeOutput(result.run, 'Found'), undefined, 'the success branch must not run');
 		const failed = nodeOutput(result.run, 'Failed');
-		assert.equal(failed?.length, 1, JSON.stringify(result.run?.data?.resultData?.runData?.['Get Appointment']));
+		assert.equal(
+			failed?.length,
+			1,
+			JSON.stringify(result.run?.data?.resultData?.runData?.['Get Appointment']),
+		);
 		assert.match(String(failed[0].error), /could not find|not found/i);
 		assert.equal(failed[0].details?.httpCode, '404');
 		usedOperations.add('GET /{id}/appointments/{id}');
@@ -244,23 +320,39 @@ describe('contract', () => {
 	});
 
 	test('every request n8n sent and every answer the simulator gave matches the Sesami OpenAPI document', () => {
-		assert.deepEqual(report.violations, [], `${report.violations.length} contract violation(s):\n${JSON.stringify(report.violations.slice(0, 10), null, 2)}`);
+		assert.deepEqual(
+			report.violations,
+			[],
+			`${report.violations.length} contract violation(s):\n${JSON.stringify(report.violations.slice(0, 10), null, 2)}`,
+		);
 		assert.equal(report.checked, exchanges.length);
 	});
 
 	test('the check is not vacuous: the operations n8n used were matched and validated', () => {
 		const n8nExchanges = fromN8n(exchanges);
 		assert.ok(n8nExchanges.length > 0, 'the simulator recorded requests from n8n');
-		assert.ok(!report.byOperation['(unmatched)'], `exchanges that match no documented operation: ${report.byOperation['(unmatched)']}`);
+		assert.ok(
+			!report.byOperation['(unmatched)'],
+			`exchanges that match no documented operation: ${report.byOperation['(unmatched)']}`,
+		);
 		const seen = new Set(exchanges.map((e) => `${e.method} ${pattern(e.path)}`));
-		for (const op of usedOperations) assert.ok(seen.has(op), `no recorded exchange for ${op} (seen: ${[...seen].join(', ')})`);
+		for (const op of usedOperations)
+			assert.ok(seen.has(op), `no recorded exchange for ${op} (seen: ${[...seen].join(', ')})`);
 		const contract = sesamiContract();
 		const n8nOps = new Set(n8nExchanges.map((e) => contract.operationIdOf(e)));
 		assert.ok(n8nOps.size >= 2, `operations n8n used: ${[...n8nOps]}`);
 		for (const op of n8nOps) assert.ok(report.byOperation[op] > 0, `${op} was not checked`);
-		const pages = n8nExchanges.filter((e) => e.method === 'GET' && /^\/[0-9a-f]{24}\/appointments$/.test(e.path) && e.query.filterType === 'UPCOMING');
+		const pages = n8nExchanges.filter(
+			(e) =>
+				e.method === 'GET' &&
+				/^\/[0-9a-f]{24}\/appointments$/.test(e.path) &&
+				e.query.filterType === 'UPCOMING',
+		);
 		for (const e of pages) assert.ok(Number(e.query.limit) <= 100, `page limit ${e.query.limit}`);
 		// Return All has to page: at least ceil(n / 100) requests for n upcoming appointments.
-		assert.ok(pages.length >= Math.ceil(upcomingCount / 100), `the node fetched ${upcomingCount} appointments in ${pages.length} page(s)`);
+		assert.ok(
+			pages.length >= Math.ceil(upcomingCount / 100),
+			`the node fetched ${upcomingCount} appointments in ${pages.length} page(s)`,
+		);
 	});
 });

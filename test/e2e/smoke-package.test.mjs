@@ -43,7 +43,10 @@ before(async () => {
 	const credentials = await owner.get('/types/credentials.json');
 	assert.equal(credentials.status, 200, `GET /types/credentials.json: HTTP ${credentials.status}`);
 	credentialTypes = credentials.data;
-	assert.ok(Array.isArray(nodeTypes) && Array.isArray(credentialTypes), 'n8n lists node and credential types');
+	assert.ok(
+		Array.isArray(nodeTypes) && Array.isArray(credentialTypes),
+		'n8n lists node and credential types',
+	);
 });
 
 test(`n8n ${ctx.n8nVersion} knows every node type of ${pkg.name}`, () => {
@@ -64,7 +67,8 @@ test(`n8n ${ctx.n8nVersion} knows every credential type of ${pkg.name}`, () => {
 
 test('every node of the imported example workflows, as n8n holds them, is a type and version this n8n has', async () => {
 	const versions = new Map();
-	for (const d of nodeTypes) versions.set(d.name, [...(versions.get(d.name) ?? []), ...[].concat(d.version)]);
+	for (const d of nodeTypes)
+		versions.set(d.name, [...(versions.get(d.name) ?? []), ...[].concat(d.version)]);
 	const problems = [];
 	assert.ok(ctx.workflows.length > 0, 'the runner imported workflows');
 	for (const wf of ctx.workflows) {
@@ -73,8 +77,12 @@ test('every node of the imported example workflows, as n8n holds them, is a type
 		assert.equal(r.status, 200, `GET /api/v1/workflows/${wf.id}: HTTP ${r.status}`);
 		for (const node of r.data.nodes) {
 			const have = versions.get(node.type);
-			if (!have) problems.push(`${path.basename(wf.file)}: "${node.name}" is ${node.type}, unknown`);
-			else if (!have.includes(node.typeVersion)) problems.push(`${path.basename(wf.file)}: "${node.name}" ${node.type} v${node.typeVersion} (n8n has ${have.join(', ')})`);
+			if (!have)
+				problems.push(`${path.basename(wf.file)}: "${node.name}" is ${node.type}, unknown`);
+			else if (!have.includes(node.typeVersion))
+				problems.push(
+					`${path.basename(wf.file)}: "${node.name}" ${node.type} v${node.typeVersion} (n8n has ${have.join(', ')})`,
+				);
 		}
 	}
 	assert.deepEqual(problems, [], problems.join('\n'));

@@ -32,27 +32,43 @@ const LINKS_TABLE = 'Sesami appointment links';
 const ctx = getContext();
 const sim = simControl();
 const shop = simShop(0);
-const customer = { firstName: 'Smoke', lastName: `Tester ${crypto.randomBytes(3).toString('hex')}` };
+const customer = {
+	firstName: 'Smoke',
+	lastName: `Tester ${crypto.randomBytes(3).toString('hex')}`,
+};
 customer.email = `smoke-${customer.lastName.split(' ')[1]}@example.com`;
 const sameInstant = (a, b) => Date.parse(a) === Date.parse(b);
-const byAppointment = (id) => ({ type: 'and', filters: [{ columnName: 'appointmentId', condition: 'eq', value: id }] });
+const byAppointment = (id) => ({
+	type: 'and',
+	filters: [{ columnName: 'appointmentId', condition: 'eq', value: id }],
+});
 
 let w1;
 let table;
 
 async function simPost(pathname, body) {
 	const r = await sim.post(pathname, body ?? {});
-	assert.ok(r.status === 200 || r.status === 201, `POST /__sim${pathname}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 500)}`);
+	assert.ok(
+		r.status === 200 || r.status === 201,
+		`POST /__sim${pathname}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 500)}`,
+	);
 	return r.data;
 }
 
 /** Waits until W1's executions after `mark` have settled, and every one of them succeeded (n8n's error if not). */
 async function settled(mark) {
-	const seen = await waitForFlowsSettled({ workflowIds: [w1.id], afterId: mark, expected: { [w1.id]: 1 }, timeoutMs: 90_000 });
+	const seen = await waitForFlowsSettled({
+		workflowIds: [w1.id],
+		afterId: mark,
+		expected: { [w1.id]: 1 },
+		timeoutMs: 90_000,
+	});
 	for (const e of seen[w1.id].filter((x) => x.status !== 'success')) {
 		const full = await executionWithData(e.id).catch(() => null);
 		const err = full?.data?.resultData?.error;
-		assert.fail(`W1 execution #${e.id} ${e.status} on n8n ${ctx.n8nVersion}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? '?'})`);
+		assert.fail(
+			`W1 execution #${e.id} ${e.status} on n8n ${ctx.n8nVersion}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? '?'})`,
+		);
 	}
 	return seen[w1.id];
 }
@@ -61,25 +77,45 @@ before(async () => {
 	w1 = workflowByFile(W1_FILE);
 	assert.ok(w1.active, 'the runner published W1');
 	const hook = w1.webhookUrls[0];
-	assert.match(hook.url, /\/webhook\/5e5a0001-f100-4000-8000-000000000001\//, 'the webhook path uses the fixed webhookId of the workflow file');
+	assert.match(
+		hook.url,
+		/\/webhook\/5e5a0001-f100-4000-8000-000000000001\//,
+		'the webhook path uses the fixed webhookId of the workflow file',
+	);
 	// Published still? (In `npm test` other files run first and may have unpublished it.)
 	const current = await n8nApi().get(`/workflows/${w1.id}`);
 	assert.equal(current.status, 200, `GET /api/v1/workflows/${w1.id}: HTTP ${current.status}`);
 	if (!current.data.active) {
 		const r = await publish(w1.id); // publish on 2.x, activate on 1.x
-		assert.equal(r.status, 200, `publishing W1 again: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+		assert.equal(
+			r.status,
+			200,
+			`publishing W1 again: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+		);
 	}
-	await waitFor(() => webhookRegistered(hook.url, hook.httpMethod).catch(() => false), { timeoutMs: 30_000, intervalMs: 250, message: `${hook.url} registered` });
+	await waitFor(() => webhookRegistered(hook.url, hook.httpMethod).catch(() => false), {
+		timeoutMs: 30_000,
+		intervalMs: 250,
+		message: `${hook.url} registered`,
+	});
 	table = await dataTableId(LINKS_TABLE);
 	await sim.delete('/flow-delivery'); // default delivery: once, in order
 	// Publishing ran the trigger's create(): one active WEBHOOK Flow per event, pointing at W1.
 	await waitFor(
 		async () => {
 			const r = await sim.get('/state/flows', { params: { shopId: shop.id } });
-			const mine = (r.data ?? []).filter((f) => f.action === 'WEBHOOK' && f.status === true && String(f.target).startsWith(`${hook.url}?`));
+			const mine = (r.data ?? []).filter(
+				(f) =>
+					f.action === 'WEBHOOK' &&
+					f.status === true &&
+					String(f.target).startsWith(`${hook.url}?`),
+			);
 			return W1_EVENTS.every((e) => mine.some((f) => f.trigger === e));
 		},
-		{ timeoutMs: 30_000, message: `W1's Flows (${W1_EVENTS.join(', ')}) registered in the simulator` },
+		{
+			timeoutMs: 30_000,
+			message: `W1's Flows (${W1_EVENTS.join(', ')}) registered in the simulator`,
+		},
 	);
 });
 
@@ -102,7 +138,10 @@ test(`W1 on n8n ${ctx.n8nVersion}: created -> rescheduled -> cancelled pushes en
 
 	const final = (await sim.get(`/state/appointments/${created.id}`)).data;
 	assert.equal(final.status, 'CANCELLED');
-	assert.ok(sameInstant(final.datetime, moved.datetime), 'the cancelled appointment keeps the rescheduled start');
+	assert.ok(
+		sameInstant(final.datetime, moved.datetime),
+		'the cancelled appointment keeps the rescheduled start',
+	);
 	rows = await dataTableRows(table, byAppointment(created.id));
 	assert.equal(rows.length, 1, `one row per appointment: ${JSON.stringify(rows)}`);
 	const [row] = rows;

@@ -42,8 +42,16 @@ const VARIANTS = [
 	{ label: 'times=iso-offset', set: { times: 'iso-offset' } },
 	{ label: 'times=naive-minutes', set: { times: 'naive-minutes' } },
 	{ label: 'times=naive-seconds', set: { times: 'naive-seconds' } },
-	{ label: 'writeGatewayError=apply-then-502', set: { writeGatewayError: 'apply-then-502' }, lostAnswers: true },
-	{ label: 'repeatCancel=noop-200', set: { repeatCancel: 'noop-200', writeGatewayError: 'apply-then-502' }, lostAnswers: true },
+	{
+		label: 'writeGatewayError=apply-then-502',
+		set: { writeGatewayError: 'apply-then-502' },
+		lostAnswers: true,
+	},
+	{
+		label: 'repeatCancel=noop-200',
+		set: { repeatCancel: 'noop-200', writeGatewayError: 'apply-then-502' },
+		lostAnswers: true,
+	},
 	{ label: 'arrayQuery=single-not-list', set: { arrayQuery: 'single-not-list' } },
 ];
 
@@ -62,7 +70,10 @@ const events = (a, type) => a.events.filter((e) => e.type === type).length;
 
 before(async () => {
 	assert.ok(W4.active, 'the runner published W4');
-	await waitFor(() => webhookRegistered(W4.url, 'POST'), { timeoutMs: 30_000, message: 'W4 webhook registered' });
+	await waitFor(() => webhookRegistered(W4.url, 'POST'), {
+		timeoutMs: 30_000,
+		message: 'W4 webhook registered',
+	});
 	await setVariants(null);
 });
 
@@ -89,32 +100,62 @@ describe('W4 under each Sesami Admin API variant: list, slots, reschedule, cance
 				const list = await asCustomer(A.id, 'list');
 				assert.equal(list.status, 200, list.data);
 				const expected = await appointmentsOf(A.id);
-				assert.deepEqual(list.json.appointments.map((a) => a.id).sort(), expected.map((a) => a.id).sort());
+				assert.deepEqual(
+					list.json.appointments.map((a) => a.id).sort(),
+					expected.map((a) => a.id).sort(),
+				);
 				for (const item of list.json.appointments) {
 					const truth = expected.find((a) => a.id === item.id);
 					assert.match(String(item.start), ISO_OFFSET, `${item.id} start ${item.start}`);
 					assert.match(String(item.end), ISO_OFFSET, `${item.id} end ${item.end}`);
-					assert.equal(Date.parse(item.start), Date.parse(truth.datetime), `${item.id}: start ${item.start} is ${truth.datetime}`);
-					assert.equal(Date.parse(item.end) - Date.parse(item.start), truth.duration * 60_000, `${item.id}: end - start = duration`);
+					assert.equal(
+						Date.parse(item.start),
+						Date.parse(truth.datetime),
+						`${item.id}: start ${item.start} is ${truth.datetime}`,
+					);
+					assert.equal(
+						Date.parse(item.end) - Date.parse(item.start),
+						truth.duration * 60_000,
+						`${item.id}: end - start = duration`,
+					);
 				}
 				const listedX = list.json.appointments.find((a) => a.id === x.id);
-				assert.equal(listedX.canReschedule && listedX.canCancel, true, 'a standard appointment days ahead may be changed');
+				assert.equal(
+					listedX.canReschedule && listedX.canCancel,
+					true,
+					'a standard appointment days ahead may be changed',
+				);
 
 				// 2. slots, then reschedule to one of them: Sesami moved it exactly once
 				const slots = await asCustomer(A.id, 'slots', { appointmentId: x.id });
 				assert.equal(slots.status, 200, slots.data);
 				const tz = slots.json.timezone;
 				const current = localDateTime(x.datetime, tz);
-				const offered = slots.json.slots.filter((s) => s.startTime !== current && s.startTime > localDateTime(Date.now() + 3 * 86400_000, tz));
+				const offered = slots.json.slots.filter(
+					(s) =>
+						s.startTime !== current && s.startTime > localDateTime(Date.now() + 3 * 86400_000, tz),
+				);
 				assert.ok(offered.length > 0, 'free slots are offered');
 				const slot = offered[Math.floor(offered.length / 2)];
-				const moved = await asCustomer(A.id, 'reschedule', { appointmentId: x.id, dateTime: slot.startTime.replace(' ', 'T'), timezone: tz });
+				const moved = await asCustomer(A.id, 'reschedule', {
+					appointmentId: x.id,
+					dateTime: slot.startTime.replace(' ', 'T'),
+					timezone: tz,
+				});
 				assert.equal(moved.status, 200, moved.data);
 				assert.equal(moved.json.ok, true);
 				const xAfter = await simAppointment(x.id);
-				assert.equal(localDateTime(xAfter.datetime, tz), slot.startTime, 'Sesami holds the chosen slot');
+				assert.equal(
+					localDateTime(xAfter.datetime, tz),
+					slot.startTime,
+					'Sesami holds the chosen slot',
+				);
 				assert.equal(events(xAfter, 'RESCHEDULED'), 1, 'rescheduled exactly once');
-				assert.equal(Date.parse(moved.json.appointment.startUtc), Date.parse(xAfter.datetime), 'the answer has the new start');
+				assert.equal(
+					Date.parse(moved.json.appointment.startUtc),
+					Date.parse(xAfter.datetime),
+					'the answer has the new start',
+				);
 
 				// 3. cancel: cancelled exactly once
 				const cancelled = await asCustomer(A.id, 'cancel', { appointmentId: y.id });
@@ -128,23 +169,42 @@ describe('W4 under each Sesami Admin API variant: list, slots, reschedule, cance
 				const calls = await changeCallsSince(since, [x.id, y.id]);
 				const reschedules = calls.filter((c) => c.path.endsWith(`${x.id}/reschedule`));
 				const cancels = calls.filter((c) => c.path.endsWith(`${y.id}/cancel`));
-				assert.equal(reschedules.length, 1, `one reschedule call: ${reschedules.map((c) => c.status)}`);
+				assert.equal(
+					reschedules.length,
+					1,
+					`one reschedule call: ${reschedules.map((c) => c.status)}`,
+				);
 				if (variant.lostAnswers) {
-					assert.deepEqual(reschedules.map((c) => c.status), [502]);
-					assert.deepEqual(cancels.map((c) => c.status), [502, variant.set.repeatCancel === 'noop-200' ? 200 : 400]);
+					assert.deepEqual(
+						reschedules.map((c) => c.status),
+						[502],
+					);
+					assert.deepEqual(
+						cancels.map((c) => c.status),
+						[502, variant.set.repeatCancel === 'noop-200' ? 200 : 400],
+					);
 				} else {
-					assert.deepEqual(cancels.map((c) => c.status), [200]);
+					assert.deepEqual(
+						cancels.map((c) => c.status),
+						[200],
+					);
 				}
 
 				// 4. the stored rows follow, and nothing failed
 				await settle(mark);
 				const xRow = await storedRow(x.id);
-				assert.equal(Date.parse(xRow.startUtc), Date.parse(xAfter.datetime), 'the stored row has the new start');
+				assert.equal(
+					Date.parse(xRow.startUtc),
+					Date.parse(xAfter.datetime),
+					'the stored row has the new start',
+				);
 				assert.equal((await storedRow(y.id)).cancelled, true, 'the stored row is cancelled');
 				const w4Runs = await executionsSince(W4.id, w4Mark);
 				assert.equal(w4Runs.length, 4, 'list, slots, reschedule, cancel');
 				const failed = [];
-				for (const id of relatedWorkflowIds()) for (const e of await executionsSince(id, mark)) if (e.status !== 'success') failed.push(`#${e.id} (workflow ${id}) ${e.status}`);
+				for (const id of relatedWorkflowIds())
+					for (const e of await executionsSince(id, mark))
+						if (e.status !== 'success') failed.push(`#${e.id} (workflow ${id}) ${e.status}`);
 				assert.deepEqual(failed, [], 'no failed execution');
 			} finally {
 				await setVariants(null);

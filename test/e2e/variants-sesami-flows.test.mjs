@@ -44,7 +44,10 @@ let w2;
 let linksTable;
 let unresolvedTable;
 
-const byColumn = (column, value) => ({ type: 'and', filters: [{ columnName: column, condition: 'eq', value }] });
+const byColumn = (column, value) => ({
+	type: 'and',
+	filters: [{ columnName: column, condition: 'eq', value }],
+});
 
 async function setVariants(spec) {
 	const r = await sim.post('/variants', spec);
@@ -68,21 +71,37 @@ async function simAppointment(id) {
 
 /** Every execution since `mark` succeeded; returns them by workflow. */
 async function settledAndSucceeded(mark, label) {
-	const seen = await waitForFlowsSettled({ workflowIds: [w1.id, w2.id], afterId: mark, timeoutMs: 180_000 });
+	const seen = await waitForFlowsSettled({
+		workflowIds: [w1.id, w2.id],
+		afterId: mark,
+		timeoutMs: 180_000,
+	});
 	const failed = Object.values(seen)
 		.flat()
 		.filter((e) => e.status !== 'success');
-	assert.deepEqual(failed.map((e) => `#${e.id} ${e.status}`), [], `${label}: executions that did not succeed`);
+	assert.deepEqual(
+		failed.map((e) => `#${e.id} ${e.status}`),
+		[],
+		`${label}: executions that did not succeed`,
+	);
 	return seen;
 }
 
 /** Every delivery of these appointments reached n8n and was answered 2xx (copies included). */
 async function allDelivered(ids, label) {
 	const r = await sim.get('/deliveries', { params: { wait: 1 } });
-	const mine = r.data.filter((d) => ids.includes(d.appointmentId) && (d.target.startsWith(w1.webhookUrls[0].url) || d.target.startsWith(w2.webhookUrls[0].url)));
+	const mine = r.data.filter(
+		(d) =>
+			ids.includes(d.appointmentId) &&
+			(d.target.startsWith(w1.webhookUrls[0].url) || d.target.startsWith(w2.webhookUrls[0].url)),
+	);
 	assert.ok(mine.length > 0, `${label}: the simulator delivered pushes`);
 	const refused = mine.filter((d) => !(d.status >= 200 && d.status < 300));
-	assert.deepEqual(refused.map((d) => `${d.trigger} ${d.status} ${d.responseBody ?? d.error}`), [], `${label}: pushes n8n did not accept`);
+	assert.deepEqual(
+		refused.map((d) => `${d.trigger} ${d.status} ${d.responseBody ?? d.error}`),
+		[],
+		`${label}: pushes n8n did not accept`,
+	);
 	return mine;
 }
 
@@ -94,7 +113,12 @@ async function allDelivered(ids, label) {
 async function bookRescheduleCancel(label) {
 	const mark = await lastExecutionId([w1.id, w2.id]);
 	const tag = label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-	const customers = [0, 1, 2].map((i) => ({ firstName: 'Variant', lastName: `${tag} ${i} ${run}`, email: `variant-${tag}-${i}-${run}@example.com`, phone: `+44 7700 9${String(i).padStart(2, '0')}${run.slice(0, 3).replace(/\D/g, '1')}` }));
+	const customers = [0, 1, 2].map((i) => ({
+		firstName: 'Variant',
+		lastName: `${tag} ${i} ${run}`,
+		email: `variant-${tag}-${i}-${run}@example.com`,
+		phone: `+44 7700 9${String(i).padStart(2, '0')}${run.slice(0, 3).replace(/\D/g, '1')}`,
+	}));
 	const booked = [];
 	for (const c of customers) booked.push(await createAppointment(c));
 	await settledAndSucceeded(mark, label);
@@ -105,21 +129,39 @@ async function bookRescheduleCancel(label) {
 	await allDelivered(ids, label);
 	for (const a of booked) {
 		const truth = await simAppointment(a.id);
-		const rows = await waitFor(async () => {
-			const list = await dataTableRows(linksTable, byColumn('appointmentId', a.id));
-			const row = list[0];
-			return row && row.cancelled === (truth.status === 'CANCELLED') && Date.parse(row.startUtc) === Date.parse(truth.datetime) ? list : null;
-		}, { timeoutMs: 30_000, message: `${label}: W1 row of ${a.id} with the latest state` });
+		const rows = await waitFor(
+			async () => {
+				const list = await dataTableRows(linksTable, byColumn('appointmentId', a.id));
+				const row = list[0];
+				return row &&
+					row.cancelled === (truth.status === 'CANCELLED') &&
+					Date.parse(row.startUtc) === Date.parse(truth.datetime)
+					? list
+					: null;
+			},
+			{ timeoutMs: 30_000, message: `${label}: W1 row of ${a.id} with the latest state` },
+		);
 		assert.equal(rows.length, 1, `${label}: one row per appointment`);
-		assert.equal(rows[0].customerManagementLink, truth.customerManagementLink, `${label}: the management link`);
+		assert.equal(
+			rows[0].customerManagementLink,
+			truth.customerManagementLink,
+			`${label}: the management link`,
+		);
 		assert.equal(rows[0].customerEmail, truth.customer.email);
 	}
 	const expected = [1, 2, 1];
 	for (const [i, c] of customers.entries()) {
 		const mails = await emailsTo(c.email);
-		assert.equal(mails.length, expected[i], `${label}: emails to ${c.email}: ${mails.map((m) => m.subject).join(' | ')}`);
+		assert.equal(
+			mails.length,
+			expected[i],
+			`${label}: emails to ${c.email}: ${mails.map((m) => m.subject).join(' | ')}`,
+		);
 	}
-	const unresolved = await dataTableRows(unresolvedTable, byColumn('customerName', `${customers[0].firstName} ${customers[0].lastName}`));
+	const unresolved = await dataTableRows(
+		unresolvedTable,
+		byColumn('customerName', `${customers[0].firstName} ${customers[0].lastName}`),
+	);
 	assert.deepEqual(unresolved, [], `${label}: nothing left unresolved`);
 }
 
@@ -136,8 +178,12 @@ before(async () => {
 
 after(async () => {
 	await sim.delete('/variants');
-	await ensurePublished(w1, W1_EVENTS).catch((e) => console.error(`# could not re-publish W1: ${e.message}`));
-	await ensurePublished(w2, W2_EVENTS).catch((e) => console.error(`# could not re-publish W2: ${e.message}`));
+	await ensurePublished(w1, W1_EVENTS).catch((e) =>
+		console.error(`# could not re-publish W1: ${e.message}`),
+	);
+	await ensurePublished(w2, W2_EVENTS).catch((e) =>
+		console.error(`# could not re-publish W2: ${e.message}`),
+	);
 });
 
 describe('Sesami Flow variants: W1 and W2 hold', () => {
@@ -163,21 +209,41 @@ describe('Sesami Flow variants: W1 and W2 hold', () => {
 		await bookRescheduleCancel('documented-only+ignored');
 		const mark = await lastExecutionId([w1.id, w2.id]);
 		const before = (await dataTableRows(unresolvedTable)).length;
-		const nameless = await createAppointment({ firstName: '', lastName: '', name: '', phone: '', email: `nameless-${run}@example.com` });
+		const nameless = await createAppointment({
+			firstName: '',
+			lastName: '',
+			name: '',
+			phone: '',
+			email: `nameless-${run}@example.com`,
+		});
 		await settledAndSucceeded(mark, 'nameless');
 		await allDelivered([nameless.id], 'nameless');
-		const rows = await waitFor(async () => {
-			const all = await dataTableRows(unresolvedTable);
-			return all.length > before ? all.slice(before) : null;
-		}, { timeoutMs: 30_000, message: 'the push without name or phone kept in Sesami unresolved pushes' });
+		const rows = await waitFor(
+			async () => {
+				const all = await dataTableRows(unresolvedTable);
+				return all.length > before ? all.slice(before) : null;
+			},
+			{
+				timeoutMs: 30_000,
+				message: 'the push without name or phone kept in Sesami unresolved pushes',
+			},
+		);
 		assert.equal(rows.length, 1, JSON.stringify(rows));
 		assert.equal(rows[0].event, 'APPOINTMENT_CREATED');
 		assert.match(rows[0].reason, /cannot tell whose appointment/);
 		assert.match(rows[0].diagnostics, /AppointmentId/);
 		assert.ok(JSON.parse(rows[0].rawJson).startUtc, 'the body is kept');
-		assert.equal((await dataTableRows(linksTable, byColumn('appointmentId', nameless.id))).length, 0, 'no row guessed for it');
+		assert.equal(
+			(await dataTableRows(linksTable, byColumn('appointmentId', nameless.id))).length,
+			0,
+			'no row guessed for it',
+		);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
-		assert.equal((await smtpMessages()).filter((m) => m.to.includes(`nameless-${run}@example.com`)).length, 0, 'no email to a guess');
+		assert.equal(
+			(await smtpMessages()).filter((m) => m.to.includes(`nameless-${run}@example.com`)).length,
+			0,
+			'no email to a guess',
+		);
 		console.log('variant flowVariables=documented-only+flowHeaders=ignored (missing data): ok');
 	});
 });
@@ -202,7 +268,10 @@ describe("Plan limits: the shop's Flow slots, other tools' Flows in them", () =>
 				const r = await api.post(`/workflows/${wf.id}/unpublish`, {});
 				assert.equal(r.status, 200, JSON.stringify(r.data));
 			}
-			await waitFor(async () => flowsOf(await simFlows(), wf).length === 0, { timeoutMs: 15_000, message: `${wf.name}'s Flows deleted` });
+			await waitFor(async () => flowsOf(await simFlows(), wf).length === 0, {
+				timeoutMs: 15_000,
+				message: `${wf.name}'s Flows deleted`,
+			});
 		}
 	}
 
@@ -220,20 +289,41 @@ describe("Plan limits: the shop's Flow slots, other tools' Flows in them", () =>
 			assert.equal(one.ok, w1Fits, `W1: ${one.message ?? 'published'}`);
 			if (!w1Fits) {
 				assert.match(one.message, /Not enough Sesami Flow slots|Flow slots/, one.message);
-				assert.deepEqual((await simFlows()).map((f) => f.id).sort(), before, 'W1: nothing created or deleted');
+				assert.deepEqual(
+					(await simFlows()).map((f) => f.id).sort(),
+					before,
+					'W1: nothing created or deleted',
+				);
 			}
 			const afterW1 = (await simFlows()).map((f) => f.id).sort();
 			const two = await tryPublish(w2, W2_EVENTS);
 			assert.equal(two.ok, w2Fits, `W2: ${two.message ?? 'published'}`);
 			if (!w2Fits) {
 				assert.match(two.message, /Flow slots/, two.message);
-				assert.deepEqual((await simFlows()).map((f) => f.id).sort(), afterW1, 'W2: nothing created or deleted');
+				assert.deepEqual(
+					(await simFlows()).map((f) => f.id).sort(),
+					afterW1,
+					'W2: nothing created or deleted',
+				);
 			}
 			if (w1Fits) {
 				const mark = await lastExecutionId([w1.id]);
-				const a = await createAppointment({ firstName: 'Slots', lastName: `${maxFlows}-${otherFlows} ${run}`, email: `slots-${maxFlows}-${otherFlows}-${run}@example.com` });
-				await waitFor(async () => (await dataTableRows(linksTable, byColumn('appointmentId', a.id))).length === 1, { timeoutMs: 60_000, message: 'W1 stored the new appointment' });
-				assert.deepEqual((await executionsSince(w1.id, mark)).filter((e) => e.status !== 'success').map((e) => e.id), []);
+				const a = await createAppointment({
+					firstName: 'Slots',
+					lastName: `${maxFlows}-${otherFlows} ${run}`,
+					email: `slots-${maxFlows}-${otherFlows}-${run}@example.com`,
+				});
+				await waitFor(
+					async () =>
+						(await dataTableRows(linksTable, byColumn('appointmentId', a.id))).length === 1,
+					{ timeoutMs: 60_000, message: 'W1 stored the new appointment' },
+				);
+				assert.deepEqual(
+					(await executionsSince(w1.id, mark))
+						.filter((e) => e.status !== 'success')
+						.map((e) => e.id),
+					[],
+				);
 			}
 			// back to the shop's own plan: a workflow whose trigger failed stays "partially" published in
 			// n8n 2.41, so unpublish and publish both again

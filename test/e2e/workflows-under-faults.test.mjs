@@ -88,7 +88,9 @@ async function freshAppointments(n, exclude = new Set()) {
 	const r = await sim.get('/state/appointments', { params: { shopId: shop.id } });
 	assert.equal(r.status, 200);
 	const soon = Date.now() + 2 * 86400_000;
-	const list = r.data.filter((a) => a.status === 'BOOKED' && Date.parse(a.datetime) > soon && !exclude.has(a.id)).slice(-n);
+	const list = r.data
+		.filter((a) => a.status === 'BOOKED' && Date.parse(a.datetime) > soon && !exclude.has(a.id))
+		.slice(-n);
 	assert.equal(list.length, n, `${n} upcoming booked appointments in the simulator`);
 	return list;
 }
@@ -114,7 +116,13 @@ async function deliveriesTo(workflow, appointmentId, sinceIso = '') {
 
 /** n8n's GETs of one Sesami path (not the suite's own), oldest first. */
 async function sesamiGets(path, sinceIso) {
-	return (await simExchanges()).filter((e) => e.method === 'GET' && e.path === path && e.at >= sinceIso && e.headers?.['user-agent'] !== 'n8n-nodes-sesami-imin-e2e-suite');
+	return (await simExchanges()).filter(
+		(e) =>
+			e.method === 'GET' &&
+			e.path === path &&
+			e.at >= sinceIso &&
+			e.headers?.['user-agent'] !== 'n8n-nodes-sesami-imin-e2e-suite',
+	);
 }
 
 /** Executions after `afterId`, once none is unfinished and at least `atLeast` exist. */
@@ -123,9 +131,16 @@ async function finished(workflowId, afterId, { atLeast = 1, timeoutMs = 90_000 }
 	await waitFor(
 		async () => {
 			list = await executionsSince(workflowId, afterId);
-			return list.length >= atLeast && list.every((e) => e.stoppedAt && !['new', 'running', 'waiting'].includes(e.status));
+			return (
+				list.length >= atLeast &&
+				list.every((e) => e.stoppedAt && !['new', 'running', 'waiting'].includes(e.status))
+			);
 		},
-		{ timeoutMs, intervalMs: 400, message: `${atLeast} finished execution(s) of ${workflowId} after #${afterId}` },
+		{
+			timeoutMs,
+			intervalMs: 400,
+			message: `${atLeast} finished execution(s) of ${workflowId} after #${afterId}`,
+		},
 	);
 	return list;
 }
@@ -133,7 +148,12 @@ async function finished(workflowId, afterId, { atLeast = 1, timeoutMs = 90_000 }
 /** The error an execution ended with, from its run data (public API, includeData). */
 async function executionError(id) {
 	const full = await executionWithData(id);
-	return { status: full.status, error: full.data?.resultData?.error, lastNode: full.data?.resultData?.lastNodeExecuted, full };
+	return {
+		status: full.status,
+		error: full.data?.resultData?.error,
+		lastNode: full.data?.resultData?.lastNodeExecuted,
+		full,
+	};
 }
 
 const rowsOf = async (table) => dataTableRows(await dataTableId(table));
@@ -149,7 +169,8 @@ const content = (rows, key) =>
 // the Sesami scenarios run, and asserted at the end.
 
 const iminPhases = {};
-const feedGets = async (feed, sinceIso) => (await iminRequests(`/firehose/${feed}`)).filter((r) => r.method === 'GET' && r.at >= sinceIso);
+const feedGets = async (feed, sinceIso) =>
+	(await iminRequests(`/firehose/${feed}`)).filter((r) => r.method === 'GET' && r.at >= sinceIso);
 const isEndPage = (r) => r.status === 200 && r.responseBody?.itemCount === 0;
 
 /** Ticks the imin feeds until the changes touch both sessions and series (deleted and updated ones). */
@@ -163,10 +184,14 @@ async function tickBoth() {
 		const series = changes.filter((c) => c.feed === 'session-series');
 		if (sessions.length && series.length) return changes;
 	}
-	assert.fail(`ticks touched no session or no series: ${JSON.stringify(changes.map((c) => [c.feed, c.state]))}`);
+	assert.fail(
+		`ticks touched no session or no series: ${JSON.stringify(changes.map((c) => [c.feed, c.state]))}`,
+	);
 }
 /** The last change per item of one feed. */
-const lastChanges = (changes, feed) => [...new Map(changes.filter((c) => c.feed === feed).map((c) => [c.id, c])).values()];
+const lastChanges = (changes, feed) => [
+	...new Map(changes.filter((c) => c.feed === feed).map((c) => [c.id, c])).values(),
+];
 
 /** Whether the table holds the changes: updated items with their `modified`, deleted ones gone. */
 function sessionsHold(rows, changes) {
@@ -197,7 +222,11 @@ async function w5Quiet(timeoutMs) {
 			}
 			return true;
 		},
-		{ timeoutMs, intervalMs: 2000, message: 'W5 has walked both feeds to their end and runs nothing' },
+		{
+			timeoutMs,
+			intervalMs: 2000,
+			message: 'W5 has walked both feeds to their end and runs nothing',
+		},
 	);
 }
 
@@ -217,11 +246,33 @@ function driveW5() {
 			const seriesBefore = await rowsOf(SERIES);
 			const changes = await tickBoth();
 			await setIminFaults([
-				{ mode: '429', retryAfter: 1, count: 1, match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' } },
-				{ mode: '500', count: 1, match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' } },
-				{ mode: 'drop', count: 1, match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' } },
-				{ mode: 'slow', delayMs: 1500, count: 1, match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' } },
-				{ mode: '500', count: -1, match: { method: 'GET', pathPrefix: '/firehose/session-series' } },
+				{
+					mode: '429',
+					retryAfter: 1,
+					count: 1,
+					match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' },
+				},
+				{
+					mode: '500',
+					count: 1,
+					match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' },
+				},
+				{
+					mode: 'drop',
+					count: 1,
+					match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' },
+				},
+				{
+					mode: 'slow',
+					delayMs: 1500,
+					count: 1,
+					match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' },
+				},
+				{
+					mode: '500',
+					count: -1,
+					match: { method: 'GET', pathPrefix: '/firehose/session-series' },
+				},
 			]);
 			// the sessions' changes arrive and the series poll has failed at least once
 			let failedSeries = [];
@@ -229,9 +280,17 @@ function driveW5() {
 				async () => {
 					const list = await executionsSince(W5.id, mark);
 					failedSeries = list.filter((e) => e.status === 'error');
-					return failedSeries.length >= 1 && list.every((e) => e.stoppedAt) && sessionsHold(await rowsOf(SESSIONS), changes);
+					return (
+						failedSeries.length >= 1 &&
+						list.every((e) => e.stoppedAt) &&
+						sessionsHold(await rowsOf(SESSIONS), changes)
+					);
 				},
-				{ timeoutMs: 150_000, intervalMs: 2000, message: "the sessions' changes are stored and the series poll failed" },
+				{
+					timeoutMs: 150_000,
+					intervalMs: 2000,
+					message: "the sessions' changes are stored and the series poll failed",
+				},
 			);
 			const seriesDuring = await rowsOf(SERIES);
 			const runs = await executionsSince(W5.id, mark);
@@ -250,11 +309,26 @@ function driveW5() {
 			const mark = await lastExecutionId(W5.id);
 			const changesA = (await iminPhases.A).changes;
 			let changes = [];
-			for (let i = 0; i < 6 && !changes.some((c) => c.feed === 'scheduled-sessions'); i++) changes.push(...(await imin.post('/tick', { n: 4 })).data.changes);
+			for (let i = 0; i < 6 && !changes.some((c) => c.feed === 'scheduled-sessions'); i++)
+				changes.push(...(await imin.post('/tick', { n: 4 })).data.changes);
 			changes = changes.filter((c) => c.feed === 'scheduled-sessions');
-			await setIminFaults([{ mode: '429', retryAfter: 120, count: 1, match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' } }]);
-			await waitFor(async () => seriesHold(await rowsOf(SERIES), changesA), { timeoutMs: 150_000, intervalMs: 2000, message: "the series' changes are stored once the feed answers again" });
-			await waitFor(async () => (await feedGets('scheduled-sessions', since)).some((r) => r.status === 429), { timeoutMs: 90_000, intervalMs: 2000, message: 'the sessions poll met the 429' });
+			await setIminFaults([
+				{
+					mode: '429',
+					retryAfter: 120,
+					count: 1,
+					match: { method: 'GET', pathPrefix: '/firehose/scheduled-sessions' },
+				},
+			]);
+			await waitFor(async () => seriesHold(await rowsOf(SERIES), changesA), {
+				timeoutMs: 150_000,
+				intervalMs: 2000,
+				message: "the series' changes are stored once the feed answers again",
+			});
+			await waitFor(
+				async () => (await feedGets('scheduled-sessions', since)).some((r) => r.status === 429),
+				{ timeoutMs: 90_000, intervalMs: 2000, message: 'the sessions poll met the 429' },
+			);
 			await sleep(3000); // a retry, if there were one, would come within the node's bounds
 			const gets429 = await feedGets('scheduled-sessions', since);
 			const heldBack = sessionsHold(await rowsOf(SESSIONS), changes);
@@ -267,7 +341,11 @@ function driveW5() {
 		await b;
 		const { changes } = await iminPhases.B;
 		const mark = await lastExecutionId(W5.id);
-		await waitFor(async () => sessionsHold(await rowsOf(SESSIONS), changes), { timeoutMs: 150_000, intervalMs: 2000, message: "the sessions' changes held back by the 429 are stored at the next poll" });
+		await waitFor(async () => sessionsHold(await rowsOf(SESSIONS), changes), {
+			timeoutMs: 150_000,
+			intervalMs: 2000,
+			message: "the sessions' changes held back by the 429 are stored at the next poll",
+		});
 		return { runs: await finished(W5.id, mark, { atLeast: 1 }) };
 	});
 }
@@ -277,7 +355,10 @@ before(async () => {
 	await setIminFaults(null);
 	// Deliveries wait for n8n's answer up to 30 s (n8n answers after the trigger fetched the
 	// appointment, retries included); a failed one is re-sent twice, 8 s apart.
-	const r = await sim.post('/flow-delivery', { timeoutMs: 30_000, retryOnFailure: { attempts: 3, delayMs: 8000 } });
+	const r = await sim.post('/flow-delivery', {
+		timeoutMs: 30_000,
+		retryOnFailure: { attempts: 3, delayMs: 8000 },
+	});
 	assert.equal(r.status, 200, JSON.stringify(r.data));
 	driveW5();
 });
@@ -306,12 +387,29 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 			try {
 				await staffCancel(a.id);
 				const runs = await finished(W1.id, mark);
-				assert.deepEqual(runs.map((e) => e.status), ['success'], 'one successful W1 execution');
+				assert.deepEqual(
+					runs.map((e) => e.status),
+					['success'],
+					'one successful W1 execution',
+				);
 				const sent = await deliveriesTo(W1, a.id, since);
 				assert.ok(sent.length >= 1, 'a Flow delivery for the appointment');
-				assert.deepEqual(sent.map((d) => [d.status, d.attempt]), sent.map(() => [200, 1]), 'the Flow delivery was answered 200 at the first attempt');
+				assert.deepEqual(
+					sent.map((d) => [d.status, d.attempt]),
+					sent.map(() => [200, 1]),
+					'the Flow delivery was answered 200 at the first attempt',
+				);
 				const gets = await sesamiGets(appointmentPath(a.id), since);
-				assert.deepEqual(gets.map((e) => [e.status, e.fault ?? null]), [[429, '429'], [500, '500'], [0, 'drop'], [200, 'slow']], 'four attempts: the three faults, then the slow answer');
+				assert.deepEqual(
+					gets.map((e) => [e.status, e.fault ?? null]),
+					[
+						[429, '429'],
+						[500, '500'],
+						[0, 'drop'],
+						[200, 'slow'],
+					],
+					'four attempts: the three faults, then the slow answer',
+				);
 				assert.ok(gets[3].durationMs >= 1500);
 				const row = (await rowsOf(LINKS)).find((r) => r.appointmentId === a.id);
 				assert.ok(row, 'a stored row');
@@ -332,7 +430,12 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 			const before = content(await rowsOf(LINKS), 'appointmentId');
 			await setSesamiFaults([
 				{ mode: '500', count: -1, match: { method: 'GET', path: appointmentPath(x500.id) } },
-				{ mode: '429', retryAfter: 120, count: -1, match: { method: 'GET', path: appointmentPath(x429.id) } },
+				{
+					mode: '429',
+					retryAfter: 120,
+					count: -1,
+					match: { method: 'GET', path: appointmentPath(x429.id) },
+				},
 				{ mode: 'drop', count: -1, match: { method: 'GET', path: appointmentPath(xDrop.id) } },
 			]);
 			let cleared = false;
@@ -340,19 +443,29 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 				const since = new Date().toISOString();
 				for (const a of [x500, x429, xDrop]) await staffCancel(a.id);
 				// the first delivery of each is answered with a 5xx by n8n
-				await waitFor(async () => (await Promise.all([x500, x429, xDrop].map((a) => deliveriesTo(W1, a.id, since)))).every((list) => list.length >= 1), {
-					timeoutMs: 30_000,
-					message: 'the first delivery of each cancellation was answered',
-				});
+				await waitFor(
+					async () =>
+						(
+							await Promise.all([x500, x429, xDrop].map((a) => deliveriesTo(W1, a.id, since)))
+						).every((list) => list.length >= 1),
+					{
+						timeoutMs: 30_000,
+						message: 'the first delivery of each cancellation was answered',
+					},
+				);
 				const errors = await finished(W1.id, mark, { atLeast: 3 });
 				await setSesamiFaults(null);
 				cleared = true;
 				for (const a of [x500, x429, xDrop]) {
 					const first = (await deliveriesTo(W1, a.id, since))[0];
-					assert.ok(first.status >= 500 && first.status < 600, `the delivery for ${a.id} got a 5xx, so Sesami re-sends it (got ${first.status} ${first.error ?? ''})`);
+					assert.ok(
+						first.status >= 500 && first.status < 600,
+						`the delivery for ${a.id} got a 5xx, so Sesami re-sends it (got ${first.status} ${first.error ?? ''})`,
+					);
 				}
 				const failed = [];
-				for (const e of errors.filter((x) => x.status === 'error')) failed.push(await executionError(e.id));
+				for (const e of errors.filter((x) => x.status === 'error'))
+					failed.push(await executionError(e.id));
 				const messages = failed.map((f) => f.error?.message ?? '');
 				const one = (re) => failed.find((f) => re.test(f.error?.message ?? ''));
 				const e500 = one(/^Sesami had a server error \(500\) after 4 attempts$/);
@@ -360,7 +473,10 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 				const eDrop = one(/^Could not reach Sesami \(ECONNRESET\) after 4 attempts$/);
 				assert.ok(e500, `an execution failed with the 500 named: ${JSON.stringify(messages)}`);
 				assert.ok(e429, `an execution failed with the 429 named: ${JSON.stringify(messages)}`);
-				assert.ok(eDrop, `an execution failed with the dropped connection named: ${JSON.stringify(messages)}`);
+				assert.ok(
+					eDrop,
+					`an execution failed with the dropped connection named: ${JSON.stringify(messages)}`,
+				);
 				assert.equal(String(e500.error.httpCode), '500');
 				assert.equal(String(e429.error.httpCode), '429');
 				assert.match(e429.error.description, /longer than this node waits/);
@@ -369,19 +485,39 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 					assert.equal(f.error.node?.name ?? f.lastNode, 'Sesami Trigger');
 				}
 				// attempts per failed delivery: 4 for 500 / drop, 1 for a Retry-After the node will not wait for
-				for (const [a, perRun] of [[x500, 4], [x429, 1], [xDrop, 4]]) {
-					const failedDeliveries = (await deliveriesTo(W1, a.id, since)).filter((d) => d.status >= 500).length;
-					const faulted = (await sesamiGets(appointmentPath(a.id), since)).filter((e) => e.fault).length;
-					assert.equal(faulted, perRun * failedDeliveries, `${a.id}: ${perRun} attempt(s) per failed delivery (${failedDeliveries} failed)`);
+				for (const [a, perRun] of [
+					[x500, 4],
+					[x429, 1],
+					[xDrop, 4],
+				]) {
+					const failedDeliveries = (await deliveriesTo(W1, a.id, since)).filter(
+						(d) => d.status >= 500,
+					).length;
+					const faulted = (await sesamiGets(appointmentPath(a.id), since)).filter(
+						(e) => e.fault,
+					).length;
+					assert.equal(
+						faulted,
+						perRun * failedDeliveries,
+						`${a.id}: ${perRun} attempt(s) per failed delivery (${failedDeliveries} failed)`,
+					);
 				}
-				assert.deepEqual(content(await rowsOf(LINKS), 'appointmentId'), before, 'the failed runs wrote nothing to "Sesami appointment links"');
+				assert.deepEqual(
+					content(await rowsOf(LINKS), 'appointmentId'),
+					before,
+					'the failed runs wrote nothing to "Sesami appointment links"',
+				);
 				// Sesami re-sends (8 s later): each cancellation is stored once, with the full state
 				await waitFor(
 					async () => {
 						const rows = byKey(await rowsOf(LINKS), 'appointmentId');
 						return [x500, x429, xDrop].every((a) => rows.get(a.id)?.cancelled === true);
 					},
-					{ timeoutMs: 60_000, intervalMs: 1000, message: 'the re-sent pushes stored the three cancellations' },
+					{
+						timeoutMs: 60_000,
+						intervalMs: 1000,
+						message: 'the re-sent pushes stored the three cancellations',
+					},
 				);
 				const rows = await rowsOf(LINKS);
 				for (const a of [x500, x429, xDrop]) {
@@ -390,7 +526,11 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 					assert.equal(mine[0].status, 'CANCELLED');
 					assert.equal(mine[0].lastEvent, 'APPOINTMENT_CANCELLED');
 					assert.equal(mine[0].customerManagementLink, a.customerManagementLink);
-					assert.equal((await deliveriesTo(W1, a.id, since)).at(-1).status, 200, 'the re-sent delivery was answered 200');
+					assert.equal(
+						(await deliveriesTo(W1, a.id, since)).at(-1).status,
+						200,
+						'the re-sent delivery was answered 200',
+					);
 				}
 			} finally {
 				if (!cleared) await setSesamiFaults(null);
@@ -407,14 +547,25 @@ describe('W1 + W2 on a new appointment whose first deliveries fail', () => {
 			const emailsBefore = content(await rowsOf(EMAILS_LOG), 'emailKey');
 			const linksBefore = content(await rowsOf(LINKS), 'appointmentId');
 			// every appointment GET fails (the id is not known before the creation fires the Flows)
-			await setSesamiFaults([{ mode: '500', count: -1, match: { method: 'GET', pathPrefix: `/${shop.id}/appointments/` } }]);
+			await setSesamiFaults([
+				{
+					mode: '500',
+					count: -1,
+					match: { method: 'GET', pathPrefix: `/${shop.id}/appointments/` },
+				},
+			]);
 			let created;
 			let cleared = false;
 			try {
 				const r = await sim.post('/appointments', {});
 				assert.equal(r.status, 201, JSON.stringify(r.data));
 				created = r.data;
-				await waitFor(async () => (await deliveriesTo(W1, created.id)).length >= 1 && (await deliveriesTo(W2, created.id)).length >= 1, { timeoutMs: 30_000, message: 'both first deliveries answered' });
+				await waitFor(
+					async () =>
+						(await deliveriesTo(W1, created.id)).length >= 1 &&
+						(await deliveriesTo(W2, created.id)).length >= 1,
+					{ timeoutMs: 30_000, message: 'both first deliveries answered' },
+				);
 				await setSesamiFaults(null);
 				cleared = true;
 				const firstW1 = (await deliveriesTo(W1, created.id))[0];
@@ -423,21 +574,45 @@ describe('W1 + W2 on a new appointment whose first deliveries fail', () => {
 				assert.ok(firstW2.status >= 500, `W2's first delivery got a 5xx (${firstW2.status})`);
 				const w2Failed = (await finished(W2.id, markW2)).filter((e) => e.status === 'error');
 				assert.ok(w2Failed.length >= 1, 'W2 recorded the failed run');
-				assert.match((await executionError(w2Failed[0].id)).error.message, /^Sesami had a server error \(500\) after 4 attempts$/);
-				assert.deepEqual(content(await rowsOf(EMAILS_LOG), 'emailKey'), emailsBefore, 'no email logged by the failed runs');
-				assert.deepEqual(content(await rowsOf(LINKS), 'appointmentId'), linksBefore, 'no row written by the failed runs');
+				assert.match(
+					(await executionError(w2Failed[0].id)).error.message,
+					/^Sesami had a server error \(500\) after 4 attempts$/,
+				);
+				assert.deepEqual(
+					content(await rowsOf(EMAILS_LOG), 'emailKey'),
+					emailsBefore,
+					'no email logged by the failed runs',
+				);
+				assert.deepEqual(
+					content(await rowsOf(LINKS), 'appointmentId'),
+					linksBefore,
+					'no row written by the failed runs',
+				);
 			} finally {
 				if (!cleared) await setSesamiFaults(null);
 			}
 			const state = await simAppointment(created.id);
-			await waitFor(async () => (await rowsOf(EMAILS_LOG)).some((r) => r.appointmentId === created.id), { timeoutMs: 60_000, intervalMs: 1000, message: 'W2 logged the email after the re-send' });
-			await waitFor(async () => (await rowsOf(LINKS)).some((r) => r.appointmentId === created.id), { timeoutMs: 30_000, intervalMs: 1000, message: 'W1 stored the row after the re-send' });
+			await waitFor(
+				async () => (await rowsOf(EMAILS_LOG)).some((r) => r.appointmentId === created.id),
+				{ timeoutMs: 60_000, intervalMs: 1000, message: 'W2 logged the email after the re-send' },
+			);
+			await waitFor(async () => (await rowsOf(LINKS)).some((r) => r.appointmentId === created.id), {
+				timeoutMs: 30_000,
+				intervalMs: 1000,
+				message: 'W1 stored the row after the re-send',
+			});
 			await finished(W1.id, markW1, { atLeast: 2 });
 			await finished(W2.id, markW2, { atLeast: 2 });
 			const logged = (await rowsOf(EMAILS_LOG)).filter((r) => r.appointmentId === created.id);
-			assert.deepEqual(logged.map((r) => r.event), ['APPOINTMENT_CREATED'], 'one email logged');
-			const mails = (await smtpMessages()).filter((m) => String(m.text ?? '').includes(state.customerManagementLink));
-			assert.equal(mails.length, 1, 'exactly one email with the appointment\'s management link');
+			assert.deepEqual(
+				logged.map((r) => r.event),
+				['APPOINTMENT_CREATED'],
+				'one email logged',
+			);
+			const mails = (await smtpMessages()).filter((m) =>
+				String(m.text ?? '').includes(state.customerManagementLink),
+			);
+			assert.equal(mails.length, 1, "exactly one email with the appointment's management link");
 			const rows = (await rowsOf(LINKS)).filter((r) => r.appointmentId === created.id);
 			assert.equal(rows.length, 1);
 			assert.equal(rows[0].status, state.status);
@@ -458,10 +633,13 @@ describe('W4: My Page cancel', () => {
 		refused = await createAppointment({ customer: A, service: 'standard', hoursAhead: 9 * 24 });
 		// W1 stores the two new appointments from their Flows
 		await finished(W1.id, mark, { atLeast: 2 });
-		await waitFor(async () => {
-			const rows = byKey(await rowsOf(LINKS), 'appointmentId');
-			return rows.has(ok.id) && rows.has(refused.id);
-		}, { timeoutMs: 30_000, message: 'W1 stored the two new appointments' });
+		await waitFor(
+			async () => {
+				const rows = byKey(await rowsOf(LINKS), 'appointmentId');
+				return rows.has(ok.id) && rows.has(refused.id);
+			},
+			{ timeoutMs: 30_000, message: 'W1 stored the two new appointments' },
+		);
 	});
 
 	test('429 on the ownership check, 500 and a dropped connection on the cancel: cancelled, answered 200, row updated', async () => {
@@ -469,20 +647,49 @@ describe('W4: My Page cancel', () => {
 			const since = new Date().toISOString();
 			const mark = await lastExecutionId([W1.id, W4.id]);
 			await setSesamiFaults([
-				{ mode: '429', retryAfter: 1, count: 1, match: { method: 'GET', path: appointmentPath(ok.id) } },
-				{ mode: '500', count: 1, match: { method: 'POST', path: `${appointmentPath(ok.id)}/cancel` } },
-				{ mode: 'drop', count: 1, match: { method: 'POST', path: `${appointmentPath(ok.id)}/cancel` } },
+				{
+					mode: '429',
+					retryAfter: 1,
+					count: 1,
+					match: { method: 'GET', path: appointmentPath(ok.id) },
+				},
+				{
+					mode: '500',
+					count: 1,
+					match: { method: 'POST', path: `${appointmentPath(ok.id)}/cancel` },
+				},
+				{
+					mode: 'drop',
+					count: 1,
+					match: { method: 'POST', path: `${appointmentPath(ok.id)}/cancel` },
+				},
 			]);
 			try {
 				const r = await asCustomer(A.id, 'cancel', { appointmentId: ok.id });
 				assert.equal(r.status, 200, r.data);
 				assert.equal(r.json.ok, true);
 				assert.equal((await simAppointment(ok.id)).status, 'CANCELLED');
-				const posts = (await simExchanges()).filter((e) => e.at >= since && e.method === 'POST' && e.path === `${appointmentPath(ok.id)}/cancel`);
-				assert.deepEqual(posts.map((e) => e.status), [500, 0, 200], 'the cancel was sent three times: 500, dropped, done');
-				await waitFor(async () => (await rowsOf(LINKS)).find((row) => row.appointmentId === ok.id)?.cancelled === true, { timeoutMs: 30_000, message: 'the stored row is cancelled' });
+				const posts = (await simExchanges()).filter(
+					(e) =>
+						e.at >= since && e.method === 'POST' && e.path === `${appointmentPath(ok.id)}/cancel`,
+				);
+				assert.deepEqual(
+					posts.map((e) => e.status),
+					[500, 0, 200],
+					'the cancel was sent three times: 500, dropped, done',
+				);
+				await waitFor(
+					async () =>
+						(await rowsOf(LINKS)).find((row) => row.appointmentId === ok.id)?.cancelled === true,
+					{ timeoutMs: 30_000, message: 'the stored row is cancelled' },
+				);
 				// W1 stores the cancellation too, from the Flow the cancel fired: let it finish
-				await waitForFlowsSettled({ workflowIds: [W1.id, W2.id, W4.id], afterId: mark, expected: { [W1.id]: 1 }, timeoutMs: 60_000 });
+				await waitForFlowsSettled({
+					workflowIds: [W1.id, W2.id, W4.id],
+					afterId: mark,
+					expected: { [W1.id]: 1 },
+					timeoutMs: 60_000,
+				});
 			} finally {
 				await setSesamiFaults(null);
 			}
@@ -493,7 +700,13 @@ describe('W4: My Page cancel', () => {
 		await timed('W4 beyond bounds + retry', async () => {
 			const mark = await lastExecutionId(W4.id);
 			const before = content(await rowsOf(LINKS), 'appointmentId');
-			await setSesamiFaults([{ mode: '500', count: -1, match: { method: 'POST', path: `${appointmentPath(refused.id)}/cancel` } }]);
+			await setSesamiFaults([
+				{
+					mode: '500',
+					count: -1,
+					match: { method: 'POST', path: `${appointmentPath(refused.id)}/cancel` },
+				},
+			]);
 			try {
 				const r = await asCustomer(A.id, 'cancel', { appointmentId: refused.id });
 				assert.equal(r.status, 502, r.data);
@@ -505,14 +718,22 @@ describe('W4: My Page cancel', () => {
 				const out = full.data.resultData.runData['Cancel for the customer'][0].data.main[0][0].json;
 				assert.equal(out.error, 'Sesami had a server error (500) after 4 attempts');
 				assert.equal(String(out.httpCode), '500');
-				assert.deepEqual(content(await rowsOf(LINKS), 'appointmentId'), before, 'nothing written to "Sesami appointment links"');
+				assert.deepEqual(
+					content(await rowsOf(LINKS), 'appointmentId'),
+					before,
+					'nothing written to "Sesami appointment links"',
+				);
 			} finally {
 				await setSesamiFaults(null);
 			}
 			const again = await asCustomer(A.id, 'cancel', { appointmentId: refused.id });
 			assert.equal(again.status, 200, again.data);
 			assert.equal((await simAppointment(refused.id)).status, 'CANCELLED');
-			await waitFor(async () => (await rowsOf(LINKS)).find((row) => row.appointmentId === refused.id)?.cancelled === true, { timeoutMs: 30_000, message: 'the stored row is cancelled' });
+			await waitFor(
+				async () =>
+					(await rowsOf(LINKS)).find((row) => row.appointmentId === refused.id)?.cancelled === true,
+				{ timeoutMs: 30_000, message: 'the stored row is cancelled' },
+			);
 		});
 	});
 });
@@ -541,10 +762,17 @@ describe('Appointments report (n8n execute)', () => {
 			}
 			const err = result.run?.data?.resultData?.error;
 			assert.equal(result.status, 'success', `${err?.message ?? ''} ${result.stderr.slice(-1000)}`);
-			assert.deepEqual(faults.map((f) => f.fired), [1, 1, 1, 1], 'each fault met one request');
+			assert.deepEqual(
+				faults.map((f) => f.fired),
+				[1, 1, 1, 1],
+				'each fault met one request',
+			);
 			const [summary] = nodeOutput(result.run, 'Build summary');
 			const after = await simListAll(listPath, { filterType: 'UPCOMING' });
-			assert.ok(summary.total <= upcoming.length && summary.total >= after.length, `total ${summary.total}, simulator ${upcoming.length}`);
+			assert.ok(
+				summary.total <= upcoming.length && summary.total >= after.length,
+				`total ${summary.total}, simulator ${upcoming.length}`,
+			);
 			for (const a of after) assert.ok(summary.ids.includes(a.id), `${a.id} is in the summary`);
 		});
 	});
@@ -566,7 +794,10 @@ describe('Appointments report (n8n execute)', () => {
 			const { error, full } = await executionError(last.id);
 			assert.equal(error.message, 'Sesami had a server error (500) after 4 attempts');
 			assert.equal(String(error.httpCode), '500');
-			assert.equal(error.node?.name ?? full.data.resultData.lastNodeExecuted, 'Get upcoming appointments');
+			assert.equal(
+				error.node?.name ?? full.data.resultData.lastNodeExecuted,
+				'Get upcoming appointments',
+			);
 		});
 	});
 });
@@ -576,11 +807,23 @@ describe('W5: imin Firehose polls', () => {
 	test('sessions feed within the bounds (429, 500, drop, slow): the changes are stored at that poll', async () => {
 		const A = await iminPhases.A;
 		const statuses = A.sessionGets.slice(0, 4).map((r) => [r.status, r.fault ?? null]);
-		assert.deepEqual(statuses, [[429, '429'], [500, '500'], [0, 'drop'], [200, 'slow']], 'one page read in four attempts');
+		assert.deepEqual(
+			statuses,
+			[
+				[429, '429'],
+				[500, '500'],
+				[0, 'drop'],
+				[200, 'slow'],
+			],
+			'one page read in four attempts',
+		);
 		assert.ok(A.sessionGets[3].durationMs >= 1500);
 		assert.ok(A.sessionGets.slice(4).every((r) => r.status === 200));
 		const sessionRuns = A.runs.filter((e) => e.status !== 'error');
-		assert.ok(sessionRuns.length >= 1 && sessionRuns.every((e) => e.status === 'success'), `the other W5 executions succeeded: ${JSON.stringify(A.runs.map((e) => [e.id, e.status]))}`);
+		assert.ok(
+			sessionRuns.length >= 1 && sessionRuns.every((e) => e.status === 'success'),
+			`the other W5 executions succeeded: ${JSON.stringify(A.runs.map((e) => [e.id, e.status]))}`,
+		);
 	});
 
 	test('series feed failing for good: a failed execution with the NodeApiError, nothing written, the next poll stores the changes', async () => {
@@ -596,8 +839,15 @@ describe('W5: imin Firehose polls', () => {
 			// status is in the message (webhook and node errors keep httpCode, asserted above)
 		}
 		const polls = A.seriesGets.length / 4;
-		assert.ok(Number.isInteger(polls) && polls >= 1 && A.seriesGets.every((r) => r.status === 500), 'each failed poll made 4 attempts, all 500');
-		assert.deepEqual(content(A.seriesDuring, 'seriesId'), content(A.seriesBefore, 'seriesId'), '"imin firehose series" unchanged while the feed failed');
+		assert.ok(
+			Number.isInteger(polls) && polls >= 1 && A.seriesGets.every((r) => r.status === 500),
+			'each failed poll made 4 attempts, all 500',
+		);
+		assert.deepEqual(
+			content(A.seriesDuring, 'seriesId'),
+			content(A.seriesBefore, 'seriesId'),
+			'"imin firehose series" unchanged while the feed failed',
+		);
 		await iminPhases.B; // B waited for the changes to be stored once the faults were cleared
 	});
 
@@ -606,9 +856,15 @@ describe('W5: imin Firehose polls', () => {
 		const first = B.gets429.findIndex((r) => r.status === 429);
 		assert.ok(first >= 0);
 		const next = B.gets429[first + 1];
-		assert.ok(!next || Date.parse(next.at) - Date.parse(B.gets429[first].at) > 20_000, 'no retry of the 429 within the poll');
+		assert.ok(
+			!next || Date.parse(next.at) - Date.parse(B.gets429[first].at) > 20_000,
+			'no retry of the 429 within the poll',
+		);
 		assert.equal(B.heldBack, false, 'the changes behind the 429 were not stored by that poll');
-		assert.ok(B.runs.every((e) => e.status === 'success'), `no failed W5 execution: ${JSON.stringify(B.runs.map((e) => [e.id, e.status]))}`);
+		assert.ok(
+			B.runs.every((e) => e.status === 'success'),
+			`no failed W5 execution: ${JSON.stringify(B.runs.map((e) => [e.id, e.status]))}`,
+		);
 		const C = await iminPhases.C;
 		assert.ok(C.runs.every((e) => e.status === 'success'));
 	});

@@ -14,9 +14,12 @@ function serializeQuery(qs, arrayFormat = 'indices') {
 	for (const [key, value] of Object.entries(qs || {})) {
 		if (value === undefined) continue;
 		if (Array.isArray(value)) {
-			if (arrayFormat === 'comma') parts.push(`${enc(key)}=${value.map((v) => enc(String(v))).join(',')}`);
-			else if (arrayFormat === 'repeat') for (const v of value) parts.push(`${enc(key)}=${enc(String(v))}`);
-			else if (arrayFormat === 'brackets') for (const v of value) parts.push(`${enc(key)}%5B%5D=${enc(String(v))}`);
+			if (arrayFormat === 'comma')
+				parts.push(`${enc(key)}=${value.map((v) => enc(String(v))).join(',')}`);
+			else if (arrayFormat === 'repeat')
+				for (const v of value) parts.push(`${enc(key)}=${enc(String(v))}`);
+			else if (arrayFormat === 'brackets')
+				for (const v of value) parts.push(`${enc(key)}%5B%5D=${enc(String(v))}`);
 			else value.forEach((v, i) => parts.push(`${enc(key)}%5B${i}%5D=${enc(String(v))}`));
 		} else if (value !== null && typeof value === 'object') {
 			parts.push(`${enc(key)}=${enc(JSON.stringify(value))}`);
@@ -55,14 +58,21 @@ function createContext(options) {
 		parameters: perItem ? perItem[0] : options.parameters,
 		...(options.onError ? { onError: options.onError } : {}),
 	};
-	const params = (itemIndex) => (perItem ? perItem[itemIndex] ?? perItem[0] : options.parameters) ?? {};
+	const params = (itemIndex) =>
+		(perItem ? (perItem[itemIndex] ?? perItem[0]) : options.parameters) ?? {};
 
 	async function httpRequest(request) {
-		const url = request.qs && Object.keys(request.qs).length
-			? `${request.url}${request.url.includes('?') ? '&' : '?'}${serializeQuery(request.qs, request.arrayFormat)}`
-			: request.url;
+		const url =
+			request.qs && Object.keys(request.qs).length
+				? `${request.url}${request.url.includes('?') ? '&' : '?'}${serializeQuery(request.qs, request.arrayFormat)}`
+				: request.url;
 		if (options.recordRequests !== false) {
-			requests.push({ method: request.method ?? 'GET', url, headers: request.headers, body: request.body });
+			requests.push({
+				method: request.method ?? 'GET',
+				url,
+				headers: request.headers,
+				body: request.body,
+			});
 		}
 		if (options.client === 'fetch') return await fetchRequest(request, url);
 		const response = await axios({
@@ -76,7 +86,12 @@ function createContext(options) {
 			transitional: { silentJSONParsing: true },
 		});
 		if (request.returnFullResponse) {
-			return { body: response.data, headers: response.headers, statusCode: response.status, statusMessage: response.statusText };
+			return {
+				body: response.data,
+				headers: response.headers,
+				statusCode: response.status,
+				statusMessage: response.statusText,
+			};
 		}
 		return response.data;
 	}
@@ -87,7 +102,10 @@ function createContext(options) {
 		const hasBody = request.body !== undefined;
 		const response = await fetch(request.baseURL ? `${request.baseURL}${url}` : url, {
 			method: request.method ?? 'GET',
-			headers: { ...(request.headers ?? {}), ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+			headers: {
+				...(request.headers ?? {}),
+				...(hasBody ? { 'content-type': 'application/json' } : {}),
+			},
 			body: hasBody ? JSON.stringify(request.body) : undefined,
 			signal: controller,
 		});
@@ -106,7 +124,12 @@ function createContext(options) {
 			throw error;
 		}
 		if (request.returnFullResponse) {
-			return { body, headers: Object.fromEntries(response.headers), statusCode: response.status, statusMessage: response.statusText };
+			return {
+				body,
+				headers: Object.fromEntries(response.headers),
+				statusCode: response.status,
+				statusMessage: response.statusText,
+			};
 		}
 		return body;
 	}
@@ -124,7 +147,8 @@ function createContext(options) {
 				if (arguments.length >= 3) return fallback;
 				throw new Error(`Could not get parameter "${name}"`);
 			}
-			if (value && typeof value === 'object' && value.__rl) value = extra.extractValue ? value.value : value;
+			if (value && typeof value === 'object' && value.__rl)
+				value = extra.extractValue ? value.value : value;
 			return value;
 		},
 		async getCredentials(type) {
@@ -184,11 +208,15 @@ function createWebhookContext(options) {
 	};
 	// options.body: text (sent as UTF-8) or a Buffer (exact bytes); options.readRawBodyError: what
 	// n8n's req.readRawBody() throws instead (e.g. raw-body's 413 or a zlib error).
-	const rawBody = Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body ?? '', 'utf8');
+	const rawBody = Buffer.isBuffer(options.body)
+		? options.body
+		: Buffer.from(options.body ?? '', 'utf8');
 	const req = {
 		method: options.method ?? 'POST',
 		url: options.url,
-		headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+		headers: Object.fromEntries(
+			Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+		),
 		query: options.query ?? {},
 		body: {},
 		rawBody: undefined,

@@ -24,15 +24,29 @@ function signAppProxyQuery(pairs, secret) {
 		.sort()
 		.join('');
 	const signature = crypto.createHmac('sha256', secret).update(message).digest('hex');
-	return [...pairs, ['signature', signature]].map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
+	return [...pairs, ['signature', signature]]
+		.map(([k, v]) => `${encode(k)}=${encode(v)}`)
+		.join('&');
 }
 
 /**
  * @param {{ shop: string, customerId: string, timestamp?: number, pathPrefix?: string, extra?: Array<[string, string]> }} options
  * @returns {Array<[string, string]>}
  */
-function proxyPairs({ shop, customerId, timestamp = Math.floor(Date.now() / 1000), pathPrefix = '/apps/bookings', extra = [] }) {
-	return [...extra, ['shop', shop], ['logged_in_customer_id', customerId], ['path_prefix', pathPrefix], ['timestamp', String(timestamp)]];
+function proxyPairs({
+	shop,
+	customerId,
+	timestamp = Math.floor(Date.now() / 1000),
+	pathPrefix = '/apps/bookings',
+	extra = [],
+}) {
+	return [
+		...extra,
+		['shop', shop],
+		['logged_in_customer_id', customerId],
+		['path_prefix', pathPrefix],
+		['timestamp', String(timestamp)],
+	];
 }
 
 /**
@@ -46,7 +60,9 @@ async function mintSessionToken(claims, secret, { alg = 'HS256' } = {}) {
 		const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 		return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
 	}
-	return await new jose.SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).sign(Buffer.from(secret));
+	return await new jose.SignJWT(claims)
+		.setProtectedHeader({ alg, typ: 'JWT' })
+		.sign(Buffer.from(secret));
 }
 
 /**

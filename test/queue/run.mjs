@@ -78,8 +78,12 @@ function summary() {
 	const failed = checks.length - passed;
 	console.log('');
 	console.log('== queue mode summary');
-	for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(34)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
-	for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail && !c.ok ? ` — ${c.detail}` : ''}`);
+	for (const [k, v] of Object.entries(figures))
+		console.log(`  ${k.padEnd(34)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+	for (const c of checks)
+		console.log(
+			`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail && !c.ok ? ` — ${c.detail}` : ''}`,
+		);
 	console.log(`queue: ${passed} passed, ${failed} failed`);
 	process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
 }
@@ -111,12 +115,15 @@ function prepareWorkflows(dir, { apiBaseUrl }) {
 		for (const node of json.nodes) {
 			// The answer only once the push is stored / the email logged (the mode queue-mode users choose;
 			// see the README): a push whose execution is lost gets a 500 and the simulator re-sends it.
-			if (node.type === 'n8n-nodes-sesami-imin.sesamiTrigger') node.parameters.responseMode = 'lastNode';
+			if (node.type === 'n8n-nodes-sesami-imin.sesamiTrigger')
+				node.parameters.responseMode = 'lastNode';
 			if (file === RECOVERY_FILE && node.name === 'Settings') {
-				for (const a of node.parameters.assignments.assignments) if (a.name === 'apiBaseUrl') a.value = apiBaseUrl;
+				for (const a of node.parameters.assignments.assignments)
+					if (a.name === 'apiBaseUrl') a.value = apiBaseUrl;
 			}
 			// The test runs the recovery itself ("Run now"), at a known moment, instead of every 10 minutes.
-			if (file === RECOVERY_FILE && node.type === 'n8n-nodes-base.scheduleTrigger') node.disabled = true;
+			if (file === RECOVERY_FILE && node.type === 'n8n-nodes-base.scheduleTrigger')
+				node.disabled = true;
 		}
 		const target = path.join(dir, file);
 		fs.writeFileSync(target, JSON.stringify(json, null, 2));
@@ -135,14 +142,24 @@ function inputKept(e) {
 }
 
 async function main() {
-	say(`${APPOINTMENTS} appointments (created + rescheduled, to W1 and W2: ~${Math.round(APPOINTMENTS * 4 * 1.25)} pushes with the copies), ${KILL ? 'SIGKILL of worker 1 mid-run' : 'no kill (--no-kill)'}`);
+	say(
+		`${APPOINTMENTS} appointments (created + rescheduled, to W1 and W2: ~${Math.round(APPOINTMENTS * 4 * 1.25)} pushes with the copies), ${KILL ? 'SIGKILL of worker 1 mid-run' : 'no kill (--no-kill)'}`,
+	);
 	if (!flag('no-build')) {
 		say('npm run build');
 		const code = await runStreaming('npm', ['run', 'build']);
 		if (code !== 0) throw new Error(`npm run build exited ${code}`);
 	}
 	const { provision } = await import('../e2e/lib/provision.mjs');
-	const { startN8n, startN8nWorker, readDataTablesFile, freePort, executeWorkflowCli, N8N_API_CREDENTIAL, setN8nApiKey } = await import('../e2e/lib/n8n.mjs');
+	const {
+		startN8n,
+		startN8nWorker,
+		readDataTablesFile,
+		freePort,
+		executeWorkflowCli,
+		N8N_API_CREDENTIAL,
+		setN8nApiKey,
+	} = await import('../e2e/lib/n8n.mjs');
 	const { startPostgres, startRedis } = await import('./services.mjs');
 	await provision({ log: say });
 
@@ -156,7 +173,14 @@ async function main() {
 	cleanups.push(() => sim.close());
 	const shop = sim.fixtures.shops[0];
 	const { startSmtpServer } = require('../sim/smtp');
-	const smtp = await startSmtpServer({ port: 0, httpPort: 0, host: '127.0.0.1', user: 'n8n-queue', password: `smtp-${crypto.randomBytes(9).toString('hex')}`, maxMessages: 20_000 });
+	const smtp = await startSmtpServer({
+		port: 0,
+		httpPort: 0,
+		host: '127.0.0.1',
+		user: 'n8n-queue',
+		password: `smtp-${crypto.randomBytes(9).toString('hex')}`,
+		maxMessages: 20_000,
+	});
 	cleanups.push(() => smtp.close());
 	say(`Sesami simulator ${sim.url}, SMTP ${smtp.host}:${smtp.port} (inbox ${smtp.httpUrl})`);
 
@@ -166,8 +190,31 @@ async function main() {
 	cleanups.push(async () => fs.rmSync(wfDir, { recursive: true, force: true }));
 	const workflowFiles = prepareWorkflows(wfDir, { apiBaseUrl: `${url}/api/v1` });
 	const credentials = [
-		{ id: 'sesamiSandbox001', name: 'Sesami account', type: 'sesamiApi', data: { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone } },
-		{ id: 'smtpSandbox00001', name: 'Sandbox SMTP', type: 'smtp', data: { user: smtp.user, password: smtp.password, host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true } },
+		{
+			id: 'sesamiSandbox001',
+			name: 'Sesami account',
+			type: 'sesamiApi',
+			data: {
+				apiKey: shop.apiKey,
+				clientId: shop.clientId,
+				shopId: shop.id,
+				baseUrl: sim.baseUrl,
+				timezone: shop.timezone,
+			},
+		},
+		{
+			id: 'smtpSandbox00001',
+			name: 'Sandbox SMTP',
+			type: 'smtp',
+			data: {
+				user: smtp.user,
+				password: smtp.password,
+				host: '127.0.0.1',
+				port: smtp.port,
+				secure: false,
+				disableStartTls: true,
+			},
+		},
 		// The API key exists only once n8n runs: beforePublish below puts it in.
 		{ ...N8N_API_CREDENTIAL, data: { apiKey: 'set-once-n8n-runs', baseUrl: `${url}/api/v1` } },
 	];
@@ -204,7 +251,9 @@ async function main() {
 	// Two workers, each with its own user folder (the package linked there too), broker and health ports.
 	const workerLog = (w) => path.join(os.tmpdir(), `n8n-queue-${w.name}-${process.pid}.log`);
 	const workers = await Promise.all(
-		['worker1', 'worker2'].map((name) => startN8nWorker({ main, packageDir: root, name, concurrency: 10, log: (m) => say(m) })),
+		['worker1', 'worker2'].map((name) =>
+			startN8nWorker({ main, packageDir: root, name, concurrency: 10, log: (m) => say(m) }),
+		),
 	);
 	for (const w of workers)
 		cleanups.push(async () => {
@@ -223,7 +272,20 @@ async function main() {
 	const ctxFile = path.join(ctxDir, 'context.json');
 	fs.writeFileSync(
 		ctxFile,
-		JSON.stringify({ n8nUrl: url, n8nPort: port, n8nVersion: main.version, n8nMajor: main.major, apiKey: main.apiKey, ownerCookie: main.cookie, simUrl: sim.url, simBaseUrl: sim.baseUrl, fixtures: sim.fixtures, workflows: main.workflows, dataTables: main.dataTables, smtp: { httpUrl: smtp.httpUrl } }),
+		JSON.stringify({
+			n8nUrl: url,
+			n8nPort: port,
+			n8nVersion: main.version,
+			n8nMajor: main.major,
+			apiKey: main.apiKey,
+			ownerCookie: main.cookie,
+			simUrl: sim.url,
+			simBaseUrl: sim.baseUrl,
+			fixtures: sim.fixtures,
+			workflows: main.workflows,
+			dataTables: main.dataTables,
+			smtp: { httpUrl: smtp.httpUrl },
+		}),
 		{ mode: 0o600 },
 	);
 	process.env.E2E_CONTEXT = ctxFile;
@@ -262,7 +324,10 @@ async function main() {
 	let killedAt = null;
 	const running = (w) => {
 		const log = w.logs();
-		return (log.match(/Worker started execution/g) ?? []).length - (log.match(/Worker finished execution/g) ?? []).length;
+		return (
+			(log.match(/Worker started execution/g) ?? []).length -
+			(log.match(/Worker finished execution/g) ?? []).length
+		);
 	};
 	let restarted = null;
 	const pushT0 = Date.now();
@@ -270,23 +335,42 @@ async function main() {
 	for (let i = 0; i < APPOINTMENTS + LAG; i++) {
 		await pace();
 		if (i < APPOINTMENTS) {
-			const r = await simCtl.post('/appointments', { customer: { firstName: 'Queue', lastName: `Tester ${i}`, email: `queue-${run}-${i}@example.com` } });
-			if (r.status !== 201) throw new Error(`POST /__sim/appointments: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+			const r = await simCtl.post('/appointments', {
+				customer: {
+					firstName: 'Queue',
+					lastName: `Tester ${i}`,
+					email: `queue-${run}-${i}@example.com`,
+				},
+			});
+			if (r.status !== 201)
+				throw new Error(
+					`POST /__sim/appointments: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+				);
 			appointments.push(r.data);
 		}
 		if (i >= LAG) {
 			const a = appointments[i - LAG];
 			const r = await simCtl.post(`/appointments/${a.id}/reschedule`, {});
-			if (r.status !== 200) throw new Error(`reschedule ${a.id}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+			if (r.status !== 200)
+				throw new Error(
+					`reschedule ${a.id}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+				);
 		}
 		// Every 25 appointments the held deliveries go out (newest first, one at a time): several
 		// out-of-order tails run next to the stream instead of one long tail at the end.
 		if (i % 25 === 24) await simCtl.post('/flow-delivery/flush');
 		// Kill worker 1 once it is running executions (its log: "Worker started/finished execution N").
 		const busy = running(workers[0]);
-		if (KILL && !killedAt && i >= APPOINTMENTS * KILL_AT && (busy >= 2 || i === APPOINTMENTS + LAG - 1)) {
+		if (
+			KILL &&
+			!killedAt &&
+			i >= APPOINTMENTS * KILL_AT &&
+			(busy >= 2 || i === APPOINTMENTS + LAG - 1)
+		) {
 			const victim = workers[0];
-			say(`SIGKILL ${victim.name} (pid ${victim.pid}) while it runs ${busy} executions; ${await inFlight()} deliveries in flight`);
+			say(
+				`SIGKILL ${victim.name} (pid ${victim.pid}) while it runs ${busy} executions; ${await inFlight()} deliveries in flight`,
+			);
 			await victim.kill('SIGKILL');
 			killedAt = Date.now();
 			restarted = sleep(DOWN_MS).then(async () => {
@@ -297,42 +381,80 @@ async function main() {
 	}
 	await simCtl.post('/flow-delivery/flush'); // the held quarter, newest first
 	if (restarted) figures['worker1 restart to ready (ms)'] = await restarted;
-	say(`all ${APPOINTMENTS} appointments booked and rescheduled after ${((Date.now() - pushT0) / 1000).toFixed(0)} s; waiting for the deliveries and executions to settle`);
-	let settled = await ctx.waitForFlowsSettled({ workflowIds: [w1.id, w2.id], timeoutMs: 600_000, stableMs: 3000 });
+	say(
+		`all ${APPOINTMENTS} appointments booked and rescheduled after ${((Date.now() - pushT0) / 1000).toFixed(0)} s; waiting for the deliveries and executions to settle`,
+	);
+	let settled = await ctx.waitForFlowsSettled({
+		workflowIds: [w1.id, w2.id],
+		timeoutMs: 600_000,
+		stableMs: 3000,
+	});
 	figures['pushes settled after (s)'] = Math.round((Date.now() - pushT0) / 1000);
 	const ids = new Set(appointments.map((a) => a.id));
-	const deliveries = ((await simCtl.get('/deliveries')).data ?? []).filter((d) => ids.has(d.appointmentId));
+	const deliveries = ((await simCtl.get('/deliveries')).data ?? []).filter((d) =>
+		ids.has(d.appointmentId),
+	);
 	const lastAttempts = new Map();
 	for (const d of deliveries) lastAttempts.set(d.id, d); // completion order: the last record of a delivery is its last attempt
 	const failedAttempts = deliveries.filter((d) => d.status !== 200);
 	figures['deliveries (pushes)'] = lastAttempts.size;
-	figures['  of which duplicate copies'] = [...lastAttempts.values()].filter((d) => d.copy > 0).length;
+	figures['  of which duplicate copies'] = [...lastAttempts.values()].filter(
+		(d) => d.copy > 0,
+	).length;
 	figures['  HTTP attempts / not-200 answers'] = `${deliveries.length} / ${failedAttempts.length}`;
 	const notOk = [...lastAttempts.values()].filter((d) => d.status !== 200);
-	check('every push was finally answered 200 (after re-sends)', notOk.length === 0, notOk.slice(0, 5).map((d) => `${d.trigger} ${d.status} ${d.error ?? d.responseBody ?? ''}`).join('; '));
+	check(
+		'every push was finally answered 200 (after re-sends)',
+		notOk.length === 0,
+		notOk
+			.slice(0, 5)
+			.map((d) => `${d.trigger} ${d.status} ${d.error ?? d.responseBody ?? ''}`)
+			.join('; '),
+	);
 	check(`~1,000 pushes sent (${lastAttempts.size})`, lastAttempts.size >= APPOINTMENTS * 4 * 1.1);
 	const outOfOrder = appointments.filter((a) => {
-		const toW1 = [...lastAttempts.values()].filter((d) => d.appointmentId === a.id && d.target.startsWith(w1.webhookUrls[0].url) && d.copy === 0);
+		const toW1 = [...lastAttempts.values()].filter(
+			(d) => d.appointmentId === a.id && d.target.startsWith(w1.webhookUrls[0].url) && d.copy === 0,
+		);
 		const c = toW1.find((d) => d.trigger === 'APPOINTMENT_CREATED');
 		const m = toW1.find((d) => d.trigger === 'APPOINTMENT_RESCHEDULED');
 		return c && m && c.id < m.id && Date.parse(c.at) > Date.parse(m.at);
 	}).length;
 	figures['appointments whose pushes came out of order (W1)'] = outOfOrder;
 
-	const statusCount = (list) => list.reduce((m, e) => ((m[e.status] = (m[e.status] ?? 0) + 1), m), {});
+	const statusCount = (list) =>
+		list.reduce((m, e) => ((m[e.status] = (m[e.status] ?? 0) + 1), m), {});
 	const before = [...settled[w1.id], ...settled[w2.id]];
 	const w2ExecutionIds = new Set(settled[w2.id].map((e) => String(e.id)));
 	figures['W1+W2 executions before recovery'] = { total: before.length, ...statusCount(before) };
 	const lost = before.filter((e) => e.status === 'error' || e.status === 'crashed');
-	if (KILL) check('the SIGKILL left crashed/failed executions behind (the case the recovery is for)', lost.length > 0, `${lost.length}`);
+	if (KILL)
+		check(
+			'the SIGKILL left crashed/failed executions behind (the case the recovery is for)',
+			lost.length > 0,
+			`${lost.length}`,
+		);
 
 	// ------------------------------------------------------------------------------------------
 	// The recovery workflow, in n8n ("Run now": `n8n execute` against the same database and API).
 	say(`running "${recovery.name}" (${recovery.id})`);
-	const rec = await executeWorkflowCli({ ...main.cli, env: { ...main.cli.env, EXECUTIONS_MODE: 'regular' }, workflowId: recovery.id, excludePorts: [port, main.brokerPort, ...workers.map((w) => w.healthPort)], timeoutMs: 600_000 });
+	const rec = await executeWorkflowCli({
+		...main.cli,
+		env: { ...main.cli.env, EXECUTIONS_MODE: 'regular' },
+		workflowId: recovery.id,
+		excludePorts: [port, main.brokerPort, ...workers.map((w) => w.healthPort)],
+		timeoutMs: 600_000,
+	});
 	const out = rec.run?.data?.resultData?.runData?.Summary?.[0]?.data?.main?.[0]?.[0]?.json;
 	const recoveryError = rec.run?.data?.resultData?.error;
-	figures['recovery workflow'] = { status: rec.status, ms: rec.ms, retried: out?.retried, succeeded: out?.succeeded, superseded: out?.superseded, notRetryable: out?.notRetryable };
+	figures['recovery workflow'] = {
+		status: rec.status,
+		ms: rec.ms,
+		retried: out?.retried,
+		succeeded: out?.succeeded,
+		superseded: out?.superseded,
+		notRetryable: out?.notRetryable,
+	};
 	// What n8n kept of each lost execution (the API's own answer, not the recovery workflow's).
 	const lostDetail = [];
 	for (const e of lost) {
@@ -342,34 +464,58 @@ async function main() {
 	}
 	const keptLost = lostDetail.filter((e) => e.kept);
 	const droppedLost = lostDetail.filter((e) => !e.kept);
-	figures['crashed/failed: input kept / dropped by n8n'] = `${keptLost.length} / ${droppedLost.length}`;
+	figures['crashed/failed: input kept / dropped by n8n'] =
+		`${keptLost.length} / ${droppedLost.length}`;
 	check(
 		'the recovery workflow ran, retried exactly the crashed/failed executions with their input kept, all successfully',
-		rec.ok && out && out.retried + out.superseded === keptLost.length && out.succeeded === out.retried,
+		rec.ok &&
+			out &&
+			out.retried + out.superseded === keptLost.length &&
+			out.succeeded === out.retried,
 		`${rec.status}${recoveryError ? `: ${recoveryError.message}` : ''} retried ${out?.retried} (+ ${out?.superseded} superseded: the same push) succeeded ${out?.succeeded} (input kept: ${keptLost.length})${out?.notSucceeded?.length ? ` ${JSON.stringify(out.notSucceeded.slice(0, 3))}` : ''}${!rec.run ? ` ${rec.stderr.slice(-1500)}` : ''}`,
 	);
 	check(
 		'the recovery workflow reported the executions whose input n8n dropped as not retryable',
-		out && out.notRetryable === droppedLost.length && (out.notRetryableExecutions ?? []).every((x) => x.reason === 'not retryable: the sender re-sends'),
+		out &&
+			out.notRetryable === droppedLost.length &&
+			(out.notRetryableExecutions ?? []).every(
+				(x) => x.reason === 'not retryable: the sender re-sends',
+			),
 		`reported ${out?.notRetryable}, dropped ${droppedLost.length}`,
 	);
-	settled = await ctx.waitForFlowsSettled({ workflowIds: [w1.id, w2.id], timeoutMs: 300_000, stableMs: 3000 });
+	settled = await ctx.waitForFlowsSettled({
+		workflowIds: [w1.id, w2.id],
+		timeoutMs: 300_000,
+		stableMs: 3000,
+	});
 	const all = [...settled[w1.id], ...settled[w2.id]];
 	figures['W1+W2 executions after recovery'] = { total: all.length, ...statusCount(all) };
 	// Each crashed or failed original: a retry that n8n itself records as successful, or its input
 	// dropped by n8n and the push recovered by the sender's re-send.
 	const originals = all.filter((e) => ['error', 'crashed'].includes(e.status) && !e.retryOf);
-	const failedAttemptsUnanswered = failedAttempts.filter((f) => !deliveries.some((d) => d.id === f.id && d.attempt > f.attempt && d.status >= 200 && d.status < 300));
+	const failedAttemptsUnanswered = failedAttempts.filter(
+		(f) =>
+			!deliveries.some(
+				(d) => d.id === f.id && d.attempt > f.attempt && d.status >= 200 && d.status < 300,
+			),
+	);
 	check(
 		'every failed delivery attempt was followed by a 2xx attempt of the same delivery',
 		failedAttemptsUnanswered.length === 0,
-		failedAttemptsUnanswered.slice(0, 5).map((d) => `delivery ${d.id} attempt ${d.attempt}: ${d.status} ${d.error ?? ''}`).join('; '),
+		failedAttemptsUnanswered
+			.slice(0, 5)
+			.map((d) => `delivery ${d.id} attempt ${d.attempt}: ${d.status} ${d.error ?? ''}`)
+			.join('; '),
 	);
-	const supersededBy = new Map((out?.supersededExecutions ?? []).map((x) => [String(x.executionId), String(x.supersededBy)]));
+	const supersededBy = new Map(
+		(out?.supersededExecutions ?? []).map((x) => [String(x.executionId), String(x.supersededBy)]),
+	);
 	const retriedOk = async (e) => {
 		if (!e?.retrySuccessId) return false;
 		const r = await api.get(`/executions/${e.retrySuccessId}`);
-		return r.status === 200 && r.data.status === 'success' && String(r.data.retryOf) === String(e.id);
+		return (
+			r.status === 200 && r.data.status === 'success' && String(r.data.retryOf) === String(e.id)
+		);
 	};
 	const unrecovered = [];
 	let viaRetry = 0;
@@ -377,47 +523,100 @@ async function main() {
 	for (const e of originals) {
 		if (e.retrySuccessId) {
 			const r = await api.get(`/executions/${e.retrySuccessId}`);
-			if (r.status === 200 && r.data.status === 'success' && String(r.data.retryOf) === String(e.id)) {
+			if (
+				r.status === 200 &&
+				r.data.status === 'success' &&
+				String(r.data.retryOf) === String(e.id)
+			) {
 				viaRetry++;
 				continue;
 			}
-			unrecovered.push(`#${e.id} ${e.status}: retry #${e.retrySuccessId} is ${r.data?.status ?? `HTTP ${r.status}`}`);
+			unrecovered.push(
+				`#${e.id} ${e.status}: retry #${e.retrySuccessId} is ${r.data?.status ?? `HTTP ${r.status}`}`,
+			);
 			continue;
 		}
 		// Superseded: the same push as another failed execution, whose retry must have succeeded.
-		if (supersededBy.has(String(e.id)) && (await retriedOk(originals.find((x) => String(x.id) === supersededBy.get(String(e.id)))))) {
+		if (
+			supersededBy.has(String(e.id)) &&
+			(await retriedOk(originals.find((x) => String(x.id) === supersededBy.get(String(e.id)))))
+		) {
 			viaRetry++;
 			continue;
 		}
-		const detail = lostDetail.find((x) => x.id === e.id) ?? { kept: inputKept((await api.get(`/executions/${e.id}`, { params: { includeData: true } })).data ?? {}) };
+		const detail = lostDetail.find((x) => x.id === e.id) ?? {
+			kept: inputKept(
+				(await api.get(`/executions/${e.id}`, { params: { includeData: true } })).data ?? {},
+			),
+		};
 		if (!detail.kept && failedAttemptsUnanswered.length === 0) viaResend++;
-		else unrecovered.push(`#${e.id} ${e.status}: ${detail.kept ? 'input kept but no successful retry' : 'input dropped and a failed delivery was not re-sent successfully'}`);
+		else
+			unrecovered.push(
+				`#${e.id} ${e.status}: ${detail.kept ? 'input kept but no successful retry' : 'input dropped and a failed delivery was not re-sent successfully'}`,
+			);
 	}
 	figures['crashed/failed recovered by retry / by re-send'] = `${viaRetry} / ${viaResend}`;
-	check('every crashed or failed W1/W2 execution was recovered (successful retry, or dropped input + successful re-send)', unrecovered.length === 0, unrecovered.slice(0, 10).join(', '));
-	const unfinished = all.filter((e) => ['new', 'running', 'waiting', 'unknown'].includes(e.status) || !e.stoppedAt);
-	check('no W1/W2 execution is left unfinished', unfinished.length === 0, unfinished.slice(0, 10).map((e) => `#${e.id} ${e.status}`).join(', '));
+	check(
+		'every crashed or failed W1/W2 execution was recovered (successful retry, or dropped input + successful re-send)',
+		unrecovered.length === 0,
+		unrecovered.slice(0, 10).join(', '),
+	);
+	const unfinished = all.filter(
+		(e) => ['new', 'running', 'waiting', 'unknown'].includes(e.status) || !e.stoppedAt,
+	);
+	check(
+		'no W1/W2 execution is left unfinished',
+		unfinished.length === 0,
+		unfinished
+			.slice(0, 10)
+			.map((e) => `#${e.id} ${e.status}`)
+			.join(', '),
+	);
 
 	// ------------------------------------------------------------------------------------------
 	// The outcome
-	const rows = (await ctx.dataTableRows(await ctx.dataTableId(LINKS_TABLE))).filter((r) => ids.has(r.appointmentId));
+	const rows = (await ctx.dataTableRows(await ctx.dataTableId(LINKS_TABLE))).filter((r) =>
+		ids.has(r.appointmentId),
+	);
 	figures['stored rows (W1)'] = rows.length;
-	check(`exactly ${APPOINTMENTS} stored rows, one per appointment`, rows.length === APPOINTMENTS && new Set(rows.map((r) => r.appointmentId)).size === APPOINTMENTS, `${rows.length} rows`);
+	check(
+		`exactly ${APPOINTMENTS} stored rows, one per appointment`,
+		rows.length === APPOINTMENTS && new Set(rows.map((r) => r.appointmentId)).size === APPOINTMENTS,
+		`${rows.length} rows`,
+	);
 	const stale = [];
 	for (const a of appointments) {
 		const now = (await simCtl.get(`/state/appointments/${a.id}`)).data;
 		const row = rows.find((r) => r.appointmentId === a.id);
-		if (!row || row.status !== now.status || Date.parse(row.start) !== Date.parse(now.datetime) || row.customerManagementLink !== now.customerManagementLink || row.lastEvent !== 'APPOINTMENT_RESCHEDULED')
-			stale.push(`${a.id}: ${row ? `${row.status} ${row.start} ${row.lastEvent}` : 'no row'} vs ${now.status} ${now.datetime}`);
+		if (
+			!row ||
+			row.status !== now.status ||
+			Date.parse(row.start) !== Date.parse(now.datetime) ||
+			row.customerManagementLink !== now.customerManagementLink ||
+			row.lastEvent !== 'APPOINTMENT_RESCHEDULED'
+		)
+			stale.push(
+				`${a.id}: ${row ? `${row.status} ${row.start} ${row.lastEvent}` : 'no row'} vs ${now.status} ${now.datetime}`,
+			);
 	}
-	check('every row holds the latest state (rescheduled start, status, link)', stale.length === 0, stale.slice(0, 5).join('; '));
+	check(
+		'every row holds the latest state (rescheduled start, status, link)',
+		stale.length === 0,
+		stale.slice(0, 5).join('; '),
+	);
 
 	const emails = new Set(appointments.map((a) => a.customer?.email ?? `queue-${run}`));
-	const messages = (await ctx.smtpMessages()).filter((m) => m.to.some((to) => emails.has(to) || to.startsWith(`queue-${run}-`)));
+	const messages = (await ctx.smtpMessages()).filter((m) =>
+		m.to.some((to) => emails.has(to) || to.startsWith(`queue-${run}-`)),
+	);
 	figures['emails received (SMTP)'] = messages.length;
 	const perKey = new Map();
 	for (const m of messages) {
-		const kind = /moved|rescheduled/i.test(m.subject) ? 'RESCHEDULED' : /booked/i.test(m.subject) ? 'CREATED' : m.subject;
+		const kind = /moved|rescheduled/i.test(m.subject)
+			? 'RESCHEDULED'
+			: /booked/i.test(m.subject)
+				? 'CREATED'
+				: m.subject;
 		const key = `${m.to.join(',')}|${kind}`;
 		perKey.set(key, [...(perKey.get(key) ?? []), m]);
 	}
@@ -427,11 +626,15 @@ async function main() {
 	// That is the one window where a second email is possible; it is bounded by those executions.
 	const cutOffW2 = droppedLost.filter((e) => w2ExecutionIds.has(String(e.id))).length;
 	const extra = messages.length - perKey.size;
-	figures['emails sent twice (kill between send and log)'] = `${extra} (W2 executions cut off by the kill: ${cutOffW2})`;
+	figures['emails sent twice (kill between send and log)'] =
+		`${extra} (W2 executions cut off by the kill: ${cutOffW2})`;
 	check(
 		`one email per (appointment, event): ${APPOINTMENTS * 2}; a second one only where the kill cut W2 off between sending and logging`,
 		perKey.size === APPOINTMENTS * 2 && extra <= cutOffW2 && (KILL || extra === 0),
-		`${messages.length} emails, ${perKey.size} distinct, cut off ${cutOffW2}, sent twice: ${twice.slice(0, 5).map(([k, list]) => `${k} x${list.length}`).join('; ')}`,
+		`${messages.length} emails, ${perKey.size} distinct, cut off ${cutOffW2}, sent twice: ${twice
+			.slice(0, 5)
+			.map(([k, list]) => `${k} x${list.length}`)
+			.join('; ')}`,
 	);
 	// And each such pair's first copy reached the SMTP server before the SIGKILL, its other copy after
 	// it (the re-send): no second email for any other reason.
@@ -442,10 +645,23 @@ async function main() {
 	check(
 		'every second email straddles the kill (first copy accepted before the SIGKILL, the re-send after it)',
 		notFromKill.length === 0,
-		notFromKill.slice(0, 5).map(([k, list]) => `${k} x${list.length} at ${list.map((m) => m.receivedAt).join(', ')} (kill ${killedAt ? new Date(killedAt).toISOString() : 'none'})`).join('; '),
+		notFromKill
+			.slice(0, 5)
+			.map(
+				([k, list]) =>
+					`${k} x${list.length} at ${list.map((m) => m.receivedAt).join(', ')} (kill ${killedAt ? new Date(killedAt).toISOString() : 'none'})`,
+			)
+			.join('; '),
 	);
-	const logged = (await ctx.dataTableRows(await ctx.dataTableId(EMAILS_TABLE))).filter((r) => ids.has(r.appointmentId));
-	check(`"${EMAILS_TABLE}" logs each (appointment, event) once`, logged.length === APPOINTMENTS * 2 && new Set(logged.map((r) => `${r.appointmentId}|${r.event}`)).size === APPOINTMENTS * 2, `${logged.length} rows`);
+	const logged = (await ctx.dataTableRows(await ctx.dataTableId(EMAILS_TABLE))).filter((r) =>
+		ids.has(r.appointmentId),
+	);
+	check(
+		`"${EMAILS_TABLE}" logs each (appointment, event) once`,
+		logged.length === APPOINTMENTS * 2 &&
+			new Set(logged.map((r) => `${r.appointmentId}|${r.event}`)).size === APPOINTMENTS * 2,
+		`${logged.length} rows`,
+	);
 
 	// ------------------------------------------------------------------------------------------
 	// The recovery workflow's own case: executions that failed with their input kept. The SMTP server
@@ -453,54 +669,124 @@ async function main() {
 	// each push (and each copy); only the recovery workflow can bring those emails back.
 	const outageT0 = Date.now();
 	const lastId = Math.max(0, ...all.map((e) => Number(e.id)));
-	const o = await simCtl.post('/flow-delivery', { duplicate: 1, duplicateRate: 0.5, timeoutMs: 180_000 });
+	const o = await simCtl.post('/flow-delivery', {
+		duplicate: 1,
+		duplicateRate: 0.5,
+		timeoutMs: 180_000,
+	});
 	if (o.status !== 200) throw new Error(`POST /__sim/flow-delivery: ${JSON.stringify(o.data)}`);
 	smtp.refusing = true;
 	const outage = [];
 	for (let i = 0; i < OUTAGE_APPOINTMENTS; i++) {
-		const r = await simCtl.post('/appointments', { customer: { firstName: 'Outage', lastName: `Tester ${i}`, email: `outage-${run}-${i}@example.com` } });
-		if (r.status !== 201) throw new Error(`POST /__sim/appointments: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+		const r = await simCtl.post('/appointments', {
+			customer: {
+				firstName: 'Outage',
+				lastName: `Tester ${i}`,
+				email: `outage-${run}-${i}@example.com`,
+			},
+		});
+		if (r.status !== 201)
+			throw new Error(
+				`POST /__sim/appointments: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+			);
 		outage.push(r.data);
 	}
 	const outageIds = new Set(outage.map((a) => a.id));
-	let during = await ctx.waitForFlowsSettled({ workflowIds: [w1.id, w2.id], afterId: lastId, timeoutMs: 300_000, stableMs: 3000 });
+	let during = await ctx.waitForFlowsSettled({
+		workflowIds: [w1.id, w2.id],
+		afterId: lastId,
+		timeoutMs: 300_000,
+		stableMs: 3000,
+	});
 	smtp.refusing = false;
-	const outageDeliveries = ((await simCtl.get('/deliveries')).data ?? []).filter((d) => outageIds.has(d.appointmentId) && d.target.startsWith(w2.webhookUrls[0].url));
+	const outageDeliveries = ((await simCtl.get('/deliveries')).data ?? []).filter(
+		(d) => outageIds.has(d.appointmentId) && d.target.startsWith(w2.webhookUrls[0].url),
+	);
 	const failedW2 = during[w2.id].filter((e) => e.status === 'error');
-	figures['outage: W2 pushes (copies included) / failed executions'] = `${outageDeliveries.length} / ${failedW2.length}`;
+	figures['outage: W2 pushes (copies included) / failed executions'] =
+		`${outageDeliveries.length} / ${failedW2.length}`;
 	const failedKept = [];
-	for (const e of failedW2) if (inputKept((await api.get(`/executions/${e.id}`, { params: { includeData: true } })).data ?? {})) failedKept.push(e);
+	for (const e of failedW2)
+		if (
+			inputKept(
+				(await api.get(`/executions/${e.id}`, { params: { includeData: true } })).data ?? {},
+			)
+		)
+			failedKept.push(e);
 	check(
 		'outage: every W2 push failed with its input kept, none succeeded, W1 unaffected',
-		outageDeliveries.length >= OUTAGE_APPOINTMENTS && failedW2.length === outageDeliveries.length && failedKept.length === failedW2.length && during[w1.id].every((e) => e.status === 'success'),
+		outageDeliveries.length >= OUTAGE_APPOINTMENTS &&
+			failedW2.length === outageDeliveries.length &&
+			failedKept.length === failedW2.length &&
+			during[w1.id].every((e) => e.status === 'success'),
 		`${outageDeliveries.length} pushes, W2 ${JSON.stringify(statusCount(during[w2.id]))} (${failedKept.length} with input), W1 ${JSON.stringify(statusCount(during[w1.id]))}`,
 	);
 	say(`outage: running "${recovery.name}" again`);
-	const rec2 = await executeWorkflowCli({ ...main.cli, env: { ...main.cli.env, EXECUTIONS_MODE: 'regular' }, workflowId: recovery.id, excludePorts: [port, main.brokerPort, ...workers.map((w) => w.healthPort)], timeoutMs: 600_000 });
+	const rec2 = await executeWorkflowCli({
+		...main.cli,
+		env: { ...main.cli.env, EXECUTIONS_MODE: 'regular' },
+		workflowId: recovery.id,
+		excludePorts: [port, main.brokerPort, ...workers.map((w) => w.healthPort)],
+		timeoutMs: 600_000,
+	});
 	const out2 = rec2.run?.data?.resultData?.runData?.Summary?.[0]?.data?.main?.[0]?.[0]?.json;
-	figures['outage: recovery workflow'] = { status: rec2.status, ms: rec2.ms, retried: out2?.retried, succeeded: out2?.succeeded, superseded: out2?.superseded, notRetryable: out2?.notRetryable };
+	figures['outage: recovery workflow'] = {
+		status: rec2.status,
+		ms: rec2.ms,
+		retried: out2?.retried,
+		succeeded: out2?.succeeded,
+		superseded: out2?.superseded,
+		notRetryable: out2?.notRetryable,
+	};
 	const failedIds = new Set(failedW2.map((e) => String(e.id)));
 	check(
 		'outage: the recovery workflow retried one failed W2 execution per push (copies superseded), each successfully',
-		rec2.ok && out2 && out2.retried === OUTAGE_APPOINTMENTS && out2.superseded === failedW2.length - OUTAGE_APPOINTMENTS && out2.succeeded === out2.retried &&
-			out2.results.every((r) => failedIds.has(String(r.executionId))) && out2.supersededExecutions.every((x) => failedIds.has(String(x.executionId))),
+		rec2.ok &&
+			out2 &&
+			out2.retried === OUTAGE_APPOINTMENTS &&
+			out2.superseded === failedW2.length - OUTAGE_APPOINTMENTS &&
+			out2.succeeded === out2.retried &&
+			out2.results.every((r) => failedIds.has(String(r.executionId))) &&
+			out2.supersededExecutions.every((x) => failedIds.has(String(x.executionId))),
 		`${rec2.status} ${JSON.stringify(out2 ? { retried: out2.retried, succeeded: out2.succeeded, superseded: out2.superseded, failed: failedW2.length, notSucceeded: out2.notSucceeded?.slice(0, 3) } : rec2.stderr?.slice(-1500))}`,
 	);
-	during = await ctx.waitForFlowsSettled({ workflowIds: [w1.id, w2.id], afterId: lastId, timeoutMs: 120_000, stableMs: 2000 });
+	during = await ctx.waitForFlowsSettled({
+		workflowIds: [w1.id, w2.id],
+		afterId: lastId,
+		timeoutMs: 120_000,
+		stableMs: 2000,
+	});
 	const notRetried = [];
 	const failedNow = during[w2.id].filter((x) => failedIds.has(String(x.id)));
-	const supersededBy2 = new Map((out2?.supersededExecutions ?? []).map((x) => [String(x.executionId), String(x.supersededBy)]));
+	const supersededBy2 = new Map(
+		(out2?.supersededExecutions ?? []).map((x) => [String(x.executionId), String(x.supersededBy)]),
+	);
 	for (const e of failedNow) {
-		const own = supersededBy2.has(String(e.id)) ? failedNow.find((x) => String(x.id) === supersededBy2.get(String(e.id))) : e;
-		if (!(await retriedOk(own))) notRetried.push(`#${e.id}${own !== e ? ` (superseded by #${own?.id})` : ''} retrySuccessId ${own?.retrySuccessId}`);
+		const own = supersededBy2.has(String(e.id))
+			? failedNow.find((x) => String(x.id) === supersededBy2.get(String(e.id)))
+			: e;
+		if (!(await retriedOk(own)))
+			notRetried.push(
+				`#${e.id}${own !== e ? ` (superseded by #${own?.id})` : ''} retrySuccessId ${own?.retrySuccessId}`,
+			);
 	}
-	check('outage: n8n records a successful retry (retrySuccessId) for each failed W2 execution or the one it was superseded by', failedW2.length > 0 && notRetried.length === 0, notRetried.slice(0, 5).join(', '));
-	const outageMails = (await ctx.smtpMessages()).filter((m) => m.to.some((to) => to.startsWith(`outage-${run}-`)));
+	check(
+		'outage: n8n records a successful retry (retrySuccessId) for each failed W2 execution or the one it was superseded by',
+		failedW2.length > 0 && notRetried.length === 0,
+		notRetried.slice(0, 5).join(', '),
+	);
+	const outageMails = (await ctx.smtpMessages()).filter((m) =>
+		m.to.some((to) => to.startsWith(`outage-${run}-`)),
+	);
 	const outageTo = new Set(outageMails.map((m) => m.to.join(',')));
-	const outageLogged = (await ctx.dataTableRows(await ctx.dataTableId(EMAILS_TABLE))).filter((r) => outageIds.has(r.appointmentId));
+	const outageLogged = (await ctx.dataTableRows(await ctx.dataTableId(EMAILS_TABLE))).filter((r) =>
+		outageIds.has(r.appointmentId),
+	);
 	check(
 		`outage: exactly one email per appointment after the recovery (${OUTAGE_APPOINTMENTS}), logged once`,
-		outageMails.length === OUTAGE_APPOINTMENTS && outageTo.size === OUTAGE_APPOINTMENTS && outageLogged.length === OUTAGE_APPOINTMENTS,
+		outageMails.length === OUTAGE_APPOINTMENTS &&
+			outageTo.size === OUTAGE_APPOINTMENTS &&
+			outageLogged.length === OUTAGE_APPOINTMENTS,
 		`${outageMails.length} emails to ${outageTo.size} addresses, ${outageLogged.length} logged`,
 	);
 	figures['outage case took (s)'] = Math.round((Date.now() - outageT0) / 1000);

@@ -36,7 +36,10 @@ function pgBinDir() {
 	if (process.env.PG_BIN) return process.env.PG_BIN;
 	const base = '/usr/lib/postgresql';
 	if (fs.existsSync(base)) {
-		const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+		const versions = fs
+			.readdirSync(base)
+			.filter((v) => fs.existsSync(path.join(base, v, 'bin', 'postgres')))
+			.sort((a, b) => Number(b) - Number(a));
 		if (versions.length) return path.join(base, versions[0], 'bin');
 	}
 	return ''; // PATH
@@ -101,9 +104,15 @@ function spawnServer(name, cmd, args, dir, logFile) {
 async function waitReady(name, check, server, logFile, timeoutMs = 60_000) {
 	const t0 = Date.now();
 	for (;;) {
-		if (server.exited()) throw new Error(`${name} exited at start-up (${JSON.stringify(server.exited())}):\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+		if (server.exited())
+			throw new Error(
+				`${name} exited at start-up (${JSON.stringify(server.exited())}):\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`,
+			);
 		if (await check()) return Date.now() - t0;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`${name} not ready within ${timeoutMs / 1000} s:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(
+				`${name} not ready within ${timeoutMs / 1000} s:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`,
+			);
 		await sleep(200);
 	}
 }
@@ -119,30 +128,77 @@ export async function startPostgres({ log = () => {}, exclude = [] } = {}) {
 	fs.mkdirSync(sock);
 	if (isRoot()) {
 		const pw = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-		if (pw.status !== 0) throw new Error('running as root, and there is no `postgres` user to run PostgreSQL as (apt-get install postgresql creates it)');
+		if (pw.status !== 0)
+			throw new Error(
+				'running as root, and there is no `postgres` user to run PostgreSQL as (apt-get install postgresql creates it)',
+			);
 		spawnSync('chown', ['-R', 'postgres:postgres', dir]);
 		fs.chmodSync(dir, 0o755);
 	}
 	const logFile = path.join(os.tmpdir(), `n8n-queue-pg-${process.pid}.log`);
-	const [c, a] = asPgUser(tool('initdb'), ['-D', data, '-U', 'n8n', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
+	const [c, a] = asPgUser(tool('initdb'), [
+		'-D',
+		data,
+		'-U',
+		'n8n',
+		'-A',
+		'trust',
+		'-E',
+		'UTF8',
+		'--no-sync',
+	]);
 	const init = spawnSync(c, a, { encoding: 'utf8' });
-	if (init.status !== 0) throw new Error(`initdb failed (exit ${init.status}):\n${init.stdout}\n${init.stderr}`);
+	if (init.status !== 0)
+		throw new Error(`initdb failed (exit ${init.status}):\n${init.stdout}\n${init.stderr}`);
 	const port = await freePort(exclude);
 	const [pc, pa] = asPgUser(tool('postgres'), [
-		'-D', data, '-p', String(port), '-k', sock, '-c', 'listen_addresses=127.0.0.1',
+		'-D',
+		data,
+		'-p',
+		String(port),
+		'-k',
+		sock,
+		'-c',
+		'listen_addresses=127.0.0.1',
 		// a throw-away database: durability off, enough connections for main + 2 workers + runners
-		'-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
+		'-c',
+		'fsync=off',
+		'-c',
+		'synchronous_commit=off',
+		'-c',
+		'full_page_writes=off',
+		'-c',
+		'max_connections=200',
 	]);
 	const server = spawnServer('postgres', pc, pa, dir, logFile);
-	const readyMs = await waitReady('PostgreSQL', async () => {
-		if (!(await portOpen(port))) return false;
-		const r = spawnSync(tool('pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n'], { encoding: 'utf8' });
-		return r.status === 0;
-	}, server, logFile);
-	const [cc, ca] = asPgUser(tool('createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n']);
+	const readyMs = await waitReady(
+		'PostgreSQL',
+		async () => {
+			if (!(await portOpen(port))) return false;
+			const r = spawnSync(
+				tool('pg_isready'),
+				['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n'],
+				{ encoding: 'utf8' },
+			);
+			return r.status === 0;
+		},
+		server,
+		logFile,
+	);
+	const [cc, ca] = asPgUser(tool('createdb'), [
+		'-h',
+		'127.0.0.1',
+		'-p',
+		String(port),
+		'-U',
+		'n8n',
+		'n8n',
+	]);
 	const created = spawnSync(cc, ca, { encoding: 'utf8' });
 	if (created.status !== 0) throw new Error(`createdb n8n failed: ${created.stderr}`);
-	log(`PostgreSQL ${spawnSync(tool('postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim()} on 127.0.0.1:${port} (data ${data}, ready in ${(readyMs / 1000).toFixed(1)} s)`);
+	log(
+		`PostgreSQL ${spawnSync(tool('postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim()} on 127.0.0.1:${port} (data ${data}, ready in ${(readyMs / 1000).toFixed(1)} s)`,
+	);
 	return {
 		host: '127.0.0.1',
 		port,
@@ -168,15 +224,37 @@ export async function startPostgres({ log = () => {}, exclude = [] } = {}) {
 /** A Redis server without persistence. */
 export async function startRedis({ log = () => {}, exclude = [] } = {}) {
 	const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-	if (which.status !== 0) throw new Error('redis-server is not installed (Debian: apt-get install -y redis-server)');
+	if (which.status !== 0)
+		throw new Error('redis-server is not installed (Debian: apt-get install -y redis-server)');
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-redis-'));
 	const port = await freePort(exclude);
 	const logFile = path.join(dir, 'redis.log');
-	const server = spawnServer('redis', 'redis-server', [
-		'--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes',
-	], dir, logFile);
+	const server = spawnServer(
+		'redis',
+		'redis-server',
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			dir,
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+			'--protected-mode',
+			'yes',
+		],
+		dir,
+		logFile,
+	);
 	const readyMs = await waitReady('Redis', () => portOpen(port), server, logFile);
-	log(`Redis ${spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.split(' ')[2] ?? ''} on 127.0.0.1:${port} (ready in ${(readyMs / 1000).toFixed(1)} s)`);
+	log(
+		`Redis ${spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.split(' ')[2] ?? ''} on 127.0.0.1:${port} (ready in ${(readyMs / 1000).toFixed(1)} s)`,
+	);
 	return {
 		host: '127.0.0.1',
 		port,

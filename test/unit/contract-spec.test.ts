@@ -9,7 +9,10 @@ describe("the repo's copy of Sesami's OpenAPI document", () => {
 		expect(Object.keys(spec.paths).length).toBe(41);
 	});
 
-	(reference === null ? it.skip : it)('is byte-identical to shared/reference/sesami-openapi.json', () => {
-		expect(copy).toBe(reference);
-	});
+	(reference === null ? it.skip : it)(
+		'is byte-identical to shared/reference/sesami-openapi.json',
+		() => {
+			expect(copy).toBe(reference);
+		},
+	);
 });

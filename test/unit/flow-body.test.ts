@@ -9,22 +9,37 @@ function parse(text: string) {
 
 describe('tolerant parsing of rendered Flow bodies', () => {
 	it('keeps valid JSON as it is, with no repairs', () => {
-		expect(parse('{"a": 1, "b": [true, null, "x"]}')).toEqual({ ok: true, value: { a: 1, b: [true, null, 'x'] }, repairs: [] });
+		expect(parse('{"a": 1, "b": [true, null, "x"]}')).toEqual({
+			ok: true,
+			value: { a: 1, b: [true, null, 'x'] },
+			repairs: [],
+		});
 	});
 
-	it('inserts the commas an #each loop leaves out (Sesami\'s documented example)', () => {
-		const body = '{\n  "customer_name": "Ada",\n  "properties": { \n      "Date": "2026-12-01"\n      "Time": "10:00"\n      "Notes": "hi"\n  }\n}';
+	it("inserts the commas an #each loop leaves out (Sesami's documented example)", () => {
+		const body =
+			'{\n  "customer_name": "Ada",\n  "properties": { \n      "Date": "2026-12-01"\n      "Time": "10:00"\n      "Notes": "hi"\n  }\n}';
 		const result = parse(body);
-		expect(result.value).toEqual({ customer_name: 'Ada', properties: { Date: '2026-12-01', Time: '10:00', Notes: 'hi' } });
+		expect(result.value).toEqual({
+			customer_name: 'Ada',
+			properties: { Date: '2026-12-01', Time: '10:00', Notes: 'hi' },
+		});
 		expect(result.repairs.join(' ')).toMatch(/missing comma/);
 	});
 
 	it('inserts commas between objects of an array and drops trailing commas', () => {
-		expect(parse('{"items": [{"a":1}{"a":2},], "z": 3,}').value).toEqual({ items: [{ a: 1 }, { a: 2 }], z: 3 });
+		expect(parse('{"items": [{"a":1}{"a":2},], "z": 3,}').value).toEqual({
+			items: [{ a: 1 }, { a: 2 }],
+			z: 3,
+		});
 	});
 
 	it('reads an unquoted variable that rendered empty as null', () => {
-		expect(parse('{"price": , "duration": 45, "x": }').value).toEqual({ price: null, duration: 45, x: null });
+		expect(parse('{"price": , "duration": 45, "x": }').value).toEqual({
+			price: null,
+			duration: 45,
+			x: null,
+		});
 	});
 
 	it('escapes raw line breaks inside strings', () => {
@@ -46,16 +61,20 @@ describe('tolerant parsing of rendered Flow bodies', () => {
 	});
 
 	it('recovers raw quotes of a {{{ }}} variable where only one reading is possible', () => {
-		const result = parse('{\n  "customerName": "Anna "Ace" Smith",\n  "note": "size "XL""\n  "id": "a1"\n}');
+		const result = parse(
+			'{\n  "customerName": "Anna "Ace" Smith",\n  "note": "size "XL""\n  "id": "a1"\n}',
+		);
 		expect(result.value).toEqual({ customerName: 'Anna "Ace" Smith', note: 'size "XL"', id: 'a1' });
 		expect(result.repairs.join(' ')).toMatch(/raw quote/);
 		expect(parse('{"name": "Jo "the" Bo"}').value).toEqual({ name: 'Jo "the" Bo' });
 	});
 
 	it('undoes Handlebars HTML escaping in keys and values', () => {
-		expect(htmlUnescape('https://x.test/m?a=1&amp;token&#x3D;abc &quot;q&quot; &#x27;s&#x27; &#x60; &lt;b&gt;')).toBe(
-			'https://x.test/m?a=1&token=abc "q" \'s\' ` <b>',
-		);
+		expect(
+			htmlUnescape(
+				'https://x.test/m?a=1&amp;token&#x3D;abc &quot;q&quot; &#x27;s&#x27; &#x60; &lt;b&gt;',
+			),
+		).toBe('https://x.test/m?a=1&token=abc "q" \'s\' ` <b>');
 		expect(unescapeDeep({ 'a&amp;b': ['x&amp;y'] })).toEqual({ 'a&b': ['x&y'] });
 	});
 });
@@ -85,7 +104,11 @@ describe('normalising a push', () => {
 			startUtc: '2026-12-01T09:00:00.000Z',
 			start: '2026-12-01T10:00:00+01:00',
 			end: '2026-12-01T11:00:00+01:00',
-			customer: { name: 'Ada Lovelace', email: 'ada@example.com', shopifyCustomerId: '7001234567890' },
+			customer: {
+				name: 'Ada Lovelace',
+				email: 'ada@example.com',
+				shopifyCustomerId: '7001234567890',
+			},
 			orderId: '5551234567890',
 			orderName: '#1001',
 			customerManagementLink: 'https://app.sesami.co/manage/x?token=1',
@@ -95,7 +118,12 @@ describe('normalising a push', () => {
 
 	it('reads nested, snake_case and unix-seconds templates, and takes the event from the URL', () => {
 		const push = normalizeFlowPush(
-			{ customer: { email: 'b@x.test', name: 'B' }, order_id: '42', start: '1796115600', customer_management_link: 'https://l' },
+			{
+				customer: { email: 'b@x.test', name: 'B' },
+				order_id: '42',
+				start: '1796115600',
+				customer_management_link: 'https://l',
+			},
 			'APPOINTMENT_CREATED',
 		);
 		expect(push).toMatchObject({

@@ -16,7 +16,12 @@ const entries = corpus as Entry[];
 /** What the Sesami Trigger reads from a body, in the corpus's field names. */
 function read(entry: Entry) {
 	const parsed = parseTolerantJson(entry.body);
-	if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+	if (
+		!parsed.ok ||
+		!parsed.value ||
+		typeof parsed.value !== 'object' ||
+		Array.isArray(parsed.value)
+	) {
 		return { ok: false as const, reason: parsed.ok ? 'not an object' : parsed.reason };
 	}
 	const push = normalizeFlowPush(unescapeDeep(parsed.value) as IDataObject, entry.trigger);

@@ -22,13 +22,29 @@ const SECRET = ['fuzz', 'client', 'secret', 'value'].join('-');
 
 /** Handlebars' escapeExpression, as Sesami's renderer applies it to {{...}} output. */
 function handlebarsEscape(text: string): string {
-	const map: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
+	const map: Record<string, string> = {
+		'&': '&amp;',
+		'<': '&lt;',
+		'>': '&gt;',
+		'"': '&quot;',
+		"'": '&#x27;',
+		'`': '&#x60;',
+		'=': '&#x3D;',
+	};
 	return text.replace(/[&<>"'`=]/g, (ch) => map[ch]);
 }
 
 const objectOfScalars = fc.dictionary(
-	fc.string({ minLength: 1, maxLength: 12 }).filter((key) => [...key].every((ch) => ch >= ' ' && ch !== '"' && ch !== '\\')),
-	fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)),
+	fc
+		.string({ minLength: 1, maxLength: 12 })
+		.filter((key) => [...key].every((ch) => ch >= ' ' && ch !== '"' && ch !== '\\')),
+	fc.oneof(
+		fc.string({ maxLength: 30 }),
+		fc.integer(),
+		fc.double({ noNaN: true, noDefaultInfinity: true }),
+		fc.boolean(),
+		fc.constant(null),
+	),
 	{ minKeys: 1, maxKeys: 8 },
 );
 
@@ -46,7 +62,9 @@ describe('Sesami Flow bodies', () => {
 	it('the commas an #each loop leaves out, and trailing commas, are repaired to the same object', () => {
 		fc.assert(
 			fc.property(objectOfScalars, fc.boolean(), (object, trailing) => {
-				const entries = Object.entries(object).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+				const entries = Object.entries(object).map(
+					([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`,
+				);
 				const text = `{\n  ${entries.join('\n  ')}${trailing ? ',' : ''}\n}`;
 				const result = parseTolerantJson(text);
 				expect(result.ok).toBe(true);
@@ -58,10 +76,17 @@ describe('Sesami Flow bodies', () => {
 
 	it('never throws on arbitrary text, and a refusal always has a reason', () => {
 		fc.assert(
-			fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 }), fc.json().map((j) => j.slice(0, Math.floor(j.length / 2)))), (text) => {
-				const result = parseTolerantJson(text);
-				if (!result.ok) expect(result.reason.length).toBeGreaterThan(3);
-			}),
+			fc.property(
+				fc.oneof(
+					fc.string({ maxLength: 200 }),
+					fc.string({ unit: 'binary', maxLength: 100 }),
+					fc.json().map((j) => j.slice(0, Math.floor(j.length / 2))),
+				),
+				(text) => {
+					const result = parseTolerantJson(text);
+					if (!result.ok) expect(result.reason.length).toBeGreaterThan(3);
+				},
+			),
 			{ numRuns: RUNS },
 		);
 	});
@@ -76,12 +101,36 @@ describe('Sesami Flow bodies', () => {
 	});
 
 	it('normalising never throws and always yields the same fields', () => {
-		const keys = ['event', 'appointmentId', 'status', 'startUtc', 'endUtc', 'start', 'end', 'customerTimezone', 'customer', 'orderId', 'orderName', 'service', 'serviceId', 'shopId', 'customerManagementLink', 'createdAtUtc', 'duration', 'price', 'currency'];
+		const keys = [
+			'event',
+			'appointmentId',
+			'status',
+			'startUtc',
+			'endUtc',
+			'start',
+			'end',
+			'customerTimezone',
+			'customer',
+			'orderId',
+			'orderName',
+			'service',
+			'serviceId',
+			'shopId',
+			'customerManagementLink',
+			'createdAtUtc',
+			'duration',
+			'price',
+			'currency',
+		];
 		fc.assert(
-			fc.property(fc.object({ maxDepth: 3 }), fc.option(fc.string(), { nil: null }), (body, hint) => {
-				const push = normalizeFlowPush(unescapeDeep(body) as IDataObject, hint);
-				expect(Object.keys(push).sort()).toEqual([...keys].sort());
-			}),
+			fc.property(
+				fc.object({ maxDepth: 3 }),
+				fc.option(fc.string(), { nil: null }),
+				(body, hint) => {
+					const push = normalizeFlowPush(unescapeDeep(body) as IDataObject, hint);
+					expect(Object.keys(push).sort()).toEqual([...keys].sort());
+				},
+			),
 			{ numRuns: RUNS },
 		);
 	});
@@ -92,7 +141,9 @@ describe('imin payloads and RPDE pages', () => {
 		fc.assert(
 			fc.property(fc.object({ maxDepth: 4 }), (body) => {
 				const event = detectIminEvent(body as IDataObject);
-				expect([null, 'checkoutSuccess', 'customerDetailChange', 'sellerOnboarding']).toContain(event);
+				expect([null, 'checkoutSuccess', 'customerDetailChange', 'sellerOnboarding']).toContain(
+					event,
+				);
 				const order = normalizeSuccess(body as IDataObject);
 				expect(order).toHaveProperty('orderId');
 			}),
@@ -123,8 +174,14 @@ describe('imin payloads and RPDE pages', () => {
 		fc.assert(
 			fc.property(fc.array(item, { maxLength: 20 }), fc.boolean(), (items, sameNext) => {
 				const url = 'https://firehose.example.com/feed?afterTimestamp=1&afterId=a';
-				const next = sameNext ? url : 'https://firehose.example.com/feed?afterTimestamp=2&afterId=b';
-				const page = readRpdePage(url, { next, items, license: 'https://creativecommons.org/licenses/by/4.0/' });
+				const next = sameNext
+					? url
+					: 'https://firehose.example.com/feed?afterTimestamp=2&afterId=b';
+				const page = readRpdePage(url, {
+					next,
+					items,
+					license: 'https://creativecommons.org/licenses/by/4.0/',
+				});
 				expect(page.items).toHaveLength(items.length);
 				expect(page.reachedEnd).toBe(items.length === 0 && sameNext);
 			}),
@@ -144,20 +201,42 @@ describe('imin payloads and RPDE pages', () => {
 				(startOffsetHours, windowHours, occurrenceFlag, parentFlag, adult) => {
 					const now = Date.parse('2026-12-01T12:00:00Z');
 					const start = now + startOffsetHours * HOUR;
-					const occurrence = { '@type': 'ScheduledSession', superEvent: 's', startDate: new Date(start).toISOString(), 'imin:isPotentiallyBookable': occurrenceFlag };
+					const occurrence = {
+						'@type': 'ScheduledSession',
+						superEvent: 's',
+						startDate: new Date(start).toISOString(),
+						'imin:isPotentiallyBookable': occurrenceFlag,
+					};
 					const parent = {
 						'@id': 's',
-						'imin:aggregateOffer': adult ? { publicAdult: { 'imin:isPotentiallyBookable': parentFlag, validFromBeforeStartDate: `PT${windowHours}H` } } : {},
+						'imin:aggregateOffer': adult
+							? {
+									publicAdult: {
+										'imin:isPotentiallyBookable': parentFlag,
+										validFromBeforeStartDate: `PT${windowHours}H`,
+									},
+								}
+							: {},
 					};
 					const result = checkBookability(occurrence, parent, new Date(now));
-					const expected = occurrenceFlag && adult && parentFlag && now < start && now >= start - windowHours * HOUR;
+					const expected =
+						occurrenceFlag &&
+						adult &&
+						parentFlag &&
+						now < start &&
+						now >= start - windowHours * HOUR;
 					expect(result.bookable).toBe(expected);
 					expect(result.bookable).toBe(result.reasons.length === 0);
 				},
 			),
 			{ numRuns: RUNS },
 		);
-		fc.assert(fc.property(fc.anything(), fc.anything(), (a, b) => expect(typeof checkBookability(a, b).bookable).toBe('boolean')), { numRuns: RUNS });
+		fc.assert(
+			fc.property(fc.anything(), fc.anything(), (a, b) =>
+				expect(typeof checkBookability(a, b).bookable).toBe('boolean'),
+			),
+			{ numRuns: RUNS },
+		);
 	});
 });
 
@@ -167,24 +246,37 @@ describe('Shopify App Proxy queries and session tokens', () => {
 
 	it('any query Shopify signs is accepted, with the customer it names', () => {
 		fc.assert(
-			fc.property(fc.stringMatching(/^[1-9]\d{0,15}$/), extraKeys, fc.array(value, { minLength: 3, maxLength: 3 }), (customerId, keys, values) => {
-				const extra = keys.map((key, i) => [key, values[i]] as [string, string]);
-				const query = signAppProxyQuery(proxyPairs({ shop: SHOP, customerId, extra }), SECRET);
-				const result = verifyAppProxy(query, SECRET, [SHOP]);
-				expect(result).toMatchObject({ ok: true, value: { customerId, shop: SHOP } });
-			}),
+			fc.property(
+				fc.stringMatching(/^[1-9]\d{0,15}$/),
+				extraKeys,
+				fc.array(value, { minLength: 3, maxLength: 3 }),
+				(customerId, keys, values) => {
+					const extra = keys.map((key, i) => [key, values[i]] as [string, string]);
+					const query = signAppProxyQuery(proxyPairs({ shop: SHOP, customerId, extra }), SECRET);
+					const result = verifyAppProxy(query, SECRET, [SHOP]);
+					expect(result).toMatchObject({ ok: true, value: { customerId, shop: SHOP } });
+				},
+			),
 			{ numRuns: 1000 },
 		);
 	});
 
 	it('changing any signed value is refused', () => {
 		fc.assert(
-			fc.property(fc.stringMatching(/^[1-9]\d{0,15}$/), fc.constantFrom('shop', 'logged_in_customer_id', 'path_prefix', 'timestamp'), fc.stringMatching(/^[a-z0-9]{1,6}$/), (customerId, field, suffix) => {
-				const pairs = proxyPairs({ shop: SHOP, customerId });
-				const query = signAppProxyQuery(pairs, SECRET);
-				const tampered = query.replace(new RegExp(`(^|&)${field}=([^&]*)`), (_m, lead, v) => `${lead}${field}=${v}${suffix}`);
-				expect(verifyAppProxy(tampered, SECRET, [SHOP]).ok).toBe(false);
-			}),
+			fc.property(
+				fc.stringMatching(/^[1-9]\d{0,15}$/),
+				fc.constantFrom('shop', 'logged_in_customer_id', 'path_prefix', 'timestamp'),
+				fc.stringMatching(/^[a-z0-9]{1,6}$/),
+				(customerId, field, suffix) => {
+					const pairs = proxyPairs({ shop: SHOP, customerId });
+					const query = signAppProxyQuery(pairs, SECRET);
+					const tampered = query.replace(
+						new RegExp(`(^|&)${field}=([^&]*)`),
+						(_m, lead, v) => `${lead}${field}=${v}${suffix}`,
+					);
+					expect(verifyAppProxy(tampered, SECRET, [SHOP]).ok).toBe(false);
+				},
+			),
 			{ numRuns: 1000 },
 		);
 	});
@@ -209,9 +301,21 @@ describe('Shopify App Proxy queries and session tokens', () => {
 				fc.option(fc.stringMatching(/^[1-9]\d{0,12}$/), { nil: undefined }),
 				async (expOffset, rightAudience, rightShop, customerId) => {
 					const now = Math.floor(Date.now() / 1000);
-					const claims = tokenClaims({ shop: rightShop ? SHOP : 'other.myshopify.com', clientId: rightAudience ? 'client' : 'other', customerId, exp: now + expOffset });
-					const result = verifySessionToken(await mintSessionToken(claims, SECRET), SECRET, 'client', [SHOP]);
-					expect(result.ok).toBe(expOffset > -9 && rightAudience && rightShop && customerId !== undefined);
+					const claims = tokenClaims({
+						shop: rightShop ? SHOP : 'other.myshopify.com',
+						clientId: rightAudience ? 'client' : 'other',
+						customerId,
+						exp: now + expOffset,
+					});
+					const result = verifySessionToken(
+						await mintSessionToken(claims, SECRET),
+						SECRET,
+						'client',
+						[SHOP],
+					);
+					expect(result.ok).toBe(
+						expOffset > -9 && rightAudience && rightShop && customerId !== undefined,
+					);
 				},
 			),
 			{ numRuns: 500 },
@@ -222,15 +326,21 @@ describe('Shopify App Proxy queries and session tokens', () => {
 describe('My Page actions', () => {
 	it('reading an action never throws, and what it accepts is well-formed', () => {
 		fc.assert(
-			fc.property(fc.object({ maxDepth: 1 }), fc.object({ maxDepth: 2 }), fc.constantFrom('GET', 'POST'), (query, body, method) => {
-				const result = readAction(query as IDataObject, body as IDataObject, method);
-				if (result.ok) {
-					expect(['list', 'slots', 'reschedule', 'cancel']).toContain(result.action);
-					if (result.action !== 'list') expect(String(result.params.appointmentId)).toMatch(/^[a-f0-9]{24}$/);
-				} else {
-					expect(result.reason.length).toBeGreaterThan(5);
-				}
-			}),
+			fc.property(
+				fc.object({ maxDepth: 1 }),
+				fc.object({ maxDepth: 2 }),
+				fc.constantFrom('GET', 'POST'),
+				(query, body, method) => {
+					const result = readAction(query as IDataObject, body as IDataObject, method);
+					if (result.ok) {
+						expect(['list', 'slots', 'reschedule', 'cancel']).toContain(result.action);
+						if (result.action !== 'list')
+							expect(String(result.params.appointmentId)).toMatch(/^[a-f0-9]{24}$/);
+					} else {
+						expect(result.reason.length).toBeGreaterThan(5);
+					}
+				},
+			),
 			{ numRuns: RUNS },
 		);
 	});

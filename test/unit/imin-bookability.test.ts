@@ -1,5 +1,9 @@
 import { checkBookability } from '../../nodes/Imin/helpers/bookability';
-import { checkoutSessionBody, guestCheckoutUrl, readCheckoutSessionResponse } from '../../nodes/Imin/helpers/checkout';
+import {
+	checkoutSessionBody,
+	guestCheckoutUrl,
+	readCheckoutSessionResponse,
+} from '../../nodes/Imin/helpers/checkout';
 import { minusDuration, parseIsoDuration } from '../../nodes/Imin/helpers/duration';
 
 const START = '2026-12-10T18:00:00Z';
@@ -13,8 +17,15 @@ function series(adult: Record<string, unknown> | null, extra: Record<string, unk
 		'@id': 'https://firehose.imin.co/firehose/session-series/example-1',
 		name: 'Badminton Club Night',
 		'imin:aggregateOffer': {
-			...(adult ? { publicAdult: { '@type': 'AggregateOffer', '@id': 'offer-adult', price: 8, ...adult } } : {}),
-			publicJunior: { '@type': 'AggregateOffer', '@id': 'offer-junior', price: 4, 'imin:isPotentiallyBookable': true },
+			...(adult
+				? { publicAdult: { '@type': 'AggregateOffer', '@id': 'offer-adult', price: 8, ...adult } }
+				: {}),
+			publicJunior: {
+				'@type': 'AggregateOffer',
+				'@id': 'offer-junior',
+				price: 4,
+				'imin:isPotentiallyBookable': true,
+			},
 		},
 		...extra,
 	};
@@ -38,19 +49,89 @@ const at = (ms: number) => new Date(ms);
 describe('bookability truth table (imin.md §4.1)', () => {
 	it.each([
 		['both flags true, inside the window', session(true), series(open), at(start - DAY), true, []],
-		['occurrence flag false (e.g. full)', session(false), series(open), at(start - DAY), false, ['occurrence-not-bookable']],
-		['occurrence flag missing', session(undefined), series(open), at(start - DAY), false, ['occurrence-not-bookable']],
-		['parent publicAdult flag false', session(true), series({ ...open, 'imin:isPotentiallyBookable': false }), at(start - DAY), false, ['parent-not-bookable']],
-		['children-only series (no publicAdult)', session(true), series(null), at(start - DAY), false, ['children-only']],
-		['parent not given (referenced by @id only)', session(true), undefined, at(start - DAY), false, ['parent-missing']],
-		['window opens exactly now (start - P1W)', session(true), series(open), at(start - 7 * DAY), true, []],
-		['one millisecond before the window opens', session(true), series(open), at(start - 7 * DAY - 1), false, ['window-not-open']],
+		[
+			'occurrence flag false (e.g. full)',
+			session(false),
+			series(open),
+			at(start - DAY),
+			false,
+			['occurrence-not-bookable'],
+		],
+		[
+			'occurrence flag missing',
+			session(undefined),
+			series(open),
+			at(start - DAY),
+			false,
+			['occurrence-not-bookable'],
+		],
+		[
+			'parent publicAdult flag false',
+			session(true),
+			series({ ...open, 'imin:isPotentiallyBookable': false }),
+			at(start - DAY),
+			false,
+			['parent-not-bookable'],
+		],
+		[
+			'children-only series (no publicAdult)',
+			session(true),
+			series(null),
+			at(start - DAY),
+			false,
+			['children-only'],
+		],
+		[
+			'parent not given (referenced by @id only)',
+			session(true),
+			undefined,
+			at(start - DAY),
+			false,
+			['parent-missing'],
+		],
+		[
+			'window opens exactly now (start - P1W)',
+			session(true),
+			series(open),
+			at(start - 7 * DAY),
+			true,
+			[],
+		],
+		[
+			'one millisecond before the window opens',
+			session(true),
+			series(open),
+			at(start - 7 * DAY - 1),
+			false,
+			['window-not-open'],
+		],
 		['one millisecond before the start', session(true), series(open), at(start - 1), true, []],
 		['exactly at the start', session(true), series(open), at(start), false, ['already-started']],
 		['after the start', session(true), series(open), at(start + HOUR), false, ['already-started']],
-		['PT12H window, 13 hours ahead', session(true), series({ ...open, validFromBeforeStartDate: 'PT12H' }), at(start - 13 * HOUR), false, ['window-not-open']],
-		['no window given: only the flags and the start count', session(true), series({ 'imin:isPotentiallyBookable': true }), at(start - 300 * DAY), true, []],
-		['everything wrong at once', session(false), series(null), at(start + 1), false, ['occurrence-not-bookable', 'children-only', 'already-started']],
+		[
+			'PT12H window, 13 hours ahead',
+			session(true),
+			series({ ...open, validFromBeforeStartDate: 'PT12H' }),
+			at(start - 13 * HOUR),
+			false,
+			['window-not-open'],
+		],
+		[
+			'no window given: only the flags and the start count',
+			session(true),
+			series({ 'imin:isPotentiallyBookable': true }),
+			at(start - 300 * DAY),
+			true,
+			[],
+		],
+		[
+			'everything wrong at once',
+			session(false),
+			series(null),
+			at(start + 1),
+			false,
+			['occurrence-not-bookable', 'children-only', 'already-started'],
+		],
 	])('%s', (_name, occurrence, parent, now, bookable, reasons) => {
 		const result = checkBookability(occurrence, parent, now);
 		expect(result.bookable).toBe(bookable);
@@ -69,10 +150,26 @@ describe('bookability truth table (imin.md §4.1)', () => {
 			const { '@id': id, '@type': type, ...rest } = object;
 			return { id, type, ...rest };
 		};
-		const occurrence = { state: 'updated', kind: 'ScheduledSession', id: 'x', modified: 1, data: plain(session(true)) };
-		const parent = { state: 'updated', kind: 'SessionSeries', id: 'y', modified: 1, data: plain(series(open)) };
+		const occurrence = {
+			state: 'updated',
+			kind: 'ScheduledSession',
+			id: 'x',
+			modified: 1,
+			data: plain(session(true)),
+		};
+		const parent = {
+			state: 'updated',
+			kind: 'SessionSeries',
+			id: 'y',
+			modified: 1,
+			data: plain(series(open)),
+		};
 		const result = checkBookability(occurrence, parent, at(start - DAY));
-		expect(result).toMatchObject({ bookable: true, occurrenceType: 'ScheduledSession', parentId: series(open)['@id'] });
+		expect(result).toMatchObject({
+			bookable: true,
+			occurrenceType: 'ScheduledSession',
+			parentId: series(open)['@id'],
+		});
 	});
 
 	it('uses a parent embedded in superEvent', () => {
@@ -80,16 +177,23 @@ describe('bookability truth table (imin.md §4.1)', () => {
 		expect(checkBookability(occurrence, undefined, at(start - DAY)).bookable).toBe(true);
 	});
 
-	it('refuses a parent that is not the occurrence\'s own', () => {
+	it("refuses a parent that is not the occurrence's own", () => {
 		const other = series(open, { '@id': 'https://firehose.imin.co/firehose/session-series/other' });
-		expect(checkBookability(session(true), other, at(start - DAY)).reasons).toEqual(['parent-mismatch']);
+		expect(checkBookability(session(true), other, at(start - DAY)).reasons).toEqual([
+			'parent-mismatch',
+		]);
 	});
 
 	it('matches a Slot to its FacilityUse through individualFacilityUse', () => {
 		const facility = {
 			'@type': 'FacilityUse',
 			'@id': 'https://firehose.imin.co/firehose/facility-uses/centre-courts',
-			individualFacilityUse: [{ '@type': 'IndividualFacilityUse', '@id': 'https://firehose.imin.co/firehose/facility-uses/centre-courts/court-1' }],
+			individualFacilityUse: [
+				{
+					'@type': 'IndividualFacilityUse',
+					'@id': 'https://firehose.imin.co/firehose/facility-uses/centre-courts/court-1',
+				},
+			],
 			'imin:aggregateOffer': { publicAdult: { '@id': 'court-offer', ...open } },
 		};
 		const slot = {
@@ -99,11 +203,16 @@ describe('bookability truth table (imin.md §4.1)', () => {
 			startDate: START,
 			'imin:isPotentiallyBookable': true,
 		};
-		expect(checkBookability(slot, facility, at(start - DAY))).toMatchObject({ bookable: true, occurrenceType: 'Slot' });
+		expect(checkBookability(slot, facility, at(start - DAY))).toMatchObject({
+			bookable: true,
+			occurrenceType: 'Slot',
+		});
 	});
 
 	it('reports the window and no occurrence at all', () => {
-		expect(checkBookability(session(true), series(open), at(start - DAY)).windowOpensAt).toBe(new Date(start - 7 * DAY).toISOString());
+		expect(checkBookability(session(true), series(open), at(start - DAY)).windowOpensAt).toBe(
+			new Date(start - 7 * DAY).toISOString(),
+		);
 		expect(checkBookability(undefined, series(open)).reasons).toEqual(['occurrence-missing']);
 	});
 });
@@ -120,7 +229,11 @@ describe('ISO-8601 durations', () => {
 	});
 
 	it('subtracts months on the calendar and refuses nonsense', () => {
-		expect(new Date(minusDuration(Date.parse('2026-03-31T10:00:00Z'), parseIsoDuration('P1M')!)).toISOString()).toBe('2026-03-03T10:00:00.000Z');
+		expect(
+			new Date(
+				minusDuration(Date.parse('2026-03-31T10:00:00Z'), parseIsoDuration('P1M')!),
+			).toISOString(),
+		).toBe('2026-03-03T10:00:00.000Z');
 		expect(parseIsoDuration('P')).toBeUndefined();
 		expect(parseIsoDuration('1 week')).toBeUndefined();
 		expect(parseIsoDuration('PT')).toBeUndefined();
@@ -129,8 +242,14 @@ describe('ISO-8601 durations', () => {
 
 describe('guest checkout URLs', () => {
 	it.each([
-		['https://opendata.fusion-lifestyle.com/OpenActive/api/scheduled-sessions/1234567', 'https%3A%2F%2Fopendata.fusion-lifestyle.com%2FOpenActive%2Fapi%2Fscheduled-sessions%2F1234567'],
-		['https://api.example.org/sessions?id=42&date=2026-12-10', 'https%3A%2F%2Fapi.example.org%2Fsessions%3Fid%3D42%26date%3D2026-12-10'],
+		[
+			'https://opendata.fusion-lifestyle.com/OpenActive/api/scheduled-sessions/1234567',
+			'https%3A%2F%2Fopendata.fusion-lifestyle.com%2FOpenActive%2Fapi%2Fscheduled-sessions%2F1234567',
+		],
+		[
+			'https://api.example.org/sessions?id=42&date=2026-12-10',
+			'https%3A%2F%2Fapi.example.org%2Fsessions%3Fid%3D42%26date%3D2026-12-10',
+		],
 		['urn:uuid:7d4b 9c#1 100%', 'urn%3Auuid%3A7d4b%209c%231%20100%25'],
 		['12345', '12345'],
 	])('%s', (identifier, encoded) => {
@@ -140,7 +259,9 @@ describe('guest checkout URLs', () => {
 	});
 
 	it('uses /v1/slots/ for slots', () => {
-		expect(guestCheckoutUrl('https://checkout.example.com', 'a/b', 'Slot')).toBe('https://checkout.example.com/v1/slots/a%2Fb');
+		expect(guestCheckoutUrl('https://checkout.example.com', 'a/b', 'Slot')).toBe(
+			'https://checkout.example.com/v1/slots/a%2Fb',
+		);
 	});
 });
 
@@ -171,24 +292,62 @@ describe('checkout session body (imin.md §2.4)', () => {
 				],
 			},
 			'imin:navigationLinks': [
-				{ type: 'WebPage', name: 'Back to Broker', 'imin:linkType': 'https://imin.co/BackToBrokerLink', url: 'https://www.example.com/activities' },
-				{ type: 'WebPage', name: 'Back to Broker User Profile', 'imin:linkType': 'https://imin.co/BackToBrokerUserProfileLink', url: 'https://www.example.com/me' },
+				{
+					type: 'WebPage',
+					name: 'Back to Broker',
+					'imin:linkType': 'https://imin.co/BackToBrokerLink',
+					url: 'https://www.example.com/activities',
+				},
+				{
+					type: 'WebPage',
+					name: 'Back to Broker User Profile',
+					'imin:linkType': 'https://imin.co/BackToBrokerUserProfileLink',
+					url: 'https://www.example.com/me',
+				},
 			],
 		});
 	});
 
 	it('with the customer as name and email; the identifier is sent un-encoded', () => {
-		const body = checkoutSessionBody({ ...base, customer: { email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', is13OrOver: true } });
-		const order = body['imin:initialOrder'] as { customer: unknown; orderedItem: Array<{ orderedItem: { identifier: string } }> };
-		expect(order.customer).toEqual({ type: 'Person', email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', 'imin:is13OrOver': true });
+		const body = checkoutSessionBody({
+			...base,
+			customer: {
+				email: 'ada@example.com',
+				givenName: 'Ada',
+				familyName: 'Lovelace',
+				is13OrOver: true,
+			},
+		});
+		const order = body['imin:initialOrder'] as {
+			customer: unknown;
+			orderedItem: Array<{ orderedItem: { identifier: string } }>;
+		};
+		expect(order.customer).toEqual({
+			type: 'Person',
+			email: 'ada@example.com',
+			givenName: 'Ada',
+			familyName: 'Lovelace',
+			'imin:is13OrOver': true,
+		});
 		expect(order.orderedItem[0].orderedItem.identifier).toBe(base.identifier);
 	});
 
 	it('reads the checkout URL from potentialAction and the session id from Location', () => {
 		const read = readCheckoutSessionResponse(
-			{ potentialAction: [{ type: 'OrderAction', name: 'Checkout', target: 'https://checkout.example.com/opendata/BQokikJOvBiI2H' }] },
+			{
+				potentialAction: [
+					{
+						type: 'OrderAction',
+						name: 'Checkout',
+						target: 'https://checkout.example.com/opendata/BQokikJOvBiI2H',
+					},
+				],
+			},
 			'/checkout-sessions/BQokikJOvBiI2H',
 		);
-		expect(read).toMatchObject({ checkoutUrl: 'https://checkout.example.com/opendata/BQokikJOvBiI2H', sessionId: 'BQokikJOvBiI2H' });
+		expect(read).toMatchObject({
+			checkoutUrl: 'https://checkout.example.com/opendata/BQokikJOvBiI2H',
+			sessionId: 'BQokikJOvBiI2H',
+		});
 	});
 });

@@ -9,7 +9,12 @@ import axios from 'axios';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { IminApi } from '../../credentials/IminApi.credentials';
-import { IminFirehoseTrigger, MAX_REMEMBERED, olderThanRemembered, retryAfter503Ms } from '../../nodes/Imin/IminFirehoseTrigger/IminFirehoseTrigger.node';
+import {
+	IminFirehoseTrigger,
+	MAX_REMEMBERED,
+	olderThanRemembered,
+	retryAfter503Ms,
+} from '../../nodes/Imin/IminFirehoseTrigger/IminFirehoseTrigger.node';
 import { quoteItemModified } from '../../nodes/Imin/helpers/rpde';
 import type { RpdeItem } from '../../nodes/Imin/helpers/rpde';
 import { createContext } from '../helpers/n8n-context';
@@ -25,7 +30,16 @@ let sim: Sim;
 let rx: Receiver;
 
 beforeAll(async () => {
-	sim = await startIminSimulator({ port: 0, seed: 11, apiKey: KEY, sessions: 60, series: 12, slots: 5, facilityUses: 3, pageSize: 25 });
+	sim = await startIminSimulator({
+		port: 0,
+		seed: 11,
+		apiKey: KEY,
+		sessions: 60,
+		series: 12,
+		slots: 5,
+		facilityUses: 3,
+		pageSize: 25,
+	});
 	rx = await startReceiver();
 });
 afterAll(async () => {
@@ -46,22 +60,46 @@ interface PollOptions {
 }
 
 /** One poll as n8n runs it: a poll context with the node's version, its parameters and static data. */
-async function poll({ version, parameters, staticData, mode = 'trigger', firehoseBaseUrl }: PollOptions) {
+async function poll({
+	version,
+	parameters,
+	staticData,
+	mode = 'trigger',
+	firehoseBaseUrl,
+}: PollOptions) {
 	const context = createContext({
 		parameters,
-		credentials: { iminApi: { apiKey: KEY, firehoseBaseUrl: firehoseBaseUrl ?? sim.firehoseBaseUrl, checkoutBaseUrl: sim.checkoutBaseUrl, bookBaseUrl: sim.bookBaseUrl } },
+		credentials: {
+			iminApi: {
+				apiKey: KEY,
+				firehoseBaseUrl: firehoseBaseUrl ?? sim.firehoseBaseUrl,
+				checkoutBaseUrl: sim.checkoutBaseUrl,
+				bookBaseUrl: sim.bookBaseUrl,
+			},
+		},
 		credentialTypes: { iminApi: new IminApi() },
 	}) as unknown as Record<string, unknown> & { getNode: () => IDataObject; requests: unknown[] };
-	const node = { ...context.getNode(), name: 'Sessions feed', type: 'n8n-nodes-sesami-imin.iminFirehoseTrigger', typeVersion: version };
+	const node = {
+		...context.getNode(),
+		name: 'Sessions feed',
+		type: 'n8n-nodes-sesami-imin.iminFirehoseTrigger',
+		typeVersion: version,
+	};
 	Object.assign(context, {
 		getNode: () => node,
 		getMode: () => mode,
 		getWorkflowStaticData: () => staticData,
 		// IPollFunctions.getNodeParameter(name, fallback): no item index
-		getNodeParameter: (name: string, fallback?: unknown) => (parameters[name] === undefined ? fallback : parameters[name]),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			parameters[name] === undefined ? fallback : parameters[name],
 	});
-	const output = (await new IminFirehoseTrigger().poll.call(context as unknown as IPollFunctions)) as INodeExecutionData[][] | null;
-	return { items: output ? output[0].map((item) => item.json) : null, requests: context.requests.length };
+	const output = (await new IminFirehoseTrigger().poll.call(
+		context as unknown as IPollFunctions,
+	)) as INodeExecutionData[][] | null;
+	return {
+		items: output ? output[0].map((item) => item.json) : null,
+		requests: context.requests.length,
+	};
 }
 
 /** Polls until the feed's end, collecting what was emitted. */
@@ -76,20 +114,41 @@ async function pollToEnd(options: PollOptions) {
 }
 
 describe('deleted items: emitted by default from version 2, version 1 keeps its default', () => {
-	const deletedInFeed = () => (sim.feedItems('scheduled-sessions') ?? []).filter((e) => e.state === 'deleted').map((e) => String(e.id));
+	const deletedInFeed = () =>
+		(sim.feedItems('scheduled-sessions') ?? [])
+			.filter((e) => e.state === 'deleted')
+			.map((e) => String(e.id));
 
 	it('version 2 without the option set emits the deleted items (no data), version 1 does not', async () => {
 		expect(deletedInFeed().length).toBeGreaterThan(0);
-		const v2 = await pollToEnd({ version: 2, parameters: { feed: 'scheduled-sessions', maxPages: 3 }, staticData: {} });
-		const v1 = await pollToEnd({ version: 1, parameters: { feed: 'scheduled-sessions', maxPages: 3 }, staticData: {} });
-		const deletedIds = (items: IDataObject[]) => items.filter((i) => i.state === 'deleted').map((i) => String(i.id));
+		const v2 = await pollToEnd({
+			version: 2,
+			parameters: { feed: 'scheduled-sessions', maxPages: 3 },
+			staticData: {},
+		});
+		const v1 = await pollToEnd({
+			version: 1,
+			parameters: { feed: 'scheduled-sessions', maxPages: 3 },
+			staticData: {},
+		});
+		const deletedIds = (items: IDataObject[]) =>
+			items.filter((i) => i.state === 'deleted').map((i) => String(i.id));
 		expect(deletedIds(v2).sort()).toEqual(deletedInFeed().sort());
-		for (const item of v2.filter((i) => i.state === 'deleted')) expect(item).not.toHaveProperty('data');
+		for (const item of v2.filter((i) => i.state === 'deleted'))
+			expect(item).not.toHaveProperty('data');
 		expect(deletedIds(v1)).toEqual([]);
 		expect(v1.length).toBe(v2.length - deletedInFeed().length);
 		// version 1 with the option on, version 2 with it off
-		const v1On = await pollToEnd({ version: 1, parameters: { feed: 'scheduled-sessions', maxPages: 3, includeDeleted: true }, staticData: {} });
-		const v2Off = await pollToEnd({ version: 2, parameters: { feed: 'scheduled-sessions', maxPages: 3, includeDeleted: false }, staticData: {} });
+		const v1On = await pollToEnd({
+			version: 1,
+			parameters: { feed: 'scheduled-sessions', maxPages: 3, includeDeleted: true },
+			staticData: {},
+		});
+		const v2Off = await pollToEnd({
+			version: 2,
+			parameters: { feed: 'scheduled-sessions', maxPages: 3, includeDeleted: false },
+			staticData: {},
+		});
 		expect(deletedIds(v1On).sort()).toEqual(deletedInFeed().sort());
 		expect(deletedIds(v2Off)).toEqual([]);
 	});
@@ -105,9 +164,21 @@ describe('deleted items: emitted by default from version 2, version 1 keeps its 
 		]);
 	});
 
-	it('modified: a string in version 2, a number in version 1 (the simulator\'s values are below 2^53)', async () => {
-		const [v2] = (await poll({ version: 2, parameters: { feed: 'session-series', maxPages: 1 }, staticData: {} })).items!;
-		const [v1] = (await poll({ version: 1, parameters: { feed: 'session-series', maxPages: 1 }, staticData: {} })).items!;
+	it("modified: a string in version 2, a number in version 1 (the simulator's values are below 2^53)", async () => {
+		const [v2] = (
+			await poll({
+				version: 2,
+				parameters: { feed: 'session-series', maxPages: 1 },
+				staticData: {},
+			})
+		).items!;
+		const [v1] = (
+			await poll({
+				version: 1,
+				parameters: { feed: 'session-series', maxPages: 1 },
+				staticData: {},
+			})
+		).items!;
 		const first = sim.feedItems('session-series')![0];
 		expect(v2.modified).toBe(String(first.modified));
 		expect(v1.modified).toBe(first.modified);
@@ -126,7 +197,11 @@ describe('after a 503: a random 60-120 minutes without requests', () => {
 		const parameters = { feed: 'scheduled-sessions', maxPages: 1 };
 		await poll({ version: 2, parameters, staticData });
 		const positionBefore = staticData.next;
-		await axios.post(`${sim.url}/__sim/faults`, { mode: '503', count: 1, match: { pathPrefix: '/firehose/scheduled-sessions' } });
+		await axios.post(`${sim.url}/__sim/faults`, {
+			mode: '503',
+			count: 1,
+			match: { pathPrefix: '/firehose/scheduled-sessions' },
+		});
 		const t0 = Date.now();
 		const refused = await poll({ version: 2, parameters, staticData });
 		expect(refused.items).toBeNull();
@@ -137,14 +212,23 @@ describe('after a 503: a random 60-120 minutes without requests', () => {
 		expect(notBefore).toBeLessThanOrEqual(Date.now() + 120 * MINUTE);
 		expect(String(staticData.lastError)).toMatch(/503/);
 
-		const feedRequests = async () => ((await axios.get(`${sim.url}/__sim/requests`, { params: { pathPrefix: '/firehose/scheduled-sessions' } })).data as unknown[]).length;
+		const feedRequests = async () =>
+			(
+				(
+					await axios.get(`${sim.url}/__sim/requests`, {
+						params: { pathPrefix: '/firehose/scheduled-sessions' },
+					})
+				).data as unknown[]
+			).length;
 		const before = await feedRequests();
 		expect(before).toBeGreaterThan(0);
 		const quiet = await poll({ version: 2, parameters, staticData });
 		expect(quiet).toEqual({ items: null, requests: 0 });
 		expect(await feedRequests()).toBe(before);
 		// a manual run says why instead of asking imin
-		await expect(poll({ version: 2, parameters, staticData, mode: 'manual' })).rejects.toThrow(/503.*not before/);
+		await expect(poll({ version: 2, parameters, staticData, mode: 'manual' })).rejects.toThrow(
+			/503.*not before/,
+		);
 
 		// the time has come: the walk continues from where it stood
 		staticData.notBefore = new Date(Date.now() - 1000).toISOString();
@@ -159,7 +243,11 @@ describe('after a 503: a random 60-120 minutes without requests', () => {
 		const draws = new Set<string>();
 		for (let i = 0; i < 4; i++) {
 			const staticData: IDataObject = {};
-			await axios.post(`${sim.url}/__sim/faults`, { mode: '503', count: 1, match: { pathPrefix: '/firehose/slots' } });
+			await axios.post(`${sim.url}/__sim/faults`, {
+				mode: '503',
+				count: 1,
+				match: { pathPrefix: '/firehose/slots' },
+			});
 			await poll({ version: 2, parameters: { feed: 'slots', maxPages: 1 }, staticData });
 			draws.add(String(staticData.notBefore));
 		}
@@ -181,12 +269,17 @@ describe('modified kept losslessly; an older update of an item is dropped', () =
 	};
 
 	beforeEach(() => {
-		rx.respond = (req) => (pages[req.path] ? { status: 200, body: pages[req.path] } : { status: 404, body: '{}' });
+		rx.respond = (req) =>
+			pages[req.path] ? { status: 200, body: pages[req.path] } : { status: 404, body: '{}' };
 	});
 
 	it('emits every digit of modified as a string, drops the older update of "a", keeps data untouched', async () => {
 		const staticData: IDataObject = {};
-		const items = await pollToEnd({ version: 2, parameters: { feed: 'url', url: `${rx.url}/feed`, maxPages: 5 }, staticData });
+		const items = await pollToEnd({
+			version: 2,
+			parameters: { feed: 'url', url: `${rx.url}/feed`, maxPages: 5 },
+			staticData,
+		});
 		expect(items.map((i) => [i.id, i.state, i.modified])).toEqual([
 			['a', 'updated', BIG(3)],
 			['b', 'updated', BIG(5)],
@@ -200,7 +293,11 @@ describe('modified kept losslessly; an older update of an item is dropped', () =
 	});
 
 	it('version 1: modified above 2^53 is a string too (a number would be wrong), and the older update is dropped', async () => {
-		const items = await pollToEnd({ version: 1, parameters: { feed: 'url', url: `${rx.url}/feed`, maxPages: 5 }, staticData: {} });
+		const items = await pollToEnd({
+			version: 1,
+			parameters: { feed: 'url', url: `${rx.url}/feed`, maxPages: 5 },
+			staticData: {},
+		});
 		expect(items.map((i) => [i.id, i.modified])).toEqual([
 			['a', BIG(3)],
 			['b', BIG(5)],
@@ -209,10 +306,18 @@ describe('modified kept losslessly; an older update of an item is dropped', () =
 
 	it('a page read again later (the feed went back) does not overwrite newer versions', async () => {
 		const staticData: IDataObject = {};
-		await pollToEnd({ version: 2, parameters: { feed: 'url', url: `${rx.url}/feed`, maxPages: 5 }, staticData });
+		await pollToEnd({
+			version: 2,
+			parameters: { feed: 'url', url: `${rx.url}/feed`, maxPages: 5 },
+			staticData,
+		});
 		staticData.next = `${rx.url}/feed`;
 		staticData.reachedEnd = false;
-		const again = await pollToEnd({ version: 2, parameters: { feed: 'url', url: `${rx.url}/feed`, maxPages: 5 }, staticData });
+		const again = await pollToEnd({
+			version: 2,
+			parameters: { feed: 'url', url: `${rx.url}/feed`, maxPages: 5 },
+			staticData,
+		});
 		// a@...993 equals what was emitted (kept: the same version); b@...995 is older than its delete
 		expect(again.map((i) => [i.id, i.state, i.modified])).toEqual([
 			['a', 'updated', BIG(3)],
@@ -222,10 +327,13 @@ describe('modified kept losslessly; an older update of an item is dropped', () =
 });
 
 describe('helpers', () => {
-	it('quoteItemModified touches only the items\' own modified, not strings or nested data', () => {
-		const text = '{"items":[{"id":"x","modified":12345678901234567890,"data":{"modified":7,"note":"\\"modified\\":9"}}],"next":"n","modified":3}';
+	it("quoteItemModified touches only the items' own modified, not strings or nested data", () => {
+		const text =
+			'{"items":[{"id":"x","modified":12345678901234567890,"data":{"modified":7,"note":"\\"modified\\":9"}}],"next":"n","modified":3}';
 		expect(JSON.parse(quoteItemModified(text))).toEqual({
-			items: [{ id: 'x', modified: '12345678901234567890', data: { modified: 7, note: '"modified":9' } }],
+			items: [
+				{ id: 'x', modified: '12345678901234567890', data: { modified: 7, note: '"modified":9' } },
+			],
 			next: 'n',
 			modified: 3,
 		});
@@ -234,8 +342,14 @@ describe('helpers', () => {
 
 	it('the remembered ids are bounded: the most recent MAX_REMEMBERED', () => {
 		const remembered: Record<string, string> = {};
-		const item = (id: number, modified: string): RpdeItem => ({ state: 'updated', kind: 'ScheduledSession', id: `s${id}`, modified });
-		for (let i = 0; i < MAX_REMEMBERED + 50; i++) expect(olderThanRemembered(remembered, item(i, '100'))).toBe(false);
+		const item = (id: number, modified: string): RpdeItem => ({
+			state: 'updated',
+			kind: 'ScheduledSession',
+			id: `s${id}`,
+			modified,
+		});
+		for (let i = 0; i < MAX_REMEMBERED + 50; i++)
+			expect(olderThanRemembered(remembered, item(i, '100'))).toBe(false);
 		expect(Object.keys(remembered)).toHaveLength(MAX_REMEMBERED);
 		expect(remembered.s0).toBeUndefined();
 		expect(remembered[`s${MAX_REMEMBERED + 49}`]).toBe('100');

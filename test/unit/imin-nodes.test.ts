@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { IminApi } from '../../credentials/IminApi.credentials';
 import { Imin } from '../../nodes/Imin/Imin.node';
@@ -21,7 +26,11 @@ interface Sample {
 	parent: IDataObject | null;
 }
 interface Fixtures {
-	scheduledSessions: { bookable: Sample; notBookable: Record<string, Sample>; specialCharacters: Record<string, Sample> };
+	scheduledSessions: {
+		bookable: Sample;
+		notBookable: Record<string, Sample>;
+		specialCharacters: Record<string, Sample>;
+	};
 	customerAccounts: Array<{ identifier: string }>;
 	orders: { customerIdentifier: string; count: number };
 }
@@ -30,7 +39,11 @@ const fixtures = () => sim.fixtures as unknown as Fixtures;
 const WEBHOOK_KEY = ['imin', 'sends', 'this', 'value', '0123456789'].join('-');
 
 beforeAll(async () => {
-	sim = await startIminSimulator({ port: 0, apiKey: 'unit-imin-key', webhook: { url: 'http://127.0.0.1:9/unused', apiKey: WEBHOOK_KEY } });
+	sim = await startIminSimulator({
+		port: 0,
+		apiKey: 'unit-imin-key',
+		webhook: { url: 'http://127.0.0.1:9/unused', apiKey: WEBHOOK_KEY },
+	});
 });
 afterAll(async () => {
 	await sim.close();
@@ -47,7 +60,10 @@ function credentials(): IDataObject {
 	};
 }
 
-async function run(parameters: IDataObject, options: { continueOnFail?: boolean; items?: INodeExecutionData[] } = {}) {
+async function run(
+	parameters: IDataObject,
+	options: { continueOnFail?: boolean; items?: INodeExecutionData[] } = {},
+) {
 	const context = createContext({
 		parameters,
 		credentials: { iminApi: credentials() },
@@ -60,11 +76,16 @@ async function run(parameters: IDataObject, options: { continueOnFail?: boolean;
 }
 
 describe('imin node against the imin simulator', () => {
-	it('Check agrees with the simulator\'s own truth for every kind of sample', async () => {
+	it("Check agrees with the simulator's own truth for every kind of sample", async () => {
 		const sessions = fixtures().scheduledSessions;
 		const samples = [sessions.bookable, ...Object.values(sessions.notBookable)];
 		for (const sample of samples) {
-			const [item] = await run({ resource: 'bookability', operation: 'check', occurrence: sample.item, parent: sample.parent ?? '' });
+			const [item] = await run({
+				resource: 'bookability',
+				operation: 'check',
+				occurrence: sample.item,
+				parent: sample.parent ?? '',
+			});
 			expect([sample.id, item.json.bookable]).toEqual([sample.id, sample.bookable]);
 			if (!sample.bookable) expect(item.json.reasons).toContain(sample.reason);
 		}
@@ -72,7 +93,12 @@ describe('imin node against the imin simulator', () => {
 
 	it('Get Guest URL builds the link the simulator serves, for awkward identifiers too', async () => {
 		for (const sample of Object.values(fixtures().scheduledSessions.specialCharacters)) {
-			const [item] = await run({ resource: 'checkout', operation: 'getGuestUrl', identifier: sample.identifier, kind: 'ScheduledSession' });
+			const [item] = await run({
+				resource: 'checkout',
+				operation: 'getGuestUrl',
+				identifier: sample.identifier,
+				kind: 'ScheduledSession',
+			});
 			expect(item.json.checkoutUrl).toBe(sample.guestUrl);
 		}
 	});
@@ -111,34 +137,64 @@ describe('imin node against the imin simulator', () => {
 		expect(fromImin.json.httpCode).toBe('400');
 		expect(String(fromImin.json.error)).toMatch(/imin refused the request \(400\).*not bookable/i);
 		const before = (sim.checkoutSessions as unknown[]).length;
-		const [refused] = await run({ ...params, checkBookability: true, occurrence: sample.item, parent: sample.parent }, { continueOnFail: true });
+		const [refused] = await run(
+			{ ...params, checkBookability: true, occurrence: sample.item, parent: sample.parent },
+			{ continueOnFail: true },
+		);
 		expect(String(refused.json.error)).toMatch(/^Not bookable: /);
 		expect((sim.checkoutSessions as unknown[]).length).toBe(before);
 	});
 
 	it('Firehose Get Many walks a feed to its RPDE end; deleted items only on request', async () => {
-		const all = await run({ resource: 'firehose', operation: 'getAll', feed: 'session-series', maxPages: 1000, includeDeleted: true });
+		const all = await run({
+			resource: 'firehose',
+			operation: 'getAll',
+			feed: 'session-series',
+			maxPages: 1000,
+			includeDeleted: true,
+		});
 		const feed = sim.feedItems('session-series') as IDataObject[];
 		expect(all.map((item) => item.json.id)).toEqual(feed.map((item) => item.id));
 		for (const item of all) {
-			expect(Object.keys(item.json)).toEqual(expect.arrayContaining(['state', 'kind', 'id', 'modified', 'rpdeNext']));
+			expect(Object.keys(item.json)).toEqual(
+				expect.arrayContaining(['state', 'kind', 'id', 'modified', 'rpdeNext']),
+			);
 			if (item.json.state === 'deleted') expect(item.json.data).toBeUndefined();
 		}
-		const updatedOnly = await run({ resource: 'firehose', operation: 'getAll', feed: 'session-series', maxPages: 1000 });
+		const updatedOnly = await run({
+			resource: 'firehose',
+			operation: 'getAll',
+			feed: 'session-series',
+			maxPages: 1000,
+		});
 		expect(updatedOnly.every((item) => item.json.state === 'updated')).toBe(true);
 	});
 
 	it('Firehose Get Page returns one page and where to continue', async () => {
-		const [page] = await run({ resource: 'firehose', operation: 'getPage', feed: 'scheduled-sessions', output: 'page' });
+		const [page] = await run({
+			resource: 'firehose',
+			operation: 'getPage',
+			feed: 'scheduled-sessions',
+			output: 'page',
+		});
 		expect(page.json).toMatchObject({ reachedEnd: false });
 		expect(String(page.json.next)).toMatch(/afterTimestamp=/);
 	});
 
 	it('Order Get and Get Order History', async () => {
 		const { orders } = fixtures();
-		const history = await run({ resource: 'order', operation: 'getHistory', customerIdentifier: orders.customerIdentifier, returnAll: true });
+		const history = await run({
+			resource: 'order',
+			operation: 'getHistory',
+			customerIdentifier: orders.customerIdentifier,
+			returnAll: true,
+		});
 		expect(history.length).toBe(orders.count);
-		const [order] = await run({ resource: 'order', operation: 'get', orderId: history[0].json.identifier });
+		const [order] = await run({
+			resource: 'order',
+			operation: 'get',
+			orderId: history[0].json.identifier,
+		});
 		expect(order.json.identifier).toBe(history[0].json.identifier);
 	});
 });
@@ -151,18 +207,35 @@ describe('imin Trigger', () => {
 		identifier: '5c1e',
 		orderDate: '2026-11-23T10:00:00Z',
 		confirmationNumber: 'ABC123',
-		customer: { type: 'Person', email: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace' },
+		customer: {
+			type: 'Person',
+			email: 'ada@example.com',
+			givenName: 'Ada',
+			familyName: 'Lovelace',
+		},
 		orderedItem: [
 			{
 				type: 'OrderItem',
-				orderedItem: { type: 'ScheduledSession', id: 'x', identifier: 'https://opendata.example.org/s/1', startDate: '2026-12-10T18:00:00Z', superEvent: { type: 'SessionSeries', name: 'Club Night' } },
+				orderedItem: {
+					type: 'ScheduledSession',
+					id: 'x',
+					identifier: 'https://opendata.example.org/s/1',
+					startDate: '2026-12-10T18:00:00Z',
+					superEvent: { type: 'SessionSeries', name: 'Club Night' },
+				},
 				acceptedOffer: { type: 'Offer', id: 'o', price: 8.5, priceCurrency: 'GBP' },
 			},
 		],
 	});
 
 	/** `workflowId`: the trigger also remembers recent deliveries in memory, per workflow and node. */
-	async function deliver(body: string, headers: Record<string, string>, staticData: IDataObject = {}, events = ['checkoutSuccess'], workflowId = 'wf-unit') {
+	async function deliver(
+		body: string,
+		headers: Record<string, string>,
+		staticData: IDataObject = {},
+		events = ['checkoutSuccess'],
+		workflowId = 'wf-unit',
+	) {
 		const context = createWebhookContext({
 			workflowId,
 			parameters: { events, settings: {} },
@@ -176,7 +249,11 @@ describe('imin Trigger', () => {
 	}
 
 	it('a wrong or missing key gets 401 and starts nothing', async () => {
-		for (const headers of [{}, { 'x-api-key': 'wrong' }, { 'x-api-key': `${WEBHOOK_KEY}x` }] as Array<Record<string, string>>) {
+		for (const headers of [
+			{},
+			{ 'x-api-key': 'wrong' },
+			{ 'x-api-key': `${WEBHOOK_KEY}x` },
+		] as Array<Record<string, string>>) {
 			const { result, response } = await deliver(JSON.stringify(order()), headers);
 			expect(response.statusCode).toBe(401);
 			expect(result.workflowData).toBeUndefined();
@@ -212,16 +289,30 @@ describe('imin Trigger', () => {
 
 	it('an authenticated body of an unknown shape is answered 204 and emitted: recognized false, the reason, the raw body', async () => {
 		const item = emitted(await deliver('{"hello": "world"}', KEY_HEADER));
-		expect(item).toMatchObject({ event: 'unknown', recognized: false, raw: { hello: 'world' }, duplicate: false });
+		expect(item).toMatchObject({
+			event: 'unknown',
+			recognized: false,
+			raw: { hello: 'world' },
+			duplicate: false,
+		});
 		expect(String(item.reason)).toMatch(/not an imin Order, CustomerAccount/);
 		// emitted although the workflow listens to Checkout Success only: its kind cannot be told
 		const list = emitted(await deliver('[1, 2]', KEY_HEADER));
-		expect(list).toMatchObject({ recognized: false, reason: 'the body is JSON but not an object', raw: [1, 2] });
+		expect(list).toMatchObject({
+			recognized: false,
+			reason: 'the body is JSON but not an object',
+			raw: [1, 2],
+		});
 	});
 
 	it('an authenticated body that is not JSON (or empty) is kept as text, recognized false', async () => {
 		const item = emitted(await deliver('order=5c1e&status=confirmed', KEY_HEADER));
-		expect(item).toMatchObject({ event: 'unknown', recognized: false, raw: null, rawText: 'order=5c1e&status=confirmed' });
+		expect(item).toMatchObject({
+			event: 'unknown',
+			recognized: false,
+			raw: null,
+			rawText: 'order=5c1e&status=confirmed',
+		});
 		expect(String(item.reason)).toMatch(/not JSON/);
 		const nothing = emitted(await deliver('', KEY_HEADER));
 		expect(nothing).toMatchObject({ recognized: false, reason: 'the body is empty', rawText: '' });
@@ -230,7 +321,15 @@ describe('imin Trigger', () => {
 	it('a wrapped Order ({event, data: Order}) is unwrapped and recognised like the Order itself', async () => {
 		const staticData = {};
 		const wrapped = { event: 'checkout.success', data: order() };
-		const item = emitted(await deliver(JSON.stringify(wrapped), KEY_HEADER, staticData, ['checkoutSuccess'], 'wf-wrapped'));
+		const item = emitted(
+			await deliver(
+				JSON.stringify(wrapped),
+				KEY_HEADER,
+				staticData,
+				['checkoutSuccess'],
+				'wf-wrapped',
+			),
+		);
 		expect(item).toMatchObject({
 			event: 'checkoutSuccess',
 			recognized: true,
@@ -244,17 +343,40 @@ describe('imin Trigger', () => {
 		});
 		expect(item.raw).toEqual(wrapped);
 		// the same Order, unwrapped this time: the same content, so a repeat
-		expect(emitted(await deliver(JSON.stringify(order()), KEY_HEADER, staticData, ['checkoutSuccess'], 'wf-wrapped')).duplicate).toBe(true);
+		expect(
+			emitted(
+				await deliver(
+					JSON.stringify(order()),
+					KEY_HEADER,
+					staticData,
+					['checkoutSuccess'],
+					'wf-wrapped',
+				),
+			).duplicate,
+		).toBe(true);
 		for (const key of ['payload', 'order']) {
-			expect(emitted(await deliver(JSON.stringify({ [key]: order() }), KEY_HEADER)).orderId).toBe('5c1e');
+			expect(emitted(await deliver(JSON.stringify({ [key]: order() }), KEY_HEADER)).orderId).toBe(
+				'5c1e',
+			);
 		}
 	});
 
 	it('a notification that only names the order: emitted as checkoutSuccess, recognized false, with the order URL', async () => {
-		const body = { '@context': 'https://openactive.io/', '@type': 'OrderNotification', order: { '@id': 'https://book.imin.co/api/v2/orders/5c1e' } };
+		const body = {
+			'@context': 'https://openactive.io/',
+			'@type': 'OrderNotification',
+			order: { '@id': 'https://book.imin.co/api/v2/orders/5c1e' },
+		};
 		const item = emitted(await deliver(JSON.stringify(body), KEY_HEADER));
-		expect(item).toMatchObject({ event: 'checkoutSuccess', recognized: false, orderUrl: 'https://book.imin.co/api/v2/orders/5c1e', raw: body });
-		expect(String(item.reason)).toMatch(/names the order https:\/\/book\.imin\.co\/api\/v2\/orders\/5c1e/);
+		expect(item).toMatchObject({
+			event: 'checkoutSuccess',
+			recognized: false,
+			orderUrl: 'https://book.imin.co/api/v2/orders/5c1e',
+			raw: body,
+		});
+		expect(String(item.reason)).toMatch(
+			/names the order https:\/\/book\.imin\.co\/api\/v2\/orders\/5c1e/,
+		);
 		expect(item).not.toHaveProperty('orderId');
 	});
 
@@ -262,28 +384,75 @@ describe('imin Trigger', () => {
 		const { orderedItem, ...noItems } = order();
 		expect(orderedItem).toHaveLength(1);
 		const item = emitted(await deliver(JSON.stringify(noItems), KEY_HEADER));
-		expect(item).toMatchObject({ event: 'checkoutSuccess', recognized: false, orderId: '5c1e', confirmationNumber: 'ABC123', customer: { email: 'ada@example.com' }, session: { name: null, startDate: null } });
+		expect(item).toMatchObject({
+			event: 'checkoutSuccess',
+			recognized: false,
+			orderId: '5c1e',
+			confirmationNumber: 'ABC123',
+			customer: { email: 'ada@example.com' },
+			session: { name: null, startDate: null },
+		});
 		expect(String(item.reason)).toMatch(/orderedItem/);
 	});
 
 	it('duplicates are keyed by content: two different Customer Detail Changes of one customer are both new, a resent one is a repeat', async () => {
 		const staticData = {};
-		const change = (at: string) => ({ '@context': 'https://openactive.io/', '@type': 'CustomerAccount', '@id': 'https://book.imin.co/api/v2/customer-accounts/abc', identifier: 'abc', dateModified: at });
+		const change = (at: string) => ({
+			'@context': 'https://openactive.io/',
+			'@type': 'CustomerAccount',
+			'@id': 'https://book.imin.co/api/v2/customer-accounts/abc',
+			identifier: 'abc',
+			dateModified: at,
+		});
 		const events = ['customerDetailChange'];
-		const first = emitted(await deliver(JSON.stringify(change('2026-12-01T10:00:00Z')), KEY_HEADER, staticData, events, 'wf-cdc'));
-		const second = emitted(await deliver(JSON.stringify(change('2026-12-01T10:00:01Z')), KEY_HEADER, staticData, events, 'wf-cdc'));
+		const first = emitted(
+			await deliver(
+				JSON.stringify(change('2026-12-01T10:00:00Z')),
+				KEY_HEADER,
+				staticData,
+				events,
+				'wf-cdc',
+			),
+		);
+		const second = emitted(
+			await deliver(
+				JSON.stringify(change('2026-12-01T10:00:01Z')),
+				KEY_HEADER,
+				staticData,
+				events,
+				'wf-cdc',
+			),
+		);
 		expect([first.duplicate, second.duplicate]).toEqual([false, false]);
-		expect(first).toMatchObject({ event: 'customerDetailChange', recognized: true, customerIdentifier: 'abc', customerAccountUrl: 'https://book.imin.co/api/v2/customer-accounts/abc' });
+		expect(first).toMatchObject({
+			event: 'customerDetailChange',
+			recognized: true,
+			customerIdentifier: 'abc',
+			customerAccountUrl: 'https://book.imin.co/api/v2/customer-accounts/abc',
+		});
 		expect(first.dedupeKey).not.toBe(second.dedupeKey);
 		// the same content again (keys in another order): a repeat
 		const { dateModified, ...rest } = change('2026-12-01T10:00:01Z');
-		const resent = emitted(await deliver(JSON.stringify({ dateModified, ...rest }), KEY_HEADER, staticData, events, 'wf-cdc'));
+		const resent = emitted(
+			await deliver(
+				JSON.stringify({ dateModified, ...rest }),
+				KEY_HEADER,
+				staticData,
+				events,
+				'wf-cdc',
+			),
+		);
 		expect(resent.duplicate).toBe(true);
 		expect(resent.dedupeKey).toBe(second.dedupeKey);
 	});
 
 	it('a recognised event the workflow does not listen to: 204, nothing starts', async () => {
-		const body = { '@context': 'https://openactive.io/', '@type': 'CustomerAccount', '@id': 'https://book.imin.co/api/v2/customer-accounts/abc', identifier: 'abc' };
+		const body = {
+			'@context': 'https://openactive.io/',
+			'@type': 'CustomerAccount',
+			'@id': 'https://book.imin.co/api/v2/customer-accounts/abc',
+			identifier: 'abc',
+		};
 		const { result, response } = await deliver(JSON.stringify(body), KEY_HEADER);
 		expect(response.statusCode).toBe(204);
 		expect(result.workflowData).toBeUndefined();

@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, ICredentialTestFunction, ICredentialTestFunctions, IHookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunction,
+	ICredentialTestFunctions,
+	IHookFunctions,
+} from 'n8n-workflow';
 
 import { IminTrigger } from '../../nodes/Imin/IminTrigger/IminTrigger.node';
 import { SesamiMyPageTrigger } from '../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
@@ -11,7 +16,12 @@ const LONG = 'v'.repeat(16);
 const SHORT = 'v'.repeat(15);
 
 function runTest(test: ICredentialTestFunction, data?: ICredentialDataDecryptedObject) {
-	return test.call({} as ICredentialTestFunctions, { id: 'c1', name: 'credential', type: 'test', data });
+	return test.call({} as ICredentialTestFunctions, {
+		id: 'c1',
+		name: 'credential',
+		type: 'test',
+		data,
+	});
 }
 
 describe('credential tests (nothing is called)', () => {
@@ -20,20 +30,39 @@ describe('credential tests (nothing is called)', () => {
 		const refused = { status: 'Error', message: 'Use a key of at least 16 characters' };
 		expect(await runTest(test)).toEqual(refused);
 		expect(await runTest(test, { apiKey: SHORT })).toEqual(refused);
-		expect(await runTest(test, { apiKey: LONG })).toEqual({ status: 'OK', message: 'The key is usable' });
+		expect(await runTest(test, { apiKey: LONG })).toEqual({
+			status: 'OK',
+			message: 'The key is usable',
+		});
 	});
 
 	it('Sesami My Page Trigger: shop domains, client ID and client secret', async () => {
 		const test = new SesamiMyPageTrigger().methods.credentialTest.shopifyAppTest;
-		const good = { shopDomains: 'https://One-Store.myshopify.com/admin, two-store.myshopify.com', clientId: 'client-1', clientSecret: LONG };
-		expect(await runTest(test)).toEqual({ status: 'Error', message: 'Enter the shop domain(s) as your-store.myshopify.com' });
+		const good = {
+			shopDomains: 'https://One-Store.myshopify.com/admin, two-store.myshopify.com',
+			clientId: 'client-1',
+			clientSecret: LONG,
+		};
+		expect(await runTest(test)).toEqual({
+			status: 'Error',
+			message: 'Enter the shop domain(s) as your-store.myshopify.com',
+		});
 		expect(await runTest(test, { ...good, shopDomains: 'one-store.example.com' })).toEqual({
 			status: 'Error',
 			message: 'Enter the shop domain(s) as your-store.myshopify.com',
 		});
-		expect(await runTest(test, { ...good, clientId: '  ' })).toEqual({ status: 'Error', message: "Enter the app's client ID" });
-		expect(await runTest(test, { ...good, clientSecret: SHORT })).toEqual({ status: 'Error', message: "Enter the app's client secret" });
-		expect(await runTest(test, good)).toEqual({ status: 'OK', message: 'Requests from one-store.myshopify.com, two-store.myshopify.com can be verified' });
+		expect(await runTest(test, { ...good, clientId: '  ' })).toEqual({
+			status: 'Error',
+			message: "Enter the app's client ID",
+		});
+		expect(await runTest(test, { ...good, clientSecret: SHORT })).toEqual({
+			status: 'Error',
+			message: "Enter the app's client secret",
+		});
+		expect(await runTest(test, good)).toEqual({
+			status: 'OK',
+			message: 'Requests from one-store.myshopify.com, two-store.myshopify.com can be verified',
+		});
 	});
 
 	it('Sesami Trigger (Manual): header name and secret', async () => {
@@ -42,8 +71,14 @@ describe('credential tests (nothing is called)', () => {
 			status: 'Error',
 			message: 'The header name may contain only letters, digits and dashes',
 		});
-		expect(await runTest(test, { headerName: 'x-flow-secret', secret: SHORT })).toEqual({ status: 'Error', message: 'Use a secret of at least 16 characters' });
-		expect(await runTest(test, { headerName: 'x-flow-secret', secret: LONG })).toEqual({ status: 'OK', message: 'The header name and secret are usable' });
+		expect(await runTest(test, { headerName: 'x-flow-secret', secret: SHORT })).toEqual({
+			status: 'Error',
+			message: 'Use a secret of at least 16 characters',
+		});
+		expect(await runTest(test, { headerName: 'x-flow-secret', secret: LONG })).toEqual({
+			status: 'OK',
+			message: 'The header name and secret are usable',
+		});
 	});
 });
 

@@ -19,18 +19,34 @@ async function call(query: string, settings: IDataObject = {}) {
 	const context = createWebhookContext({
 		parameters: { verification: 'appProxy', settings },
 		nodeName: 'My Page Trigger',
-		credentials: { shopifyAppApi: { shopDomains: SHOP, clientId: 'client-id', clientSecret: SECRET } },
+		credentials: {
+			shopifyAppApi: { shopDomains: SHOP, clientId: 'client-id', clientSecret: SECRET },
+		},
 		method: 'GET',
 		url: `/webhook/abc/my-page?${query}`,
 		query: Object.fromEntries(new URLSearchParams(query)),
 	});
-	const result = await new SesamiMyPageTrigger().webhook.call(context as unknown as IWebhookFunctions);
+	const result = await new SesamiMyPageTrigger().webhook.call(
+		context as unknown as IWebhookFunctions,
+	);
 	const response = context.response as { statusCode?: number; body?: IDataObject };
-	return { status: response.statusCode, body: response.body, started: result.workflowData !== undefined };
+	return {
+		status: response.statusCode,
+		body: response.body,
+		started: result.workflowData !== undefined,
+	};
 }
 
 const signed = (over: { shop?: string; timestamp?: number; secret?: string } = {}) =>
-	signAppProxyQuery(proxyPairs({ shop: over.shop ?? SHOP, customerId: CUSTOMER, timestamp: over.timestamp, extra: [['op', 'list']] }), over.secret ?? SECRET);
+	signAppProxyQuery(
+		proxyPairs({
+			shop: over.shop ?? SHOP,
+			customerId: CUSTOMER,
+			timestamp: over.timestamp,
+			extra: [['op', 'list']],
+		}),
+		over.secret ?? SECRET,
+	);
 
 describe('My Page Trigger (App Proxy) answers', () => {
 	it('a good request starts the workflow with the verified customer', async () => {
@@ -39,13 +55,55 @@ describe('My Page Trigger (App Proxy) answers', () => {
 	});
 
 	it.each([
-		['a repeated shop', () => `shop=someone-else.myshopify.com&${signed()}`, 400, 'invalid request', /repeated shop/],
-		['a repeated timestamp', () => `${signed()}&timestamp=${nowSeconds()}`, 400, 'invalid request', /repeated timestamp/],
-		['a repeated signature', () => `${signed()}&signature=${'0'.repeat(64)}`, 400, 'invalid request', /repeated signature/],
-		['another shop, correctly signed', () => signed({ shop: 'someone-else.myshopify.com' }), 403, 'forbidden', /another shop/],
-		['a bad signature', () => signed({ secret: 'not-the-secret-at-all' }), 401, 'unauthorized', /signature/],
-		['a timestamp 10 minutes old', () => signed({ timestamp: nowSeconds() - 600 }), 401, 'unauthorized', /stale/],
-		['a timestamp 2 minutes ahead', () => signed({ timestamp: nowSeconds() + 120 }), 401, 'unauthorized', /future/],
+		[
+			'a repeated shop',
+			() => `shop=someone-else.myshopify.com&${signed()}`,
+			400,
+			'invalid request',
+			/repeated shop/,
+		],
+		[
+			'a repeated timestamp',
+			() => `${signed()}&timestamp=${nowSeconds()}`,
+			400,
+			'invalid request',
+			/repeated timestamp/,
+		],
+		[
+			'a repeated signature',
+			() => `${signed()}&signature=${'0'.repeat(64)}`,
+			400,
+			'invalid request',
+			/repeated signature/,
+		],
+		[
+			'another shop, correctly signed',
+			() => signed({ shop: 'someone-else.myshopify.com' }),
+			403,
+			'forbidden',
+			/another shop/,
+		],
+		[
+			'a bad signature',
+			() => signed({ secret: 'not-the-secret-at-all' }),
+			401,
+			'unauthorized',
+			/signature/,
+		],
+		[
+			'a timestamp 10 minutes old',
+			() => signed({ timestamp: nowSeconds() - 600 }),
+			401,
+			'unauthorized',
+			/stale/,
+		],
+		[
+			'a timestamp 2 minutes ahead',
+			() => signed({ timestamp: nowSeconds() + 120 }),
+			401,
+			'unauthorized',
+			/future/,
+		],
 	])('%s: its status and reason, no execution', async (_name, query, status, error, reason) => {
 		const answer = await call(query());
 		expect(answer.status).toBe(status);
@@ -55,7 +113,9 @@ describe('My Page Trigger (App Proxy) answers', () => {
 	});
 
 	it('a window set above 300 s is used as 300 s', async () => {
-		expect((await call(signed({ timestamp: nowSeconds() - 200 }), { maxSkewSeconds: 86_400 })).started).toBe(true);
+		expect(
+			(await call(signed({ timestamp: nowSeconds() - 200 }), { maxSkewSeconds: 86_400 })).started,
+		).toBe(true);
 		const old = await call(signed({ timestamp: nowSeconds() - 400 }), { maxSkewSeconds: 86_400 });
 		expect([old.status, old.started]).toEqual([401, false]);
 	});

@@ -21,7 +21,8 @@ describe('n8n-core loads the built package (dist/)', () => {
 	let loader: PackageDirectoryLoader;
 
 	beforeAll(async () => {
-		if (!exists('dist/nodes/Sesami/Sesami.node.js')) throw new Error('dist/ is missing: run `npm run build` first');
+		if (!exists('dist/nodes/Sesami/Sesami.node.js'))
+			throw new Error('dist/ is missing: run `npm run build` first');
 		loader = new PackageDirectoryLoader(repoRoot);
 		await loader.loadAll();
 	});
@@ -54,7 +55,17 @@ describe('n8n-core loads the built package (dist/)', () => {
 		const resource = sesami?.properties.find((property) => property.name === 'resource');
 		const values = (resource?.options as Array<{ value: string }>).map((option) => option.value);
 		expect(values).toEqual(
-			expect.arrayContaining(['appointment', 'availability', 'service', 'resource', 'location', 'reservation', 'shop', 'flow', 'customer']),
+			expect.arrayContaining([
+				'appointment',
+				'availability',
+				'service',
+				'resource',
+				'location',
+				'reservation',
+				'shop',
+				'flow',
+				'customer',
+			]),
 		);
 	});
 

@@ -48,12 +48,22 @@ async function failure(parameters: IDataObject, options: { credentials?: IDataOb
 	try {
 		await run(parameters, options);
 	} catch (error) {
-		return error as { message: string; description?: string; httpCode?: string; name?: string; context?: IDataObject };
+		return error as {
+			message: string;
+			description?: string;
+			httpCode?: string;
+			name?: string;
+			context?: IDataObject;
+		};
 	}
 	throw new Error('expected the node to fail');
 }
 
-const getAppointment = () => ({ resource: 'appointment', operation: 'get', appointmentId: rl(shop.appointments.upcoming) });
+const getAppointment = () => ({
+	resource: 'appointment',
+	operation: 'get',
+	appointmentId: rl(shop.appointments.upcoming),
+});
 
 beforeAll(async () => {
 	sim = await startSesamiSimulator({ port: 0, appointments: 250 });
@@ -71,13 +81,22 @@ beforeEach(() => {
 
 describe('pagination', () => {
 	it('Return All over 250 appointments takes 3 calls of 100 and returns every appointment once', async () => {
-		const output = await run({ resource: 'appointment', operation: 'getAll', returnAll: true, filters: { filterType: 'ALL' } });
+		const output = await run({
+			resource: 'appointment',
+			operation: 'getAll',
+			returnAll: true,
+			filters: { filterType: 'ALL' },
+		});
 		const ids = new Set(output.map((item) => item.json.id));
 		expect(output).toHaveLength(250);
 		expect(ids.size).toBe(250);
 		const calls = sim.exchanges;
 		expect(calls).toHaveLength(3);
-		expect(calls.map((call: IDataObject) => (call.query as IDataObject).limit)).toEqual(['100', '100', '100']);
+		expect(calls.map((call: IDataObject) => (call.query as IDataObject).limit)).toEqual([
+			'100',
+			'100',
+			'100',
+		]);
 		expect((calls[0].query as IDataObject).after).toBeUndefined();
 		expect((calls[1].query as IDataObject).after).toBe(calls[0].responseBody.nextCursor);
 		expect((calls[2].query as IDataObject).after).toBe(calls[1].responseBody.nextCursor);
@@ -85,14 +104,28 @@ describe('pagination', () => {
 	});
 
 	it('a Limit of 120 takes a page of 100 and a page of 20', async () => {
-		const output = await run({ resource: 'appointment', operation: 'getAll', returnAll: false, limit: 120, filters: { filterType: 'ALL' } });
+		const output = await run({
+			resource: 'appointment',
+			operation: 'getAll',
+			returnAll: false,
+			limit: 120,
+			filters: { filterType: 'ALL' },
+		});
 		expect(output).toHaveLength(120);
-		expect(sim.exchanges.map((call: IDataObject) => (call.query as IDataObject).limit)).toEqual(['100', '20']);
+		expect(sim.exchanges.map((call: IDataObject) => (call.query as IDataObject).limit)).toEqual([
+			'100',
+			'20',
+		]);
 	});
 
 	it('IDs are sent as repeated keys by default, comma-joined on request, and both filter', async () => {
 		const ids = shop.customer.appointmentIds.slice(0, 2);
-		const repeated = await run({ resource: 'appointment', operation: 'getAll', returnAll: true, filters: { filterType: 'ALL', ids: ids.join(', ') } });
+		const repeated = await run({
+			resource: 'appointment',
+			operation: 'getAll',
+			returnAll: true,
+			filters: { filterType: 'ALL', ids: ids.join(', ') },
+		});
 		expect(sim.exchanges[0].query.ids).toEqual(ids);
 		const comma = await run({
 			resource: 'appointment',
@@ -109,7 +142,11 @@ describe('pagination', () => {
 
 describe('errors in words a merchant understands', () => {
 	it('400: names the field and the rule', async () => {
-		const error = await failure({ resource: 'appointment', operation: 'get', appointmentId: rl('not-an-id') });
+		const error = await failure({
+			resource: 'appointment',
+			operation: 'get',
+			appointmentId: rl('not-an-id'),
+		});
 		expect(error.httpCode).toBe('400');
 		expect(error.message).toMatch(/Sesami rejected the request/);
 		expect(error.message).toMatch(/id/i);
@@ -117,7 +154,9 @@ describe('errors in words a merchant understands', () => {
 	});
 
 	it('401: wrong API key explains the credential fields', async () => {
-		const error = await failure(getAppointment(), { credentials: { apiKey: sim.fixtures.invalidApiKey } });
+		const error = await failure(getAppointment(), {
+			credentials: { apiKey: sim.fixtures.invalidApiKey },
+		});
 		expect(error.httpCode).toBe('401');
 		expect(error.message).toMatch(/did not accept the credentials/);
 		expect(error.description).toMatch(/Shop ID is the Sesami Admin shop ID/);
@@ -130,18 +169,33 @@ describe('errors in words a merchant understands', () => {
 	});
 
 	it('403: a read-only token cannot cancel, and nothing changes', async () => {
-		const before = JSON.stringify(sim.state.appointments.find((a: IDataObject) => a.id === shop.appointments.upcoming));
+		const before = JSON.stringify(
+			sim.state.appointments.find((a: IDataObject) => a.id === shop.appointments.upcoming),
+		);
 		const error = await failure(
-			{ resource: 'appointment', operation: 'cancel', appointmentId: rl(shop.appointments.upcoming), refundMoney: false },
+			{
+				resource: 'appointment',
+				operation: 'cancel',
+				appointmentId: rl(shop.appointments.upcoming),
+				refundMoney: false,
+			},
 			{ credentials: { apiKey: shop.readOnlyApiKey, clientId: shop.readOnlyClientId } },
 		);
 		expect(error.httpCode).toBe('403');
 		expect(error.description).toMatch(/write permission/);
-		expect(JSON.stringify(sim.state.appointments.find((a: IDataObject) => a.id === shop.appointments.upcoming))).toBe(before);
+		expect(
+			JSON.stringify(
+				sim.state.appointments.find((a: IDataObject) => a.id === shop.appointments.upcoming),
+			),
+		).toBe(before);
 	});
 
 	it('404: unknown appointment', async () => {
-		const error = await failure({ resource: 'appointment', operation: 'get', appointmentId: rl(sim.fixtures.unknownId) });
+		const error = await failure({
+			resource: 'appointment',
+			operation: 'get',
+			appointmentId: rl(sim.fixtures.unknownId),
+		});
 		expect(error.httpCode).toBe('404');
 		expect(error.message).toMatch(/could not find the appointment/);
 	});
@@ -170,13 +224,18 @@ describe('errors in words a merchant understands', () => {
 
 	it('continueErrorOutput: the error item holds only error + details, the shape n8n sends to the error output', async () => {
 		const output = await run(
-			[getAppointment(), { resource: 'appointment', operation: 'get', appointmentId: rl(sim.fixtures.unknownId) }],
+			[
+				getAppointment(),
+				{ resource: 'appointment', operation: 'get', appointmentId: rl(sim.fixtures.unknownId) },
+			],
 			{ items: [{ json: {} }, { json: {} }], continueOnFail: true, onError: 'continueErrorOutput' },
 		);
 		expect(output[0].json.id).toBe(shop.appointments.upcoming);
 		// n8n's WorkflowExecute routes an item to the error output when every key of its json is
 		// one of error / message / details.
-		expect(Object.keys(output[1].json).every((k) => ['error', 'message', 'details'].includes(k))).toBe(true);
+		expect(
+			Object.keys(output[1].json).every((k) => ['error', 'message', 'details'].includes(k)),
+		).toBe(true);
 		expect(output[1].json.error).toMatch(/could not find/);
 		expect((output[1].json.details as IDataObject).httpCode).toBe('404');
 		expect(output[1].pairedItem).toEqual({ item: 1 });
@@ -190,7 +249,9 @@ describe('retries', () => {
 		expect(item.json.id).toBe(shop.appointments.upcoming);
 		const statuses = sim.exchanges.map((call: IDataObject) => call.status);
 		expect(statuses).toEqual([429, 429, 200]);
-		const times = sim.exchanges.map((call: IDataObject) => Date.parse(String(call.at)) || Number(call.at));
+		const times = sim.exchanges.map(
+			(call: IDataObject) => Date.parse(String(call.at)) || Number(call.at),
+		);
 		expect(times[1] - times[0]).toBeGreaterThanOrEqual(950);
 		expect(times[2] - times[1]).toBeGreaterThanOrEqual(950);
 	});
@@ -221,7 +282,9 @@ describe('retries', () => {
 		sim.setFaults({ mode: 'drop', count: -1 });
 		const error = await failure(getAppointment());
 		expect(error.message).toBe('Could not reach Sesami (ECONNRESET) after 4 attempts');
-		expect(error.description).toMatch(/The connection to http:\/\/127\.0\.0\.1:\d+\/api\/v1 failed/);
+		expect(error.description).toMatch(
+			/The connection to http:\/\/127\.0\.0\.1:\d+\/api\/v1 failed/,
+		);
 		expect(sim.exchanges).toHaveLength(4);
 	});
 
@@ -246,7 +309,9 @@ describe('retries', () => {
 
 	it('parses Retry-After as seconds or an HTTP date', () => {
 		expect(parseRetryAfter('2')).toBe(2000);
-		expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString(), Date.now())).toBeGreaterThan(3000);
+		expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString(), Date.now())).toBeGreaterThan(
+			3000,
+		);
 		expect(parseRetryAfter('soon')).toBeUndefined();
 	});
 });

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { SesamiApi } from '../../credentials/SesamiApi.credentials';
 import { Sesami } from '../../nodes/Sesami/Sesami.node';
@@ -37,7 +42,11 @@ function credentials(overrides: IDataObject = {}): IDataObject {
 
 async function run(
 	parameters: IDataObject | IDataObject[],
-	options: { credentials?: IDataObject; items?: INodeExecutionData[]; continueOnFail?: boolean } = {},
+	options: {
+		credentials?: IDataObject;
+		items?: INodeExecutionData[];
+		continueOnFail?: boolean;
+	} = {},
 ): Promise<INodeExecutionData[]> {
 	const context = createContext({
 		parameters,
@@ -82,7 +91,11 @@ describe('requests of every operation (method, path, headers, query, body) again
 	}> = [
 		{
 			name: 'appointment get',
-			params: () => ({ resource: 'appointment', operation: 'get', appointmentId: rl(shop.appointments.upcoming) }),
+			params: () => ({
+				resource: 'appointment',
+				operation: 'get',
+				appointmentId: rl(shop.appointments.upcoming),
+			}),
 			method: 'GET',
 			path: () => `/${shop.id}/appointments/${shop.appointments.upcoming}`,
 			query: () => ({ timezone: shop.timezone }),
@@ -94,7 +107,12 @@ describe('requests of every operation (method, path, headers, query, body) again
 				operation: 'getAll',
 				returnAll: false,
 				limit: 5,
-				filters: { filterType: 'RANGE', start: '2026-01-01T00:00:00', end: '2027-12-31T00:00:00', searchTerm: 'a' },
+				filters: {
+					filterType: 'RANGE',
+					start: '2026-01-01T00:00:00',
+					end: '2027-12-31T00:00:00',
+					searchTerm: 'a',
+				},
 			}),
 			method: 'GET',
 			path: () => `/${shop.id}/appointments`,
@@ -114,7 +132,11 @@ describe('requests of every operation (method, path, headers, query, body) again
 		},
 		{
 			name: 'appointment mark no-show',
-			params: () => ({ resource: 'appointment', operation: 'markNoShow', appointmentId: rl(shop.appointments.past) }),
+			params: () => ({
+				resource: 'appointment',
+				operation: 'markNoShow',
+				appointmentId: rl(shop.appointments.past),
+			}),
 			method: 'POST',
 			path: () => `/${shop.id}/appointments/${shop.appointments.past}/no-show`,
 			body: () => ({}),
@@ -127,7 +149,8 @@ describe('requests of every operation (method, path, headers, query, body) again
 				appointmentId: rl(shop.appointments.upcoming),
 			}),
 			method: 'POST',
-			path: () => `/${shop.id}/appointments/${shop.appointments.upcoming}/resend-appointment-confirmation`,
+			path: () =>
+				`/${shop.id}/appointments/${shop.appointments.upcoming}/resend-appointment-confirmation`,
 		},
 		{
 			name: 'availability get slots',
@@ -141,7 +164,11 @@ describe('requests of every operation (method, path, headers, query, body) again
 			}),
 			method: 'GET',
 			path: () => `/availabilities/${shop.id}`,
-			query: () => ({ service: shop.availability.serviceId, variantId: shop.availability.variantId, timezone: shop.timezone }),
+			query: () => ({
+				service: shop.availability.serviceId,
+				variantId: shop.availability.variantId,
+				timezone: shop.timezone,
+			}),
 		},
 		{
 			name: 'service get',
@@ -151,14 +178,23 @@ describe('requests of every operation (method, path, headers, query, body) again
 		},
 		{
 			name: 'service get many',
-			params: () => ({ resource: 'service', operation: 'getAll', returnAll: true, filters: { status: true } }),
+			params: () => ({
+				resource: 'service',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { status: true },
+			}),
 			method: 'GET',
 			path: () => `/${shop.id}/services`,
 			query: () => ({ limit: '100', status: 'true' }),
 		},
 		{
 			name: 'resource get',
-			params: () => ({ resource: 'resource', operation: 'get', resourceId: rl(shop.resourceIds[0]) }),
+			params: () => ({
+				resource: 'resource',
+				operation: 'get',
+				resourceId: rl(shop.resourceIds[0]),
+			}),
 			method: 'GET',
 			path: () => `/${shop.id}/resources/${shop.resourceIds[0]}`,
 			query: () => ({ timezone: shop.timezone }),
@@ -172,7 +208,11 @@ describe('requests of every operation (method, path, headers, query, body) again
 		},
 		{
 			name: 'location get',
-			params: () => ({ resource: 'location', operation: 'get', locationId: rl(shop.locationIds[0]) }),
+			params: () => ({
+				resource: 'location',
+				operation: 'get',
+				locationId: rl(shop.locationIds[0]),
+			}),
 			method: 'GET',
 			path: () => `/${shop.id}/locations/${shop.locationIds[0]}`,
 		},
@@ -185,13 +225,22 @@ describe('requests of every operation (method, path, headers, query, body) again
 		},
 		{
 			name: 'reservation get',
-			params: () => ({ resource: 'reservation', operation: 'get', reservationId: shop.reservationIds[0] }),
+			params: () => ({
+				resource: 'reservation',
+				operation: 'get',
+				reservationId: shop.reservationIds[0],
+			}),
 			method: 'GET',
 			path: () => `/${shop.id}/reservations/${shop.reservationIds[0]}`,
 		},
 		{
 			name: 'reservation get many',
-			params: () => ({ resource: 'reservation', operation: 'getAll', returnAll: true, filters: { filterType: 'ALL' } }),
+			params: () => ({
+				resource: 'reservation',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { filterType: 'ALL' },
+			}),
 			method: 'GET',
 			path: () => `/${shop.id}/reservations`,
 			query: () => ({ limit: '100', filterType: 'ALL', timezone: shop.timezone }),
@@ -265,12 +314,32 @@ describe('requests of every operation (method, path, headers, query, body) again
 			simplify: true,
 			appointmentId: rl(shop.appointments.upcoming),
 		});
-		const raw = sim.state.appointments.find((a: IDataObject) => a.id === shop.appointments.upcoming);
+		const raw = sim.state.appointments.find(
+			(a: IDataObject) => a.id === shop.appointments.upcoming,
+		);
 		expect(Object.keys(item.json).sort()).toEqual(
 			[
-				'cancelled', 'customerEmail', 'customerManagementLink', 'customerName', 'customerPhone', 'end', 'id',
-				'locationId', 'orderId', 'orderName', 'rescheduleCount', 'serviceId', 'serviceName', 'shopId', 'shopifyCustomerId',
-				'start', 'startUtc', 'endUtc', 'status', 'timezone', 'updatedAt',
+				'cancelled',
+				'customerEmail',
+				'customerManagementLink',
+				'customerName',
+				'customerPhone',
+				'end',
+				'id',
+				'locationId',
+				'orderId',
+				'orderName',
+				'rescheduleCount',
+				'serviceId',
+				'serviceName',
+				'shopId',
+				'shopifyCustomerId',
+				'start',
+				'startUtc',
+				'endUtc',
+				'status',
+				'timezone',
+				'updatedAt',
 			].sort(),
 		);
 		expect(item.json).toMatchObject({
@@ -283,7 +352,8 @@ describe('requests of every operation (method, path, headers, query, body) again
 			customerManagementLink: raw.customerManagementLink,
 			cancelled: false,
 		});
-		const minutes = (Date.parse(String(item.json.end)) - Date.parse(String(item.json.start))) / 60000;
+		const minutes =
+			(Date.parse(String(item.json.end)) - Date.parse(String(item.json.start))) / 60000;
 		expect(minutes).toBe(raw.duration);
 	});
 
@@ -302,7 +372,12 @@ describe('requests of every operation (method, path, headers, query, body) again
 			requestBody: { refundMoney: true, content: 'customer asked' },
 		});
 		expect(item.json).toMatchObject({ id, cancelled: true, refundMoney: true });
-		const [after] = await run({ resource: 'appointment', operation: 'get', simplify: true, appointmentId: rl(id) });
+		const [after] = await run({
+			resource: 'appointment',
+			operation: 'get',
+			simplify: true,
+			appointmentId: rl(id),
+		});
 		expect(after.json.cancelled).toBe(true);
 		expectContractClean();
 	});
@@ -375,7 +450,10 @@ describe('requests of every operation (method, path, headers, query, body) again
 		});
 		const patch = exchanges().find((e) => e.method === 'PATCH') as Exchange;
 		// the template is sent whole: the headers not given come from the current Flow
-		expect(patch.requestBody).toEqual({ status: false, template: { headers: '{"x-test":"1"}', body: '{"changed":true}' } });
+		expect(patch.requestBody).toEqual({
+			status: false,
+			template: { headers: '{"x-test":"1"}', body: '{"changed":true}' },
+		});
 		expect(updated.json.status).toBe(false);
 
 		const [deleted] = await run({ resource: 'flow', operation: 'delete', flowId: created.json.id });
@@ -389,7 +467,12 @@ describe('requests of every operation (method, path, headers, query, body) again
 			resource: 'customer',
 			operation: 'create',
 			email: 'ada@example.com',
-			additionalFields: { firstName: 'Ada', lastName: 'Lovelace', externalId: '7001234567890', externalSource: 'SHOPIFY' },
+			additionalFields: {
+				firstName: 'Ada',
+				lastName: 'Lovelace',
+				externalId: '7001234567890',
+				externalSource: 'SHOPIFY',
+			},
 		});
 		expect(exchanges()[0]).toMatchObject({
 			method: 'POST',
@@ -421,7 +504,12 @@ describe('list search (resource locators)', () => {
 			credentialTypes: { sesamiApi: new SesamiApi() },
 		});
 		const node = new Sesami();
-		const search = (node.methods.listSearch as Record<string, (...args: unknown[]) => Promise<INodeListSearchResult>>)[method];
+		const search = (
+			node.methods.listSearch as Record<
+				string,
+				(...args: unknown[]) => Promise<INodeListSearchResult>
+			>
+		)[method];
 		const result = await search.call(context);
 		expect(result.results.length).toBeGreaterThan(0);
 		for (const entry of result.results) expect(entry.value).toMatch(/^[a-f0-9]{24}$/);

@@ -6,7 +6,12 @@ import { createContext } from '../helpers/n8n-context';
 import { startSesamiSimulator } from '../sim/sesami';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
-type Appointment = IDataObject & { id: string; customer: IDataObject; events: IDataObject[]; datetime: string };
+type Appointment = IDataObject & {
+	id: string;
+	customer: IDataObject;
+	events: IDataObject[];
+	datetime: string;
+};
 let sim: Sim;
 let shop: Sim['fixtures']['shops'][number];
 
@@ -24,7 +29,15 @@ beforeEach(() => sim.clearExchanges());
 async function run(parameters: IDataObject): Promise<INodeExecutionData[]> {
 	const context = createContext({
 		parameters,
-		credentials: { sesamiApi: { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone } },
+		credentials: {
+			sesamiApi: {
+				apiKey: shop.apiKey,
+				clientId: shop.clientId,
+				shopId: shop.id,
+				baseUrl: sim.baseUrl,
+				timezone: shop.timezone,
+			},
+		},
 		credentialTypes: { sesamiApi: new SesamiApi() },
 		continueOnFail: true,
 	});
@@ -35,37 +48,60 @@ async function run(parameters: IDataObject): Promise<INodeExecutionData[]> {
 const stored = (id: string) => (sim.state.appointments as Appointment[]).find((a) => a.id === id)!;
 const ownerOf = (id: string) => String(stored(id).customer.externalId);
 const someoneElse = (id: string) =>
-	String((sim.state.appointments as Appointment[]).find((a) => a.customer.externalId && a.customer.externalId !== ownerOf(id))!.customer.externalId);
+	String(
+		(sim.state.appointments as Appointment[]).find(
+			(a) => a.customer.externalId && a.customer.externalId !== ownerOf(id),
+		)!.customer.externalId,
+	);
 const writes = () => (sim.exchanges as IDataObject[]).filter((e) => e.method !== 'GET');
 
 async function newAppointment(serviceId: string, hoursAhead: number): Promise<Appointment> {
-	return (await sim.createAppointment({ serviceId, datetime: new Date(Date.now() + hoursAhead * 3600_000).toISOString() })) as Appointment;
+	return (await sim.createAppointment({
+		serviceId,
+		datetime: new Date(Date.now() + hoursAhead * 3600_000).toISOString(),
+	})) as Appointment;
 }
 
 describe('Only for Customer (ownership)', () => {
 	it('Get: the owner gets the appointment, another customer a 403', async () => {
 		const id = shop.appointments.upcoming;
-		const [mine] = await run({ resource: 'appointment', operation: 'get', appointmentId: rl(id), options: { onlyForCustomer: `gid://shopify/Customer/${ownerOf(id)}` } });
+		const [mine] = await run({
+			resource: 'appointment',
+			operation: 'get',
+			appointmentId: rl(id),
+			options: { onlyForCustomer: `gid://shopify/Customer/${ownerOf(id)}` },
+		});
 		expect(mine.json.id).toBe(id);
-		const [theirs] = await run({ resource: 'appointment', operation: 'get', appointmentId: rl(id), options: { onlyForCustomer: someoneElse(id) } });
-		expect(theirs.json).toMatchObject({ httpCode: '403', error: 'This appointment does not belong to this customer' });
+		const [theirs] = await run({
+			resource: 'appointment',
+			operation: 'get',
+			appointmentId: rl(id),
+			options: { onlyForCustomer: someoneElse(id) },
+		});
+		expect(theirs.json).toMatchObject({
+			httpCode: '403',
+			error: 'This appointment does not belong to this customer',
+		});
 	});
 
-	it.each(['cancel', 'reschedule'])('%s for another customer: 403 and nothing changes in Sesami', async (operation) => {
-		const id = shop.appointments.upcoming2;
-		const before = JSON.stringify(stored(id));
-		const [item] = await run({
-			resource: 'appointment',
-			operation,
-			appointmentId: rl(id),
-			refundMoney: false,
-			dateTime: new Date(Date.now() + 30 * 86400_000).toISOString(),
-			additionalFields: { onlyForCustomer: someoneElse(id) },
-		});
-		expect(item.json.httpCode).toBe('403');
-		expect(writes()).toHaveLength(0);
-		expect(JSON.stringify(stored(id))).toBe(before);
-	});
+	it.each(['cancel', 'reschedule'])(
+		'%s for another customer: 403 and nothing changes in Sesami',
+		async (operation) => {
+			const id = shop.appointments.upcoming2;
+			const before = JSON.stringify(stored(id));
+			const [item] = await run({
+				resource: 'appointment',
+				operation,
+				appointmentId: rl(id),
+				refundMoney: false,
+				dateTime: new Date(Date.now() + 30 * 86400_000).toISOString(),
+				additionalFields: { onlyForCustomer: someoneElse(id) },
+			});
+			expect(item.json.httpCode).toBe('403');
+			expect(writes()).toHaveLength(0);
+			expect(JSON.stringify(stored(id))).toBe(before);
+		},
+	);
 });
 
 describe('Customer policy', () => {
@@ -113,18 +149,42 @@ describe('Customer policy', () => {
 			operation: 'cancel',
 			appointmentId: rl(appointment.id),
 			refundMoney: false,
-			additionalFields: { onlyForCustomer: ownerOf(appointment.id), enforcePolicy: true, refundPerService: true },
+			additionalFields: {
+				onlyForCustomer: ownerOf(appointment.id),
+				enforcePolicy: true,
+				refundPerService: true,
+			},
 		});
-		const service = (sim.state.services as IDataObject[]).find((s) => s.id === shop.services.standard)!;
-		expect(item.json).toMatchObject({ cancelled: true, refundMoney: service.refundMoneyOnCancel === true, appointment: { cancelled: true } });
-		expect(writes()[0].requestBody).toMatchObject({ refundMoney: service.refundMoneyOnCancel === true });
+		const service = (sim.state.services as IDataObject[]).find(
+			(s) => s.id === shop.services.standard,
+		)!;
+		expect(item.json).toMatchObject({
+			cancelled: true,
+			refundMoney: service.refundMoneyOnCancel === true,
+			appointment: { cancelled: true },
+		});
+		expect(writes()[0].requestBody).toMatchObject({
+			refundMoney: service.refundMoneyOnCancel === true,
+		});
 	});
 
 	it('Get with Include Customer Policy explains what the customer may do', async () => {
 		const appointment = await newAppointment(shop.services.noCancel, 24 * 10);
-		const [item] = await run({ resource: 'appointment', operation: 'get', simplify: true, appointmentId: rl(appointment.id), options: { includePolicy: true } });
-		expect(item.json.policy).toMatchObject({ canCancel: false, canReschedule: true, reschedulesLeft: 6 });
-		expect(String((item.json.policy as IDataObject).cancelReason)).toMatch(/cannot be cancelled online/);
+		const [item] = await run({
+			resource: 'appointment',
+			operation: 'get',
+			simplify: true,
+			appointmentId: rl(appointment.id),
+			options: { includePolicy: true },
+		});
+		expect(item.json.policy).toMatchObject({
+			canCancel: false,
+			canReschedule: true,
+			reschedulesLeft: 6,
+		});
+		expect(String((item.json.policy as IDataObject).cancelReason)).toMatch(
+			/cannot be cancelled online/,
+		);
 	});
 });
 
@@ -132,11 +192,26 @@ describe('Get Many for Customer', () => {
 	it("returns exactly the customer's upcoming appointments, for the numeric or the gid form", async () => {
 		const customer = shop.customer!;
 		const expected = (sim.state.appointments as Appointment[])
-			.filter((a) => a.shopId === shop.id && a.customer.externalId === customer.externalId && Date.parse(a.datetime) >= Date.now())
+			.filter(
+				(a) =>
+					a.shopId === shop.id &&
+					a.customer.externalId === customer.externalId &&
+					Date.parse(a.datetime) >= Date.now(),
+			)
 			.map((a) => a.id)
 			.sort();
-		for (const customerId of [customer.externalId, `gid://shopify/Customer/${customer.externalId}`]) {
-			const output = await run({ resource: 'appointment', operation: 'getManyForCustomer', customerId, filterType: 'UPCOMING', simplify: true, options: { includePolicy: true } });
+		for (const customerId of [
+			customer.externalId,
+			`gid://shopify/Customer/${customer.externalId}`,
+		]) {
+			const output = await run({
+				resource: 'appointment',
+				operation: 'getManyForCustomer',
+				customerId,
+				filterType: 'UPCOMING',
+				simplify: true,
+				options: { includePolicy: true },
+			});
 			expect(output.map((item) => item.json.id).sort()).toEqual(expected);
 			for (const item of output) {
 				expect(item.json.shopifyCustomerId).toBe(customer.externalId);
@@ -146,7 +221,12 @@ describe('Get Many for Customer', () => {
 	});
 
 	it('refuses something that is not a Shopify customer ID', async () => {
-		const [item] = await run({ resource: 'appointment', operation: 'getManyForCustomer', customerId: 'ada@example.com', filterType: 'UPCOMING' });
+		const [item] = await run({
+			resource: 'appointment',
+			operation: 'getManyForCustomer',
+			customerId: 'ada@example.com',
+			filterType: 'UPCOMING',
+		});
 		expect(item.json.httpCode).toBe('403');
 	});
 });

@@ -28,11 +28,32 @@ afterEach(() => {
 	sim.clearFaults();
 });
 
-function context(extra: { body?: string; headers?: IDataObject; query?: IDataObject; webhookUrl?: string; settings?: IDataObject; events?: string[] } = {}) {
+function context(
+	extra: {
+		body?: string;
+		headers?: IDataObject;
+		query?: IDataObject;
+		webhookUrl?: string;
+		settings?: IDataObject;
+		events?: string[];
+	} = {},
+) {
 	return createWebhookContext({
-		parameters: { registration: 'automatic', events: extra.events ?? EVENTS, settings: extra.settings ?? { fetchFullAppointment: true } },
+		parameters: {
+			registration: 'automatic',
+			events: extra.events ?? EVENTS,
+			settings: extra.settings ?? { fetchFullAppointment: true },
+		},
 		nodeName: 'Sesami Trigger',
-		credentials: { sesamiApi: { apiKey: shop().apiKey, clientId: shop().clientId, shopId: shop().id, baseUrl: sim.baseUrl, timezone: shop().timezone } },
+		credentials: {
+			sesamiApi: {
+				apiKey: shop().apiKey,
+				clientId: shop().clientId,
+				shopId: shop().id,
+				baseUrl: sim.baseUrl,
+				timezone: shop().timezone,
+			},
+		},
 		credentialTypes: { sesamiApi: new SesamiApi() },
 		webhookUrl: extra.webhookUrl ?? WEBHOOK_URL,
 		body: extra.body,
@@ -41,28 +62,45 @@ function context(extra: { body?: string; headers?: IDataObject; query?: IDataObj
 	});
 }
 const hooks = () => new SesamiTrigger().webhookMethods.default;
-const ours = (url = WEBHOOK_URL) => (sim.state.flows as IDataObject[]).filter((f) => String(f.target).startsWith(`${url}?`));
+const ours = (url = WEBHOOK_URL) =>
+	(sim.state.flows as IDataObject[]).filter((f) => String(f.target).startsWith(`${url}?`));
 const shopFlows = () => (sim.state.flows as IDataObject[]).filter((f) => f.shopId === shop().id);
-const secretOf = (flow: IDataObject) => JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret'] as string;
+const secretOf = (flow: IDataObject) =>
+	JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret'] as string;
 
 /** The body Sesami sends for this appointment with the package's template (and its mark). */
-function rendered(appointmentId: string, variables: 'full' | 'documented-only', event = 'APPOINTMENT_CREATED'): string {
+function rendered(
+	appointmentId: string,
+	variables: 'full' | 'documented-only',
+	event = 'APPOINTMENT_CREATED',
+): string {
 	const flow = ours().find((f) => f.trigger === event) as IDataObject;
 	const appointment = (sim.state.appointments as IDataObject[]).find((a) => a.id === appointmentId);
-	return renderTemplate(String((flow.template as IDataObject).body), templateVariables(sim.state, appointment, event), {
-		shopTimezone: shop().timezone,
-		variables,
-	});
+	return renderTemplate(
+		String((flow.template as IDataObject).body),
+		templateVariables(sim.state, appointment, event),
+		{
+			shopTimezone: shop().timezone,
+			variables,
+		},
+	);
 }
 
 async function push(body: string, extra: Parameters<typeof context>[0] = {}) {
 	const ctx = context({ body, ...extra });
 	const result = await new SesamiTrigger().webhook.call(ctx as unknown as IWebhookFunctions);
-	return { result, response: ctx.response as { statusCode?: number; body?: IDataObject }, item: result.workflowData?.[0][0].json as IDataObject };
+	return {
+		result,
+		response: ctx.response as { statusCode?: number; body?: IDataObject },
+		item: result.workflowData?.[0][0].json as IDataObject,
+	};
 }
 
 async function newAppointment(customer: IDataObject, datetime?: string): Promise<IDataObject> {
-	const r = await fetch(`${sim.url}/__sim/appointments`, { method: 'POST', body: JSON.stringify({ customer, ...(datetime ? { datetime } : {}) }) });
+	const r = await fetch(`${sim.url}/__sim/appointments`, {
+		method: 'POST',
+		body: JSON.stringify({ customer, ...(datetime ? { datetime } : {}) }),
+	});
 	expect(r.status).toBe(201);
 	return (await r.json()) as IDataObject;
 }
@@ -78,11 +116,25 @@ describe('Flow variables: only the documented ones render', () => {
 	});
 
 	it('finds the appointment by start time and customer name, emits the full record, and says which fields arrived empty', async () => {
-		const a = await newAppointment({ firstName: 'Documented', lastName: 'Only', email: 'documented.only@example.com', phone: '+44 7700 900123' });
-		const { item, response } = await push(rendered(String(a.id), 'documented-only'), { headers: { 'x-sesami-flow-secret': secret } });
+		const a = await newAppointment({
+			firstName: 'Documented',
+			lastName: 'Only',
+			email: 'documented.only@example.com',
+			phone: '+44 7700 900123',
+		});
+		const { item, response } = await push(rendered(String(a.id), 'documented-only'), {
+			headers: { 'x-sesami-flow-secret': secret },
+		});
 		expect(response.statusCode).toBeUndefined();
-		expect(item).toMatchObject({ resolved: true, resolution: 'time-window', appointmentId: a.id, unresolvedReason: null });
-		const simRecord = (sim.state.appointments as IDataObject[]).find((x) => x.id === a.id) as IDataObject;
+		expect(item).toMatchObject({
+			resolved: true,
+			resolution: 'time-window',
+			appointmentId: a.id,
+			unresolvedReason: null,
+		});
+		const simRecord = (sim.state.appointments as IDataObject[]).find(
+			(x) => x.id === a.id,
+		) as IDataObject;
 		expect(item.customerManagementLink).toBe(simRecord.customerManagementLink);
 		expect((item.customer as IDataObject).email).toBe('documented.only@example.com');
 		expect((item.appointment as IDataObject).id).toBe(a.id);
@@ -90,44 +142,73 @@ describe('Flow variables: only the documented ones render', () => {
 		const end = Date.parse(String(simRecord.datetime)) + Number(simRecord.duration) * 60_000;
 		expect(Date.parse(String(item.endUtc))).toBe(end);
 		const diagnostics = item.templateDiagnostics as IDataObject;
-		expect(diagnostics.emptyFields).toEqual(expect.arrayContaining(['appointmentId', 'customerEmail', 'managementLink', 'status']));
+		expect(diagnostics.emptyFields).toEqual(
+			expect.arrayContaining(['appointmentId', 'customerEmail', 'managementLink', 'status']),
+		);
 		expect(diagnostics.defaultedFields).toEqual(['endUtc']);
 		expect(String(diagnostics.message)).toMatch(/appointmentId \(\{\{AppointmentId\}\}\)/);
 		expect(String(item.start)).toMatch(/[+-]\d{2}:\d{2}$|Z$/);
 	});
 
 	it('with every variable rendered: found by ID, nothing reported empty', async () => {
-		const a = await newAppointment({ firstName: 'Full', lastName: 'Variables', email: 'full.variables@example.com' });
-		const { item } = await push(rendered(String(a.id), 'full'), { headers: { 'x-sesami-flow-secret': secret } });
+		const a = await newAppointment({
+			firstName: 'Full',
+			lastName: 'Variables',
+			email: 'full.variables@example.com',
+		});
+		const { item } = await push(rendered(String(a.id), 'full'), {
+			headers: { 'x-sesami-flow-secret': secret },
+		});
 		expect(item).toMatchObject({ resolved: true, resolution: 'id', appointmentId: a.id });
 		expect((item.templateDiagnostics as IDataObject).defaultedFields).toEqual([]);
 	});
 
 	it('two appointments at the same start: the customer name tells them apart; nobody matching is kept, marked resolved: false', async () => {
-		const first = await newAppointment({ firstName: 'Same', lastName: 'Time One', email: 'same.time.1@example.com' });
-		const second = await newAppointment({ firstName: 'Same', lastName: 'Time Two', email: 'same.time.2@example.com' }, String(first.datetime));
+		const first = await newAppointment({
+			firstName: 'Same',
+			lastName: 'Time One',
+			email: 'same.time.1@example.com',
+		});
+		const second = await newAppointment(
+			{ firstName: 'Same', lastName: 'Time Two', email: 'same.time.2@example.com' },
+			String(first.datetime),
+		);
 		expect(Date.parse(String(second.datetime))).toBe(Date.parse(String(first.datetime)));
-		const { item } = await push(rendered(String(second.id), 'documented-only'), { headers: { 'x-sesami-flow-secret': secret } });
+		const { item } = await push(rendered(String(second.id), 'documented-only'), {
+			headers: { 'x-sesami-flow-secret': secret },
+		});
 		expect(item).toMatchObject({ resolved: true, appointmentId: second.id });
 		const stranger = JSON.parse(rendered(String(second.id), 'documented-only')) as IDataObject;
 		stranger.customerName = 'Nobody Atall';
 		stranger.customerPhone = '';
-		const kept = await push(JSON.stringify(stranger), { headers: { 'x-sesami-flow-secret': secret } });
+		const kept = await push(JSON.stringify(stranger), {
+			headers: { 'x-sesami-flow-secret': secret },
+		});
 		expect(kept.response.statusCode).toBeUndefined();
 		expect(kept.item).toMatchObject({ resolved: false, resolution: null });
-		expect(String(kept.item.unresolvedReason)).toMatch(/no appointment starts at .* with that customer name/);
+		expect(String(kept.item.unresolvedReason)).toMatch(
+			/no appointment starts at .* with that customer name/,
+		);
 		expect(kept.item.raw).toEqual(stranger);
 	});
 
 	it('the secret as the token of the registered URL is accepted when Sesami sends no header; a wrong token is 401', async () => {
-		const a = await newAppointment({ firstName: 'Token', lastName: 'Only', email: 'token.only@example.com' });
+		const a = await newAppointment({
+			firstName: 'Token',
+			lastName: 'Only',
+			email: 'token.only@example.com',
+		});
 		const target = new URL(String(ours()[0].target));
 		const token = target.searchParams.get('token') as string;
 		expect(token).toBe(secret);
-		const ok = await push(rendered(String(a.id), 'full'), { query: { event: 'APPOINTMENT_CREATED', token } });
+		const ok = await push(rendered(String(a.id), 'full'), {
+			query: { event: 'APPOINTMENT_CREATED', token },
+		});
 		expect(ok.item).toMatchObject({ resolved: true, appointmentId: a.id });
 		expect(JSON.stringify(ok.item)).not.toContain(token);
-		const wrong = await push(rendered(String(a.id), 'full'), { query: { event: 'APPOINTMENT_CREATED', token: `${token.slice(1)}0` } });
+		const wrong = await push(rendered(String(a.id), 'full'), {
+			query: { event: 'APPOINTMENT_CREATED', token: `${token.slice(1)}0` },
+		});
 		expect(wrong.response.statusCode).toBe(401);
 		expect(wrong.result.workflowData).toBeUndefined();
 	});
@@ -152,14 +233,22 @@ describe('Registration repairs itself', () => {
 			expect(await hooks().checkExists.call(context() as unknown as IHookFunctions)).toBe(false);
 			await hooks().create.call(context() as unknown as IHookFunctions);
 			expect(await hooks().checkExists.call(context() as unknown as IHookFunctions)).toBe(true);
-			expect(ours().map((f) => f.trigger).sort()).toEqual([...EVENTS].sort());
+			expect(
+				ours()
+					.map((f) => f.trigger)
+					.sort(),
+			).toEqual([...EVENTS].sort());
 		}
 	});
 
 	it("after n8n's URL changed, the Flows of the old URL are found by their mark and replaced", async () => {
 		await hooks().create.call(context() as unknown as IHookFunctions);
 		const before = shopFlows().length;
-		expect(await hooks().checkExists.call(context({ webhookUrl: MOVED_URL }) as unknown as IHookFunctions)).toBe(false);
+		expect(
+			await hooks().checkExists.call(
+				context({ webhookUrl: MOVED_URL }) as unknown as IHookFunctions,
+			),
+		).toBe(false);
 		await hooks().create.call(context({ webhookUrl: MOVED_URL }) as unknown as IHookFunctions);
 		expect(ours()).toHaveLength(0);
 		expect(ours(MOVED_URL)).toHaveLength(EVENTS.length);
@@ -171,15 +260,22 @@ describe('Registration repairs itself', () => {
 		sim.variants.set({ maxFlows: '1' });
 		const error = await hooks()
 			.create.call(context() as unknown as IHookFunctions)
-			.then(() => undefined, (e: Error & { description?: string }) => e);
+			.then(
+				() => undefined,
+				(e: Error & { description?: string }) => e,
+			);
 		expect(error?.message).toMatch(/needs 2 .* allows 1 Flows and 2 are used by other Flows/);
 		expect(error?.description).toMatch(/Booking created → Zapier/);
 		expect(shopFlows().map((f) => f.id)).toEqual(before);
 
 		sim.variants.set({ maxFlows: '6', otherFlows: '3' });
-		await expect(hooks().create.call(context() as unknown as IHookFunctions)).rejects.toThrow(/allows 6 Flows and 5 are used/);
+		await expect(hooks().create.call(context() as unknown as IHookFunctions)).rejects.toThrow(
+			/allows 6 Flows and 5 are used/,
+		);
 		expect(ours()).toHaveLength(0);
-		await hooks().create.call(context({ events: ['APPOINTMENT_CREATED'] }) as unknown as IHookFunctions);
+		await hooks().create.call(
+			context({ events: ['APPOINTMENT_CREATED'] }) as unknown as IHookFunctions,
+		);
 		expect(ours()).toHaveLength(1);
 	});
 
@@ -188,7 +284,9 @@ describe('Registration repairs itself', () => {
 			{ mode: 'slow', delayMs: 1, match: { method: 'POST', pathPrefix: `/${shop().id}/flows` } },
 			{ mode: '500', match: { method: 'POST', pathPrefix: `/${shop().id}/flows` } },
 		]);
-		await expect(hooks().create.call(context() as unknown as IHookFunctions)).rejects.toThrow(/server error/);
+		await expect(hooks().create.call(context() as unknown as IHookFunctions)).rejects.toThrow(
+			/server error/,
+		);
 		expect(ours()).toHaveLength(0);
 	});
 });

@@ -22,12 +22,26 @@ afterAll(async () => {
 	await sim.close();
 });
 
-function context(parameters: IDataObject, extra: { body?: string; headers?: Record<string, string>; query?: IDataObject; staticData?: IDataObject } = {}) {
+function context(
+	parameters: IDataObject,
+	extra: {
+		body?: string;
+		headers?: Record<string, string>;
+		query?: IDataObject;
+		staticData?: IDataObject;
+	} = {},
+) {
 	return createWebhookContext({
 		parameters,
 		nodeName: 'Sesami Trigger',
 		credentials: {
-			sesamiApi: { apiKey: shop.apiKey, clientId: shop.clientId, shopId: shop.id, baseUrl: sim.baseUrl, timezone: shop.timezone },
+			sesamiApi: {
+				apiKey: shop.apiKey,
+				clientId: shop.clientId,
+				shopId: shop.id,
+				baseUrl: sim.baseUrl,
+				timezone: shop.timezone,
+			},
 			sesamiFlowsWebhookApi: { headerName: 'x-my-flow-secret', secret: MANUAL_VALUE },
 		},
 		credentialTypes: { sesamiApi: new SesamiApi() },
@@ -40,7 +54,11 @@ const flowsOfThisWebhook = () =>
 	(sim.state.flows as IDataObject[]).filter((flow) => String(flow.target).startsWith(WEBHOOK_URL));
 
 describe('Automatic registration (create / checkExists / delete)', () => {
-	const parameters = { registration: 'automatic', events: ['APPOINTMENT_CREATED', 'APPOINTMENT_CANCELLED'], settings: {} };
+	const parameters = {
+		registration: 'automatic',
+		events: ['APPOINTMENT_CREATED', 'APPOINTMENT_CANCELLED'],
+		settings: {},
+	};
 	const staticData: IDataObject = {};
 	const hooks = new SesamiTrigger().webhookMethods.default;
 
@@ -49,16 +67,29 @@ describe('Automatic registration (create / checkExists / delete)', () => {
 		expect(await hooks.checkExists.call(ctx)).toBe(false);
 		expect(await hooks.create.call(ctx)).toBe(true);
 		const flows = flowsOfThisWebhook();
-		expect(flows.map((flow) => flow.trigger).sort()).toEqual(['APPOINTMENT_CANCELLED', 'APPOINTMENT_CREATED']);
+		expect(flows.map((flow) => flow.trigger).sort()).toEqual([
+			'APPOINTMENT_CANCELLED',
+			'APPOINTMENT_CREATED',
+		]);
 		for (const flow of flows) {
-			expect(flow).toMatchObject({ action: 'WEBHOOK', status: true, when: { unit: 'IMMEDIATELY' } });
+			expect(flow).toMatchObject({
+				action: 'WEBHOOK',
+				status: true,
+				when: { unit: 'IMMEDIATELY' },
+			});
 			expect(String((flow.template as IDataObject).body)).toContain('{{CustomerManagementLink}}');
 		}
-		const secrets = new Set(flows.map((flow) => JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret']));
+		const secrets = new Set(
+			flows.map(
+				(flow) =>
+					JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret'],
+			),
+		);
 		expect(secrets.size).toBe(1);
 		expect([...secrets][0]).toMatch(/^[a-f0-9]{64}$/);
 		// the same secret rides in the target URL too, for a Sesami that drops or rewrites Flow headers
-		for (const flow of flows) expect(flow.target).toBe(`${WEBHOOK_URL}?event=${flow.trigger}&token=${[...secrets][0]}`);
+		for (const flow of flows)
+			expect(flow.target).toBe(`${WEBHOOK_URL}?event=${flow.trigger}&token=${[...secrets][0]}`);
 		expect(staticData.flowIds).toHaveLength(2);
 		expect(JSON.stringify(staticData)).not.toContain([...secrets][0]);
 		expect(await hooks.checkExists.call(ctx)).toBe(true);
@@ -68,7 +99,9 @@ describe('Automatic registration (create / checkExists / delete)', () => {
 		const before = flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers);
 		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
 		expect(await hooks.create.call(ctx)).toBe(true);
-		expect(flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers)).toEqual(before);
+		expect(flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers)).toEqual(
+			before,
+		);
 	});
 
 	it('delete removes the Flows', async () => {
@@ -83,11 +116,20 @@ describe('webhook()', () => {
 	let secret = '';
 	beforeAll(async () => {
 		// The secret Automatic registration puts in the Flows' headers.
-		const ctx = context({ registration: 'automatic', events: ['APPOINTMENT_CREATED'], settings: {} }, {});
+		const ctx = context(
+			{ registration: 'automatic', events: ['APPOINTMENT_CREATED'], settings: {} },
+			{},
+		);
 		await new SesamiTrigger().webhookMethods.default.create.call(ctx as unknown as IHookFunctions);
-		secret = JSON.parse(String((flowsOfThisWebhook()[0].template as IDataObject).headers))['x-sesami-flow-secret'];
+		secret = JSON.parse(String((flowsOfThisWebhook()[0].template as IDataObject).headers))[
+			'x-sesami-flow-secret'
+		];
 	});
-	const automatic = { registration: 'automatic', events: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED'], settings: {} };
+	const automatic = {
+		registration: 'automatic',
+		events: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED'],
+		settings: {},
+	};
 	const body = (id: string) =>
 		`{\n "trigger": "APPOINTMENT_CREATED",\n "appointmentId": "${id}"\n "customerEmail": "ada@example.com"\n "managementLink": "https://app.sesami.co/manage/${id}?token&#x3D;1&amp;shop&#x3D;x",\n}`;
 
@@ -98,8 +140,15 @@ describe('webhook()', () => {
 	}
 
 	it('rejects a missing or wrong secret with 401 and starts nothing', async () => {
-		for (const headers of [{}, { 'x-sesami-flow-secret': 'b'.repeat(64) }, { 'x-sesami-flow-secret': secret.slice(1) }] as Array<Record<string, string>>) {
-			const { result, response } = await push(automatic, { body: body(shop.appointments.upcoming), headers });
+		for (const headers of [
+			{},
+			{ 'x-sesami-flow-secret': 'b'.repeat(64) },
+			{ 'x-sesami-flow-secret': secret.slice(1) },
+		] as Array<Record<string, string>>) {
+			const { result, response } = await push(automatic, {
+				body: body(shop.appointments.upcoming),
+				headers,
+			});
 			expect(response.statusCode).toBe(401);
 			expect(result.workflowData).toBeUndefined();
 		}
@@ -107,7 +156,11 @@ describe('webhook()', () => {
 
 	it('repairs and unescapes the body, and marks the second delivery as a duplicate', async () => {
 		const staticData = {};
-		const first = await push(automatic, { body: body(shop.appointments.upcoming), headers: { 'x-sesami-flow-secret': secret }, staticData });
+		const first = await push(automatic, {
+			body: body(shop.appointments.upcoming),
+			headers: { 'x-sesami-flow-secret': secret },
+			staticData,
+		});
 		const item = first.result.workflowData![0][0].json;
 		expect(item).toMatchObject({
 			event: 'APPOINTMENT_CREATED',
@@ -117,7 +170,11 @@ describe('webhook()', () => {
 		});
 		expect((item.repairs as string[]).join(' ')).toMatch(/missing comma/);
 		expect((item.repairs as string[]).join(' ')).toMatch(/trailing comma/);
-		const second = await push(automatic, { body: body(shop.appointments.upcoming), headers: { 'x-sesami-flow-secret': secret }, staticData });
+		const second = await push(automatic, {
+			body: body(shop.appointments.upcoming),
+			headers: { 'x-sesami-flow-secret': secret },
+			staticData,
+		});
 		expect(second.result.workflowData![0][0].json.duplicate).toBe(true);
 	});
 
@@ -131,7 +188,11 @@ describe('webhook()', () => {
 		const first = await push(lastNode, { body: body(id), headers, staticData });
 		const again = await push(lastNode, { body: body(id), headers, staticData });
 		expect(first.result.workflowData![0][0].json.duplicate).toBe(false);
-		expect(again.result.workflowData![0][0].json).toMatchObject({ duplicate: false, appointmentId: id, event: 'APPOINTMENT_CREATED' });
+		expect(again.result.workflowData![0][0].json).toMatchObject({
+			duplicate: false,
+			appointmentId: id,
+			event: 'APPOINTMENT_CREATED',
+		});
 		// Immediately (the default) still marks the copy.
 		const immediate = await push(automatic, { body: body(id), headers, staticData: {} });
 		const immediateCopy = await push(automatic, { body: body(id), headers, staticData: {} });
@@ -140,7 +201,10 @@ describe('webhook()', () => {
 	});
 
 	it('answers 400 with the reason for a body it cannot read, and starts nothing', async () => {
-		const { result, response } = await push(automatic, { body: '{"appointmentId": "x" "broken', headers: { 'x-sesami-flow-secret': secret } });
+		const { result, response } = await push(automatic, {
+			body: '{"appointmentId": "x" "broken',
+			headers: { 'x-sesami-flow-secret': secret },
+		});
 		expect(response.statusCode).toBe(400);
 		expect(String((response.body as unknown as IDataObject).reason)).toMatch(/never closed/);
 		expect(result.workflowData).toBeUndefined();
@@ -148,9 +212,15 @@ describe('webhook()', () => {
 
 	it('Manual mode takes the header name and secret from the credential', async () => {
 		const manual = { registration: 'manual', events: ['APPOINTMENT_CREATED'], settings: {} };
-		const ok = await push(manual, { body: body(shop.appointments.upcoming), headers: { 'X-My-Flow-Secret': MANUAL_VALUE } });
+		const ok = await push(manual, {
+			body: body(shop.appointments.upcoming),
+			headers: { 'X-My-Flow-Secret': MANUAL_VALUE },
+		});
 		expect(ok.result.workflowData).toBeDefined();
-		const denied = await push(manual, { body: body(shop.appointments.upcoming), headers: { 'x-sesami-flow-secret': MANUAL_VALUE } });
+		const denied = await push(manual, {
+			body: body(shop.appointments.upcoming),
+			headers: { 'x-sesami-flow-secret': MANUAL_VALUE },
+		});
 		expect(denied.response.statusCode).toBe(401);
 	});
 
@@ -160,8 +230,12 @@ describe('webhook()', () => {
 			{ body: body(shop.appointments.upcoming2), headers: { 'x-sesami-flow-secret': secret } },
 		);
 		const item = result.workflowData![0][0].json;
-		const stored = (sim.state.appointments as IDataObject[]).find((a) => a.id === shop.appointments.upcoming2)!;
-		expect((item.appointment as IDataObject).customerManagementLink).toBe(stored.customerManagementLink);
+		const stored = (sim.state.appointments as IDataObject[]).find(
+			(a) => a.id === shop.appointments.upcoming2,
+		)!;
+		expect((item.appointment as IDataObject).customerManagementLink).toBe(
+			stored.customerManagementLink,
+		);
 		expect((item.appointmentRaw as IDataObject).id).toBe(stored.id);
 	});
 
@@ -170,19 +244,32 @@ describe('webhook()', () => {
 		const id = shop.appointments.rescheduled;
 		const staticData = {};
 		// Retry-After beyond what the node waits: it gives up at once.
-		sim.setFaults({ mode: '429', count: 1, retryAfter: 3600, match: { method: 'GET', pathPrefix: `/${shop.id}/appointments/${id}` } });
+		sim.setFaults({
+			mode: '429',
+			count: 1,
+			retryAfter: 3600,
+			match: { method: 'GET', pathPrefix: `/${shop.id}/appointments/${id}` },
+		});
 		try {
-			await expect(push(fetching, { body: body(id), headers: { 'x-sesami-flow-secret': secret }, staticData })).rejects.toThrow(
-				/Sesami is rate-limiting requests \(429/,
-			);
+			await expect(
+				push(fetching, { body: body(id), headers: { 'x-sesami-flow-secret': secret }, staticData }),
+			).rejects.toThrow(/Sesami is rate-limiting requests \(429/);
 		} finally {
 			sim.setFaults(null);
 		}
-		const resent = await push(fetching, { body: body(id), headers: { 'x-sesami-flow-secret': secret }, staticData });
+		const resent = await push(fetching, {
+			body: body(id),
+			headers: { 'x-sesami-flow-secret': secret },
+			staticData,
+		});
 		const item = resent.result.workflowData![0][0].json;
 		expect(item.duplicate).toBe(false);
 		expect((item.appointmentRaw as IDataObject).id).toBe(id);
-		const again = await push(fetching, { body: body(id), headers: { 'x-sesami-flow-secret': secret }, staticData });
+		const again = await push(fetching, {
+			body: body(id),
+			headers: { 'x-sesami-flow-secret': secret },
+			staticData,
+		});
 		expect(again.result.workflowData![0][0].json.duplicate).toBe(true);
 	});
 
@@ -206,19 +293,68 @@ describe('webhook description: Respond fields', () => {
 		['onReceived', ''],
 		['lastNode', 'noData'],
 	])('Respond = %s: resolved natively as n8n does, to the template value', (mode, data) => {
-		const node = { id: '1', name: 'Sesami Trigger', type: 'n8n-nodes-sesami-imin.sesamiTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: { responseMode: mode, registration: 'manual' } };
-		expect(resolveWebhookDescriptionField(node, webhook, 'responseMode')).toEqual({ resolved: true, value: mode });
-		expect(resolveWebhookDescriptionField(node, webhook, 'responseData')).toEqual({ resolved: true, value: data });
+		const node = {
+			id: '1',
+			name: 'Sesami Trigger',
+			type: 'n8n-nodes-sesami-imin.sesamiTrigger',
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: { responseMode: mode, registration: 'manual' },
+		};
+		expect(resolveWebhookDescriptionField(node, webhook, 'responseMode')).toEqual({
+			resolved: true,
+			value: mode,
+		});
+		expect(resolveWebhookDescriptionField(node, webhook, 'responseData')).toEqual({
+			resolved: true,
+			value: data,
+		});
 		// The same fields through the expression engine (parameters holding an expression skip the native path).
 		expect(String(webhook.responseMode)).toMatch(/^=\{\{/);
-		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: { getByName: () => new SesamiTrigger(), getByNameAndVersion: () => new SesamiTrigger(), getKnownTypes: () => ({}) } as unknown as INodeTypes });
-		expect(workflow.expression.getSimpleParameterValue(node, webhook.responseMode as string, 'internal', {})).toBe(mode);
-		expect(workflow.expression.getComplexParameterValue(node, webhook.responseData as string, 'internal', {})).toBe(data);
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: {
+				getByName: () => new SesamiTrigger(),
+				getByNameAndVersion: () => new SesamiTrigger(),
+				getKnownTypes: () => ({}),
+			} as unknown as INodeTypes,
+		});
+		expect(
+			workflow.expression.getSimpleParameterValue(
+				node,
+				webhook.responseMode as string,
+				'internal',
+				{},
+			),
+		).toBe(mode);
+		expect(
+			workflow.expression.getComplexParameterValue(
+				node,
+				webhook.responseData as string,
+				'internal',
+				{},
+			),
+		).toBe(data);
 	});
 
 	it('a node without the Respond parameter (older workflows) answers on receipt', () => {
-		const node = { id: '1', name: 'Sesami Trigger', type: 'n8n-nodes-sesami-imin.sesamiTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: { registration: 'manual' } };
-		expect(resolveWebhookDescriptionField(node, webhook, 'responseMode')).toEqual({ resolved: true, value: 'onReceived' });
-		expect(resolveWebhookDescriptionField(node, webhook, 'responseData')).toEqual({ resolved: true, value: '' });
+		const node = {
+			id: '1',
+			name: 'Sesami Trigger',
+			type: 'n8n-nodes-sesami-imin.sesamiTrigger',
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: { registration: 'manual' },
+		};
+		expect(resolveWebhookDescriptionField(node, webhook, 'responseMode')).toEqual({
+			resolved: true,
+			value: 'onReceived',
+		});
+		expect(resolveWebhookDescriptionField(node, webhook, 'responseData')).toEqual({
+			resolved: true,
+			value: '',
+		});
 	});
 });

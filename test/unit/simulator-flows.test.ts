@@ -14,7 +14,15 @@ import { closedPortUrl, startReceiver } from '../sim/lib/receiver';
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 type Shop = Sim['fixtures']['shops'][number];
-type Customer = { id: string; externalId: string; name: string; firstName: string; lastName: string; email: string; phone: string };
+type Customer = {
+	id: string;
+	externalId: string;
+	name: string;
+	firstName: string;
+	lastName: string;
+	email: string;
+	phone: string;
+};
 type Appointment = {
 	id: string;
 	shopId: string;
@@ -44,7 +52,16 @@ type Delivery = {
 	error?: string;
 	problems?: string[];
 };
-type FlowSpec = { name?: string; trigger?: string; status?: boolean; action?: string; unit?: string; headers?: string; body: string; path: string };
+type FlowSpec = {
+	name?: string;
+	trigger?: string;
+	status?: boolean;
+	action?: string;
+	unit?: string;
+	headers?: string;
+	body: string;
+	path: string;
+};
 
 let sim: Sim;
 let shop: Shop;
@@ -63,7 +80,11 @@ beforeAll(async () => {
 		validateStatus: () => true,
 		timeout: 15_000,
 	});
-	control = axios.create({ baseURL: `${sim.url}/__sim`, validateStatus: () => true, timeout: 15_000 });
+	control = axios.create({
+		baseURL: `${sim.url}/__sim`,
+		validateStatus: () => true,
+		timeout: 15_000,
+	});
 	rx = await startReceiver();
 });
 
@@ -75,8 +96,11 @@ afterAll(async () => {
 afterEach(async () => {
 	await control.delete('/flow-delivery');
 	await sim.idle(15_000);
-	const list = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data as { data: Array<{ id: string; target: string }> };
-	for (const f of list.data) if (f.target.startsWith(rx.url)) await api.delete(`/${shop.id}/flows/${f.id}`);
+	const list = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data as {
+		data: Array<{ id: string; target: string }>;
+	};
+	for (const f of list.data)
+		if (f.target.startsWith(rx.url)) await api.delete(`/${shop.id}/flows/${f.id}`);
 	rx.respond = () => 200;
 	rx.clear();
 	sim.clearDeliveries();
@@ -92,11 +116,16 @@ async function createFlow(spec: FlowSpec): Promise<string> {
 		action: spec.action ?? 'WEBHOOK',
 		target,
 		when: { amount: 0, unit: spec.unit ?? 'IMMEDIATELY' },
-		template: { headers: spec.headers ?? JSON.stringify({ 'x-sesami-flow-secret': FLOW_HEADER_VALUE }), body: spec.body },
+		template: {
+			headers: spec.headers ?? JSON.stringify({ 'x-sesami-flow-secret': FLOW_HEADER_VALUE }),
+			body: spec.body,
+		},
 	});
 	expect(res.status).toBe(201);
 	expect(res.data).toBe('');
-	const list = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data as { data: Array<{ id: string; target: string }> };
+	const list = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data as {
+		data: Array<{ id: string; target: string }>;
+	};
 	const flow = list.data.find((f) => f.target === target);
 	expect(flow).toBeDefined();
 	return flow!.id;
@@ -123,7 +152,14 @@ describe('Flow deliveries', () => {
 			headers: JSON.stringify({ 'x-sesami-flow-secret': FLOW_HEADER_VALUE, 'X-Merchant': 'Bloom' }),
 			body: '{"id": "{{AppointmentId}}", "email": "{{CustomerEmail}}", "start": "{{formatDate DateTime "YYYY-MM-DDTHH:mm:ssZ" "UTC"}}", "minutes": {{Duration}}, "order": "{{OrderId}}"}',
 		});
-		const a = await newAppointment({ customer: { firstName: 'Grace', lastName: 'Hopper', email: 'grace.hopper@example.com', phone: '+447700900123' } });
+		const a = await newAppointment({
+			customer: {
+				firstName: 'Grace',
+				lastName: 'Hopper',
+				email: 'grace.hopper@example.com',
+				phone: '+447700900123',
+			},
+		});
 		expect(a.status).toBe('BOOKED');
 		expect(a.orderId).toMatch(/^\d{13}$/);
 		expect(a.orderName).toMatch(/^#\d+$/);
@@ -132,14 +168,22 @@ describe('Flow deliveries', () => {
 		const list = await deliveries({ flowId });
 		expect(list).toHaveLength(1);
 		const startUtc = new Date(Date.parse(a.datetime)).toISOString().replace('.000Z', '+00:00');
-		const full = (await api.get(`/${shop.id}/appointments/${a.id}`, { params: { timezone: 'UTC' } })).data as Appointment & { duration: number };
+		const full = (
+			await api.get(`/${shop.id}/appointments/${a.id}`, { params: { timezone: 'UTC' } })
+		).data as Appointment & { duration: number };
 		const expected = `{"id": "${a.id}", "email": "grace.hopper@example.com", "start": "${startUtc}", "minutes": ${full.duration}, "order": "${a.orderId}"}`;
 
 		const [got] = await rx.waitFor(1);
 		expect(got.method).toBe('POST');
 		expect(got.path).toBe('/hook/exact');
 		expect(got.body).toBe(expected);
-		expect(JSON.parse(got.body)).toEqual({ id: a.id, email: 'grace.hopper@example.com', start: startUtc, minutes: full.duration, order: a.orderId });
+		expect(JSON.parse(got.body)).toEqual({
+			id: a.id,
+			email: 'grace.hopper@example.com',
+			start: startUtc,
+			minutes: full.duration,
+			order: a.orderId,
+		});
 		expect(got.headers['x-sesami-flow-secret']).toBe(FLOW_HEADER_VALUE);
 		expect(got.headers['x-merchant']).toBe('Bloom');
 		expect(got.headers['content-type']).toBe('application/json');
@@ -154,13 +198,22 @@ describe('Flow deliveries', () => {
 			attempt: 1,
 			copy: 0,
 		});
-		expect(list[0].headers).toEqual({ 'x-sesami-flow-secret': '***', 'x-merchant': 'Bloom', 'content-type': 'application/json' });
+		expect(list[0].headers).toEqual({
+			'x-sesami-flow-secret': '***',
+			'x-merchant': 'Bloom',
+			'content-type': 'application/json',
+		});
 		expect(sim.deliveries.find((d) => d.flowId === flowId)).toMatchObject({ body: expected });
 	});
 
 	it('keeps Handlebars HTML escaping: & in the management link arrives as &amp; (= as &#x3D;), triple-stash is raw', async () => {
-		await createFlow({ path: '/hook/escape', body: '{"link": "{{CustomerManagementLink}}", "raw": "{{{CustomerManagementLink}}}", "name": "{{CustomerName}}"}' });
-		const a = await newAppointment({ customer: { firstName: 'Zoë', lastName: `D'Arcy & "Co"`, email: 'zoe@example.com' } });
+		await createFlow({
+			path: '/hook/escape',
+			body: '{"link": "{{CustomerManagementLink}}", "raw": "{{{CustomerManagementLink}}}", "name": "{{CustomerName}}"}',
+		});
+		const a = await newAppointment({
+			customer: { firstName: 'Zoë', lastName: `D'Arcy & "Co"`, email: 'zoe@example.com' },
+		});
 		expect(a.customerManagementLink).toContain('&');
 		const [got] = await rx.waitFor(1);
 		const escaped = a.customerManagementLink.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;');
@@ -192,11 +245,34 @@ describe('Flow deliveries', () => {
 	});
 
 	it('fires only active IMMEDIATELY WEBHOOK Flows of the matching trigger', async () => {
-		await createFlow({ path: '/hook/created', trigger: 'APPOINTMENT_CREATED', body: '{"t": "{{Trigger}}", "s": "{{AppointmentStatus}}"}' });
-		await createFlow({ path: '/hook/inactive', trigger: 'APPOINTMENT_CREATED', status: false, body: '{"t": "{{Trigger}}"}' });
-		await createFlow({ path: '/hook/scheduled', trigger: 'APPOINTMENT_CREATED', unit: 'HOURS_BEFORE', body: '{"t": "{{Trigger}}"}' });
-		await createFlow({ path: '/hook/email', trigger: 'APPOINTMENT_CREATED', action: 'EMAIL', body: '<p>{{CustomerName}}</p>' });
-		await createFlow({ path: '/hook/cancelled', trigger: 'APPOINTMENT_CANCELLED', body: '{"t": "{{Trigger}}", "s": "{{AppointmentStatus}}"}' });
+		await createFlow({
+			path: '/hook/created',
+			trigger: 'APPOINTMENT_CREATED',
+			body: '{"t": "{{Trigger}}", "s": "{{AppointmentStatus}}"}',
+		});
+		await createFlow({
+			path: '/hook/inactive',
+			trigger: 'APPOINTMENT_CREATED',
+			status: false,
+			body: '{"t": "{{Trigger}}"}',
+		});
+		await createFlow({
+			path: '/hook/scheduled',
+			trigger: 'APPOINTMENT_CREATED',
+			unit: 'HOURS_BEFORE',
+			body: '{"t": "{{Trigger}}"}',
+		});
+		await createFlow({
+			path: '/hook/email',
+			trigger: 'APPOINTMENT_CREATED',
+			action: 'EMAIL',
+			body: '<p>{{CustomerName}}</p>',
+		});
+		await createFlow({
+			path: '/hook/cancelled',
+			trigger: 'APPOINTMENT_CANCELLED',
+			body: '{"t": "{{Trigger}}", "s": "{{AppointmentStatus}}"}',
+		});
 
 		const a = await newAppointment();
 		await deliveries();
@@ -204,7 +280,9 @@ describe('Flow deliveries', () => {
 		expect(JSON.parse(rx.requests[0].body)).toEqual({ t: 'APPOINTMENT_CREATED', s: 'BOOKED' });
 
 		// cancelling through the Admin API fires the cancellation Flow only
-		const cancel = await api.post(`/${shop.id}/appointments/${a.id}/cancel`, { refundMoney: false });
+		const cancel = await api.post(`/${shop.id}/appointments/${a.id}/cancel`, {
+			refundMoney: false,
+		});
 		expect(cancel.status).toBe(200);
 		await deliveries();
 		expect(rx.requests.map((r) => r.path)).toEqual(['/hook/created', '/hook/cancelled']);
@@ -218,11 +296,25 @@ describe('Flow deliveries', () => {
 	});
 
 	it('fires every trigger: API reschedule / check-in / no-show and the control actions', async () => {
-		const triggers = ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED', 'CUSTOMER_CHECKED_IN', 'APPOINTMENT_STARTED', 'NO_SHOW'];
-		for (const t of triggers) await createFlow({ path: `/hook/all/${t}`, trigger: t, body: '{"trigger": "{{Trigger}}", "id": "{{AppointmentId}}", "start": "{{DateTimeInUTC}}"}' });
+		const triggers = [
+			'APPOINTMENT_CREATED',
+			'APPOINTMENT_RESCHEDULED',
+			'APPOINTMENT_CANCELLED',
+			'CUSTOMER_CHECKED_IN',
+			'APPOINTMENT_STARTED',
+			'NO_SHOW',
+		];
+		for (const t of triggers)
+			await createFlow({
+				path: `/hook/all/${t}`,
+				trigger: t,
+				body: '{"trigger": "{{Trigger}}", "id": "{{AppointmentId}}", "start": "{{DateTimeInUTC}}"}',
+			});
 
 		const a = await newAppointment();
-		const resched = await api.post(`/${shop.id}/appointments/${a.id}/reschedule`, { dateTime: '2031-05-06T09:00:00Z' });
+		const resched = await api.post(`/${shop.id}/appointments/${a.id}/reschedule`, {
+			dateTime: '2031-05-06T09:00:00Z',
+		});
 		expect(resched.status).toBe(200);
 		expect((await api.post(`/${shop.id}/appointments/${a.id}/check-in`, {})).status).toBe(200);
 		expect((await control.post(`/appointments/${a.id}/start`)).status).toBe(200);
@@ -230,8 +322,12 @@ describe('Flow deliveries', () => {
 		const b = await newAppointment();
 		const moved = await control.post(`/appointments/${b.id}/reschedule`);
 		expect(moved.status).toBe(200);
-		expect(Date.parse((moved.data as Appointment).datetime)).toBeGreaterThan(Date.parse(b.datetime));
-		expect((await control.post(`/appointments/${b.id}/cancel`, { refundMoney: true })).status).toBe(200);
+		expect(Date.parse((moved.data as Appointment).datetime)).toBeGreaterThan(
+			Date.parse(b.datetime),
+		);
+		expect((await control.post(`/appointments/${b.id}/cancel`, { refundMoney: true })).status).toBe(
+			200,
+		);
 		expect((await control.post(`/appointments/${b.id}/check-in`)).status).toBe(400); // cancelled
 		expect((await control.post(`/appointments/${sim.fixtures.unknownId}/cancel`)).status).toBe(404);
 		expect((await control.post(`/appointments/${b.id}/explode`)).status).toBe(404);
@@ -240,17 +336,30 @@ describe('Flow deliveries', () => {
 		const seen = list.map((d) => `${d.appointmentId === a.id ? 'a' : 'b'}:${d.trigger}`);
 		expect(seen.sort()).toEqual(
 			[
-				'a:APPOINTMENT_CREATED', 'a:APPOINTMENT_RESCHEDULED', 'a:CUSTOMER_CHECKED_IN', 'a:APPOINTMENT_STARTED', 'a:NO_SHOW',
-				'b:APPOINTMENT_CREATED', 'b:APPOINTMENT_RESCHEDULED', 'b:APPOINTMENT_CANCELLED',
+				'a:APPOINTMENT_CREATED',
+				'a:APPOINTMENT_RESCHEDULED',
+				'a:CUSTOMER_CHECKED_IN',
+				'a:APPOINTMENT_STARTED',
+				'a:NO_SHOW',
+				'b:APPOINTMENT_CREATED',
+				'b:APPOINTMENT_RESCHEDULED',
+				'b:APPOINTMENT_CANCELLED',
 			].sort(),
 		);
-		for (const d of list) expect(JSON.parse(d.body)).toMatchObject({ trigger: d.trigger, id: d.appointmentId });
-		const rescheduled = list.find((d) => d.appointmentId === a.id && d.trigger === 'APPOINTMENT_RESCHEDULED');
+		for (const d of list)
+			expect(JSON.parse(d.body)).toMatchObject({ trigger: d.trigger, id: d.appointmentId });
+		const rescheduled = list.find(
+			(d) => d.appointmentId === a.id && d.trigger === 'APPOINTMENT_RESCHEDULED',
+		);
 		expect(JSON.parse(rescheduled!.body).start).toBe('2031-05-06T09:00:00.000Z');
 	});
 
 	it('sends no custom header when template.headers does not parse, and records the problem', async () => {
-		const flowId = await createFlow({ path: '/hook/badheaders', headers: "{'x-sesami-flow-secret': 'single quotes'}", body: '{"id": "{{AppointmentId}}"}' });
+		const flowId = await createFlow({
+			path: '/hook/badheaders',
+			headers: "{'x-sesami-flow-secret': 'single quotes'}",
+			body: '{"id": "{{AppointmentId}}"}',
+		});
 		const a = await newAppointment();
 		const [d] = await deliveries({ flowId });
 		const [got] = await rx.waitFor(1);
@@ -258,17 +367,32 @@ describe('Flow deliveries', () => {
 		expect(got.headers['content-type']).toBe('application/json');
 		expect(got.body).toBe(`{"id": "${a.id}"}`);
 		expect(d.problems![0]).toContain('template.headers is not JSON');
-		const state = (await control.get('/flow-delivery')).data as { problems: Array<{ flowId: string; problem: string }> };
-		expect(state.problems.some((p) => p.flowId === flowId && p.problem.includes('not JSON'))).toBe(true);
+		const state = (await control.get('/flow-delivery')).data as {
+			problems: Array<{ flowId: string; problem: string }>;
+		};
+		expect(state.problems.some((p) => p.flowId === flowId && p.problem.includes('not JSON'))).toBe(
+			true,
+		);
 	});
 
 	it('gives every variable the package relies on; unknown ones render empty', async () => {
-		const body = `{${TEMPLATE_VARIABLES.filter((v) => v !== 'LineItemProperties').map((v) => `"${v}": "{{${v}}}"`).join(', ')}, "Missing": "{{NoSuchVariable}}"}`;
+		const body = `{${TEMPLATE_VARIABLES.filter((v) => v !== 'LineItemProperties')
+			.map((v) => `"${v}": "{{${v}}}"`)
+			.join(', ')}, "Missing": "{{NoSuchVariable}}"}`;
 		const flowId = await createFlow({ path: '/hook/vars', body });
-		const a = await newAppointment({ customer: { firstName: 'Kenji', lastName: 'Sato', email: 'kenji@example.com', phone: '+447700900456', timezone: 'Asia/Tokyo' } });
+		const a = await newAppointment({
+			customer: {
+				firstName: 'Kenji',
+				lastName: 'Sato',
+				email: 'kenji@example.com',
+				phone: '+447700900456',
+				timezone: 'Asia/Tokyo',
+			},
+		});
 		const [d] = await deliveries({ flowId });
 		const v = JSON.parse(d.body) as Record<string, string>;
-		for (const name of TEMPLATE_VARIABLES) if (name !== 'LineItemProperties') expect([name, v[name]]).not.toEqual([name, '']);
+		for (const name of TEMPLATE_VARIABLES)
+			if (name !== 'LineItemProperties') expect([name, v[name]]).not.toEqual([name, '']);
 		expect(v.Missing).toBe('');
 		expect(v).toMatchObject({
 			AppointmentId: a.id,
@@ -297,7 +421,10 @@ describe('Flow deliveries', () => {
 	});
 
 	it('an instant booking has an empty order id and order name', async () => {
-		const flowId = await createFlow({ path: '/hook/instant', body: '{"order_id": "{{OrderId}}", "order": "{{OrderName}}", "customer_id": "{{CustomerExternalId}}"}' });
+		const flowId = await createFlow({
+			path: '/hook/instant',
+			body: '{"order_id": "{{OrderId}}", "order": "{{OrderName}}", "customer_id": "{{CustomerExternalId}}"}',
+		});
 		const a = await newAppointment({ instant: true });
 		expect(a.orderId).toBe('');
 		const [d] = await deliveries({ flowId });
@@ -315,7 +442,11 @@ describe('delivery switches', () => {
 		const list = await deliveries({ flowId });
 		expect(list.map((d) => d.copy).sort()).toEqual([0, 1, 2]);
 		expect(new Set(list.map((d) => d.body))).toEqual(new Set([`{"id": "${a.id}"}`]));
-		expect(bodiesAt('/hook/dup')).toEqual([`{"id": "${a.id}"}`, `{"id": "${a.id}"}`, `{"id": "${a.id}"}`]);
+		expect(bodiesAt('/hook/dup')).toEqual([
+			`{"id": "${a.id}"}`,
+			`{"id": "${a.id}"}`,
+			`{"id": "${a.id}"}`,
+		]);
 
 		expect((await control.post('/flow-delivery', { duplicate: -1 })).status).toBe(400);
 		expect((await control.post('/flow-delivery', { nonsense: true })).status).toBe(400);
@@ -323,7 +454,11 @@ describe('delivery switches', () => {
 
 	it('reorder: holds deliveries and sends them newest first on flush', async () => {
 		for (const t of ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED']) {
-			await createFlow({ path: `/hook/order/${t}`, trigger: t, body: '{"t": "{{Trigger}}", "s": "{{AppointmentStatus}}"}' });
+			await createFlow({
+				path: `/hook/order/${t}`,
+				trigger: t,
+				body: '{"t": "{{Trigger}}", "s": "{{AppointmentStatus}}"}',
+			});
 		}
 		await control.post('/flow-delivery', { reorder: true, holdMs: 60_000 });
 		const a = await newAppointment();
@@ -346,7 +481,11 @@ describe('delivery switches', () => {
 
 	it('reorder: without a flush, held deliveries go out newest first after holdMs', async () => {
 		for (const t of ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED']) {
-			await createFlow({ path: `/hook/hold/${t}`, trigger: t, body: '{"t": "{{Trigger}}", "s": "{{AppointmentStatus}}", "start": "{{DateTimeInUTC}}"}' });
+			await createFlow({
+				path: `/hook/hold/${t}`,
+				trigger: t,
+				body: '{"t": "{{Trigger}}", "s": "{{AppointmentStatus}}", "start": "{{DateTimeInUTC}}"}',
+			});
 		}
 		await control.post('/flow-delivery', { reorder: true, holdMs: 300 });
 		const a = await newAppointment();
@@ -357,7 +496,11 @@ describe('delivery switches', () => {
 		expect(rx.requests.map((r) => JSON.parse(r.body))).toEqual([
 			{ t: 'APPOINTMENT_CANCELLED', s: 'CANCELLED', start: '2031-01-07T10:00:00.000Z' },
 			{ t: 'APPOINTMENT_RESCHEDULED', s: 'RESCHEDULED', start: '2031-01-07T10:00:00.000Z' },
-			{ t: 'APPOINTMENT_CREATED', s: 'BOOKED', start: new Date(Date.parse(a.datetime)).toISOString() },
+			{
+				t: 'APPOINTMENT_CREATED',
+				s: 'BOOKED',
+				start: new Date(Date.parse(a.datetime)).toISOString(),
+			},
 		]);
 	});
 
@@ -367,7 +510,13 @@ describe('delivery switches', () => {
 			rx.requests.slice(from).map((r) => JSON.parse(r.body).id as string);
 		const run = async () => {
 			// Held deliveries wait for the flush below, so which ones were held does not depend on timing.
-			await control.post('/flow-delivery', { duplicate: 1, duplicateRate: 0.25, reorder: true, reorderRate: 0.3, holdMs: 60_000 });
+			await control.post('/flow-delivery', {
+				duplicate: 1,
+				duplicateRate: 0.25,
+				reorder: true,
+				reorderRate: 0.3,
+				holdMs: 60_000,
+			});
 			const created: string[] = [];
 			for (let i = 0; i < 16; i++) created.push((await newAppointment()).id);
 			let state = (await control.get('/flow-delivery')).data as { held: number; pending: number };
@@ -379,9 +528,15 @@ describe('delivery switches', () => {
 			const beforeFlush = rx.requests.length;
 			expect((await control.post('/flow-delivery/flush')).data).toEqual({ flushed: state.held });
 			const list = (await deliveries({ flowId })).filter((d) => created.includes(d.appointmentId));
-			const early = new Set(arrivedIds().slice(0, beforeFlush).filter((id) => created.includes(id)));
+			const early = new Set(
+				arrivedIds()
+					.slice(0, beforeFlush)
+					.filter((id) => created.includes(id)),
+			);
 			const late = new Set(arrivedIds(beforeFlush).filter((id) => created.includes(id)));
-			const duplicated = created.map((id) => list.filter((d) => d.appointmentId === id).length === 2);
+			const duplicated = created.map(
+				(id) => list.filter((d) => d.appointmentId === id).length === 2,
+			);
 			const held = created.map((id) => late.has(id));
 			return { created, list, early, late, duplicated, held };
 		};
@@ -461,8 +616,11 @@ describe('delivery switches', () => {
 			[3, 0],
 		]);
 		expect(list[0].error).toMatch(/ECONNREFUSED/);
-		const flows = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data as { data: Array<{ id: string; target: string }> };
-		for (const f of flows.data) if (f.target === dead) await api.delete(`/${shop.id}/flows/${f.id}`);
+		const flows = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data as {
+			data: Array<{ id: string; target: string }>;
+		};
+		for (const f of flows.data)
+			if (f.target === dead) await api.delete(`/${shop.id}/flows/${f.id}`);
 	});
 
 	it('clears deliveries, resets the settings, and the exchanges still match the OpenAPI contract', async () => {
@@ -473,15 +631,24 @@ describe('delivery switches', () => {
 		expect((await control.delete('/deliveries')).data.cleared).toBe(2);
 		expect(await deliveries()).toEqual([]);
 		const reset = await control.delete('/flow-delivery');
-		expect(reset.data.settings).toMatchObject({ duplicate: 0, reorder: false, delayMs: 0, retryOnFailure: null });
+		expect(reset.data.settings).toMatchObject({
+			duplicate: 0,
+			reorder: false,
+			delayMs: 0,
+			retryOnFailure: null,
+		});
 
 		// a created appointment reads back through the API like any other
-		const got = await api.get(`/${shop.id}/appointments/${a.id}`, { params: { timezone: 'Europe/London' } });
+		const got = await api.get(`/${shop.id}/appointments/${a.id}`, {
+			params: { timezone: 'Europe/London' },
+		});
 		expect(got.status).toBe(200);
 		expect(got.data.customerManagementLink).toBe(a.customerManagementLink);
 		const listed = await api.get(`/${shop.id}/appointments`, { params: { limit: 5, ids: a.id } });
 		expect(listed.data.data.map((x: { id: string }) => x.id)).toEqual([a.id]);
-		const report = createSesamiContract().validateExchanges(sim.exchanges.filter((ex) => !ex.headers['x-test-invalid-request']));
+		const report = createSesamiContract().validateExchanges(
+			sim.exchanges.filter((ex) => !ex.headers['x-test-invalid-request']),
+		);
 		expect(report.violations).toEqual([]);
 	});
 });
@@ -491,15 +658,25 @@ describe('formatDate (moment-style tokens through Intl)', () => {
 
 	it('formats ISO, unix and human forms in a zone', () => {
 		expect(formatDate(d, 'YYYY-MM-DDTHH:mm:ssZ', 'UTC')).toBe('2026-03-08T09:05:03+00:00');
-		expect(formatDate(d, 'YYYY-MM-DDTHH:mm:ssZ', 'America/New_York')).toBe('2026-03-08T05:05:03-04:00'); // DST began that night
-		expect(formatDate(d, 'YYYY-MM-DDTHH:mm:ss.SSSZZ', 'Asia/Kolkata')).toBe('2026-03-08T14:35:03.007+0530');
+		expect(formatDate(d, 'YYYY-MM-DDTHH:mm:ssZ', 'America/New_York')).toBe(
+			'2026-03-08T05:05:03-04:00',
+		); // DST began that night
+		expect(formatDate(d, 'YYYY-MM-DDTHH:mm:ss.SSSZZ', 'Asia/Kolkata')).toBe(
+			'2026-03-08T14:35:03.007+0530',
+		);
 		expect(formatDate(d, 'X', 'Asia/Tokyo')).toBe('1772960703');
 		expect(formatDate(d, 'x')).toBe('1772960703007');
-		expect(formatDate(d, 'dddd, MMMM Do YYYY [at] h:mm A', 'Europe/London')).toBe('Sunday, March 8th 2026 at 9:05 AM');
-		expect(formatDate(d, 'ddd D MMM YY, hh:mm a', 'Australia/Sydney')).toBe('Sun 8 Mar 26, 08:05 pm');
+		expect(formatDate(d, 'dddd, MMMM Do YYYY [at] h:mm A', 'Europe/London')).toBe(
+			'Sunday, March 8th 2026 at 9:05 AM',
+		);
+		expect(formatDate(d, 'ddd D MMM YY, hh:mm a', 'Australia/Sydney')).toBe(
+			'Sun 8 Mar 26, 08:05 pm',
+		);
 		expect(formatDate(d, 'M/D H:m:s', 'UTC')).toBe('3/8 9:5:3');
 		expect(formatDate(d, 'YYYY Mo DD HH:mm:ss', 'Europe/Berlin')).toBe('2026 3rd 08 10:05:03');
-		expect(formatDate('2026-03-08T09:05:03Z', '[Day] DDD [of the year]', 'UTC')).toBe('Day 67 of the year');
+		expect(formatDate('2026-03-08T09:05:03Z', '[Day] DDD [of the year]', 'UTC')).toBe(
+			'Day 67 of the year',
+		);
 	});
 
 	it('falls back to the default zone for an empty or unknown zone, and renders nothing for a non-date', () => {
@@ -521,7 +698,9 @@ describe('variants of the unverified Flow contract (POST /__sim/variants)', () =
 			path: '/documented-only',
 			body: '{"name": "{{CustomerName}}", "id": "{{AppointmentId}}", "email": "{{CustomerEmail}}", "start": "{{formatDate DateTime "X"}}", "end": "{{formatDate EndDateTime "X"}}"}',
 		});
-		expect((await control.post('/variants', { flowVariables: 'documented-only' })).status).toBe(200);
+		expect((await control.post('/variants', { flowVariables: 'documented-only' })).status).toBe(
+			200,
+		);
 		const before = Math.floor(Date.now() / 1000);
 		const a = await newAppointment();
 		await deliveries();
@@ -535,12 +714,17 @@ describe('variants of the unverified Flow contract (POST /__sim/variants)', () =
 	});
 
 	it('flowHeaders lines: "Name: value" lines are sent, a JSON map sends no header; ignored: API Flows send none', async () => {
-		await createFlow({ path: '/lines', headers: `x-sesami-flow-secret: ${FLOW_HEADER_VALUE}`, body: '{"a": 1}' });
+		await createFlow({
+			path: '/lines',
+			headers: `x-sesami-flow-secret: ${FLOW_HEADER_VALUE}`,
+			body: '{"a": 1}',
+		});
 		await createFlow({ path: '/json', body: '{"a": 2}' });
 		await control.post('/variants', { flowHeaders: 'lines' });
 		await newAppointment();
 		await deliveries();
-		const sent = (path: string) => rx.requests.filter((r) => r.path === path).map((r) => r.headers['x-sesami-flow-secret']);
+		const sent = (path: string) =>
+			rx.requests.filter((r) => r.path === path).map((r) => r.headers['x-sesami-flow-secret']);
 		expect(sent('/lines')).toEqual([FLOW_HEADER_VALUE]);
 		expect(sent('/json')).toEqual([undefined]);
 		rx.clear();
@@ -552,20 +736,29 @@ describe('variants of the unverified Flow contract (POST /__sim/variants)', () =
 	});
 
 	it('maxFlows and otherFlows: GET /shops/{id} shows the limit, other tools take slots, creation past it is 400', async () => {
-		const flowsBefore = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data.totalItems as number;
+		const flowsBefore = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data
+			.totalItems as number;
 		await control.post('/variants', { maxFlows: '6', otherFlows: '3' });
 		expect((await api.get(`/shops/${shop.id}`)).data.maxFlows).toBe(6);
-		const flowsNow = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data.totalItems as number;
+		const flowsNow = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data
+			.totalItems as number;
 		expect(flowsNow).toBe(flowsBefore + 3);
 		for (let i = flowsNow; i < 6; i++) await createFlow({ path: `/slot-${i}`, body: '{}' });
 		const refused = await api.post(`/${shop.id}/flows`, {
-			status: true, name: 'one too many', trigger: 'NO_SHOW', action: 'WEBHOOK', target: `${rx.url}/too-many`,
-			when: { amount: 0, unit: 'IMMEDIATELY' }, template: { headers: '{}', body: '{}' },
+			status: true,
+			name: 'one too many',
+			trigger: 'NO_SHOW',
+			action: 'WEBHOOK',
+			target: `${rx.url}/too-many`,
+			when: { amount: 0, unit: 'IMMEDIATELY' },
+			template: { headers: '{}', body: '{}' },
 		});
 		expect(refused.status).toBe(400);
 		expect(JSON.stringify(refused.data)).toMatch(/max/);
 		await control.delete('/variants');
-		expect((await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data.totalItems).toBe(flowsBefore + (6 - flowsNow));
+		expect((await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data.totalItems).toBe(
+			flowsBefore + (6 - flowsNow),
+		);
 	});
 
 	it('an unknown point or variant is refused with the known ones', async () => {

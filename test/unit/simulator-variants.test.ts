@@ -11,7 +11,14 @@ import { startSesamiSimulator } from '../sim/sesami';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Shop = Sim['fixtures']['shops'][number];
-type Appointment = Record<string, unknown> & { id: string; status: string; datetime: string; rangeStart: string; rangeEnd: string; events: Array<{ type: string }> };
+type Appointment = Record<string, unknown> & {
+	id: string;
+	status: string;
+	datetime: string;
+	rangeStart: string;
+	rangeEnd: string;
+	events: Array<{ type: string }>;
+};
 
 let sim: Sim;
 let shop: Shop;
@@ -27,7 +34,11 @@ beforeAll(async () => {
 		validateStatus: () => true,
 		timeout: 15_000,
 	});
-	control = axios.create({ baseURL: `${sim.url}/__sim`, validateStatus: () => true, timeout: 15_000 });
+	control = axios.create({
+		baseURL: `${sim.url}/__sim`,
+		validateStatus: () => true,
+		timeout: 15_000,
+	});
 });
 
 afterEach(async () => {
@@ -40,7 +51,8 @@ afterAll(async () => {
 	expect(report.violations).toEqual([]);
 });
 
-const get = async (id: string, timezone: string) => (await api.get(`/${shop.id}/appointments/${id}`, { params: { timezone } })).data as Appointment;
+const get = async (id: string, timezone: string) =>
+	(await api.get(`/${shop.id}/appointments/${id}`, { params: { timezone } })).data as Appointment;
 const upcoming = () => shop.appointments.upcoming;
 
 describe('times', () => {
@@ -52,22 +64,27 @@ describe('times', () => {
 	it.each([
 		['naive-minutes', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/],
 		['naive-seconds', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/],
-	])('%s: naive wall-clock time in the shop zone, whatever the request asked', async (variant, shape) => {
-		const truth = await get(upcoming(), shop.timezone); // iso-offset, in the shop's zone
-		const set = await control.post('/variants', { times: variant });
-		expect(set.data.variants.times).toBe(variant);
-		for (const tz of ['America/New_York', 'Asia/Tokyo', 'UTC']) {
-			const a = await get(upcoming(), tz);
-			for (const key of ['datetime', 'rangeStart', 'rangeEnd'] as const) {
-				expect(a[key]).toMatch(shape);
-				// the wall-clock digits are the shop's, not the requested zone's
-				expect(a[key].replace(' ', 'T').slice(0, 16)).toBe(truth[key].slice(0, 16));
+	])(
+		'%s: naive wall-clock time in the shop zone, whatever the request asked',
+		async (variant, shape) => {
+			const truth = await get(upcoming(), shop.timezone); // iso-offset, in the shop's zone
+			const set = await control.post('/variants', { times: variant });
+			expect(set.data.variants.times).toBe(variant);
+			for (const tz of ['America/New_York', 'Asia/Tokyo', 'UTC']) {
+				const a = await get(upcoming(), tz);
+				for (const key of ['datetime', 'rangeStart', 'rangeEnd'] as const) {
+					expect(a[key]).toMatch(shape);
+					// the wall-clock digits are the shop's, not the requested zone's
+					expect(a[key].replace(' ', 'T').slice(0, 16)).toBe(truth[key].slice(0, 16));
+				}
 			}
-		}
-		const list = await api.get(`/${shop.id}/appointments`, { params: { limit: 5, filterType: 'UPCOMING', timezone: 'Asia/Tokyo' } });
-		expect(list.status).toBe(200);
-		for (const item of list.data.data as Appointment[]) expect(item.datetime).toMatch(shape);
-	});
+			const list = await api.get(`/${shop.id}/appointments`, {
+				params: { limit: 5, filterType: 'UPCOMING', timezone: 'Asia/Tokyo' },
+			});
+			expect(list.status).toBe(200);
+			for (const item of list.data.data as Appointment[]) expect(item.datetime).toMatch(shape);
+		},
+	);
 });
 
 describe('writeGatewayError = apply-then-502', () => {
@@ -89,27 +106,39 @@ describe('writeGatewayError = apply-then-502', () => {
 		const id = shop.appointments.rescheduled;
 		const before = await get(id, 'UTC');
 		const target = new Date(Date.parse(before.datetime) + 2 * 86_400_000).toISOString();
-		const first = await api.post(`/${shop.id}/appointments/${id}/reschedule`, { dateTime: target, timezone: 'UTC' });
+		const first = await api.post(`/${shop.id}/appointments/${id}/reschedule`, {
+			dateTime: target,
+			timezone: 'UTC',
+		});
 		expect(first.status).toBe(502);
 		const moved = await get(id, 'UTC');
 		expect(Date.parse(moved.datetime)).toBe(Date.parse(target));
 		const count = moved.events.filter((e) => e.type === 'RESCHEDULED').length;
-		const second = await api.post(`/${shop.id}/appointments/${id}/reschedule`, { dateTime: target, timezone: 'UTC' });
+		const second = await api.post(`/${shop.id}/appointments/${id}/reschedule`, {
+			dateTime: target,
+			timezone: 'UTC',
+		});
 		expect(second.status).toBe(200);
-		expect((await get(id, 'UTC')).events.filter((e) => e.type === 'RESCHEDULED')).toHaveLength(count + 1);
+		expect((await get(id, 'UTC')).events.filter((e) => e.type === 'RESCHEDULED')).toHaveLength(
+			count + 1,
+		);
 	});
 
 	it('off (default): control endpoints and API writes answer normally', async () => {
 		const created = await control.post('/appointments', {});
 		expect(created.status).toBe(201);
-		const res = await api.post(`/${shop.id}/appointments/${created.data.id}/cancel`, { refundMoney: false });
+		const res = await api.post(`/${shop.id}/appointments/${created.data.id}/cancel`, {
+			refundMoney: false,
+		});
 		expect(res.status).toBe(200);
 	});
 });
 
 describe('repeatCancel', () => {
 	it('error-400 (default): a second cancel is refused', async () => {
-		const res = await api.post(`/${shop.id}/appointments/${shop.appointments.cancelled}/cancel`, { refundMoney: false });
+		const res = await api.post(`/${shop.id}/appointments/${shop.appointments.cancelled}/cancel`, {
+			refundMoney: false,
+		});
 		expect(res.status).toBe(400);
 	});
 
@@ -117,7 +146,10 @@ describe('repeatCancel', () => {
 		await control.post('/variants', { repeatCancel: 'noop-200' });
 		const id = shop.appointments.cancelled;
 		const before = await get(id, 'UTC');
-		const res = await api.post(`/${shop.id}/appointments/${id}/cancel`, { refundMoney: true, content: 'again' });
+		const res = await api.post(`/${shop.id}/appointments/${id}/cancel`, {
+			refundMoney: true,
+			content: 'again',
+		});
 		expect(res.status).toBe(200);
 		expect(await get(id, 'UTC')).toEqual(before);
 	});
@@ -125,7 +157,8 @@ describe('repeatCancel', () => {
 
 describe('arrayQuery', () => {
 	const ids = () => [shop.appointments.upcoming, shop.appointments.upcoming2];
-	const list = (query: string) => api.get(`/${shop.id}/appointments?limit=10&filterType=ALL&${query}`);
+	const list = (query: string) =>
+		api.get(`/${shop.id}/appointments?limit=10&filterType=ALL&${query}`);
 
 	it('any (default): one value, repeated keys, commas and brackets are all lists', async () => {
 		const [a, b] = ids();
@@ -137,14 +170,21 @@ describe('arrayQuery', () => {
 		] as Array<[string, string[]]>) {
 			const res = await list(query);
 			expect(res.status).toBe(200);
-			expect((res.data.data as Appointment[]).map((x) => x.id).sort()).toEqual([...expected].sort());
+			expect((res.data.data as Appointment[]).map((x) => x.id).sort()).toEqual(
+				[...expected].sort(),
+			);
 		}
 	});
 
 	it('single-not-list: a key sent once is refused (400 is_array); repeated keys are a list', async () => {
 		await control.post('/variants', { arrayQuery: 'single-not-list' });
 		const [a, b] = ids();
-		for (const query of [`ids=${a}`, `ids=${a},${b}`, `ids[]=${a}`, `resources=${shop.resourceIds[0]}`]) {
+		for (const query of [
+			`ids=${a}`,
+			`ids=${a},${b}`,
+			`ids[]=${a}`,
+			`resources=${shop.resourceIds[0]}`,
+		]) {
 			const res = await list(query);
 			expect([query, res.status]).toEqual([query, 400]);
 			expect(res.data[0].constraints[0].name).toBe('is_array');

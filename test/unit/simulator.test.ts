@@ -9,13 +9,44 @@ import { startSesamiSimulator } from '../sim/sesami';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Shop = Sim['fixtures']['shops'][number];
-type ErrorArray = Array<{ property: string; constraints: Array<{ name: string; payload?: unknown }> }>;
+type ErrorArray = Array<{
+	property: string;
+	constraints: Array<{ name: string; payload?: unknown }>;
+}>;
 type Item = Record<string, unknown> & { id: string; cursor: string };
-type Page = { data: Item[]; nextCursor?: string; previousCursor?: string; totalItems: number; remainingItems: number };
-type AppointmentEvent = { id: string; type: string; content: string; initiatedBy: string; dateTime: string };
-type Appointment = Record<string, unknown> & { id: string; status: string; datetime: string; events: AppointmentEvent[] };
-type Day = { date: string; slots: Array<{ status: string; remainingSlots: number; startTime: string; duration: number }> };
-type Flow = { id: string; name: string; status: boolean; trigger: string; action: string; target: string; when: { amount: number; unit: string; offset?: number } };
+type Page = {
+	data: Item[];
+	nextCursor?: string;
+	previousCursor?: string;
+	totalItems: number;
+	remainingItems: number;
+};
+type AppointmentEvent = {
+	id: string;
+	type: string;
+	content: string;
+	initiatedBy: string;
+	dateTime: string;
+};
+type Appointment = Record<string, unknown> & {
+	id: string;
+	status: string;
+	datetime: string;
+	events: AppointmentEvent[];
+};
+type Day = {
+	date: string;
+	slots: Array<{ status: string; remainingSlots: number; startTime: string; duration: number }>;
+};
+type Flow = {
+	id: string;
+	name: string;
+	status: boolean;
+	trigger: string;
+	action: string;
+	target: string;
+	when: { amount: number; unit: string; offset?: number };
+};
 
 /** Requests made on purpose against the contract carry this header, so the final check can tell them apart. */
 const INVALID_ON_PURPOSE = { 'x-test-invalid-request': '1' };
@@ -26,10 +57,18 @@ let api: AxiosInstance;
 let raw: AxiosInstance;
 
 function client(headers: Record<string, string>): AxiosInstance {
-	return axios.create({ baseURL: sim.baseUrl, headers, validateStatus: () => true, timeout: 15_000 });
+	return axios.create({
+		baseURL: sim.baseUrl,
+		headers,
+		validateStatus: () => true,
+		timeout: 15_000,
+	});
 }
 
-function headersOf(s: Shop, overrides: Record<string, string | undefined> = {}): Record<string, string> {
+function headersOf(
+	s: Shop,
+	overrides: Record<string, string | undefined> = {},
+): Record<string, string> {
 	const h: Record<string, string | undefined> = {
 		'x-api-key': s.apiKey,
 		'x-client-id': s.clientId,
@@ -46,7 +85,12 @@ function constraintNames(body: ErrorArray, property: string): string[] {
 	return e ? e.constraints.map((c) => c.name) : [];
 }
 
-function expectErrorArray(res: AxiosResponse, status: number, property: string, constraint?: string): void {
+function expectErrorArray(
+	res: AxiosResponse,
+	status: number,
+	property: string,
+	constraint?: string,
+): void {
 	expect(res.status).toBe(status);
 	expect(Array.isArray(res.data)).toBe(true);
 	const body = res.data as ErrorArray;
@@ -113,8 +157,12 @@ describe('authentication (x-api-key, x-client-id, x-shop-id)', () => {
 		];
 		for (const overrides of cases) {
 			// a request without x-api-key breaks the contract (sesami.md §3.3) on purpose
-			const marker = 'x-api-key' in overrides && overrides['x-api-key'] === undefined ? INVALID_ON_PURPOSE : {};
-			const res = await client(headersOf(shop, overrides)).get(`/${shop.id}/services`, { params: { limit: 5 }, headers: marker });
+			const marker =
+				'x-api-key' in overrides && overrides['x-api-key'] === undefined ? INVALID_ON_PURPOSE : {};
+			const res = await client(headersOf(shop, overrides)).get(`/${shop.id}/services`, {
+				params: { limit: 5 },
+				headers: marker,
+			});
 			expect(res.status).toBe(401);
 			expect(res.data).toEqual(unauthorized);
 		}
@@ -124,12 +172,21 @@ describe('authentication (x-api-key, x-client-id, x-shop-id)', () => {
 		const other = await api.get(`/${sim.fixtures.shops[1].id}/services`, { params: { limit: 5 } });
 		expectErrorArray(other, 403, 'shop', 'forbidden');
 
-		const readOnly = client(headersOf(shop, { 'x-api-key': shop.readOnlyApiKey, 'x-client-id': shop.readOnlyClientId }));
-		const read = await readOnly.get(`/${shop.id}/appointments/${shop.appointments.upcoming}`, { params: { timezone: 'UTC' } });
+		const readOnly = client(
+			headersOf(shop, { 'x-api-key': shop.readOnlyApiKey, 'x-client-id': shop.readOnlyClientId }),
+		);
+		const read = await readOnly.get(`/${shop.id}/appointments/${shop.appointments.upcoming}`, {
+			params: { timezone: 'UTC' },
+		});
 		expect(read.status).toBe(200);
-		const cancel = await readOnly.post(`/${shop.id}/appointments/${shop.appointments.upcoming}/cancel`, { refundMoney: false });
+		const cancel = await readOnly.post(
+			`/${shop.id}/appointments/${shop.appointments.upcoming}/cancel`,
+			{ refundMoney: false },
+		);
 		expect(cancel.status).toBe(403);
-		expect(['valid_permissions', 'forbidden']).toContain((cancel.data as ErrorArray)[0].constraints[0].name);
+		expect(['valid_permissions', 'forbidden']).toContain(
+			(cancel.data as ErrorArray)[0].constraints[0].name,
+		);
 		expect((await getAppointment(shop.appointments.upcoming)).status).not.toBe('CANCELLED');
 	});
 });
@@ -140,7 +197,9 @@ describe('pagination', () => {
 		const pages: Page[] = [];
 		let after: string | undefined;
 		do {
-			const res = await api.get(`/${shop.id}/appointments`, { params: { limit: 100, after, timezone: 'UTC' } });
+			const res = await api.get(`/${shop.id}/appointments`, {
+				params: { limit: 100, after, timezone: 'UTC' },
+			});
 			expect(res.status).toBe(200);
 			const page = res.data as Page;
 			pages.push(page);
@@ -159,19 +218,36 @@ describe('pagination', () => {
 		expect(new Set(ids).size).toBe(260);
 
 		// and back again with `before`
-		const back = await api.get(`/${shop.id}/appointments`, { params: { limit: 100, before: pages[2].previousCursor } });
+		const back = await api.get(`/${shop.id}/appointments`, {
+			params: { limit: 100, before: pages[2].previousCursor },
+		});
 		expect((back.data as Page).data.map((a) => a.id)).toEqual(pages[1].data.map((a) => a.id));
 	});
 
 	it('rejects limit 0, 101 and a missing limit with 400 naming `limit`', async () => {
-		for (const [limit, rule] of [[0, 'min'], [101, 'max'], ['ten', 'is_number'], [undefined, 'is_not_empty']] as const) {
-			const res = await api.get(`/${shop.id}/appointments`, { params: { limit }, headers: INVALID_ON_PURPOSE });
+		for (const [limit, rule] of [
+			[0, 'min'],
+			[101, 'max'],
+			['ten', 'is_number'],
+			[undefined, 'is_not_empty'],
+		] as const) {
+			const res = await api.get(`/${shop.id}/appointments`, {
+				params: { limit },
+				headers: INVALID_ON_PURPOSE,
+			});
 			expectErrorArray(res, 400, 'limit', rule);
 		}
 	});
 
 	it('pages every list endpoint with the same envelope', async () => {
-		for (const p of ['services', 'resources', 'resource-types', 'locations', 'flows', 'reservations']) {
+		for (const p of [
+			'services',
+			'resources',
+			'resource-types',
+			'locations',
+			'flows',
+			'reservations',
+		]) {
 			const res = await api.get(`/${shop.id}/${p}`, { params: { limit: 1 } });
 			expect(res.status).toBe(200);
 			const page = res.data as Page;
@@ -187,7 +263,11 @@ describe('pagination', () => {
 
 describe('appointment filters and array encodings', () => {
 	it('accepts ids as repeated keys, ids[] and comma-joined values', async () => {
-		const wanted = [shop.appointments.upcoming, shop.appointments.past, shop.appointments.cancelled] as string[];
+		const wanted = [
+			shop.appointments.upcoming,
+			shop.appointments.past,
+			shop.appointments.cancelled,
+		] as string[];
 		const base = `/${shop.id}/appointments?limit=10&timezone=UTC`;
 		const encodings = [
 			wanted.map((id) => `ids=${id}`).join('&'),
@@ -206,13 +286,19 @@ describe('appointment filters and array encodings', () => {
 
 	it('filters UPCOMING ascending from now, PAST descending, RANGE with required bounds', async () => {
 		const now = Date.now();
-		const upcoming = (await api.get(`/${shop.id}/appointments`, { params: { limit: 100, filterType: 'UPCOMING', timezone: 'UTC' } })).data as Page;
+		const upcoming = (
+			await api.get(`/${shop.id}/appointments`, {
+				params: { limit: 100, filterType: 'UPCOMING', timezone: 'UTC' },
+			})
+		).data as Page;
 		const times = upcoming.data.map((a) => Date.parse(String(a.datetime)));
 		expect(times.length).toBeGreaterThan(0);
 		expect(times.every((t) => t >= now - 60_000)).toBe(true);
 		expect([...times].sort((a, b) => a - b)).toEqual(times);
 
-		const past = (await api.get(`/${shop.id}/appointments`, { params: { limit: 100, filterType: 'PAST' } })).data as Page;
+		const past = (
+			await api.get(`/${shop.id}/appointments`, { params: { limit: 100, filterType: 'PAST' } })
+		).data as Page;
 		const pastTimes = past.data.map((a) => Date.parse(String(a.datetime)));
 		expect(pastTimes.every((t) => t < now + 60_000)).toBe(true);
 		expect([...pastTimes].sort((a, b) => b - a)).toEqual(pastTimes);
@@ -220,32 +306,51 @@ describe('appointment filters and array encodings', () => {
 
 		const start = new Date(now + 7 * 86_400_000).toISOString();
 		const end = new Date(now + 14 * 86_400_000).toISOString();
-		const range = (await api.get(`/${shop.id}/appointments`, { params: { limit: 100, filterType: 'RANGE', start, end } })).data as Page;
+		const range = (
+			await api.get(`/${shop.id}/appointments`, {
+				params: { limit: 100, filterType: 'RANGE', start, end },
+			})
+		).data as Page;
 		for (const a of range.data) {
 			const t = Date.parse(String(a.datetime));
 			expect(t >= Date.parse(start) && t < Date.parse(end)).toBe(true);
 		}
-		const noBounds = await api.get(`/${shop.id}/appointments`, { params: { limit: 10, filterType: 'RANGE' } });
+		const noBounds = await api.get(`/${shop.id}/appointments`, {
+			params: { limit: 10, filterType: 'RANGE' },
+		});
 		expectErrorArray(noBounds, 400, 'start', 'is_not_empty');
-		const unknown = await api.get(`/${shop.id}/appointments`, { params: { limit: 10, filterType: 'SOON' }, headers: INVALID_ON_PURPOSE });
+		const unknown = await api.get(`/${shop.id}/appointments`, {
+			params: { limit: 10, filterType: 'SOON' },
+			headers: INVALID_ON_PURPOSE,
+		});
 		expectErrorArray(unknown, 400, 'filterType', 'is_enum');
 	});
 
 	it('searches customer name, email and order name case-insensitively', async () => {
 		const a = await getAppointment(shop.appointments.upcoming);
 		const customer = a.customer as { name: string; email: string };
-		for (const term of [customer.name.toUpperCase(), customer.email.toLowerCase(), String(a.orderName)]) {
-			const res = await api.get(`/${shop.id}/appointments`, { params: { limit: 100, searchTerm: term } });
+		for (const term of [
+			customer.name.toUpperCase(),
+			customer.email.toLowerCase(),
+			String(a.orderName),
+		]) {
+			const res = await api.get(`/${shop.id}/appointments`, {
+				params: { limit: 100, searchTerm: term },
+			});
 			expect((res.data as Page).data.map((x) => x.id)).toContain(a.id);
 		}
 	});
 
 	it('lists appointments with the Shopify linkage, management link, service object and events', async () => {
-		const res = await api.get(`/${shop.id}/appointments`, { params: { limit: 100, timezone: 'Asia/Tokyo' } });
+		const res = await api.get(`/${shop.id}/appointments`, {
+			params: { limit: 100, timezone: 'Asia/Tokyo' },
+		});
 		const items = (res.data as Page).data;
 		for (const a of items) {
 			expect(a.datetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00$/);
-			expect(a.customerManagementLink).toMatch(/^https:\/\/app\.sesami\.co\/manage\/[0-9a-f]{24}\?token=[0-9a-f]{32}$/);
+			expect(a.customerManagementLink).toMatch(
+				/^https:\/\/app\.sesami\.co\/manage\/[0-9a-f]{24}\?token=[0-9a-f]{32}$/,
+			);
 			expect((a.serviceObject as { id: string }).id).toBe(a.service);
 			expect((a.events as AppointmentEvent[])[0].type).toBe('CREATED');
 			if (a.orderId !== '') expect(a.orderId).toMatch(/^\d{13}$/);
@@ -257,10 +362,16 @@ describe('appointment filters and array encodings', () => {
 
 describe('single appointment', () => {
 	it('requires an IANA timezone and renders datetime in it', async () => {
-		const missing = await api.get(`/${shop.id}/appointments/${shop.appointments.upcoming}`, { headers: INVALID_ON_PURPOSE });
+		const missing = await api.get(`/${shop.id}/appointments/${shop.appointments.upcoming}`, {
+			headers: INVALID_ON_PURPOSE,
+		});
 		expect(missing.status).toBe(400);
-		expect(missing.data).toEqual([{ property: 'timezone', constraints: [{ name: 'is_time_zone' }] }]);
-		const wrong = await api.get(`/${shop.id}/appointments/${shop.appointments.upcoming}`, { params: { timezone: 'Mars/Olympus' } });
+		expect(missing.data).toEqual([
+			{ property: 'timezone', constraints: [{ name: 'is_time_zone' }] },
+		]);
+		const wrong = await api.get(`/${shop.id}/appointments/${shop.appointments.upcoming}`, {
+			params: { timezone: 'Mars/Olympus' },
+		});
 		expectErrorArray(wrong, 400, 'timezone', 'is_time_zone');
 
 		const utc = await getAppointment(shop.appointments.upcoming, 'UTC');
@@ -271,10 +382,16 @@ describe('single appointment', () => {
 	});
 
 	it('answers 404 for an unknown id and 400 is_mongo_id for a malformed one', async () => {
-		const unknown = await api.get(`/${shop.id}/appointments/${sim.fixtures.unknownId}`, { params: { timezone: 'UTC' } });
+		const unknown = await api.get(`/${shop.id}/appointments/${sim.fixtures.unknownId}`, {
+			params: { timezone: 'UTC' },
+		});
 		expect(unknown.status).toBe(404);
-		expect(unknown.data).toEqual([{ property: 'appointment', constraints: [{ name: 'not_found' }] }]);
-		const malformed = await api.get(`/${shop.id}/appointments/12345`, { params: { timezone: 'UTC' } });
+		expect(unknown.data).toEqual([
+			{ property: 'appointment', constraints: [{ name: 'not_found' }] },
+		]);
+		const malformed = await api.get(`/${shop.id}/appointments/12345`, {
+			params: { timezone: 'UTC' },
+		});
 		expectErrorArray(malformed, 400, 'id', 'is_mongo_id');
 		const flow = await api.get(`/${shop.id}/flows/${sim.fixtures.unknownId}`);
 		expectErrorArray(flow, 404, 'flow', 'not_found');
@@ -282,7 +399,11 @@ describe('single appointment', () => {
 
 	it('cancels: validates refundMoney, appends a CANCELLED event, refuses a second cancel', async () => {
 		const id = shop.appointments.upcoming as string;
-		const bad = await api.post(`/${shop.id}/appointments/${id}/cancel`, { refundMoney: 'yes' }, { headers: INVALID_ON_PURPOSE });
+		const bad = await api.post(
+			`/${shop.id}/appointments/${id}/cancel`,
+			{ refundMoney: 'yes' },
+			{ headers: INVALID_ON_PURPOSE },
+		);
 		expect(bad.status).toBe(400);
 		expect(bad.data).toEqual([{ property: 'refundMoney', constraints: [{ name: 'is_boolean' }] }]);
 		const badJson = await api.post(`/${shop.id}/appointments/${id}/cancel`, '{"refundMoney": tru', {
@@ -291,7 +412,10 @@ describe('single appointment', () => {
 		});
 		expect(badJson.data).toEqual([{ property: 'ROOT', constraints: [{ name: 'is_json' }] }]);
 
-		const res = await api.post(`/${shop.id}/appointments/${id}/cancel`, { refundMoney: true, content: 'Customer called to cancel' });
+		const res = await api.post(`/${shop.id}/appointments/${id}/cancel`, {
+			refundMoney: true,
+			content: 'Customer called to cancel',
+		});
 		expect(res.status).toBe(200);
 		expect(typeof res.data.message).toBe('string');
 
@@ -312,7 +436,14 @@ describe('single appointment', () => {
 		const end = new Date(Date.now() + 17 * 86_400_000).toISOString().slice(0, 10);
 		const availability = async (): Promise<Day[]> => {
 			const res = await api.get(`/availabilities/${shop.id}`, {
-				params: { service: shop.availability.serviceId, variantId: shop.availability.variantId, timezone: 'UTC', ids: resource, start, end },
+				params: {
+					service: shop.availability.serviceId,
+					variantId: shop.availability.variantId,
+					timezone: 'UTC',
+					ids: resource,
+					start,
+					end,
+				},
 			});
 			expect(res.status).toBe(200);
 			return res.data as Day[];
@@ -326,29 +457,45 @@ describe('single appointment', () => {
 		expect(slot.duration).toBe(shop.availability.durationMinutes);
 
 		const dateTime = `${slot.startTime.replace(' ', 'T')}:00Z`;
-		const res = await api.post(`/${shop.id}/appointments/${id}/reschedule`, { dateTime, resourceIds: [resource], content: 'Moved by API test' });
+		const res = await api.post(`/${shop.id}/appointments/${id}/reschedule`, {
+			dateTime,
+			resourceIds: [resource],
+			content: 'Moved by API test',
+		});
 		expect(res.status).toBe(200);
 		expect(typeof res.data.message).toBe('string');
 
 		const moved = await getAppointment(id, 'UTC');
 		expect(moved.datetime).toBe(dateTime.replace('Z', '+00:00'));
 		expect(moved.status).toBe('RESCHEDULED');
-		expect(moved.events[moved.events.length - 1]).toMatchObject({ type: 'RESCHEDULED', content: 'Moved by API test' });
+		expect(moved.events[moved.events.length - 1]).toMatchObject({
+			type: 'RESCHEDULED',
+			content: 'Moved by API test',
+		});
 		expect(moved.resources).toEqual([resource]);
 
 		const later = await availability();
 		const sameDay = later.find((d) => d.date === day!.date)!;
 		expect(sameDay.slots.map((s) => s.startTime)).not.toContain(slot.startTime);
 
-		const badTz = await api.post(`/${shop.id}/appointments/${id}/reschedule`, { dateTime, timezone: 'Nowhere/City' });
+		const badTz = await api.post(`/${shop.id}/appointments/${id}/reschedule`, {
+			dateTime,
+			timezone: 'Nowhere/City',
+		});
 		expectErrorArray(badTz, 400, 'timezone', 'is_time_zone');
-		const badDate = await api.post(`/${shop.id}/appointments/${id}/reschedule`, { dateTime: 'next tuesday' }, { headers: INVALID_ON_PURPOSE });
+		const badDate = await api.post(
+			`/${shop.id}/appointments/${id}/reschedule`,
+			{ dateTime: 'next tuesday' },
+			{ headers: INVALID_ON_PURPOSE },
+		);
 		expectErrorArray(badDate, 400, 'dateTime', 'is_date');
 	});
 
 	it('checks in, marks no-show and resends the confirmation, answering the appointment', async () => {
 		const id = shop.appointments.past as string;
-		const checkIn = await api.post(`/${shop.id}/appointments/${id}/check-in`, { content: 'at the desk' });
+		const checkIn = await api.post(`/${shop.id}/appointments/${id}/check-in`, {
+			content: 'at the desk',
+		});
 		expect(checkIn.status).toBe(200);
 		expect((checkIn.data as Appointment).events.map((e) => e.type)).toContain('CUSTOMER_CHECKIN');
 		const noShow = await api.post(`/${shop.id}/appointments/${id}/no-show`, {});
@@ -369,19 +516,36 @@ describe('flows', () => {
 			action: 'WEBHOOK',
 			target,
 			when: { amount: 0, unit: 'IMMEDIATELY' },
-			template: { headers: '{"x-n8n-secret":"s3cret"}', body: '{"appointmentId":"{{AppointmentId}}"}' },
+			template: {
+				headers: '{"x-n8n-secret":"s3cret"}',
+				body: '{"appointmentId":"{{AppointmentId}}"}',
+			},
 		});
 		expect(create.status).toBe(201);
 		expect(create.data).toBe('');
 
-		const list = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data as { data: Flow[] };
+		const list = (await api.get(`/${shop.id}/flows`, { params: { limit: 100 } })).data as {
+			data: Flow[];
+		};
 		const flow = list.data.find((f) => f.target === target);
 		expect(flow).toBeDefined();
-		expect(flow).toMatchObject({ status: true, trigger: 'APPOINTMENT_CANCELLED', action: 'WEBHOOK', when: { amount: 0, unit: 'IMMEDIATELY' } });
+		expect(flow).toMatchObject({
+			status: true,
+			trigger: 'APPOINTMENT_CANCELLED',
+			action: 'WEBHOOK',
+			when: { amount: 0, unit: 'IMMEDIATELY' },
+		});
 
-		const patched = await api.patch(`/${shop.id}/flows/${flow!.id}`, { status: false, when: { amount: 2, unit: 'HOURS_BEFORE' } });
+		const patched = await api.patch(`/${shop.id}/flows/${flow!.id}`, {
+			status: false,
+			when: { amount: 2, unit: 'HOURS_BEFORE' },
+		});
 		expect(patched.status).toBe(200);
-		expect(patched.data).toMatchObject({ id: flow!.id, status: false, when: { amount: 2, unit: 'HOURS_BEFORE', offset: -120 } });
+		expect(patched.data).toMatchObject({
+			id: flow!.id,
+			status: false,
+			when: { amount: 2, unit: 'HOURS_BEFORE', offset: -120 },
+		});
 		expect((await api.get(`/${shop.id}/flows/${flow!.id}`)).data.status).toBe(false);
 
 		const del = await api.delete(`/${shop.id}/flows/${flow!.id}`);
@@ -394,7 +558,13 @@ describe('flows', () => {
 	it('validates CreateFlowRequest: required fields and enums', async () => {
 		const res = await api.post(
 			`/${shop.id}/flows`,
-			{ status: 'on', trigger: 'APPOINTMENT_UPDATED', action: 'SMS', target: 'https://x.example', when: { amount: 1 } },
+			{
+				status: 'on',
+				trigger: 'APPOINTMENT_UPDATED',
+				action: 'SMS',
+				target: 'https://x.example',
+				when: { amount: 1 },
+			},
 			{ headers: INVALID_ON_PURPOSE },
 		);
 		expect(res.status).toBe(400);
@@ -410,19 +580,38 @@ describe('flows', () => {
 
 describe('other resources', () => {
 	it('serves shops, configs, services, resources, locations, resource types, reservations and customers', async () => {
-		expect((await api.get(`/shops/${shop.id}`)).data).toMatchObject({ id: shop.id, domain: shop.domain, settings: { timezone: shop.timezone } });
+		expect((await api.get(`/shops/${shop.id}`)).data).toMatchObject({
+			id: shop.id,
+			domain: shop.domain,
+			settings: { timezone: shop.timezone },
+		});
 		expect((await api.get(`/shops/${shop.id}/configs`)).data.features).toContain('FLOWS');
 		const service = (await api.get(`/${shop.id}/services/${shop.services.noReschedule}`)).data;
 		expect(service).toMatchObject({ customerCanReschedule: false });
-		expect((await api.get(`/${shop.id}/services/${shop.services.notice48h}`)).data.customerCanManageBefore).toBe(48);
+		expect(
+			(await api.get(`/${shop.id}/services/${shop.services.notice48h}`)).data
+				.customerCanManageBefore,
+		).toBe(48);
 		expect(service.variants[0].options[0].name).toBe('Duration');
 		expect(service.variants[0].externalId).toMatch(/^\d{14}$/);
 
-		const noTz = await api.get(`/${shop.id}/resources/${shop.resourceIds[0]}`, { headers: INVALID_ON_PURPOSE });
+		const noTz = await api.get(`/${shop.id}/resources/${shop.resourceIds[0]}`, {
+			headers: INVALID_ON_PURPOSE,
+		});
 		expectErrorArray(noTz, 400, 'timezone', 'is_time_zone');
-		expect((await api.get(`/${shop.id}/resources/${shop.resourceIds[0]}`, { params: { timezone: 'UTC' } })).status).toBe(200);
-		expect((await api.get(`/${shop.id}/locations/${shop.locationIds[0]}`)).data.id).toBe(shop.locationIds[0]);
-		expect((await api.get(`/${shop.id}/resource-types/${shop.resourceTypeIds[0]}`)).data.id).toBe(shop.resourceTypeIds[0]);
+		expect(
+			(
+				await api.get(`/${shop.id}/resources/${shop.resourceIds[0]}`, {
+					params: { timezone: 'UTC' },
+				})
+			).status,
+		).toBe(200);
+		expect((await api.get(`/${shop.id}/locations/${shop.locationIds[0]}`)).data.id).toBe(
+			shop.locationIds[0],
+		);
+		expect((await api.get(`/${shop.id}/resource-types/${shop.resourceTypeIds[0]}`)).data.id).toBe(
+			shop.resourceTypeIds[0],
+		);
 
 		const reservation = await api.get(`/${shop.id}/reservations/${shop.reservationIds[0]}`);
 		expect(reservation.status).toBe(201);
@@ -431,7 +620,11 @@ describe('other resources', () => {
 		const customer = await api.get(`/${shop.id}/customers/${shop.customerIds[0]}`);
 		expect(customer.status).toBe(200);
 		expect(customer.data.externalId).toMatch(/^\d{13}$/);
-		const created = await api.post(`/${shop.id}/customers`, { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' });
+		const created = await api.post(`/${shop.id}/customers`, {
+			firstName: 'Ada',
+			lastName: 'Lovelace',
+			email: 'ada@example.com',
+		});
 		expect(created.status).toBe(201);
 		expect(created.data).toBe('');
 		const badEmail = await api.post(`/${shop.id}/customers`, { email: 'not-an-email' });
@@ -463,7 +656,9 @@ describe('faults', () => {
 		sim.setFaults({ mode: '500', count: 1 });
 		const res = await api.get(listPath(), { params: { limit: 1 } });
 		expect(res.status).toBe(500);
-		expect(res.data).toEqual([{ property: 'ROOT', constraints: [{ name: 'internal_server_error' }] }]);
+		expect(res.data).toEqual([
+			{ property: 'ROOT', constraints: [{ name: 'internal_server_error' }] },
+		]);
 		expect((await api.get(listPath(), { params: { limit: 1 } })).status).toBe(200);
 	});
 
@@ -485,18 +680,27 @@ describe('faults', () => {
 
 	it('count -1 lasts until cleared, and match restricts by method and path prefix', async () => {
 		sim.setFaults({ mode: '500', count: -1 });
-		for (let i = 0; i < 3; i++) expect((await api.get(listPath(), { params: { limit: 1 } })).status).toBe(500);
+		for (let i = 0; i < 3; i++)
+			expect((await api.get(listPath(), { params: { limit: 1 } })).status).toBe(500);
 		sim.setFaults(null);
 		expect((await api.get(listPath(), { params: { limit: 1 } })).status).toBe(200);
 
-		sim.setFaults({ mode: '500', count: -1, match: { method: 'POST', pathPrefix: `/${shop.id}/appointments` } });
+		sim.setFaults({
+			mode: '500',
+			count: -1,
+			match: { method: 'POST', pathPrefix: `/${shop.id}/appointments` },
+		});
 		expect((await api.get(`/${shop.id}/appointments`, { params: { limit: 1 } })).status).toBe(200);
-		const post = await api.post(`/${shop.id}/appointments/${shop.appointments.past}/resend-appointment-confirmation`);
+		const post = await api.post(
+			`/${shop.id}/appointments/${shop.appointments.past}/resend-appointment-confirmation`,
+		);
 		expect(post.status).toBe(500);
 	});
 
 	it('is driven over HTTP by the control endpoints', async () => {
-		expect((await raw.post('/__sim/faults', { mode: '429', count: 1, retryAfter: 2 })).status).toBe(200);
+		expect((await raw.post('/__sim/faults', { mode: '429', count: 1, retryAfter: 2 })).status).toBe(
+			200,
+		);
 		expect((await api.get(listPath(), { params: { limit: 1 } })).status).toBe(429);
 		expect((await raw.post('/__sim/faults', { mode: '500', count: -1 })).status).toBe(200);
 		expect((await raw.delete('/__sim/faults')).status).toBe(200);
@@ -524,19 +728,25 @@ describe('every seeded record of every shop', () => {
 			};
 			const appointments = await all('appointments', { timezone: zones[i] });
 			expect(appointments.length).toBe(s.appointmentCount);
-			const byFilter = await Promise.all(['UPCOMING', 'PAST'].map((filterType) => all('appointments', { filterType })));
+			const byFilter = await Promise.all(
+				['UPCOMING', 'PAST'].map((filterType) => all('appointments', { filterType })),
+			);
 			expect(byFilter[0].length + byFilter[1].length).toBe(s.appointmentCount);
 			for (const [k, a] of appointments.entries()) {
 				if (i === 0 && k % 4 !== 0) continue; // a quarter of shop 0 is enough
-				const one = await c.get(`/${s.id}/appointments/${a.id}`, { params: { timezone: zones[k % zones.length] } });
+				const one = await c.get(`/${s.id}/appointments/${a.id}`, {
+					params: { timezone: zones[k % zones.length] },
+				});
 				expect(one.status).toBe(200);
 			}
 			const single: Array<[string, string, Record<string, string>]> = [];
-			for (const r of await all('resources')) single.push(['resources', r.id, { timezone: s.timezone }]);
+			for (const r of await all('resources'))
+				single.push(['resources', r.id, { timezone: s.timezone }]);
 			for (const l of await all('locations')) single.push(['locations', l.id, {}]);
 			for (const t of await all('resource-types')) single.push(['resource-types', t.id, {}]);
 			for (const f of await all('flows')) single.push(['flows', f.id, {}]);
-			for (const r of await all('reservations', { timezone: 'UTC' })) single.push(['reservations', r.id, {}]);
+			for (const r of await all('reservations', { timezone: 'UTC' }))
+				single.push(['reservations', r.id, {}]);
 			const services = await all('services');
 			for (const sv of services) single.push(['services', sv.id, {}]);
 			for (const [p, id, params] of single) {
@@ -544,11 +754,20 @@ describe('every seeded record of every shop', () => {
 				expect([200, 201]).toContain(res.status);
 			}
 			for (const sv of services) {
-				const locations = sv.locations as Array<{ locationId: string; resources: Array<{ ids: string[] }> }>;
+				const locations = sv.locations as Array<{
+					locationId: string;
+					resources: Array<{ ids: string[] }>;
+				}>;
 				for (const v of sv.variants as Array<{ id: string; externalId: string }>) {
 					for (const loc of locations) {
 						const res = await c.get(`/availabilities/${s.id}`, {
-							params: { service: sv.id, variantId: v.externalId, timezone: zones[i], locationId: loc.locationId, ids: loc.resources[0].ids.join(',') },
+							params: {
+								service: sv.id,
+								variantId: v.externalId,
+								timezone: zones[i],
+								locationId: loc.locationId,
+								ids: loc.resources[0].ids.join(','),
+							},
 						});
 						expect(res.status).toBe(200);
 						expect((res.data as Day[]).length).toBe(7);
@@ -582,13 +801,22 @@ describe('contract', () => {
 			if (ex.headers['x-test-invalid-request'] === '1') {
 				onPurpose += 1;
 				// the contract must see the request is invalid, and the answer must still be valid
-				if (!violations.some((v) => v.kind === 'request') || violations.some((v) => v.kind === 'response')) {
+				if (
+					!violations.some((v) => v.kind === 'request') ||
+					violations.some((v) => v.kind === 'response')
+				) {
 					unexpected.push({ i, method: ex.method, path: ex.path, status: ex.status, violations });
 				}
 				// ... and the simulator refused it
 				expect([400, 401]).toContain(ex.status);
 			} else if (violations.length) {
-				unexpected.push({ i, method: ex.method, rawPath: ex.rawPath, status: ex.status, violations });
+				unexpected.push({
+					i,
+					method: ex.method,
+					rawPath: ex.rawPath,
+					status: ex.status,
+					violations,
+				});
 			}
 		});
 		expect(unexpected).toEqual([]);
@@ -617,19 +845,27 @@ describe('contract', () => {
 	});
 
 	it('is not vacuous: a hand-made bad exchange is reported', () => {
-		const good = sim.exchanges.find((ex) => ex.method === 'GET' && ex.status === 200 && /\/appointments\/[0-9a-f]{24}$/.test(ex.path));
+		const good = sim.exchanges.find(
+			(ex) =>
+				ex.method === 'GET' && ex.status === 200 && /\/appointments\/[0-9a-f]{24}$/.test(ex.path),
+		);
 		expect(good).toBeDefined();
 		expect(contract.validateExchange(good!)).toEqual([]);
 
 		const body = { ...(good!.responseBody as Record<string, unknown>) };
 		delete body.id;
 		const missingId = contract.validateExchange({ ...good!, responseBody: body });
-		expect(missingId).toEqual([expect.objectContaining({ kind: 'response', operationId: 'AppointmentController_getById' })]);
+		expect(missingId).toEqual([
+			expect.objectContaining({ kind: 'response', operationId: 'AppointmentController_getById' }),
+		]);
 		expect(missingId[0].message).toContain("'id'");
 
 		const badStatus = contract.validateExchange({ ...good!, status: 202 });
 		expect(badStatus.map((v) => v.kind)).toEqual(['response']);
-		const badEvent = contract.validateExchange({ ...good!, responseBody: { ...body, id: 'x', events: [{ id: 'e', type: 'DELETED' }] } });
+		const badEvent = contract.validateExchange({
+			...good!,
+			responseBody: { ...body, id: 'x', events: [{ id: 'e', type: 'DELETED' }] },
+		});
 		expect(badEvent[0].message).toContain('events.0.type');
 		const noKey = contract.validateExchange({ ...good!, headers: {} });
 		expect(noKey.map((v) => v.kind)).toEqual(['request']);
@@ -640,7 +876,15 @@ describe('contract', () => {
 			path: `/${shop.id}/flows`,
 			query: {},
 			headers: { 'x-api-key': '***' },
-			requestBody: { status: true, name: 'x', trigger: 'NO_SHOW', action: 'EMAIL', target: 't', when: { amount: 1, unit: 'HOURS_AFTER' }, template: { headers: '', body: '' } },
+			requestBody: {
+				status: true,
+				name: 'x',
+				trigger: 'NO_SHOW',
+				action: 'EMAIL',
+				target: 't',
+				when: { amount: 1, unit: 'HOURS_AFTER' },
+				template: { headers: '', body: '' },
+			},
 			status: 201,
 			responseBody: { id: 'x' },
 		});

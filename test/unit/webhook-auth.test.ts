@@ -1,5 +1,16 @@
-import { APP_PROXY_MAX_SKEW_SECONDS, appProxyWindowSeconds, verifyAppProxy, verifySessionToken } from '../../nodes/shared/webhookAuth';
-import { mintSessionToken, proxyPairs, shopifyOracle, signAppProxyQuery, tokenClaims } from '../helpers/shopify';
+import {
+	APP_PROXY_MAX_SKEW_SECONDS,
+	appProxyWindowSeconds,
+	verifyAppProxy,
+	verifySessionToken,
+} from '../../nodes/shared/webhookAuth';
+import {
+	mintSessionToken,
+	proxyPairs,
+	shopifyOracle,
+	signAppProxyQuery,
+	tokenClaims,
+} from '../helpers/shopify';
 
 const SHOP = 'bloom-and-brow.myshopify.com';
 const OTHER_SHOP = 'someone-else.myshopify.com';
@@ -15,18 +26,36 @@ describe('App Proxy signature', () => {
 		const now = 1317327555000;
 		expect(verifyAppProxy(query, 'hush', ['shop-name.myshopify.com'], { now })).toMatchObject({
 			ok: true,
-			value: { shop: 'shop-name.myshopify.com', customerId: '1', pathPrefix: '/apps/awesome_reviews', params: { extra: '1,2' } },
+			value: {
+				shop: 'shop-name.myshopify.com',
+				customerId: '1',
+				pathPrefix: '/apps/awesome_reviews',
+				params: { extra: '1,2' },
+			},
 		});
 		const anonymous = query
 			.replace('logged_in_customer_id=1', 'logged_in_customer_id=')
-			.replace(/signature=[0-9a-f]+/, 'signature=e072b6d7e6622d85912a5214b860d3100dc1e73d9bc29f43796ac8c9ff8093cb');
-		expect(verifyAppProxy(anonymous, 'hush', ['shop-name.myshopify.com'], { now })).toEqual({ ok: false, status: 401, reason: 'no logged-in customer' });
+			.replace(
+				/signature=[0-9a-f]+/,
+				'signature=e072b6d7e6622d85912a5214b860d3100dc1e73d9bc29f43796ac8c9ff8093cb',
+			);
+		expect(verifyAppProxy(anonymous, 'hush', ['shop-name.myshopify.com'], { now })).toEqual({
+			ok: false,
+			status: 401,
+			reason: 'no logged-in customer',
+		});
 	});
 
 	it("the tests' signer agrees with @shopify/shopify-api, and the verifier accepts what it signs", async () => {
-		const query = signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, extra: [['op', 'list']] }), SECRET);
+		const query = signAppProxyQuery(
+			proxyPairs({ shop: SHOP, customerId: CUSTOMER, extra: [['op', 'list']] }),
+			SECRET,
+		);
 		await expect(oracle.validateProxy(query)).resolves.toBe(true);
-		expect(verifyAppProxy(query, SECRET, [SHOP])).toMatchObject({ ok: true, value: { customerId: CUSTOMER, shop: SHOP } });
+		expect(verifyAppProxy(query, SECRET, [SHOP])).toMatchObject({
+			ok: true,
+			value: { customerId: CUSTOMER, shop: SHOP },
+		});
 	});
 
 	// The timestamp is taken when the case builds its query (not when the cases are collected).
@@ -34,18 +63,108 @@ describe('App Proxy signature', () => {
 	// Status (https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies: Shopify sends each parameter once): a repeated shop / timestamp / signature is a malformed
 	// request (400; Shopify sends each once), another shop 403, anything not proven 401.
 	it.each([
-		['no signature', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(/&signature=[0-9a-f]+/, ''), 401, /signature/],
-		['wrong secret', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), 'not-the-secret'), 401, /does not match/],
-		['tampered customer', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(CUSTOMER, '7009999999999'), 401, /does not match/],
-		['added parameter', () => `${signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET)}&admin=1`, 401, /does not match/],
-		['stale timestamp (91 s)', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() - 91 }), SECRET), 401, /stale/],
-		['future timestamp (95 s)', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() + 95 }), SECRET), 401, /future/],
-		['blank customer', () => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: '' }), SECRET), 401, /no logged-in customer/],
-		['another shop', () => signAppProxyQuery(proxyPairs({ shop: OTHER_SHOP, customerId: CUSTOMER }), SECRET), 403, /another shop/],
-		['another shop, badly signed', () => signAppProxyQuery(proxyPairs({ shop: OTHER_SHOP, customerId: CUSTOMER }), 'not-the-secret'), 401, /does not match/],
-		['repeated shop', () => signAppProxyQuery([['shop', OTHER_SHOP], ...proxyPairs({ shop: SHOP, customerId: CUSTOMER })], SECRET), 400, /repeated shop/],
-		['repeated timestamp', () => signAppProxyQuery([['timestamp', String(nowSeconds())], ...proxyPairs({ shop: SHOP, customerId: CUSTOMER })], SECRET), 400, /repeated timestamp/],
-		['repeated signature', () => `${signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET)}&signature=${'0'.repeat(64)}`, 400, /repeated signature/],
+		[
+			'no signature',
+			() =>
+				signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(
+					/&signature=[0-9a-f]+/,
+					'',
+				),
+			401,
+			/signature/,
+		],
+		[
+			'wrong secret',
+			() => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), 'not-the-secret'),
+			401,
+			/does not match/,
+		],
+		[
+			'tampered customer',
+			() =>
+				signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET).replace(
+					CUSTOMER,
+					'7009999999999',
+				),
+			401,
+			/does not match/,
+		],
+		[
+			'added parameter',
+			() =>
+				`${signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET)}&admin=1`,
+			401,
+			/does not match/,
+		],
+		[
+			'stale timestamp (91 s)',
+			() =>
+				signAppProxyQuery(
+					proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() - 91 }),
+					SECRET,
+				),
+			401,
+			/stale/,
+		],
+		[
+			'future timestamp (95 s)',
+			() =>
+				signAppProxyQuery(
+					proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() + 95 }),
+					SECRET,
+				),
+			401,
+			/future/,
+		],
+		[
+			'blank customer',
+			() => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: '' }), SECRET),
+			401,
+			/no logged-in customer/,
+		],
+		[
+			'another shop',
+			() => signAppProxyQuery(proxyPairs({ shop: OTHER_SHOP, customerId: CUSTOMER }), SECRET),
+			403,
+			/another shop/,
+		],
+		[
+			'another shop, badly signed',
+			() =>
+				signAppProxyQuery(proxyPairs({ shop: OTHER_SHOP, customerId: CUSTOMER }), 'not-the-secret'),
+			401,
+			/does not match/,
+		],
+		[
+			'repeated shop',
+			() =>
+				signAppProxyQuery(
+					[['shop', OTHER_SHOP], ...proxyPairs({ shop: SHOP, customerId: CUSTOMER })],
+					SECRET,
+				),
+			400,
+			/repeated shop/,
+		],
+		[
+			'repeated timestamp',
+			() =>
+				signAppProxyQuery(
+					[
+						['timestamp', String(nowSeconds())],
+						...proxyPairs({ shop: SHOP, customerId: CUSTOMER }),
+					],
+					SECRET,
+				),
+			400,
+			/repeated timestamp/,
+		],
+		[
+			'repeated signature',
+			() =>
+				`${signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER }), SECRET)}&signature=${'0'.repeat(64)}`,
+			400,
+			/repeated signature/,
+		],
 	])('refuses %s', (_name, build, status, reason) => {
 		const result = verifyAppProxy(build(), SECRET, [SHOP]);
 		expect(result.ok).toBe(false);
@@ -59,29 +178,56 @@ describe('App Proxy signature', () => {
 		expect(appProxyWindowSeconds(90)).toBe(90);
 		expect(appProxyWindowSeconds(86_400)).toBe(APP_PROXY_MAX_SKEW_SECONDS);
 		expect(appProxyWindowSeconds(undefined)).toBe(90);
-		const signedAgo = (seconds: number) => signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() - seconds }), SECRET);
-		expect(verifyAppProxy(signedAgo(200), SECRET, [SHOP], { maxSkewSeconds: 86_400 }).ok).toBe(true);
-		expect(verifyAppProxy(signedAgo(400), SECRET, [SHOP], { maxSkewSeconds: 86_400 })).toMatchObject({ ok: false, status: 401, reason: 'stale timestamp' });
+		const signedAgo = (seconds: number) =>
+			signAppProxyQuery(
+				proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() - seconds }),
+				SECRET,
+			);
+		expect(verifyAppProxy(signedAgo(200), SECRET, [SHOP], { maxSkewSeconds: 86_400 }).ok).toBe(
+			true,
+		);
+		expect(
+			verifyAppProxy(signedAgo(400), SECRET, [SHOP], { maxSkewSeconds: 86_400 }),
+		).toMatchObject({ ok: false, status: 401, reason: 'stale timestamp' });
 		// ahead of the clock: never more than 90 s, whatever the window
-		const ahead = signAppProxyQuery(proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() + 150 }), SECRET);
-		expect(verifyAppProxy(ahead, SECRET, [SHOP], { maxSkewSeconds: 300 })).toMatchObject({ ok: false, status: 401, reason: /future/ });
+		const ahead = signAppProxyQuery(
+			proxyPairs({ shop: SHOP, customerId: CUSTOMER, timestamp: nowSeconds() + 150 }),
+			SECRET,
+		);
+		expect(verifyAppProxy(ahead, SECRET, [SHOP], { maxSkewSeconds: 300 })).toMatchObject({
+			ok: false,
+			status: 401,
+			reason: /future/,
+		});
 	});
 });
 
 describe('customer account session token', () => {
 	it('accepts a token jose signs like Shopify, as @shopify/shopify-api does', async () => {
-		const token = await mintSessionToken(tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER }), SECRET);
-		await expect(oracle.decodeToken(token)).resolves.toMatchObject({ sub: `gid://shopify/Customer/${CUSTOMER}` });
+		const token = await mintSessionToken(
+			tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER }),
+			SECRET,
+		);
+		await expect(oracle.decodeToken(token)).resolves.toMatchObject({
+			sub: `gid://shopify/Customer/${CUSTOMER}`,
+		});
 		expect(verifySessionToken(token, SECRET, CLIENT_ID, [SHOP])).toMatchObject({
 			ok: true,
-			value: { shop: SHOP, customerId: CUSTOMER, customerGid: `gid://shopify/Customer/${CUSTOMER}` },
+			value: {
+				shop: SHOP,
+				customerId: CUSTOMER,
+				customerGid: `gid://shopify/Customer/${CUSTOMER}`,
+			},
 		});
 	});
 
 	it('accepts dest with or without scheme, in any case, and a 10 s leeway', async () => {
 		const t = Math.floor(Date.now() / 1000);
 		for (const dest of [SHOP, `https://${SHOP.toUpperCase()}/`, `https://${SHOP}`]) {
-			const token = await mintSessionToken(tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER, dest, exp: t - 5 }), SECRET);
+			const token = await mintSessionToken(
+				tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER, dest, exp: t - 5 }),
+				SECRET,
+			);
 			expect(verifySessionToken(token, SECRET, CLIENT_ID, [SHOP]).ok).toBe(true);
 		}
 	});
@@ -97,7 +243,13 @@ describe('customer account session token', () => {
 		['a staff user, not a customer', () => ({ sub: '42' }), /no logged-in customer/],
 	])('refuses a token for %s', async (_name, override, reason) => {
 		const now = Math.floor(Date.now() / 1000);
-		const token = await mintSessionToken({ ...tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER }), ...override(now) }, SECRET);
+		const token = await mintSessionToken(
+			{
+				...tokenClaims({ shop: SHOP, clientId: CLIENT_ID, customerId: CUSTOMER }),
+				...override(now),
+			},
+			SECRET,
+		);
 		const result = verifySessionToken(token, SECRET, CLIENT_ID, [SHOP]);
 		expect(result.ok).toBe(false);
 		if (!result.ok) {

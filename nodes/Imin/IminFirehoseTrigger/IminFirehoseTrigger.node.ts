@@ -1,4 +1,10 @@
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { feedField } from '../actions/firehose/fields';
@@ -51,7 +57,8 @@ export function olderThanRemembered(remembered: Record<string, string>, item: Rp
 		delete remembered[key];
 		remembered[key] = incoming.toString();
 		const keys = Object.keys(remembered);
-		for (const old of keys.slice(0, Math.max(0, keys.length - MAX_REMEMBERED))) delete remembered[old];
+		for (const old of keys.slice(0, Math.max(0, keys.length - MAX_REMEMBERED)))
+			delete remembered[old];
 	}
 	return false;
 }
@@ -66,7 +73,8 @@ export class IminFirehoseTrigger implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{$parameter["feed"]}}',
-		description: 'Follows an imin Firehose feed (OpenActive RPDE) and emits new, changed and deleted items',
+		description:
+			'Follows an imin Firehose feed (OpenActive RPDE) and emits new, changed and deleted items',
 		defaults: { name: 'imin Firehose Trigger' },
 		polling: true,
 		inputs: [],
@@ -89,14 +97,16 @@ export class IminFirehoseTrigger implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 20,
-				description: 'Each poll reads at most this many pages, then continues from there at the next poll',
+				description:
+					'Each poll reads at most this many pages, then continues from there at the next poll',
 			},
 			{
 				displayName: 'Include Deleted Items',
 				name: 'includeDeleted',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to emit items whose state is "deleted" (remove them from your copy within 24 hours)',
+				description:
+					'Whether to emit items whose state is "deleted" (remove them from your copy within 24 hours)',
 				displayOptions: { show: { '@version': [1] } },
 			},
 			{
@@ -107,7 +117,8 @@ export class IminFirehoseTrigger implements INodeType {
 				name: 'includeDeleted',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to emit items whose state is "deleted" (imin requires removing them from your copy within 24 hours)',
+				description:
+					'Whether to emit items whose state is "deleted" (imin requires removing them from your copy within 24 hours)',
 				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 			},
 			{
@@ -124,30 +135,50 @@ export class IminFirehoseTrigger implements INodeType {
 		const version = this.getNode().typeVersion;
 		const feed = this.getNodeParameter('feed') as string;
 		const { firehoseBaseUrl } = await getIminSettings.call(this);
-		const configured = feed === 'url' ? String(this.getNodeParameter('url', '')).trim() : feedUrl(firehoseBaseUrl, feed);
+		const configured =
+			feed === 'url'
+				? String(this.getNodeParameter('url', '')).trim()
+				: feedUrl(firehoseBaseUrl, feed);
 		const includeDeleted = this.getNodeParameter('includeDeleted', version >= 2) as boolean;
 		const keep = (state: string) => includeDeleted || state !== 'deleted';
 		const cursor = this.getWorkflowStaticData('node') as FeedCursor;
 		const from = cursor.feedUrl === configured && cursor.next ? cursor.next : configured;
 		// `modified` is read as a string of all its digits; version 1 keeps numbers where they are exact.
 		const present = (item: RpdeItem): IDataObject => {
-			const modified = version >= 2 || !/^-?\d+$/.test(String(item.modified)) || !Number.isSafeInteger(Number(item.modified)) ? String(item.modified) : Number(item.modified);
+			const modified =
+				version >= 2 ||
+				!/^-?\d+$/.test(String(item.modified)) ||
+				!Number.isSafeInteger(Number(item.modified))
+					? String(item.modified)
+					: Number(item.modified);
 			return { ...outputItem({ ...item, modified }, ''), modified };
 		};
 		const now = Date.now();
-		const waiting = cursor.feedUrl === configured && cursor.notBefore !== undefined && now < Date.parse(cursor.notBefore);
+		const waiting =
+			cursor.feedUrl === configured &&
+			cursor.notBefore !== undefined &&
+			now < Date.parse(cursor.notBefore);
 
 		if (this.getMode() === 'manual') {
 			if (waiting) {
-				throw new NodeOperationError(this.getNode(), `imin answered 503 (unavailable); the next request is not before ${cursor.notBefore}`, {
-					description: 'RPDE asks clients to come back after a random 60 to 120 minutes after a 503: https://openactive.io/realtime-paged-data-exchange/',
-					itemIndex: 0,
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`imin answered 503 (unavailable); the next request is not before ${cursor.notBefore}`,
+					{
+						description:
+							'RPDE asks clients to come back after a random 60 to 120 minutes after a 503: https://openactive.io/realtime-paged-data-exchange/',
+						itemIndex: 0,
+					},
+				);
 			}
 			// A small sample from where the workflow stands; the stored position does not move.
 			const page = await fetchRpdePage.call(this, from, { losslessModified: true });
 			const sample = page.items.filter((item) => keep(item.state)).slice(0, SAMPLE_SIZE);
-			return [this.helpers.returnJsonArray(sample.map((item) => ({ ...present(item), rpdeNext: page.next, feed })))];
+			return [
+				this.helpers.returnJsonArray(
+					sample.map((item) => ({ ...present(item), rpdeNext: page.next, feed })),
+				),
+			];
 		}
 		// After a 503, polls before the time drawn then make no request.
 		if (waiting) return null;
@@ -185,7 +216,8 @@ export class IminFirehoseTrigger implements INodeType {
 			delete cursor.notBefore;
 			delete cursor.lastError;
 		}
-		if (dropped) cursor.lastError = `${cursor.lastError ? `${cursor.lastError}; ` : ''}${dropped} update(s) older than one already emitted were dropped`;
+		if (dropped)
+			cursor.lastError = `${cursor.lastError ? `${cursor.lastError}; ` : ''}${dropped} update(s) older than one already emitted were dropped`;
 		// Only now, after the pages were read and validated, does the cursor move: to the `next` of
 		// the last page read (after a 429 / 503, the page that was refused).
 		cursor.feedUrl = configured;

@@ -12,7 +12,14 @@ import { localCredentialTest, manualWebhookMethods } from '../../shared/manualWe
 import { RecentKeys, rawBodyParameter, readBody } from '../../shared/rawBody';
 import { parseTolerantJson } from '../../shared/tolerantJson';
 import { headerValue, safeEqual } from '../../shared/webhookAuth';
-import { contentKey, guessIminEvent, invalidIminBody, normalizeSuccess, referencedOrder, unwrapIminBody } from './normalize';
+import {
+	contentKey,
+	guessIminEvent,
+	invalidIminBody,
+	normalizeSuccess,
+	referencedOrder,
+	unwrapIminBody,
+} from './normalize';
 
 const recentDeliveries = new RecentKeys();
 
@@ -30,16 +37,25 @@ export class IminTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow when imin sends a webhook (Checkout Success, Customer Detail Change, Seller Onboarding)',
+		description:
+			'Starts the workflow when imin sends a webhook (Checkout Success, Customer Detail Change, Seller Onboarding)',
 		defaults: { name: 'imin Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'iminWebhookApi', required: true, testedBy: 'iminWebhookKeyTest' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'imin' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: 'imin',
+			},
+		],
 		properties: [
 			{
 				displayName:
-					'imin has no API to register webhooks: give your imin liaison this node\'s Production URL and the key of the credential (imin sends it in the X-Api-Key header).',
+					"imin has no API to register webhooks: give your imin liaison this node's Production URL and the key of the credential (imin sends it in the X-Api-Key header).",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -49,9 +65,21 @@ export class IminTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					{ name: 'Checkout Success', value: 'checkoutSuccess', description: 'A booking was completed in imin Checkout' },
-					{ name: 'Customer Detail Change', value: 'customerDetailChange', description: 'A customer account changed (re-fetch it)' },
-					{ name: 'Seller Onboarding', value: 'sellerOnboarding', description: 'A seller onboarded, updated or was removed' },
+					{
+						name: 'Checkout Success',
+						value: 'checkoutSuccess',
+						description: 'A booking was completed in imin Checkout',
+					},
+					{
+						name: 'Customer Detail Change',
+						value: 'customerDetailChange',
+						description: 'A customer account changed (re-fetch it)',
+					},
+					{
+						name: 'Seller Onboarding',
+						value: 'sellerOnboarding',
+						description: 'A seller onboarded, updated or was removed',
+					},
 				],
 				default: ['checkoutSuccess'],
 				required: true,
@@ -70,7 +98,8 @@ export class IminTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 1440,
-						description: 'Deliveries with the same content (the same order delivered again) within this window are marked "duplicate: true"; they are still emitted',
+						description:
+							'Deliveries with the same content (the same order delivered again) within this window are marked "duplicate: true"; they are still emitted',
 					},
 				],
 			},
@@ -81,7 +110,8 @@ export class IminTrigger implements INodeType {
 		credentialTest: {
 			// imin calls us, so there is nothing to call: check the key is usable as a shared secret.
 			iminWebhookKeyTest: localCredentialTest(
-				(data) => (String(data.apiKey ?? '').length < 16 ? 'Use a key of at least 16 characters' : undefined),
+				(data) =>
+					String(data.apiKey ?? '').length < 16 ? 'Use a key of at least 16 characters' : undefined,
 				'The key is usable',
 			),
 		},
@@ -93,8 +123,16 @@ export class IminTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const credentials = await this.getCredentials('iminWebhookApi');
 		const req = this.getRequestObject();
-		if (!safeEqual(headerValue(req.headers as IDataObject, 'x-api-key'), String(credentials.apiKey ?? ''))) {
-			answer.call(this, 401, { error: 'unauthorized', reason: 'missing or wrong X-Api-Key header' });
+		if (
+			!safeEqual(
+				headerValue(req.headers as IDataObject, 'x-api-key'),
+				String(credentials.apiKey ?? ''),
+			)
+		) {
+			answer.call(this, 401, {
+				error: 'unauthorized',
+				reason: 'missing or wrong X-Api-Key header',
+			});
 			return { noWebhookResponse: true };
 		}
 		const read = await readBody.call(this);
@@ -114,7 +152,11 @@ export class IminTrigger implements INodeType {
 			answer.call(this, 204);
 			return {
 				noWebhookResponse: true,
-				workflowData: [this.helpers.returnJsonArray([{ ...item, duplicate, dedupeKey: key, receivedAt: new Date().toISOString() }])],
+				workflowData: [
+					this.helpers.returnJsonArray([
+						{ ...item, duplicate, dedupeKey: key, receivedAt: new Date().toISOString() },
+					]),
+				],
 			};
 		};
 
@@ -125,11 +167,24 @@ export class IminTrigger implements INodeType {
 		// so a shape we did not foresee must reach the workflow, not be refused.
 		const parsed = parseTolerantJson(read.text);
 		if (!parsed.ok) {
-			const reason = read.text.trim() === '' ? 'the body is empty' : `the body is not JSON: ${parsed.reason}`;
-			return emit({ event: 'unknown', recognized: false, reason, raw: null, rawText: read.text }, undefined, read.text);
+			const reason =
+				read.text.trim() === '' ? 'the body is empty' : `the body is not JSON: ${parsed.reason}`;
+			return emit(
+				{ event: 'unknown', recognized: false, reason, raw: null, rawText: read.text },
+				undefined,
+				read.text,
+			);
 		}
 		if (!parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-			return emit({ event: 'unknown', recognized: false, reason: 'the body is JSON but not an object', raw: parsed.value as IDataObject }, parsed.value);
+			return emit(
+				{
+					event: 'unknown',
+					recognized: false,
+					reason: 'the body is JSON but not an object',
+					raw: parsed.value as IDataObject,
+				},
+				parsed.value,
+			);
 		}
 		const original = parsed.value as IDataObject;
 		const { body, event, wrapper } = unwrapIminBody(original);
@@ -140,7 +195,16 @@ export class IminTrigger implements INodeType {
 				guess === 'checkoutSuccess'
 					? `not an imin Order${orderUrl ? `: it names the order ${orderUrl} (fetch it with the imin node, Order > Get)` : ''}`
 					: 'not an imin Order, CustomerAccount or seller onboarding action';
-			return emit({ event: guess, recognized: false, reason, ...(orderUrl ? { orderUrl } : {}), raw: original }, original);
+			return emit(
+				{
+					event: guess,
+					recognized: false,
+					reason,
+					...(orderUrl ? { orderUrl } : {}),
+					raw: original,
+				},
+				original,
+			);
 		}
 		const invalid = invalidIminBody(event, body);
 		if (!invalid && !events.includes(event)) {
@@ -157,9 +221,15 @@ export class IminTrigger implements INodeType {
 				...(invalid ? { reason: invalid } : {}),
 				...(wrapper ? { unwrappedFrom: wrapper } : {}),
 				...details,
-				...(event === 'customerDetailChange' ? { customerAccountUrl: idOf(body) ?? null, customerIdentifier: body.identifier ?? null } : {}),
+				...(event === 'customerDetailChange'
+					? { customerAccountUrl: idOf(body) ?? null, customerIdentifier: body.identifier ?? null }
+					: {}),
 				...(event === 'sellerOnboarding'
-					? { action: String(body.type ?? body['@type'] ?? ''), sellerId: idOf(body.agent) ?? null, result: body.result ?? body.object ?? null }
+					? {
+							action: String(body.type ?? body['@type'] ?? ''),
+							sellerId: idOf(body.agent) ?? null,
+							result: body.result ?? body.object ?? null,
+						}
 					: {}),
 				raw: original,
 			},

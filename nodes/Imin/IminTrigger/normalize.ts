@@ -11,12 +11,16 @@ export function detectIminEvent(body: IDataObject): IminEvent | null {
 	if (type === 'Order' || Array.isArray(body.orderedItem)) return 'checkoutSuccess';
 	if (type === 'CustomerAccount') return 'customerDetailChange';
 	const result = (body.result ?? body.object) as IDataObject | undefined;
-	if (/^(Create|Update|Delete)Action$/.test(type ?? '') && typeOf(result) === 'imin:SellerOnboard') return 'sellerOnboarding';
+	if (/^(Create|Update|Delete)Action$/.test(type ?? '') && typeOf(result) === 'imin:SellerOnboard')
+		return 'sellerOnboarding';
 	return null;
 }
 
-const isObject = (value: unknown): boolean => Boolean(value) && typeof value === 'object' && !Array.isArray(value);
-const isIdText = (value: unknown): boolean => (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value));
+const isObject = (value: unknown): boolean =>
+	Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+const isIdText = (value: unknown): boolean =>
+	(typeof value === 'string' && value.trim() !== '') ||
+	(typeof value === 'number' && Number.isFinite(value));
 
 /**
  * Why a body detected as `event` cannot be processed (undefined when it can): the fields the
@@ -24,17 +28,26 @@ const isIdText = (value: unknown): boolean => (typeof value === 'string' && valu
  * starting an execution that stores nothing or fails.
  */
 export function invalidIminBody(event: IminEvent, body: IDataObject): string | undefined {
-	const ids = [body.identifier, body['@id'], body.id].filter((value) => value !== undefined && value !== null);
+	const ids = [body.identifier, body['@id'], body.id].filter(
+		(value) => value !== undefined && value !== null,
+	);
 	if (ids.some((value) => !isIdText(value))) return 'identifier / @id must be a string';
 	if (event === 'checkoutSuccess') {
 		const items = body.orderedItem;
-		if (!Array.isArray(items) || items.length === 0 || !items.every(isObject)) return 'orderedItem must be a non-empty list of OrderItem objects';
+		if (!Array.isArray(items) || items.length === 0 || !items.every(isObject))
+			return 'orderedItem must be a non-empty list of OrderItem objects';
 		if (!ids.length) return 'the Order carries no identifier or @id';
-		if (body.customer !== undefined && body.customer !== null && !isObject(body.customer) && typeof body.customer !== 'string') {
+		if (
+			body.customer !== undefined &&
+			body.customer !== null &&
+			!isObject(body.customer) &&
+			typeof body.customer !== 'string'
+		) {
 			return 'customer must be an object';
 		}
 	}
-	if (event === 'customerDetailChange' && !ids.length) return 'the CustomerAccount carries no identifier or @id';
+	if (event === 'customerDetailChange' && !ids.length)
+		return 'the CustomerAccount carries no identifier or @id';
 	return undefined;
 }
 
@@ -53,18 +66,33 @@ export function normalizeSuccess(order: IDataObject): IDataObject {
 	const items = (Array.isArray(order.orderedItem) ? order.orderedItem : []) as IDataObject[];
 	const first = items[0] ?? {};
 	const opportunity = (first.orderedItem ?? {}) as IDataObject;
-	const superEvent = (opportunity.superEvent && typeof opportunity.superEvent === 'object' ? opportunity.superEvent : {}) as IDataObject;
-	const seriesParent = (superEvent.superEvent && typeof superEvent.superEvent === 'object' ? superEvent.superEvent : {}) as IDataObject;
-	const customer = (order.customer && typeof order.customer === 'object' ? order.customer : {}) as IDataObject;
+	const superEvent = (
+		opportunity.superEvent && typeof opportunity.superEvent === 'object'
+			? opportunity.superEvent
+			: {}
+	) as IDataObject;
+	const seriesParent = (
+		superEvent.superEvent && typeof superEvent.superEvent === 'object' ? superEvent.superEvent : {}
+	) as IDataObject;
+	const customer = (
+		order.customer && typeof order.customer === 'object' ? order.customer : {}
+	) as IDataObject;
 	const offers = items.map((item) => price(item.acceptedOffer));
 	const total = order.totalPaymentDue
 		? price(order.totalPaymentDue)
 		: offers.every((offer) => offer.price !== null)
-			? { price: offers.reduce((sum, offer) => sum + (offer.price ?? 0), 0), priceCurrency: offers[0]?.priceCurrency ?? null }
+			? {
+					price: offers.reduce((sum, offer) => sum + (offer.price ?? 0), 0),
+					priceCurrency: offers[0]?.priceCurrency ?? null,
+				}
 			: { price: null, priceCurrency: null };
 	const rawUrl = order['@id'] ?? order.id;
 	const orderUrl = isIdText(rawUrl) ? String(rawUrl) : null;
-	const identifier = isIdText(order.identifier) ? order.identifier : orderUrl ? orderUrl.split('/').pop() : null;
+	const identifier = isIdText(order.identifier)
+		? order.identifier
+		: orderUrl
+			? orderUrl.split('/').pop()
+			: null;
 	return {
 		orderId: identifier === undefined || identifier === null ? null : String(identifier),
 		orderUrl,
@@ -74,8 +102,11 @@ export function normalizeSuccess(order: IDataObject): IDataObject {
 			email: customer.email ?? null,
 			givenName: customer.givenName ?? null,
 			familyName: customer.familyName ?? null,
-			name: customer.name ?? ([customer.givenName, customer.familyName].filter((part) => part).join(' ') || null),
-			identifier: customer.identifier ?? (typeof order.customer === 'string' ? order.customer : null),
+			name:
+				customer.name ??
+				([customer.givenName, customer.familyName].filter((part) => part).join(' ') || null),
+			identifier:
+				customer.identifier ?? (typeof order.customer === 'string' ? order.customer : null),
 		},
 		session: {
 			type: typeOf(opportunity) ?? null,
@@ -101,14 +132,19 @@ const WRAPPER_KEYS = ['data', 'payload', 'order', 'object', 'body', 'resource', 
  * Success Webhook is sent, not its envelope
  * (https://docs.imin.co/platform-products/firehose-and-checkout/loading-the-checkout-via-firehose).
  */
-export function unwrapIminBody(body: IDataObject): { body: IDataObject; event: IminEvent | null; wrapper?: string } {
+export function unwrapIminBody(body: IDataObject): {
+	body: IDataObject;
+	event: IminEvent | null;
+	wrapper?: string;
+} {
 	const event = detectIminEvent(body);
 	if (event) return { body, event };
 	for (const key of WRAPPER_KEYS) {
 		const inner = body[key];
 		if (!inner || typeof inner !== 'object' || Array.isArray(inner)) continue;
 		const innerEvent = detectIminEvent(inner as IDataObject);
-		if (innerEvent && !invalidIminBody(innerEvent, inner as IDataObject)) return { body: inner as IDataObject, event: innerEvent, wrapper: key };
+		if (innerEvent && !invalidIminBody(innerEvent, inner as IDataObject))
+			return { body: inner as IDataObject, event: innerEvent, wrapper: key };
 	}
 	return { body, event: null };
 }
@@ -122,14 +158,17 @@ export function guessIminEvent(body: IDataObject): IminEvent | 'unknown' {
 	const keys = Object.keys(body).join(' ');
 	if (/order/i.test(type) || /\border(Id|Url|Identifier)?\b/i.test(keys)) return 'checkoutSuccess';
 	if (/customer/i.test(type) || /\bcustomer(Account)?\b/i.test(keys)) return 'customerDetailChange';
-	if (/seller|onboard/i.test(`${type} ${JSON.stringify(body.result ?? body.object ?? '')}`)) return 'sellerOnboarding';
+	if (/seller|onboard/i.test(`${type} ${JSON.stringify(body.result ?? body.object ?? '')}`))
+		return 'sellerOnboarding';
 	return 'unknown';
 }
 
 /** The URL / identifier of an order a notification names (`{"order": {"@id": ...}}`, `orderId`, ...). */
 export function referencedOrder(body: IDataObject): string | null {
 	const order = body.order ?? body.orderUrl ?? body.orderId ?? body.orderIdentifier;
-	const id = idOf(order) ?? (order && typeof order === 'object' ? (order as IDataObject).identifier : undefined);
+	const id =
+		idOf(order) ??
+		(order && typeof order === 'object' ? (order as IDataObject).identifier : undefined);
 	return id === undefined || id === null || typeof id === 'object' ? null : String(id);
 }
 

@@ -1,24 +1,44 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
-export function withDisplay(resource: string, operation: string, properties: INodeProperties[]): INodeProperties[] {
-	return updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, properties);
+export function withDisplay(
+	resource: string,
+	operation: string,
+	properties: INodeProperties[],
+): INodeProperties[] {
+	return updateDisplayOptions(
+		{ show: { resource: [resource], operation: [operation] } },
+		properties,
+	);
 }
 
 /** A JSON parameter (object, or JSON text) as an object; undefined when empty. */
-export function jsonParameter(this: IExecuteFunctions, name: string, itemIndex: number): IDataObject | undefined {
+export function jsonParameter(
+	this: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+): IDataObject | undefined {
 	const value = this.getNodeParameter(name, itemIndex, '') as unknown;
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value === 'object') return Array.isArray(value) ? undefined : (value as IDataObject);
 	try {
 		const parsed = jsonParse<unknown>(String(value));
-		return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+		return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+			? (parsed as IDataObject)
+			: undefined;
 	} catch {
-		throw new NodeOperationError(this.getNode(), `The parameter "${name}" is not valid JSON`, { itemIndex });
+		throw new NodeOperationError(this.getNode(), `The parameter "${name}" is not valid JSON`, {
+			itemIndex,
+		});
 	}
 }
 
-export function requiredString(this: IExecuteFunctions, name: string, itemIndex: number, label: string): string {
+export function requiredString(
+	this: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	label: string,
+): string {
 	const value = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	if (!value) throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex });
 	return value;
@@ -29,7 +49,8 @@ export const occurrenceField: INodeProperties = {
 	name: 'occurrence',
 	type: 'json',
 	default: '={{ $json }}',
-	description: 'The ScheduledSession or Slot: an RPDE feed item or its data (as the Firehose gives it)',
+	description:
+		'The ScheduledSession or Slot: an RPDE feed item or its data (as the Firehose gives it)',
 };
 
 export const parentField: INodeProperties = {
@@ -47,7 +68,8 @@ export const identifierField: INodeProperties = {
 	type: 'string',
 	default: '={{ $json.data ? $json.data.identifier : $json.identifier }}',
 	required: true,
-	description: 'The data.identifier of the ScheduledSession or Slot (the publisher\'s identifier, not the Firehose @ID)',
+	description:
+		"The data.identifier of the ScheduledSession or Slot (the publisher's identifier, not the Firehose @ID)",
 };
 
 export const kindField: INodeProperties = {

@@ -16,14 +16,19 @@ export type BookabilityReason =
 
 const WORDS: Record<BookabilityReason, string> = {
 	'occurrence-missing': 'no ScheduledSession or Slot was given',
-	'occurrence-not-bookable': 'the session or slot itself is not bookable (imin:isPotentiallyBookable is not true, e.g. it is full)',
-	'parent-missing': 'its SessionSeries / FacilityUse is not available (referenced by @id only and not passed in)',
+	'occurrence-not-bookable':
+		'the session or slot itself is not bookable (imin:isPotentiallyBookable is not true, e.g. it is full)',
+	'parent-missing':
+		'its SessionSeries / FacilityUse is not available (referenced by @id only and not passed in)',
 	'parent-mismatch': 'the parent passed in is not the one the session or slot belongs to',
-	'children-only': 'the series has no public adult offer (children-only): not bookable through Checkout',
-	'parent-not-bookable': 'the series or facility does not support online booking for you (publicAdult imin:isPotentiallyBookable is not true)',
+	'children-only':
+		'the series has no public adult offer (children-only): not bookable through Checkout',
+	'parent-not-bookable':
+		'the series or facility does not support online booking for you (publicAdult imin:isPotentiallyBookable is not true)',
 	'start-missing': 'the session or slot has no valid startDate',
 	'already-started': 'it has already started',
-	'window-not-open': 'the booking window has not opened yet (it opens validFromBeforeStartDate before the start)',
+	'window-not-open':
+		'the booking window has not opened yet (it opens validFromBeforeStartDate before the start)',
 };
 
 export interface BookabilityResult {
@@ -58,7 +63,11 @@ function parentMatches(reference: unknown, parent: IDataObject): boolean {
  * the ScheduledSession / Slot flag, the parent's `imin:aggregateOffer.publicAdult` flag, and
  * `startDate - validFromBeforeStartDate <= now < startDate`. Every failing rule is reported.
  */
-export function checkBookability(occurrenceInput: unknown, parentInput: unknown, now: Date = new Date()): BookabilityResult {
+export function checkBookability(
+	occurrenceInput: unknown,
+	parentInput: unknown,
+	now: Date = new Date(),
+): BookabilityResult {
 	const reasons: BookabilityReason[] = [];
 	const occurrence = unwrapItem(occurrenceInput);
 	const result: BookabilityResult = {
@@ -85,7 +94,8 @@ export function checkBookability(occurrenceInput: unknown, parentInput: unknown,
 	if (bookableFlag(occurrence) !== true) reasons.push('occurrence-not-bookable');
 
 	const reference = parentReference(occurrence);
-	const embedded = reference && typeof reference === 'object' ? (reference as IDataObject) : undefined;
+	const embedded =
+		reference && typeof reference === 'object' ? (reference as IDataObject) : undefined;
 	const given = unwrapItem(parentInput);
 	const parent = given ?? embedded;
 	result.parentId = idOf(parent) ?? idOf(reference) ?? null;
@@ -117,6 +127,8 @@ export function checkBookability(occurrenceInput: unknown, parentInput: unknown,
 		}
 	}
 	result.bookable = reasons.length === 0;
-	result.explanation = result.bookable ? 'bookable' : reasons.map((reason) => WORDS[reason]).join('; ');
+	result.explanation = result.bookable
+		? 'bookable'
+		: reasons.map((reason) => WORDS[reason]).join('; ');
 	return result;
 }

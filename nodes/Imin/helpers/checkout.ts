@@ -2,7 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 /** "checkout.example.com" or "https://checkout.example.com/" -> "https://checkout.example.com". */
 export function normaliseBaseUrl(value: unknown): string {
-	const text = String(value ?? '').trim().replace(/\/+$/, '');
+	const text = String(value ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	if (!text) return '';
 	return /^https?:\/\//i.test(text) ? text : `https://${text}`;
 }
@@ -11,7 +13,11 @@ export function normaliseBaseUrl(value: unknown): string {
  * The guest Checkout link of a ScheduledSession (imin.md §2.2): the publisher's `identifier`,
  * URI-encoded, after `/v1/scheduled-sessions/`. Slots (beta) use `/v1/slots/` by analogy.
  */
-export function guestCheckoutUrl(checkoutBaseUrl: string, identifier: string, kind: 'ScheduledSession' | 'Slot' = 'ScheduledSession'): string {
+export function guestCheckoutUrl(
+	checkoutBaseUrl: string,
+	identifier: string,
+	kind: 'ScheduledSession' | 'Slot' = 'ScheduledSession',
+): string {
 	const path = kind === 'Slot' ? 'slots' : 'scheduled-sessions';
 	return `${normaliseBaseUrl(checkoutBaseUrl)}/v1/${path}/${encodeURIComponent(identifier)}`;
 }
@@ -20,7 +26,15 @@ export interface CheckoutSessionInput {
 	identifier: string;
 	kind: 'ScheduledSession' | 'Slot';
 	acceptedOffer: string;
-	customer: string | { email: string; givenName: string; familyName: string; identifier?: string; is13OrOver?: boolean };
+	customer:
+		| string
+		| {
+				email: string;
+				givenName: string;
+				familyName: string;
+				identifier?: string;
+				is13OrOver?: boolean;
+		  };
 	broker: { name: string; url?: string };
 	backToBrokerUrl?: string;
 	backToProfileUrl?: string;
@@ -37,11 +51,18 @@ export function checkoutSessionBody(input: CheckoutSessionInput): IDataObject {
 					email: input.customer.email,
 					givenName: input.customer.givenName,
 					familyName: input.customer.familyName,
-					...(input.customer.is13OrOver === undefined ? {} : { 'imin:is13OrOver': input.customer.is13OrOver }),
+					...(input.customer.is13OrOver === undefined
+						? {}
+						: { 'imin:is13OrOver': input.customer.is13OrOver }),
 				};
 	const links: IDataObject[] = [];
 	if (input.backToBrokerUrl) {
-		links.push({ type: 'WebPage', name: 'Back to Broker', 'imin:linkType': 'https://imin.co/BackToBrokerLink', url: input.backToBrokerUrl });
+		links.push({
+			type: 'WebPage',
+			name: 'Back to Broker',
+			'imin:linkType': 'https://imin.co/BackToBrokerLink',
+			url: input.backToBrokerUrl,
+		});
 	}
 	if (input.backToProfileUrl) {
 		links.push({
@@ -57,7 +78,11 @@ export function checkoutSessionBody(input: CheckoutSessionInput): IDataObject {
 		'imin:initialOrder': {
 			type: 'OrderQuote',
 			customer,
-			broker: { type: 'Organization', name: input.broker.name, ...(input.broker.url ? { url: input.broker.url } : {}) },
+			broker: {
+				type: 'Organization',
+				name: input.broker.name,
+				...(input.broker.url ? { url: input.broker.url } : {}),
+			},
 			orderedItem: [
 				{
 					type: 'OrderItem',
@@ -71,9 +96,17 @@ export function checkoutSessionBody(input: CheckoutSessionInput): IDataObject {
 }
 
 /** `potentialAction[].target` of the Response Webhook, and the session id from `Location`. */
-export function readCheckoutSessionResponse(body: IDataObject, location: string | undefined): IDataObject {
-	const actions = Array.isArray(body.potentialAction) ? (body.potentialAction as IDataObject[]) : [];
-	const target = actions.map((action) => action.target).find((value) => typeof value === 'string') ?? null;
-	const sessionId = location ? decodeURIComponent(location.split('?')[0].replace(/\/+$/, '').split('/').pop() ?? '') || null : null;
+export function readCheckoutSessionResponse(
+	body: IDataObject,
+	location: string | undefined,
+): IDataObject {
+	const actions = Array.isArray(body.potentialAction)
+		? (body.potentialAction as IDataObject[])
+		: [];
+	const target =
+		actions.map((action) => action.target).find((value) => typeof value === 'string') ?? null;
+	const sessionId = location
+		? decodeURIComponent(location.split('?')[0].replace(/\/+$/, '').split('/').pop() ?? '') || null
+		: null;
 	return { checkoutUrl: target, sessionId, location: location ?? null, response: body };
 }

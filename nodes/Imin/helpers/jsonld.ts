@@ -13,7 +13,9 @@ export function typeOf(value: unknown): string | undefined {
 	if (!value || typeof value !== 'object') return undefined;
 	const object = value as IDataObject;
 	const type = object['@type'] ?? object.type;
-	return type === undefined || type === null ? undefined : String(type).replace(/^schema:|^oa:/, '');
+	return type === undefined || type === null
+		? undefined
+		: String(type).replace(/^schema:|^oa:/, '');
 }
 
 /** An RPDE item `{state, kind, id, modified, data}` -> its `data`; a bare object as it is. */
@@ -21,7 +23,9 @@ export function unwrapItem(value: unknown): IDataObject | undefined {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
 	const object = value as IDataObject;
 	if ('state' in object && 'kind' in object && 'modified' in object) {
-		return object.data && typeof object.data === 'object' ? (object.data as IDataObject) : undefined;
+		return object.data && typeof object.data === 'object'
+			? (object.data as IDataObject)
+			: undefined;
 	}
 	return object;
 }

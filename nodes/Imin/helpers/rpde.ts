@@ -34,16 +34,21 @@ function sameUrl(a: string, b: string): boolean {
 
 /** Validates a page as RPDE requires and resolves a relative `next` against the page URL. */
 export function readRpdePage(url: string, body: unknown): RpdePage {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) throw new RpdeError('the feed page is not a JSON object');
+	if (!body || typeof body !== 'object' || Array.isArray(body))
+		throw new RpdeError('the feed page is not a JSON object');
 	const page = body as IDataObject;
-	if (typeof page.next !== 'string' || !page.next) throw new RpdeError('the feed page has no "next" URL');
+	if (typeof page.next !== 'string' || !page.next)
+		throw new RpdeError('the feed page has no "next" URL');
 	if (!Array.isArray(page.items)) throw new RpdeError('the feed page has no "items" array');
 	const items = page.items as IDataObject[];
 	for (const item of items) {
 		if (item?.state !== 'updated' && item?.state !== 'deleted') {
-			throw new RpdeError(`a feed item has state ${JSON.stringify(item?.state)} (expected "updated" or "deleted")`);
+			throw new RpdeError(
+				`a feed item has state ${JSON.stringify(item?.state)} (expected "updated" or "deleted")`,
+			);
 		}
-		if (item.id === undefined || item.id === null || item.id === '') throw new RpdeError('a feed item has no id');
+		if (item.id === undefined || item.id === null || item.id === '')
+			throw new RpdeError('a feed item has no id');
 	}
 	const next = new URL(page.next, url).toString();
 	return {
@@ -109,7 +114,11 @@ export function quoteItemModified(text: string): string {
 			i = j + 1;
 		} else if (c === '{' || c === '[') {
 			const parent = stack[stack.length - 1];
-			stack.push({ array: c === '[', key: c === '[' ? (parent && !parent.array ? parent.key : null) : null, expectingKey: c === '{' });
+			stack.push({
+				array: c === '[',
+				key: c === '[' ? (parent && !parent.array ? parent.key : null) : null,
+				expectingKey: c === '{',
+			});
 			i++;
 		} else if (c === '}' || c === ']') {
 			stack.pop();
@@ -123,7 +132,12 @@ export function quoteItemModified(text: string): string {
 			while (j < n && /[0-9eE.+-]/.test(text[j])) j++;
 			const top = stack[stack.length - 1];
 			const isItemModified =
-				stack.length === 3 && !stack[0].array && stack[1].array && stack[1].key === 'items' && !top.array && top.key === 'modified';
+				stack.length === 3 &&
+				!stack[0].array &&
+				stack[1].array &&
+				stack[1].key === 'items' &&
+				!top.array &&
+				top.key === 'modified';
 			if (isItemModified) {
 				out += `${text.slice(copied, i)}"${text.slice(i, j)}"`;
 				copied = j;
@@ -146,6 +160,11 @@ export function parseRpdeText(text: string): unknown {
 
 /** `modified` as a BigInt, or undefined when it is not an integer (RPDE asks for one "where possible"). */
 export function modifiedBigInt(value: unknown): bigint | undefined {
-	const text = typeof value === 'number' ? (Number.isInteger(value) ? value.toFixed(0) : '') : String(value ?? '').trim();
+	const text =
+		typeof value === 'number'
+			? Number.isInteger(value)
+				? value.toFixed(0)
+				: ''
+			: String(value ?? '').trim();
 	return /^-?\d+$/.test(text) ? BigInt(text) : undefined;
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { headerOf, requestWithRetry } from '../../shared/httpRetry';
@@ -12,9 +17,14 @@ export const IMIN_CREDENTIAL = 'iminApi';
 export async function getIminSettings(this: RequestContext) {
 	const credentials = await this.getCredentials(IMIN_CREDENTIAL);
 	return {
-		firehoseBaseUrl: String(credentials.firehoseBaseUrl || 'https://firehose.imin.co/firehose/').replace(/\/*$/, '/'),
+		firehoseBaseUrl: String(
+			credentials.firehoseBaseUrl || 'https://firehose.imin.co/firehose/',
+		).replace(/\/*$/, '/'),
 		checkoutBaseUrl: normaliseBaseUrl(credentials.checkoutBaseUrl),
-		bookBaseUrl: String(credentials.bookBaseUrl || 'https://book.imin.co/api/v2/').replace(/\/*$/, '/'),
+		bookBaseUrl: String(credentials.bookBaseUrl || 'https://book.imin.co/api/v2/').replace(
+			/\/*$/,
+			'/',
+		),
 		brokerName: String(credentials.brokerName ?? ''),
 		brokerUrl: String(credentials.brokerUrl ?? ''),
 	};
@@ -40,7 +50,10 @@ export interface IminRequestOptions {
 function describeIminBody(body: unknown): string {
 	if (!body || typeof body !== 'object') return typeof body === 'string' ? body.slice(0, 300) : '';
 	const object = body as IDataObject;
-	const parts = [object['@type'] ?? object.type, object.description ?? object.message ?? object.error]
+	const parts = [
+		object['@type'] ?? object.type,
+		object.description ?? object.message ?? object.error,
+	]
 		.filter((part) => part !== undefined && part !== null && part !== '')
 		.map(String);
 	return parts.join(': ');
@@ -62,13 +75,15 @@ export function iminApiError(
 		description = `imin answered 400 to ${what}. Check the values sent; for a checkout session this also means the opportunity is not bookable.`;
 	} else if (statusCode === 401 || statusCode === 403) {
 		message = `imin did not accept the API key (${statusCode})`;
-		description = 'Check the API key in the imin API credential: imin issues one key per product (Firehose, Checkout, Booking Platform).';
+		description =
+			'Check the API key in the imin API credential: imin issues one key per product (Firehose, Checkout, Booking Platform).';
 	} else if (statusCode === 404 || statusCode === 410) {
 		message = `imin has no such resource (${statusCode})${detail ? `: ${detail}` : ''}`;
 		description = `${what} does not exist. Check the ID or URL, and the base URLs in the imin API credential.`;
 	} else if (statusCode === 429) {
 		message = `imin is rate-limiting requests (429)${after}`;
-		description = 'Wait before trying again; on the Firehose poll the last page at most every 8 seconds.';
+		description =
+			'Wait before trying again; on the Firehose poll the last page at most every 8 seconds.';
 	} else if (statusCode === 503) {
 		message = `imin is unavailable (503)${after}`;
 		description = 'imin asks clients to come back later (RPDE: 60 to 120 minutes for feeds).';
@@ -81,7 +96,12 @@ export function iminApiError(
 	}
 	return new NodeApiError(
 		this.getNode(),
-		{ httpCode: String(statusCode), message, description, ...(body && typeof body === 'object' ? { body: body as JsonObject } : {}) } as JsonObject,
+		{
+			httpCode: String(statusCode),
+			message,
+			description,
+			...(body && typeof body === 'object' ? { body: body as JsonObject } : {}),
+		} as JsonObject,
 		{ message, description, httpCode: String(statusCode), itemIndex },
 	);
 }
@@ -112,11 +132,15 @@ export async function iminApiRequest(
 		retryStatus: (status) => status >= 500 && (status !== 503 || options.retry503 === true),
 		networkError: (error, code, attempts) => {
 			const message = `Could not reach imin${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-			const apiError = new NodeApiError(this.getNode(), { message, code: code ?? 'UNKNOWN' } as JsonObject, {
-				message,
-				description: `The connection to ${new URL(url).origin} failed: ${error.message}. Check the base URLs in the imin API credential.`,
-				itemIndex: options.itemIndex,
-			});
+			const apiError = new NodeApiError(
+				this.getNode(),
+				{ message, code: code ?? 'UNKNOWN' } as JsonObject,
+				{
+					message,
+					description: `The connection to ${new URL(url).origin} failed: ${error.message}. Check the base URLs in the imin API credential.`,
+					itemIndex: options.itemIndex,
+				},
+			);
 			// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
 			// which does not say which service failed: keep ours (the generic one stays in `messages`).
 			apiError.message = message;
@@ -144,12 +168,16 @@ export async function fetchRpdePage(
 		return { url, next: url, items: [], reachedEnd: false, statusCode: response.statusCode };
 	}
 	try {
-		const body = options.losslessModified && typeof response.body === 'string' ? parseRpdeText(response.body) : response.body;
+		const body =
+			options.losslessModified && typeof response.body === 'string'
+				? parseRpdeText(response.body)
+				: response.body;
 		return { ...readRpdePage(url, body), statusCode: response.statusCode };
 	} catch (error) {
 		throw new NodeApiError(this.getNode(), { message: (error as Error).message } as JsonObject, {
 			message: `The feed page at ${url} is not valid RPDE: ${(error as Error).message}`,
-			description: 'Check the feed URL (Firehose base URL + feed name) in the node and the credential.',
+			description:
+				'Check the feed URL (Firehose base URL + feed name) in the node and the credential.',
 			itemIndex: options.itemIndex,
 		});
 	}
@@ -176,7 +204,8 @@ export async function walkFeed(
 		}
 		pages++;
 		await onPage(page);
-		if (page.reachedEnd) return { next: page.next, reachedEnd: true, pages, statusCode: page.statusCode };
+		if (page.reachedEnd)
+			return { next: page.next, reachedEnd: true, pages, statusCode: page.statusCode };
 		current = page.next;
 	}
 	return { next: current, reachedEnd: false, pages, statusCode: 200 };

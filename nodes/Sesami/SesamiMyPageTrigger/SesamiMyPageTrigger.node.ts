@@ -54,12 +54,14 @@ export class SesamiMyPageTrigger implements INodeType {
 					{
 						name: 'Shopify App Proxy',
 						value: 'appProxy',
-						description: 'Theme pages call the app proxy path (/apps/your-subpath); Shopify signs the query and adds logged_in_customer_ID',
+						description:
+							'Theme pages call the app proxy path (/apps/your-subpath); Shopify signs the query and adds logged_in_customer_ID',
 					},
 					{
 						name: 'Customer Account Session Token',
 						value: 'sessionToken',
-						description: 'A customer-account UI extension sends its session token as Authorization: Bearer',
+						description:
+							'A customer-account UI extension sends its session token as Authorization: Bearer',
 					},
 				],
 				default: 'appProxy',
@@ -98,11 +100,14 @@ export class SesamiMyPageTrigger implements INodeType {
 			shopifyAppTest: localCredentialTest(
 				(data) => {
 					const shops = shopDomains(data.shopDomains);
-					if (!shops.length || !shops.every((shop) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop))) {
+					if (
+						!shops.length ||
+						!shops.every((shop) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop))
+					) {
 						return 'Enter the shop domain(s) as your-store.myshopify.com';
 					}
-					if (!String(data.clientId ?? '').trim()) return 'Enter the app\'s client ID';
-					if (String(data.clientSecret ?? '').length < 16) return 'Enter the app\'s client secret';
+					if (!String(data.clientId ?? '').trim()) return "Enter the app's client ID";
+					if (String(data.clientSecret ?? '').length < 16) return "Enter the app's client secret";
 					return undefined;
 				},
 				(data) => `Requests from ${shopDomains(data.shopDomains).join(', ')} can be verified`,
@@ -120,15 +125,22 @@ export class SesamiMyPageTrigger implements INodeType {
 		const credentials = await this.getCredentials('shopifyAppApi');
 		const shops = shopDomains(credentials.shopDomains);
 		const secret = String(credentials.clientSecret ?? '');
-		const errorWord = (status: number) => (status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid request');
+		const errorWord = (status: number) =>
+			status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid request';
 		const refuse = (status: number, error: string, reason: string): IWebhookResponseData => {
-			if (verification === 'sessionToken') for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+			if (verification === 'sessionToken')
+				for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
 			res.setHeader('Cache-Control', 'no-store');
 			res.status(status).json({ error, reason });
 			return { noWebhookResponse: true };
 		};
 
-		let identity: { shop: string; customerId: string; customerGid: string; pathPrefix: string | null };
+		let identity: {
+			shop: string;
+			customerId: string;
+			customerGid: string;
+			pathPrefix: string | null;
+		};
 		if (verification === 'sessionToken') {
 			const authorization = headerValue(req.headers as IDataObject, 'authorization') ?? '';
 			const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1] ?? '';
@@ -140,7 +152,9 @@ export class SesamiMyPageTrigger implements INodeType {
 			const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
 			const settings = this.getNodeParameter('settings', {}) as IDataObject;
 			// a configured window above the maximum is clamped (appProxyWindowSeconds)
-			const verified = verifyAppProxy(rawQuery, secret, shops, { maxSkewSeconds: appProxyWindowSeconds(settings.maxSkewSeconds ?? 90) });
+			const verified = verifyAppProxy(rawQuery, secret, shops, {
+				maxSkewSeconds: appProxyWindowSeconds(settings.maxSkewSeconds ?? 90),
+			});
 			if (!verified.ok) return refuse(verified.status, errorWord(verified.status), verified.reason);
 			identity = {
 				shop: verified.value.shop,
@@ -158,15 +172,25 @@ export class SesamiMyPageTrigger implements INodeType {
 			const text = read.text;
 			if (text.trim()) {
 				const parsed = parseTolerantJson(text);
-				if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-					return refuse(400, 'invalid request', parsed.ok ? 'the body must be a JSON object' : `the body is not JSON: ${parsed.reason}`);
+				if (
+					!parsed.ok ||
+					!parsed.value ||
+					typeof parsed.value !== 'object' ||
+					Array.isArray(parsed.value)
+				) {
+					return refuse(
+						400,
+						'invalid request',
+						parsed.ok ? 'the body must be a JSON object' : `the body is not JSON: ${parsed.reason}`,
+					);
 				}
 				body = parsed.value as IDataObject;
 			}
 		}
 		const action = readAction((req.query ?? {}) as IDataObject, body, method);
 		if (!action.ok) return refuse(400, 'invalid request', action.reason);
-		if (verification === 'sessionToken') for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+		if (verification === 'sessionToken')
+			for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
 
 		return {
 			workflowData: [

@@ -3,7 +3,16 @@ import type { IDataObject } from 'n8n-workflow';
 export const MY_PAGE_ACTIONS = ['list', 'slots', 'reschedule', 'cancel'] as const;
 export type MyPageAction = (typeof MY_PAGE_ACTIONS)[number];
 
-const ACTION_FIELDS = ['op', 'action', 'appointmentId', 'start', 'end', 'dateTime', 'timezone', 'reason'];
+const ACTION_FIELDS = [
+	'op',
+	'action',
+	'appointmentId',
+	'start',
+	'end',
+	'dateTime',
+	'timezone',
+	'reason',
+];
 const SESAMI_ID = /^[a-f0-9]{24}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -42,22 +51,32 @@ export function readAction(
 	// String() would turn ["x"] into "x" and let it through.
 	for (const name of ACTION_FIELDS) {
 		const value = body[name] ?? query[name];
-		if (value !== undefined && value !== null && typeof value === 'object') return { ok: false, reason: `${name} must be a single text value` };
+		if (value !== undefined && value !== null && typeof value === 'object')
+			return { ok: false, reason: `${name} must be a single text value` };
 	}
 	const action = (pick('op') || pick('action') || (method === 'GET' ? 'list' : '')).toLowerCase();
 	if (!(MY_PAGE_ACTIONS as readonly string[]).includes(action)) {
-		return { ok: false, reason: `unknown action "${action}" (use list, slots, reschedule or cancel)` };
+		return {
+			ok: false,
+			reason: `unknown action "${action}" (use list, slots, reschedule or cancel)`,
+		};
 	}
 	const params: IDataObject = {};
 	if (action !== 'list') {
 		const appointmentId = pick('appointmentId');
-		if (!SESAMI_ID.test(appointmentId)) return { ok: false, reason: 'appointmentId must be a Sesami appointment ID' };
+		if (!SESAMI_ID.test(appointmentId))
+			return { ok: false, reason: 'appointmentId must be a Sesami appointment ID' };
 		params.appointmentId = appointmentId.toLowerCase();
 	}
 	if (action === 'slots') {
 		for (const name of ['start', 'end']) {
 			const value = pick(name);
-			if (value && ((!DATE.test(value) && !DATE_TIME.test(value)) || !realDate(value) || Number.isNaN(Date.parse(value)))) {
+			if (
+				value &&
+				((!DATE.test(value) && !DATE_TIME.test(value)) ||
+					!realDate(value) ||
+					Number.isNaN(Date.parse(value)))
+			) {
 				return { ok: false, reason: `${name} must be a date (YYYY-MM-DD)` };
 			}
 			if (value) params[name] = value;
@@ -66,13 +85,17 @@ export function readAction(
 	if (action === 'reschedule') {
 		const dateTime = pick('dateTime');
 		if (!DATE_TIME.test(dateTime) || !realDate(dateTime) || Number.isNaN(Date.parse(dateTime))) {
-			return { ok: false, reason: 'dateTime must be a date and time such as 2026-12-01T10:00:00+01:00' };
+			return {
+				ok: false,
+				reason: 'dateTime must be a date and time such as 2026-12-01T10:00:00+01:00',
+			};
 		}
 		params.dateTime = dateTime;
 	}
 	if (action === 'reschedule' || action === 'slots') {
 		const timezone = pick('timezone');
-		if (timezone && !validZone(timezone)) return { ok: false, reason: 'timezone must be an IANA timezone such as Europe/London' };
+		if (timezone && !validZone(timezone))
+			return { ok: false, reason: 'timezone must be an IANA timezone such as Europe/London' };
 		if (timezone) params.timezone = timezone;
 	}
 	if (action === 'cancel') {

@@ -17,7 +17,13 @@ import { simplifyAppointment } from '../helpers/utils';
 import { withAppointmentTimes } from '../helpers/appointmentTimes';
 import { FLOW_EVENTS, inZone, normalizeEvent, normalizeFlowPush } from './helpers/normalize';
 import { SECRET_HEADER } from './helpers/template';
-import { TOKEN_PARAMETER, register, registrationIsIntact, registrationOf, unregister } from './helpers/registration';
+import {
+	TOKEN_PARAMETER,
+	register,
+	registrationIsIntact,
+	registrationOf,
+	unregister,
+} from './helpers/registration';
 import { isEmail, isSesamiId, resolveAppointment } from './helpers/resolve';
 import type { Resolution } from './helpers/resolve';
 import { looksLikeSendTime, templateDiagnostics } from './helpers/diagnostics';
@@ -44,14 +50,21 @@ const respondFields: { responseMode: string; responseData: string } =
 	typeof n8nWorkflow.webhookDescriptionFields === 'function'
 		? n8nWorkflow.webhookDescriptionFields({
 				responseMode: n8nWorkflow.fromParameter('responseMode', 'onReceived'),
-				responseData: n8nWorkflow.fromFunction((parameters) => (parameters.responseMode === 'lastNode' ? 'noData' : '')),
+				responseData: n8nWorkflow.fromFunction((parameters) =>
+					parameters.responseMode === 'lastNode' ? 'noData' : '',
+				),
 			})
 		: {
 				responseMode: '={{$parameter["responseMode"] || "onReceived"}}',
 				responseData: '={{$parameter["responseMode"] === "lastNode" ? "noData" : ""}}',
 			};
 
-function reject(this: IWebhookFunctions, status: number, error: string, reason: string): IWebhookResponseData {
+function reject(
+	this: IWebhookFunctions,
+	status: number,
+	error: string,
+	reason: string,
+): IWebhookResponseData {
 	const res = this.getResponseObject();
 	res.status(status).json({ error, reason });
 	return { noWebhookResponse: true };
@@ -70,7 +83,11 @@ export class SesamiTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'sesamiApi', required: true, displayOptions: { show: { registration: ['automatic'] } } },
+			{
+				name: 'sesamiApi',
+				required: true,
+				displayOptions: { show: { registration: ['automatic'] } },
+			},
 			{
 				name: 'sesamiFlowsWebhookApi',
 				required: true,
@@ -106,12 +123,14 @@ export class SesamiTrigger implements INodeType {
 					{
 						name: 'Automatic',
 						value: 'automatic',
-						description: 'Publishing the workflow creates one Sesami Flow per event (uses Flow slots of your plan)',
+						description:
+							'Publishing the workflow creates one Sesami Flow per event (uses Flow slots of your plan)',
 					},
 					{
 						name: 'Manual',
 						value: 'manual',
-						description: 'You create the Flows in Sesami yourself and paste the URL, header and template',
+						description:
+							'You create the Flows in Sesami yourself and paste the URL, header and template',
 					},
 				],
 				default: 'automatic',
@@ -188,7 +207,8 @@ export class SesamiTrigger implements INodeType {
 			// Nothing remote to call: Sesami sends the header, it cannot be asked about it. The test
 			// checks that the header name is valid and the secret is long enough to be guessed by no one.
 			sesamiFlowsSecretTest: localCredentialTest((data) => {
-				if (!/^[A-Za-z0-9-]+$/.test(String(data.headerName ?? ''))) return 'The header name may contain only letters, digits and dashes';
+				if (!/^[A-Za-z0-9-]+$/.test(String(data.headerName ?? '')))
+					return 'The header name may contain only letters, digits and dashes';
 				if (String(data.secret ?? '').length < 16) return 'Use a secret of at least 16 characters';
 				return undefined;
 			}, 'The header name and secret are usable'),
@@ -200,7 +220,10 @@ export class SesamiTrigger implements INodeType {
 			// Publishing checks the registration and repairs what drifted (helpers/registration.ts).
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				if (this.getNodeParameter('registration') !== 'automatic') return true;
-				return await registrationIsIntact.call(this, this.getNodeParameter('events', []) as string[]);
+				return await registrationIsIntact.call(
+					this,
+					this.getNodeParameter('events', []) as string[],
+				);
 			},
 
 			async create(this: IHookFunctions): Promise<boolean> {
@@ -225,7 +248,9 @@ export class SesamiTrigger implements INodeType {
 				try {
 					await unregister.call(this);
 				} catch (error) {
-					this.logger.warn(`Sesami Trigger: could not delete the Flows of this webhook: ${(error as Error).message}`);
+					this.logger.warn(
+						`Sesami Trigger: could not delete the Flows of this webhook: ${(error as Error).message}`,
+					);
 					return false;
 				}
 				delete data.secret;
@@ -253,15 +278,30 @@ export class SesamiTrigger implements INodeType {
 			expected = String(credentials.secret ?? '');
 		}
 		const query = (req.query ?? {}) as IDataObject;
-		const token = typeof query[TOKEN_PARAMETER] === 'string' ? (query[TOKEN_PARAMETER] as string) : undefined;
-		if (!safeEqual(headerValue(req.headers as IDataObject, headerName), expected) && !safeEqual(token, expected)) {
-			return reject.call(this, 401, 'unauthorized', `missing or wrong ${headerName} header (or ${TOKEN_PARAMETER} in the URL)`);
+		const token =
+			typeof query[TOKEN_PARAMETER] === 'string' ? (query[TOKEN_PARAMETER] as string) : undefined;
+		if (
+			!safeEqual(headerValue(req.headers as IDataObject, headerName), expected) &&
+			!safeEqual(token, expected)
+		) {
+			return reject.call(
+				this,
+				401,
+				'unauthorized',
+				`missing or wrong ${headerName} header (or ${TOKEN_PARAMETER} in the URL)`,
+			);
 		}
 
 		const read = await readBody.call(this);
 		if (!read.ok) return reject.call(this, read.status, read.error, read.reason);
 		const parsed = parseTolerantJson(read.text);
-		if (!parsed.ok) return reject.call(this, 400, 'invalid body', `the Flow body is not readable JSON: ${parsed.reason}`);
+		if (!parsed.ok)
+			return reject.call(
+				this,
+				400,
+				'invalid body',
+				`the Flow body is not readable JSON: ${parsed.reason}`,
+			);
 		if (!parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
 			return reject.call(this, 400, 'invalid body', 'the Flow body must be a JSON object');
 		}
@@ -271,7 +311,9 @@ export class SesamiTrigger implements INodeType {
 		const events = this.getNodeParameter('events', []) as string[];
 		if (push.event && !events.includes(String(push.event))) {
 			// A Flow for an event this node does not listen to: accept it, start nothing.
-			return { webhookResponse: { received: true, ignored: `event ${String(push.event)} is not selected` } };
+			return {
+				webhookResponse: { received: true, ignored: `event ${String(push.event)} is not selected` },
+			};
 		}
 		if (!push.event && events.length === 1) push.event = normalizeEvent(events[0]);
 		if (!push.event) {
@@ -309,17 +351,26 @@ export class SesamiTrigger implements INodeType {
 			};
 		}
 		const simple = resolution.appointment
-			? simplifyAppointment(await withAppointmentTimes.call(this, resolution.appointment, (push.customerTimezone as string | null) || undefined))
+			? simplifyAppointment(
+					await withAppointmentTimes.call(
+						this,
+						resolution.appointment,
+						(push.customerTimezone as string | null) || undefined,
+					),
+				)
 			: undefined;
 		if (simple) completeFromAppointment(push, simple, resolution.method === 'id');
-		if (push.customer && !isEmail((push.customer as IDataObject).email)) (push.customer as IDataObject).email = null;
+		if (push.customer && !isEmail((push.customer as IDataObject).email))
+			(push.customer as IDataObject).email = null;
 
 		// When Last Node Finishes: the sender waits for each answer and re-sends a push whose execution
 		// failed or was lost, so a copy that arrives here is one the previous attempt did not (or not
 		// surely) process. Marking it a duplicate would make the workflow drop it and lose the push; the
 		// workflow's stored state (upsert, email log) dedupes instead.
 		const dedupeKey = [
-			push.appointmentId ?? customer.email ?? [customer.name, customer.phone, push.createdAtUtc].join('/'),
+			push.appointmentId ??
+				customer.email ??
+				[customer.name, customer.phone, push.createdAtUtc].join('/'),
 			push.event,
 			push.startUtc,
 		].join('|');
@@ -335,8 +386,12 @@ export class SesamiTrigger implements INodeType {
 			...push,
 			resolved,
 			resolution: resolution.method,
-			unresolvedReason: resolved ? null : (resolution.reason ?? 'the appointment could not be identified'),
-			...(resolution.appointment ? { appointment: simple, appointmentRaw: resolution.appointment } : {}),
+			unresolvedReason: resolved
+				? null
+				: (resolution.reason ?? 'the appointment could not be identified'),
+			...(resolution.appointment
+				? { appointment: simple, appointmentRaw: resolution.appointment }
+				: {}),
 			templateDiagnostics: diagnostics,
 			duplicate,
 			dedupeKey,
@@ -359,7 +414,10 @@ export function dropDefaults(push: IDataObject, receivedAtMs: number): string[] 
 	const dropped: string[] = [];
 	const start = Date.parse(String(push.startUtc ?? ''));
 	const end = Date.parse(String(push.endUtc ?? ''));
-	if (push.endUtc && (looksLikeSendTime(push.endUtc, receivedAtMs) || (Number.isFinite(start) && end <= start))) {
+	if (
+		push.endUtc &&
+		(looksLikeSendTime(push.endUtc, receivedAtMs) || (Number.isFinite(start) && end <= start))
+	) {
 		push.endUtc = null;
 		push.end = null;
 		dropped.push('endUtc');
@@ -372,10 +430,15 @@ export function dropDefaults(push: IDataObject, receivedAtMs: number): string[] 
  * appointment's ID replaces one that did not identify it), and gives start and end in one format:
  * ISO with the customer's offset, plus UTC.
  */
-export function completeFromAppointment(push: IDataObject, appointment: IDataObject, byId: boolean): void {
+export function completeFromAppointment(
+	push: IDataObject,
+	appointment: IDataObject,
+	byId: boolean,
+): void {
 	if (!byId) push.appointmentId = appointment.id;
 	const fill = (key: string, value: unknown) => {
-		if ((push[key] === null || push[key] === undefined || push[key] === '') && value !== undefined) push[key] = value as IDataObject[string];
+		if ((push[key] === null || push[key] === undefined || push[key] === '') && value !== undefined)
+			push[key] = value as IDataObject[string];
 	};
 	fill('status', appointment.status);
 	fill('startUtc', appointment.startUtc);
@@ -394,10 +457,12 @@ export function completeFromAppointment(push: IDataObject, appointment: IDataObj
 		['phone', 'customerPhone'],
 		['shopifyCustomerId', 'shopifyCustomerId'],
 	] as const) {
-		if (!customer[key] || (key === 'email' && !isEmail(customer[key]))) customer[key] = (appointment[from] as string | null) ?? null;
+		if (!customer[key] || (key === 'email' && !isEmail(customer[key])))
+			customer[key] = (appointment[from] as string | null) ?? null;
 	}
 	const tz = (push.customerTimezone as string | null) || 'UTC';
-	push.start = inZone(push.startUtc as string | null, tz) ?? inZone(push.startUtc as string | null, 'UTC');
-	push.end = inZone(push.endUtc as string | null, tz) ?? inZone(push.endUtc as string | null, 'UTC');
+	push.start =
+		inZone(push.startUtc as string | null, tz) ?? inZone(push.startUtc as string | null, 'UTC');
+	push.end =
+		inZone(push.endUtc as string | null, tz) ?? inZone(push.endUtc as string | null, 'UTC');
 }
-

@@ -42,9 +42,14 @@ export function sesamiLocator(
 	};
 }
 
-export const appointmentLocator = sesamiLocator('appointmentId', 'Appointment', 'searchAppointments', {
-	description: 'The appointment to use',
-});
+export const appointmentLocator = sesamiLocator(
+	'appointmentId',
+	'Appointment',
+	'searchAppointments',
+	{
+		description: 'The appointment to use',
+	},
+);
 export const serviceLocator = sesamiLocator('serviceId', 'Service', 'searchServices', {
 	description: 'The Sesami service (a bookable Shopify product)',
 });

@@ -69,10 +69,14 @@ export function dateTimeParam(
 	if (value === undefined || value === null || value === '') return undefined;
 	const iso = toSesamiDateTime(value, timezone);
 	if (!iso) {
-		throw new NodeOperationError(this.getNode(), `"${String(value)}" is not a date and time (${name})`, {
-			itemIndex,
-			description: 'Use ISO-8601, e.g. 2026-12-01T10:00:00 or 2026-12-01T10:00:00+01:00.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`"${String(value)}" is not a date and time (${name})`,
+			{
+				itemIndex,
+				description: 'Use ISO-8601, e.g. 2026-12-01T10:00:00 or 2026-12-01T10:00:00+01:00.',
+			},
+		);
 	}
 	return iso;
 }
@@ -115,16 +119,22 @@ export function getManyOperation(config: {
 	extra?: INodeProperties[];
 	/** Parameters shown after the filters (e.g. an Options collection). */
 	trailing?: INodeProperties[];
-	query?: (this: IExecuteFunctions, filters: IDataObject, itemIndex: number) => Promise<IDataObject>;
+	query?: (
+		this: IExecuteFunctions,
+		filters: IDataObject,
+		itemIndex: number,
+	) => Promise<IDataObject>;
 	map?: (this: IExecuteFunctions, item: IDataObject, itemIndex: number) => IDataObject;
 	/** Runs on the items before `map` (e.g. reading appointment times); gets the query sent. */
-	prepare?: (this: IExecuteFunctions, items: IDataObject[], qs: IDataObject, itemIndex: number) => Promise<IDataObject[]>;
+	prepare?: (
+		this: IExecuteFunctions,
+		items: IDataObject[],
+		qs: IDataObject,
+		itemIndex: number,
+	) => Promise<IDataObject[]>;
 	arrayFormat?: (this: IExecuteFunctions, itemIndex: number) => 'repeat' | 'comma';
 }): SesamiOperation {
-	const properties: INodeProperties[] = [
-		...returnAllAndLimit(),
-		...(config.extra ?? []),
-	];
+	const properties: INodeProperties[] = [...returnAllAndLimit(), ...(config.extra ?? [])];
 	if (config.filters?.length) {
 		properties.push({
 			displayName: 'Filters',
@@ -148,7 +158,9 @@ export function getManyOperation(config: {
 				itemIndex,
 				arrayFormat: config.arrayFormat ? config.arrayFormat.call(this, itemIndex) : 'repeat',
 			});
-			const items = config.prepare ? await config.prepare.call(this, fetched, qs, itemIndex) : fetched;
+			const items = config.prepare
+				? await config.prepare.call(this, fetched, qs, itemIndex)
+				: fetched;
 			return config.map ? items.map((item) => config.map!.call(this, item, itemIndex)) : items;
 		},
 	};
@@ -175,6 +187,11 @@ export function operationProperty(
 export function getAndGetManyOptions(singular: string, plural: string) {
 	return [
 		{ name: 'Get', value: 'get', description: `Get a ${singular}`, action: `Get a ${singular}` },
-		{ name: 'Get Many', value: 'getAll', description: `Get many ${plural}`, action: `Get many ${plural}` },
+		{
+			name: 'Get Many',
+			value: 'getAll',
+			description: `Get many ${plural}`,
+			action: `Get many ${plural}`,
+		},
 	];
 }

@@ -39,7 +39,12 @@ export interface AppointmentTimes {
 
 /** Whether a time string from the API lacks an offset (naive wall-clock time). */
 export function isNaiveDateTime(value: unknown): boolean {
-	return typeof value === 'string' && value.trim() !== '' && !HAS_OFFSET.test(value.trim()) && NAIVE.test(value.trim());
+	return (
+		typeof value === 'string' &&
+		value.trim() !== '' &&
+		!HAS_OFFSET.test(value.trim()) &&
+		NAIVE.test(value.trim())
+	);
 }
 
 export function hasNaiveTimes(appointment: IDataObject): boolean {
@@ -71,11 +76,15 @@ export function readAppointmentTimes(
 ): AppointmentTimes {
 	const raw = typeof appointment.datetime === 'string' ? appointment.datetime.trim() : '';
 	const naive = hasNaiveTimes(appointment);
-	const display = options.displayTimezone && isValidTimeZone(options.displayTimezone) ? options.displayTimezone : options.naiveZone;
+	const display =
+		options.displayTimezone && isValidTimeZone(options.displayTimezone)
+			? options.displayTimezone
+			: options.naiveZone;
 	const startMs = parseApiDateTime(raw, options.naiveZone);
 	const duration = Number(appointment.duration);
 	let endMs: number | undefined;
-	if (startMs !== undefined && Number.isFinite(duration) && duration > 0) endMs = startMs + duration * 60_000;
+	if (startMs !== undefined && Number.isFinite(duration) && duration > 0)
+		endMs = startMs + duration * 60_000;
 	else endMs = parseApiDateTime(appointment.rangeEnd, options.naiveZone);
 	let start: string | null = null;
 	let end: string | null = null;
@@ -114,7 +123,11 @@ export async function shopTimezone(this: SesamiContext): Promise<ShopTimezone> {
 	const lookup = (async (): Promise<ShopTimezone> => {
 		const { shopId, timezone: fallback } = await getSesamiSettings.call(this);
 		try {
-			const shop = (await sesamiApiRequest.call(this, 'GET', `/shops/${encodeURIComponent(shopId)}`)) as IDataObject;
+			const shop = (await sesamiApiRequest.call(
+				this,
+				'GET',
+				`/shops/${encodeURIComponent(shopId)}`,
+			)) as IDataObject;
 			const zone = String(((shop?.settings ?? {}) as IDataObject).timezone ?? '').trim();
 			if (zone && isValidTimeZone(zone)) return { timezone: zone, source: 'shop' };
 		} catch {
@@ -136,10 +149,17 @@ export async function resolveAppointmentTimes(
 	displayTimezone?: string,
 ): Promise<AppointmentTimes> {
 	if (!hasNaiveTimes(appointment)) {
-		return readAppointmentTimes(appointment, { naiveZone: displayTimezone || 'UTC', displayTimezone });
+		return readAppointmentTimes(appointment, {
+			naiveZone: displayTimezone || 'UTC',
+			displayTimezone,
+		});
 	}
 	const zone = await shopTimezone.call(this);
-	return readAppointmentTimes(appointment, { naiveZone: zone.timezone, naiveZoneSource: zone.source, displayTimezone });
+	return readAppointmentTimes(appointment, {
+		naiveZone: zone.timezone,
+		naiveZoneSource: zone.source,
+		displayTimezone,
+	});
 }
 
 /**
@@ -153,7 +173,12 @@ export async function withAppointmentTimes(
 	displayTimezone?: string,
 ): Promise<IDataObject> {
 	const times = await resolveAppointmentTimes.call(this, appointment, displayTimezone);
-	const added: IDataObject = { start: times.start, end: times.end, startUtc: times.startUtc, endUtc: times.endUtc };
+	const added: IDataObject = {
+		start: times.start,
+		end: times.end,
+		startUtc: times.startUtc,
+		endUtc: times.endUtc,
+	};
 	if (times.naiveTimesZone) {
 		added.naiveTimesZone = times.naiveTimesZone;
 		added.naiveTimesZoneSource = times.naiveTimesZoneSource;

@@ -35,11 +35,17 @@ export interface CustomerPolicy {
  * customerCanReschedule, customerCanManageBefore (hours before the start) and the limit of six
  * reschedules. Cancelled or started appointments cannot be changed.
  */
-export function customerPolicy(appointment: IDataObject, service: IDataObject, now = Date.now()): CustomerPolicy {
+export function customerPolicy(
+	appointment: IDataObject,
+	service: IDataObject,
+	now = Date.now(),
+): CustomerPolicy {
 	// startUtc: added by withAppointmentTimes (naive API times read in the shop's zone)
 	const start = Date.parse(String(appointment.startUtc ?? appointment.datetime ?? ''));
 	const hours = Number(service.customerCanManageBefore ?? 0);
-	const manageUntil = Number.isNaN(start) ? null : start - (Number.isFinite(hours) ? hours : 0) * 3600_000;
+	const manageUntil = Number.isNaN(start)
+		? null
+		: start - (Number.isFinite(hours) ? hours : 0) * 3600_000;
 	const reschedules = rescheduleCount(appointment);
 	let common: string | null = null;
 	if (isCancelled(appointment)) common = 'The appointment is already cancelled.';
@@ -49,7 +55,10 @@ export function customerPolicy(appointment: IDataObject, service: IDataObject, n
 		common = `Changes are possible only until ${hours} hour${hours === 1 ? '' : 's'} before the start. Please contact the store.`;
 	}
 	const cancelReason =
-		common ?? (service.customerCanCancel === false ? 'This service cannot be cancelled online. Please contact the store.' : null);
+		common ??
+		(service.customerCanCancel === false
+			? 'This service cannot be cancelled online. Please contact the store.'
+			: null);
 	const rescheduleReason =
 		common ??
 		(service.customerCanReschedule === false

@@ -35,7 +35,14 @@ export function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
 	if (!formatter) throw new RangeError(`Invalid time zone specified: ${timeZone}`);
 	const parts = formatter.formatToParts(new Date(epochMs));
 	const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	const asUtc = Date.UTC(
+		get('year'),
+		get('month') - 1,
+		get('day'),
+		get('hour'),
+		get('minute'),
+		get('second'),
+	);
 	return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
 }
 

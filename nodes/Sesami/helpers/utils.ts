@@ -87,7 +87,13 @@ export function simplifyAppointment(appointment: IDataObject): IDataObject {
 	const timed = 'endUtc' in appointment && 'startUtc' in appointment;
 	const start = timed ? (appointment.start ?? null) : (appointment.datetime ?? null);
 	const end = timed ? (appointment.end ?? null) : appointmentEnd(appointment);
-	const naive = timed && appointment.naiveTimesZone ? { naiveTimesZone: appointment.naiveTimesZone, naiveTimesZoneSource: appointment.naiveTimesZoneSource ?? null } : {};
+	const naive =
+		timed && appointment.naiveTimesZone
+			? {
+					naiveTimesZone: appointment.naiveTimesZone,
+					naiveTimesZoneSource: appointment.naiveTimesZoneSource ?? null,
+				}
+			: {};
 	const customer = (appointment.customer ?? {}) as IDataObject;
 	const service = (appointment.serviceObject ?? {}) as IDataObject;
 	const name =

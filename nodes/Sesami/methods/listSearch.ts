@@ -18,7 +18,8 @@ async function searchList(
 	const data = Array.isArray(page?.data) ? page.data : [];
 	return {
 		results: data.map((item) => ({ name: label(item), value: String(item.id) })),
-		paginationToken: page?.nextCursor && data.length && page.remainingItems !== 0 ? page.nextCursor : undefined,
+		paginationToken:
+			page?.nextCursor && data.length && page.remainingItems !== 0 ? page.nextCursor : undefined,
 	};
 }
 
@@ -43,7 +44,9 @@ export async function searchAppointments(
 		'/{shop}/appointments',
 		(item) => {
 			const service = (item.serviceObject as IDataObject)?.title;
-			const when = String(item.datetime ?? '').replace('T', ' ').slice(0, 16);
+			const when = String(item.datetime ?? '')
+				.replace('T', ' ')
+				.slice(0, 16);
 			return [when, customerName(item), service, item.orderName].filter((part) => part).join(' · ');
 		},
 		filter,
@@ -52,14 +55,44 @@ export async function searchAppointments(
 	);
 }
 
-export async function searchServices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList.call(this, '/{shop}/services', (item) => String(item.title ?? item.id), filter, paginationToken);
+export async function searchServices(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+) {
+	return await searchList.call(
+		this,
+		'/{shop}/services',
+		(item) => String(item.title ?? item.id),
+		filter,
+		paginationToken,
+	);
 }
 
-export async function searchResources(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList.call(this, '/{shop}/resources', (item) => String(item.name ?? item.id), filter, paginationToken);
+export async function searchResources(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+) {
+	return await searchList.call(
+		this,
+		'/{shop}/resources',
+		(item) => String(item.name ?? item.id),
+		filter,
+		paginationToken,
+	);
 }
 
-export async function searchLocations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList.call(this, '/{shop}/locations', (item) => String(item.name ?? item.id), filter, paginationToken);
+export async function searchLocations(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+) {
+	return await searchList.call(
+		this,
+		'/{shop}/locations',
+		(item) => String(item.name ?? item.id),
+		filter,
+		paginationToken,
+	);
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseBody, requestWithRetry } from '../../shared/httpRetry';
@@ -95,7 +100,8 @@ const RULE_WORDS: Record<string, string> = {
 function explainFieldErrors(errors: SesamiFieldError[]): string {
 	return errors
 		.map((error) => {
-			const property = error.property && error.property !== 'ROOT' ? `"${error.property}"` : 'The request';
+			const property =
+				error.property && error.property !== 'ROOT' ? `"${error.property}"` : 'The request';
 			const rules = (error.constraints ?? []).map((c) => {
 				const words = RULE_WORDS[c.name ?? ''] ?? `failed the rule "${c.name ?? 'unknown'}"`;
 				return `${words}${payloadText(c)}`;
@@ -116,7 +122,8 @@ export function sesamiApiError(
 	const errors = fieldErrors(body);
 	const rules = describeFieldErrors(errors);
 	const explained = explainFieldErrors(errors);
-	const attempts = options.attempts && options.attempts > 1 ? ` after ${options.attempts} attempts` : '';
+	const attempts =
+		options.attempts && options.attempts > 1 ? ` after ${options.attempts} attempts` : '';
 	let message: string;
 	let description: string;
 	switch (true) {
@@ -148,7 +155,8 @@ export function sesamiApiError(
 			break;
 		case statusCode >= 500:
 			message = `Sesami had a server error (${statusCode})${attempts}`;
-			description = 'Sesami could not handle the request. Try again later; if it persists, contact Sesami Support.';
+			description =
+				'Sesami could not handle the request. Try again later; if it persists, contact Sesami Support.';
 			break;
 		default:
 			message = `Sesami answered with HTTP ${statusCode}${explained ? `: ${explained}` : ''}`;
@@ -209,7 +217,10 @@ export async function sesamiApiCall(
 ): Promise<SesamiCallResult> {
 	const { baseUrl, shopId } = await getSesamiSettings.call(this);
 	const resolvedPath = path.replace('{shop}', encodeURIComponent(shopId));
-	const send = async (qs: IDataObject | undefined, arrayFormat: 'repeat' | 'comma' | 'brackets') => {
+	const send = async (
+		qs: IDataObject | undefined,
+		arrayFormat: 'repeat' | 'comma' | 'brackets',
+	) => {
 		const request: IHttpRequestOptions = {
 			method,
 			url: `${baseUrl}${resolvedPath}`,
@@ -224,11 +235,15 @@ export async function sesamiApiCall(
 			idempotent: options.idempotent ?? method !== 'POST',
 			networkError: (error, code, attempts) => {
 				const message = `Could not reach Sesami${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-				const apiError = new NodeApiError(this.getNode(), { message, code: code ?? 'UNKNOWN' } as JsonObject, {
-					message,
-					description: `The connection to ${baseUrl} failed: ${error.message}. Check the Base URL in the credential and the network.`,
-					itemIndex: options.itemIndex,
-				}) as SesamiNetworkError;
+				const apiError = new NodeApiError(
+					this.getNode(),
+					{ message, code: code ?? 'UNKNOWN' } as JsonObject,
+					{
+						message,
+						description: `The connection to ${baseUrl} failed: ${error.message}. Check the Base URL in the credential and the network.`,
+						itemIndex: options.itemIndex,
+					},
+				) as SesamiNetworkError;
 				// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
 				// which does not say which service failed: keep ours (the generic one stays in `messages`).
 				apiError.message = message;
@@ -251,7 +266,11 @@ export async function sesamiApiCall(
 				qs[key] = value.length === 1 ? [value[0], value[0]] : value;
 			}
 			const again = await send(qs, 'repeat');
-			response = { ...again, attempts: response.attempts + again.attempts, failures: [...response.failures, ...again.failures] };
+			response = {
+				...again,
+				attempts: response.attempts + again.attempts,
+				failures: [...response.failures, ...again.failures],
+			};
 		}
 	}
 	return {
@@ -286,7 +305,11 @@ export async function sesamiApiCallOrLost(
 }
 
 /** The error of a failed call (status >= 300), in a merchant's words. */
-export function sesamiCallError(this: SesamiContext, result: SesamiCallResult, itemIndex?: number): NodeApiError {
+export function sesamiCallError(
+	this: SesamiContext,
+	result: SesamiCallResult,
+	itemIndex?: number,
+): NodeApiError {
 	return sesamiApiError.call(this, result.statusCode, result.body, {
 		itemIndex,
 		attempts: result.attempts,
@@ -336,7 +359,10 @@ export async function sesamiApiRequestAllItems(
 	let after: string | undefined;
 	while (results.length < max) {
 		const wanted = max - results.length;
-		const limit = Math.max(1, Math.min(PAGE_SIZE_MAX, Number.isFinite(wanted) ? wanted : PAGE_SIZE_MAX));
+		const limit = Math.max(
+			1,
+			Math.min(PAGE_SIZE_MAX, Number.isFinite(wanted) ? wanted : PAGE_SIZE_MAX),
+		);
 		const page = (await sesamiApiRequest.call(this, 'GET', path, {
 			...options,
 			qs: { ...qs, limit, ...(after ? { after } : {}) },

@@ -10,7 +10,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import axios from 'axios';
-import { dataTablesClient, executeWorkflowCli, n8nMajor, nodeOutput, publishWorkflow, unpublishWorkflow } from './n8n.mjs';
+import {
+	dataTablesClient,
+	executeWorkflowCli,
+	n8nMajor,
+	nodeOutput,
+	publishWorkflow,
+	unpublishWorkflow,
+} from './n8n.mjs';
 
 export { nodeOutput };
 
@@ -22,7 +29,9 @@ export function getContext() {
 	if (cached) return cached;
 	const file = process.env.E2E_CONTEXT;
 	if (!file || !fs.existsSync(file))
-		throw new Error('E2E_CONTEXT is not set: run the e2e suite through `npm run test:e2e` (test/run-all.mjs), which starts n8n and the simulator first');
+		throw new Error(
+			'E2E_CONTEXT is not set: run the e2e suite through `npm run test:e2e` (test/run-all.mjs), which starts n8n and the simulator first',
+		);
 	cached = JSON.parse(fs.readFileSync(file, 'utf8'));
 	return cached;
 }
@@ -41,7 +50,12 @@ export function n8nApi() {
 /** axios for n8n's internal endpoints (/rest/*, /types/*) as the logged-in owner. Never throws on HTTP status. */
 export function n8nOwner() {
 	const ctx = getContext();
-	return axios.create({ baseURL: ctx.n8nUrl, headers: { Cookie: ctx.ownerCookie }, timeout: 60_000, validateStatus: () => true });
+	return axios.create({
+		baseURL: ctx.n8nUrl,
+		headers: { Cookie: ctx.ownerCookie },
+		timeout: 60_000,
+		validateStatus: () => true,
+	});
 }
 
 /** The major version of the n8n under test (1 or 2). */
@@ -62,8 +76,15 @@ export function unpublish(workflowId) {
 
 /** The imported workflow that came from workflows/<fileName>: { id, name, file, active, webhookUrls }. */
 export function workflowByFile(fileName) {
-	const wf = getContext().workflows.find((w) => w.file.endsWith(`/${fileName}`) || w.file === fileName);
-	if (!wf) throw new Error(`workflow file ${fileName} was not imported (have: ${getContext().workflows.map((w) => w.file).join(', ')})`);
+	const wf = getContext().workflows.find(
+		(w) => w.file.endsWith(`/${fileName}`) || w.file === fileName,
+	);
+	if (!wf)
+		throw new Error(
+			`workflow file ${fileName} was not imported (have: ${getContext()
+				.workflows.map((w) => w.file)
+				.join(', ')})`,
+		);
 	return wf;
 }
 
@@ -78,7 +99,10 @@ export async function executeWorkflow(workflowId, { timeoutMs = 180_000 } = {}) 
 }
 
 /** Polls fn until it returns a truthy value (returned) or timeoutMs passes (throws with the last error). */
-export async function waitFor(fn, { timeoutMs = 10_000, intervalMs = 200, message = 'condition' } = {}) {
+export async function waitFor(
+	fn,
+	{ timeoutMs = 10_000, intervalMs = 200, message = 'condition' } = {},
+) {
 	const deadline = Date.now() + timeoutMs;
 	let lastError;
 	for (;;) {
@@ -88,7 +112,10 @@ export async function waitFor(fn, { timeoutMs = 10_000, intervalMs = 200, messag
 		} catch (error) {
 			lastError = error;
 		}
-		if (Date.now() > deadline) throw new Error(`waitFor: ${message} not met within ${timeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`waitFor: ${message} not met within ${timeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, intervalMs));
 	}
 }
@@ -108,9 +135,18 @@ export const SUITE_USER_AGENT = 'n8n-nodes-sesami-imin-e2e-suite';
 export function simApi(i = 0) {
 	const ctx = getContext();
 	const shop = ctx.fixtures.shops[i];
-	const headers = { 'x-api-key': shop.apiKey, 'x-shop-id': shop.id, 'User-Agent': SUITE_USER_AGENT };
+	const headers = {
+		'x-api-key': shop.apiKey,
+		'x-shop-id': shop.id,
+		'User-Agent': SUITE_USER_AGENT,
+	};
 	if (shop.clientId) headers['x-client-id'] = shop.clientId;
-	return axios.create({ baseURL: ctx.simBaseUrl, headers, timeout: 30_000, validateStatus: () => true });
+	return axios.create({
+		baseURL: ctx.simBaseUrl,
+		headers,
+		timeout: 30_000,
+		validateStatus: () => true,
+	});
 }
 
 /** Every item of a cursor-paginated Sesami list endpoint (pages of `limit`, following nextCursor). */
@@ -119,8 +155,11 @@ export async function simListAll(pathname, params = {}, { shop = 0, limit = 100 
 	const items = [];
 	let after;
 	for (let page = 0; page < 1000; page++) {
-		const r = await api.get(pathname, { params: { ...params, limit, ...(after ? { after } : {}) } });
-		if (r.status !== 200) throw new Error(`GET ${pathname}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+		const r = await api.get(pathname, {
+			params: { ...params, limit, ...(after ? { after } : {}) },
+		});
+		if (r.status !== 200)
+			throw new Error(`GET ${pathname}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
 		items.push(...r.data.data);
 		if (!r.data.nextCursor || r.data.data.length === 0) return items;
 		after = r.data.nextCursor;
@@ -137,7 +176,8 @@ export function fromN8n(exchanges) {
 export async function simExchanges() {
 	const r = await axios.get(`${getContext().simUrl}/__sim/exchanges`, { timeout: 30_000 });
 	const list = Array.isArray(r.data) ? r.data : (r.data.exchanges ?? r.data.data ?? r.data.items);
-	if (!Array.isArray(list)) throw new Error(`unexpected /__sim/exchanges answer: ${JSON.stringify(r.data).slice(0, 300)}`);
+	if (!Array.isArray(list))
+		throw new Error(`unexpected /__sim/exchanges answer: ${JSON.stringify(r.data).slice(0, 300)}`);
 	return list;
 }
 
@@ -151,7 +191,11 @@ export function sesamiContract() {
 
 /** axios for the simulator's control endpoints (`<simUrl>/__sim/...`; not recorded, no auth). Never throws on status. */
 export function simControl() {
-	return axios.create({ baseURL: `${getContext().simUrl}/__sim`, timeout: 30_000, validateStatus: () => true });
+	return axios.create({
+		baseURL: `${getContext().simUrl}/__sim`,
+		timeout: 30_000,
+		validateStatus: () => true,
+	});
 }
 
 /**
@@ -160,7 +204,12 @@ export function simControl() {
  */
 export function dataTables() {
 	const ctx = getContext();
-	return dataTablesClient({ major: n8nMajorVersion(), api: n8nApi(), rest: n8nOwner(), projectId: ctx.projectId });
+	return dataTablesClient({
+		major: n8nMajorVersion(),
+		api: n8nApi(),
+		rest: n8nOwner(),
+		projectId: ctx.projectId,
+	});
 }
 
 /** The id of the Data Table the runner created from workflows/setup/data-tables.json (exact name). */
@@ -191,8 +240,18 @@ export async function executionsSince(workflowId, afterId = 0) {
 	for (const status of [undefined, 'running']) {
 		let cursor;
 		for (let page = 0; page < 200; page++) {
-			const r = await api.get('/executions', { params: { workflowId, limit: 250, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } });
-			if (r.status !== 200) throw new Error(`GET /executions?workflowId=${workflowId}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+			const r = await api.get('/executions', {
+				params: {
+					workflowId,
+					limit: 250,
+					...(status ? { status } : {}),
+					...(cursor ? { cursor } : {}),
+				},
+			});
+			if (r.status !== 200)
+				throw new Error(
+					`GET /executions?workflowId=${workflowId}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+				);
 			const list = r.data.data ?? [];
 			for (const e of list) if (Number(e.id) > Number(afterId)) byId.set(e.id, e);
 			cursor = r.data.nextCursor;
@@ -209,8 +268,11 @@ export async function lastExecutionId(workflowIds) {
 	for (const workflowId of [].concat(workflowIds)) {
 		const r = await n8nApi().get('/executions', { params: { workflowId, limit: 1 } });
 		if (r.status !== 200) throw new Error(`GET /executions: HTTP ${r.status}`);
-		const running = await n8nApi().get('/executions', { params: { workflowId, status: 'running', limit: 250 } });
-		for (const e of [...(r.data.data ?? []), ...(running.data?.data ?? [])]) max = Math.max(max, Number(e.id));
+		const running = await n8nApi().get('/executions', {
+			params: { workflowId, status: 'running', limit: 250 },
+		});
+		for (const e of [...(r.data.data ?? []), ...(running.data?.data ?? [])])
+			max = Math.max(max, Number(e.id));
 	}
 	return max;
 }
@@ -223,7 +285,13 @@ const UNFINISHED = new Set(['new', 'running', 'waiting', 'unknown']);
  * counts unchanged over `stableMs`. `expected` ({ [workflowId]: n }) also waits for at least n
  * executions. Resolves { [workflowId]: executions[] }; rejects after timeoutMs with what it saw.
  */
-export async function waitForFlowsSettled({ workflowIds, afterId = 0, expected = {}, timeoutMs = 120_000, stableMs = 1500 }) {
+export async function waitForFlowsSettled({
+	workflowIds,
+	afterId = 0,
+	expected = {},
+	timeoutMs = 120_000,
+	stableMs = 1500,
+}) {
 	const sim = simControl();
 	const deadline = Date.now() + timeoutMs;
 	let last = '';
@@ -239,7 +307,9 @@ export async function waitForFlowsSettled({ workflowIds, afterId = 0, expected =
 			.flat()
 			.filter((e) => UNFINISHED.has(e.status) || !e.stoppedAt);
 		const short = Object.entries(expected).filter(([id, n]) => (seen[id]?.length ?? 0) < n);
-		const signature = JSON.stringify(Object.values(seen).map((list) => list.map((e) => `${e.id}:${e.status}`)));
+		const signature = JSON.stringify(
+			Object.values(seen).map((list) => list.map((e) => `${e.id}:${e.status}`)),
+		);
 		const quiet = pending === 0 && held === 0 && unfinished.length === 0 && short.length === 0;
 		if (quiet && signature === last) {
 			if (Date.now() - stableSince >= stableMs) return seen;
@@ -248,15 +318,24 @@ export async function waitForFlowsSettled({ workflowIds, afterId = 0, expected =
 		}
 		last = signature;
 		if (Date.now() > deadline) {
-			const counts = Object.entries(seen).map(([id, list]) => `${id}: ${list.length} (${list.filter((e) => UNFINISHED.has(e.status) || !e.stoppedAt).length} unfinished)`);
-			throw new Error(`Flows did not settle within ${timeoutMs} ms: simulator pending ${pending}, held ${held}; executions ${counts.join(', ')}; expected ${JSON.stringify(expected)}`);
+			const counts = Object.entries(seen).map(
+				([id, list]) =>
+					`${id}: ${list.length} (${list.filter((e) => UNFINISHED.has(e.status) || !e.stoppedAt).length} unfinished)`,
+			);
+			throw new Error(
+				`Flows did not settle within ${timeoutMs} ms: simulator pending ${pending}, held ${held}; executions ${counts.join(', ')}; expected ${JSON.stringify(expected)}`,
+			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 400));
 	}
 }
 
 /** Executions of one workflow after `afterId`, once none is unfinished (bounded). */
-export async function finishedExecutions(workflowId, afterId, { atLeast = 0, timeoutMs = 60_000, stableMs = 1500 } = {}) {
+export async function finishedExecutions(
+	workflowId,
+	afterId,
+	{ atLeast = 0, timeoutMs = 60_000, stableMs = 1500 } = {},
+) {
 	let last = '';
 	let since = 0;
 	let list = [];
@@ -264,7 +343,9 @@ export async function finishedExecutions(workflowId, afterId, { atLeast = 0, tim
 		async () => {
 			list = await executionsSince(workflowId, afterId);
 			const signature = list.map((e) => `${e.id}:${e.status}:${Boolean(e.stoppedAt)}`).join(',');
-			const done = list.length >= atLeast && list.every((e) => e.stoppedAt && !['new', 'running', 'waiting'].includes(e.status));
+			const done =
+				list.length >= atLeast &&
+				list.every((e) => e.stoppedAt && !['new', 'running', 'waiting'].includes(e.status));
 			if (!done || signature !== last) {
 				last = signature;
 				since = Date.now();
@@ -272,7 +353,11 @@ export async function finishedExecutions(workflowId, afterId, { atLeast = 0, tim
 			}
 			return Date.now() - since >= stableMs;
 		},
-		{ timeoutMs, intervalMs: 300, message: `executions of ${workflowId} after #${afterId} finished (at least ${atLeast}; have ${list.length})` },
+		{
+			timeoutMs,
+			intervalMs: 300,
+			message: `executions of ${workflowId} after #${afterId} finished (at least ${atLeast}; have ${list.length})`,
+		},
 	);
 	return list;
 }
@@ -285,15 +370,22 @@ export async function assertSucceeded(list, what) {
 	for (const e of failed.slice(0, 3)) {
 		const full = await executionWithData(e.id).catch(() => null);
 		const err = full?.data?.resultData?.error;
-		details.push(`#${e.id} ${e.status}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? full?.data?.resultData?.lastNodeExecuted ?? '?'})`);
+		details.push(
+			`#${e.id} ${e.status}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? full?.data?.resultData?.lastNodeExecuted ?? '?'})`,
+		);
 	}
-	assert.fail(`${failed.length} of ${list.length} ${what} executions did not succeed:\n${details.join('\n')}`);
+	assert.fail(
+		`${failed.length} of ${list.length} ${what} executions did not succeed:\n${details.join('\n')}`,
+	);
 }
 
 /** One execution with its run data (`GET /executions/{id}?includeData=true`). */
 export async function executionWithData(id) {
 	const r = await n8nApi().get(`/executions/${id}`, { params: { includeData: true } });
-	if (r.status !== 200) throw new Error(`GET /executions/${id}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+	if (r.status !== 200)
+		throw new Error(
+			`GET /executions/${id}: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+		);
 	return r.data;
 }
 
@@ -307,7 +399,8 @@ export function executionNodeOutput(execution, nodeName, { output = 0, runIndex 
 /** Every message the e2e SMTP server received so far (through its HTTP inbox), in arrival order. */
 export async function smtpMessages() {
 	const smtp = getContext().smtp;
-	if (!smtp?.httpUrl) throw new Error('the e2e context has no SMTP server (run through test/run-all.mjs)');
+	if (!smtp?.httpUrl)
+		throw new Error('the e2e context has no SMTP server (run through test/run-all.mjs)');
 	const r = await axios.get(`${smtp.httpUrl}/messages`, { timeout: 30_000 });
 	return r.data;
 }
@@ -318,9 +411,15 @@ export async function smtpMessages() {
  */
 export async function smtpRefusing(on) {
 	const smtp = getContext().smtp;
-	if (!smtp?.httpUrl) throw new Error('the e2e context has no SMTP server (run through test/run-all.mjs)');
-	const r = await axios.put(`${smtp.httpUrl}/outage`, { refusing: Boolean(on) }, { timeout: 30_000, validateStatus: () => true });
-	if (r.status !== 200 || r.data?.refusing !== Boolean(on)) throw new Error(`PUT ${smtp.httpUrl}/outage: HTTP ${r.status} ${JSON.stringify(r.data)}`);
+	if (!smtp?.httpUrl)
+		throw new Error('the e2e context has no SMTP server (run through test/run-all.mjs)');
+	const r = await axios.put(
+		`${smtp.httpUrl}/outage`,
+		{ refusing: Boolean(on) },
+		{ timeout: 30_000, validateStatus: () => true },
+	);
+	if (r.status !== 200 || r.data?.refusing !== Boolean(on))
+		throw new Error(`PUT ${smtp.httpUrl}/outage: HTTP ${r.status} ${JSON.stringify(r.data)}`);
 	return r.data.refusing;
 }
 
@@ -330,7 +429,10 @@ export async function smtpRefusing(on) {
  */
 export async function emailsTo(address, { timeoutMs = 15_000, settleMs = 1500 } = {}) {
 	const mine = async () => (await smtpMessages()).filter((m) => m.to.includes(address));
-	await waitFor(async () => (await mine()).length >= 1, { timeoutMs, message: `an email to ${address}` });
+	await waitFor(async () => (await mine()).length >= 1, {
+		timeoutMs,
+		message: `an email to ${address}`,
+	});
 	await new Promise((resolve) => setTimeout(resolve, settleMs));
 	return mine();
 }
@@ -341,14 +443,22 @@ export async function emailsTo(address, { timeoutMs = 15_000, settleMs = 1500 } 
 /** axios for the imin simulator's control endpoints (`<imin.simUrl>/__sim/...`; no auth, not recorded). Never throws on status. */
 export function iminControl() {
 	const imin = getContext().imin;
-	if (!imin?.simUrl) throw new Error('the e2e context has no imin simulator (run through test/run-all.mjs)');
-	return axios.create({ baseURL: `${imin.simUrl}/__sim`, timeout: 30_000, validateStatus: () => true });
+	if (!imin?.simUrl)
+		throw new Error('the e2e context has no imin simulator (run through test/run-all.mjs)');
+	return axios.create({
+		baseURL: `${imin.simUrl}/__sim`,
+		timeout: 30_000,
+		validateStatus: () => true,
+	});
 }
 
 /** The API requests the imin simulator recorded (`GET /__sim/requests[?pathPrefix=]`), oldest first. */
 export async function iminRequests(pathPrefix) {
 	const r = await iminControl().get('/requests', { params: pathPrefix ? { pathPrefix } : {} });
-	if (r.status !== 200 || !Array.isArray(r.data)) throw new Error(`GET /__sim/requests: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+	if (r.status !== 200 || !Array.isArray(r.data))
+		throw new Error(
+			`GET /__sim/requests: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+		);
 	return r.data;
 }
 
@@ -360,9 +470,21 @@ export async function iminRequests(pathPrefix) {
  */
 export async function restartN8n({ timeoutMs = 240_000 } = {}) {
 	const ctx = getContext();
-	if (!ctx.control?.url) throw new Error('the e2e context has no control endpoint (run through test/run-all.mjs)');
-	const r = await axios.post(`${ctx.control.url}/restart-n8n`, {}, { headers: { 'x-e2e-control-token': ctx.control.token }, timeout: timeoutMs, validateStatus: () => true });
-	if (r.status !== 200) throw new Error(`restarting n8n failed: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 2000)}`);
+	if (!ctx.control?.url)
+		throw new Error('the e2e context has no control endpoint (run through test/run-all.mjs)');
+	const r = await axios.post(
+		`${ctx.control.url}/restart-n8n`,
+		{},
+		{
+			headers: { 'x-e2e-control-token': ctx.control.token },
+			timeout: timeoutMs,
+			validateStatus: () => true,
+		},
+	);
+	if (r.status !== 200)
+		throw new Error(
+			`restarting n8n failed: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 2000)}`,
+		);
 	if (r.data.cookie) ctx.ownerCookie = r.data.cookie;
 	return { stopMs: r.data.stopMs, startMs: r.data.startMs, readyMs: r.data.readyMs };
 }

@@ -23,7 +23,12 @@ export const SHOT_SIZE = { width: 1600, height: 900 };
 /** Launches Chromium (fresh temporary profile, removed on close) and logs into n8n as the owner. */
 export async function openEditor({ n8nUrl, email, password, timeoutMs = 90_000 }) {
 	const browser = await launchChromium();
-	const context = await browser.newContext({ viewport: { ...SHOT_SIZE }, locale: 'en-GB', colorScheme: 'light', deviceScaleFactor: 1 });
+	const context = await browser.newContext({
+		viewport: { ...SHOT_SIZE },
+		locale: 'en-GB',
+		colorScheme: 'light',
+		deviceScaleFactor: 1,
+	});
 	context.setDefaultTimeout(timeoutMs);
 	const page = await context.newPage();
 	const pageErrors = [];
@@ -31,7 +36,10 @@ export async function openEditor({ n8nUrl, email, password, timeoutMs = 90_000 }
 	await page.goto(`${n8nUrl}/signin`);
 	await page.fill('#emailOrLdapLoginId', email);
 	await page.fill('#password', password);
-	await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.click('[data-test-id="form-submit-button"]')]);
+	await Promise.all([
+		page.waitForURL((u) => !u.pathname.startsWith('/signin')),
+		page.click('[data-test-id="form-submit-button"]'),
+	]);
 	return { browser, page, pageErrors, close: () => browser.close() };
 }
 
@@ -52,7 +60,9 @@ export async function openWorkflow(page, { n8nUrl, id, nodes = 1, stickies = 0 }
 	await fitCanvas(page);
 	await page
 		.waitForFunction(
-			([n, s]) => document.querySelectorAll('[data-test-id="canvas-node"]').length >= n && document.querySelectorAll('[data-test-id="sticky"]').length >= s,
+			([n, s]) =>
+				document.querySelectorAll('[data-test-id="canvas-node"]').length >= n &&
+				document.querySelectorAll('[data-test-id="sticky"]').length >= s,
 			[nodes, stickies],
 			{ timeout: 15_000 },
 		)
@@ -73,7 +83,13 @@ export async function fitCanvas(page) {
 
 /** Waits until every <img> in the canvas / nodes panel has finished loading (or failed). */
 async function waitForIcons(page, root = 'body') {
-	await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} img`)].every((i) => i.complete), root, { timeout: 15_000 }).catch(() => {});
+	await page
+		.waitForFunction(
+			(sel) => [...document.querySelectorAll(`${sel} img`)].every((i) => i.complete),
+			root,
+			{ timeout: 15_000 },
+		)
+		.catch(() => {});
 }
 
 /**
@@ -89,7 +105,9 @@ export async function canvasNodes(page) {
 			return {
 				name: e.dataset.nodeName,
 				type: e.dataset.nodeType,
-				icon: img ? { src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0 } : null,
+				icon: img
+					? { src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0 }
+					: null,
 				svgIcon: Boolean(iconRoot?.querySelector('svg')),
 				placeholder: Boolean(e.querySelector('[class*="nodeIconPlaceholder"]')),
 				notInstalled: Boolean(e.querySelector('[data-test-id="node-not-installed"]')),
@@ -121,10 +139,18 @@ export async function screenshotCanvas(page, files) {
 	await page.mouse.move(0, 0); // no hover state on a node
 	await resizeCanvas(page, SHOT_SIZE);
 	const content = await contentBox(page);
-	const height = Math.max(SHOT_MIN_HEIGHT, Math.min(SHOT_SIZE.height, Math.round((SHOT_SIZE.width * content.height) / content.width) + 160));
+	const height = Math.max(
+		SHOT_MIN_HEIGHT,
+		Math.min(
+			SHOT_SIZE.height,
+			Math.round((SHOT_SIZE.width * content.height) / content.width) + 160,
+		),
+	);
 	if (height !== SHOT_SIZE.height) await resizeCanvas(page, { width: SHOT_SIZE.width, height });
 	await waitForIcons(page);
-	const shot = await page.locator('[data-test-id="canvas-wrapper"]').screenshot({ animations: 'disabled' });
+	const shot = await page
+		.locator('[data-test-id="canvas-wrapper"]')
+		.screenshot({ animations: 'disabled' });
 	await style.evaluate((el) => el.remove());
 	for (const file of [].concat(files)) {
 		fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -138,8 +164,12 @@ export const SHOT_MIN_HEIGHT = 520;
 async function resizeCanvas(page, size) {
 	const box = await page.locator('[data-test-id="canvas-wrapper"]').boundingBox();
 	const viewport = page.viewportSize();
-	const wanted = { width: viewport.width + size.width - Math.round(box.width), height: viewport.height + size.height - Math.round(box.height) };
-	if (wanted.width !== viewport.width || wanted.height !== viewport.height) await page.setViewportSize(wanted);
+	const wanted = {
+		width: viewport.width + size.width - Math.round(box.width),
+		height: viewport.height + size.height - Math.round(box.height),
+	};
+	if (wanted.width !== viewport.width || wanted.height !== viewport.height)
+		await page.setViewportSize(wanted);
 	await page.waitForTimeout(300);
 	await page.locator('[data-test-id="zoom-to-fit"]').evaluate((b) => b.click()); // hidden: click through the DOM
 	await page.waitForTimeout(700);
@@ -151,7 +181,10 @@ async function contentBox(page) {
 		const boxes = els.map((e) => e.getBoundingClientRect());
 		const left = Math.min(...boxes.map((b) => b.left));
 		const top = Math.min(...boxes.map((b) => b.top));
-		return { width: Math.max(...boxes.map((b) => b.right)) - left, height: Math.max(...boxes.map((b) => b.bottom)) - top };
+		return {
+			width: Math.max(...boxes.map((b) => b.right)) - left,
+			height: Math.max(...boxes.map((b) => b.bottom)) - top,
+		};
 	});
 }
 
@@ -162,14 +195,24 @@ async function contentBox(page) {
 export async function nodesPanelHits(page, query) {
 	const search = page.locator('[data-test-id="node-creator-search-bar"]');
 	await search.fill(query);
-	await page.waitForFunction((q) => document.querySelector('[data-test-id="node-creator-search-bar"]')?.value === q, query);
+	await page.waitForFunction(
+		(q) => document.querySelector('[data-test-id="node-creator-search-bar"]')?.value === q,
+		query,
+	);
 	await page.waitForTimeout(400); // the list re-renders after the input event
 	return panelItems(page);
 }
 
 /** Clicks the hit named `name` (a merged node + trigger) and returns what the panel lists then. */
 export async function openNodesPanelHit(page, name) {
-	await page.locator('[data-test-id="item-iterator-item"]', { has: page.locator('[data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^${name}$`) }) }).first().click();
+	await page
+		.locator('[data-test-id="item-iterator-item"]', {
+			has: page.locator('[data-test-id="node-creator-item-name"]', {
+				hasText: new RegExp(`^${name}$`),
+			}),
+		})
+		.first()
+		.click();
 	await page.waitForTimeout(600);
 	return panelItems(page);
 }
@@ -182,17 +225,25 @@ export async function nodesPanelBack(page) {
 
 async function panelItems(page) {
 	await waitForIcons(page, '[data-test-id="node-creator"]');
-	return page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]').evaluateAll((els) =>
-		els
-			.filter((e) => e.dataset.keyboardNavType)
-			.map((e) => ({
-				type: String(e.dataset.keyboardNavId).replace(/-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, ''),
-				kind: e.dataset.keyboardNavType,
-				name: e.querySelector('[data-test-id="node-creator-item-name"]')?.textContent?.trim(),
-				icons: [...e.querySelectorAll('img')].map((i) => ({ src: i.getAttribute('src'), loaded: i.complete && i.naturalWidth > 0 })),
-				placeholder: Boolean(e.querySelector('[class*="nodeIconPlaceholder"]')),
-			})),
-	);
+	return page
+		.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
+		.evaluateAll((els) =>
+			els
+				.filter((e) => e.dataset.keyboardNavType)
+				.map((e) => ({
+					type: String(e.dataset.keyboardNavId).replace(
+						/-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+						'',
+					),
+					kind: e.dataset.keyboardNavType,
+					name: e.querySelector('[data-test-id="node-creator-item-name"]')?.textContent?.trim(),
+					icons: [...e.querySelectorAll('img')].map((i) => ({
+						src: i.getAttribute('src'),
+						loaded: i.complete && i.naturalWidth > 0,
+					})),
+					placeholder: Boolean(e.querySelector('[class*="nodeIconPlaceholder"]')),
+				})),
+		);
 }
 
 /** A new, empty workflow with the nodes panel opened to add its first step (trigger mode). */

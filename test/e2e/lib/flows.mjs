@@ -15,7 +15,10 @@ export async function simFlows() {
 }
 
 /** The WEBHOOK Flows that target a workflow's webhook. */
-export const flowsOf = (flows, wf) => flows.filter((f) => f.action === 'WEBHOOK' && String(f.target).startsWith(`${wf.webhookUrls[0].url}?`));
+export const flowsOf = (flows, wf) =>
+	flows.filter(
+		(f) => f.action === 'WEBHOOK' && String(f.target).startsWith(`${wf.webhookUrls[0].url}?`),
+	);
 
 /** The secret header value the workflow's Flows send (the trigger derives it; it is not stored). */
 export async function flowSecret(wf) {
@@ -31,9 +34,18 @@ export async function flowSecret(wf) {
  */
 export async function waitUntilReceiving(wf, events) {
 	const status = await waitForPublication(n8nOwner(), wf.id);
-	if (status) assert.equal(status.status, 'published', `${wf.name}: ${publicationFailures(status, JSON.parse(fs.readFileSync(wf.file, 'utf8'))).join('; ')}`);
+	if (status)
+		assert.equal(
+			status.status,
+			'published',
+			`${wf.name}: ${publicationFailures(status, JSON.parse(fs.readFileSync(wf.file, 'utf8'))).join('; ')}`,
+		);
 	const hook = wf.webhookUrls[0];
-	await waitFor(() => webhookRegistered(hook.url, hook.httpMethod), { timeoutMs: 30_000, intervalMs: 150, message: `${hook.url} registered` });
+	await waitFor(() => webhookRegistered(hook.url, hook.httpMethod), {
+		timeoutMs: 30_000,
+		intervalMs: 150,
+		message: `${hook.url} registered`,
+	});
 	await waitFor(
 		async () => {
 			const mine = flowsOf(await simFlows(), wf).filter((f) => f.status === true);
@@ -45,7 +57,11 @@ export async function waitUntilReceiving(wf, events) {
 				mine.every((f) => JSON.parse(f.template.headers)[SECRET_HEADER] === secret)
 			);
 		},
-		{ timeoutMs: 30_000, intervalMs: 150, message: `${wf.name}: Flows registered and the secret saved` },
+		{
+			timeoutMs: 30_000,
+			intervalMs: 150,
+			message: `${wf.name}: Flows registered and the secret saved`,
+		},
 	);
 }
 

@@ -27,7 +27,8 @@ export { shopify };
 /** The runner's My Page context: { shopDomain, clientId, clientSecret, storefrontUrl, pathPrefix, appProxyUrl, customers: [A, B] }. */
 export function myPage() {
 	const mp = getContext().myPage;
-	if (!mp?.storefrontUrl) throw new Error('the e2e context has no myPage section (run through test/run-all.mjs)');
+	if (!mp?.storefrontUrl)
+		throw new Error('the e2e context has no myPage section (run through test/run-all.mjs)');
 	return mp;
 }
 export const customerA = () => myPage().customers[0];
@@ -56,21 +57,43 @@ export function relatedWorkflowIds() {
  * A query string signed as Shopify's App Proxy signs it (test/helpers/shopify.js). `extra` are the
  * storefront's own parameters (e.g. [['op', 'list']]); the rest are Shopify's.
  */
-export function signedQuery({ customerId = customerA().id, extra = [], timestamp, secret = myPage().clientSecret, shop = myPage().shopDomain, pathPrefix } = {}) {
-	return shopify.signAppProxyQuery(shopify.proxyPairs({ shop, customerId, timestamp, pathPrefix: pathPrefix ?? myPage().pathPrefix, extra }), secret);
+export function signedQuery({
+	customerId = customerA().id,
+	extra = [],
+	timestamp,
+	secret = myPage().clientSecret,
+	shop = myPage().shopDomain,
+	pathPrefix,
+} = {}) {
+	return shopify.signAppProxyQuery(
+		shopify.proxyPairs({
+			shop,
+			customerId,
+			timestamp,
+			pathPrefix: pathPrefix ?? myPage().pathPrefix,
+			extra,
+		}),
+		secret,
+	);
 }
 
 /** A request to a My Page webhook; never throws on status. `body` (object) goes as JSON. */
 export function callHook(url, { method = 'GET', query = '', body, headers = {} } = {}) {
-	return axios.request({
-		method,
-		url: query ? `${url}?${query}` : url,
-		data: body === undefined ? undefined : JSON.stringify(body),
-		headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-		timeout: 60_000,
-		validateStatus: () => true,
-		transformResponse: [(d) => d],
-	}).then((r) => ({ ...r, json: parseJson(r.data) }));
+	return axios
+		.request({
+			method,
+			url: query ? `${url}?${query}` : url,
+			data: body === undefined ? undefined : JSON.stringify(body),
+			headers: {
+				Accept: 'application/json',
+				...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+				...headers,
+			},
+			timeout: 60_000,
+			validateStatus: () => true,
+			transformResponse: [(d) => d],
+		})
+		.then((r) => ({ ...r, json: parseJson(r.data) }));
 }
 
 function parseJson(text) {
@@ -87,21 +110,39 @@ function parseJson(text) {
  */
 export function asCustomer(customerId, op, payload) {
 	const query = signedQuery({ customerId, extra: [['op', op]] });
-	return payload === undefined ? callHook(w4().url, { query }) : callHook(w4().url, { method: 'POST', query, body: { op, ...payload } });
+	return payload === undefined
+		? callHook(w4().url, { query })
+		: callHook(w4().url, { method: 'POST', query, body: { op, ...payload } });
 }
 
 /** A logged-in storefront session (axios with the session cookie); `proxy(op, payload)` calls /apps/bookings through the simulator. */
 export async function storefrontSession(customer) {
 	const base = myPage().storefrontUrl;
-	const r = await axios.post(`${base}/account/login`, new URLSearchParams({ email: customer.email, password: customer.password, return_to: '/account' }).toString(), {
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		maxRedirects: 0,
-		validateStatus: () => true,
-	});
+	const r = await axios.post(
+		`${base}/account/login`,
+		new URLSearchParams({
+			email: customer.email,
+			password: customer.password,
+			return_to: '/account',
+		}).toString(),
+		{
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			maxRedirects: 0,
+			validateStatus: () => true,
+		},
+	);
 	assert.equal(r.status, 303, `storefront login as ${customer.email}: HTTP ${r.status}`);
-	const cookie = (r.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('storefront_session='));
+	const cookie = (r.headers['set-cookie'] ?? [])
+		.map((c) => c.split(';')[0])
+		.find((c) => c.startsWith('storefront_session='));
 	assert.ok(cookie, 'the storefront set a session cookie');
-	const http = axios.create({ baseURL: base, headers: { Cookie: cookie }, timeout: 60_000, validateStatus: () => true, transformResponse: [(d) => d] });
+	const http = axios.create({
+		baseURL: base,
+		headers: { Cookie: cookie },
+		timeout: 60_000,
+		validateStatus: () => true,
+		transformResponse: [(d) => d],
+	});
 	return {
 		http,
 		cookie,
@@ -109,8 +150,12 @@ export async function storefrontSession(customer) {
 			const q = query ?? `op=${encodeURIComponent(op)}`;
 			const r2 =
 				payload === undefined
-					? await http.get(`${myPage().pathPrefix}?${q}`, { headers: { Accept: 'application/json' } })
-					: await http.post(`${myPage().pathPrefix}?${q}`, JSON.stringify({ op, ...payload }), { headers: { Accept: 'application/json', 'Content-Type': 'application/json' } });
+					? await http.get(`${myPage().pathPrefix}?${q}`, {
+							headers: { Accept: 'application/json' },
+						})
+					: await http.post(`${myPage().pathPrefix}?${q}`, JSON.stringify({ op, ...payload }), {
+							headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+						});
 			return { ...r2, json: parseJson(r2.data) };
 		},
 	};
@@ -129,7 +174,14 @@ export async function simAppointment(id) {
 }
 
 /** What must not change when an action is refused. */
-export const fingerprint = (a) => ({ id: a.id, datetime: a.datetime, status: a.status, events: a.events.length, updatedAt: a.updatedAt, resources: a.resources });
+export const fingerprint = (a) => ({
+	id: a.id,
+	datetime: a.datetime,
+	status: a.status,
+	events: a.events.length,
+	updatedAt: a.updatedAt,
+	resources: a.resources,
+});
 
 /** A customer's appointments in shop 0 (by Shopify customer id = customer.externalId). */
 export async function appointmentsOf(externalId, { upcoming = true, cancelled = false } = {}) {
@@ -160,7 +212,11 @@ export async function createAppointment({ customer, service = 'standard', hoursA
 	const at = new Date(Date.now() + hoursAhead * 3600_000);
 	at.setUTCMinutes(0, 0, 0);
 	const sesami = await sesamiCustomer(customer.id);
-	const r = await sim().post('/appointments', { serviceId: shop.services[service], datetime: at.toISOString(), customer: { id: sesami.id } });
+	const r = await sim().post('/appointments', {
+		serviceId: shop.services[service],
+		datetime: at.toISOString(),
+		customer: { id: sesami.id },
+	});
 	assert.equal(r.status, 201, `POST /__sim/appointments: ${JSON.stringify(r.data)}`);
 	assert.equal(r.data.customer.externalId, customer.id);
 	return r.data;
@@ -169,7 +225,11 @@ export async function createAppointment({ customer, service = 'standard', hoursA
 /** A change made in Sesami directly (staff), through the simulator's control endpoint. */
 export async function simAct(id, action, body = {}) {
 	const r = await sim().post(`/appointments/${id}/${action}`, body);
-	assert.equal(r.status, 200, `POST /__sim/appointments/${id}/${action}: ${JSON.stringify(r.data)}`);
+	assert.equal(
+		r.status,
+		200,
+		`POST /__sim/appointments/${id}/${action}: ${JSON.stringify(r.data)}`,
+	);
 	return r.data;
 }
 
@@ -190,7 +250,15 @@ export async function changeCallsSince(sinceIso, ids) {
 /** "2026-12-01 10:00" for an instant in a timezone (the format of the slots' startTime). */
 export function localDateTime(iso, timeZone) {
 	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+		new Intl.DateTimeFormat('en-GB', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			hourCycle: 'h23',
+		})
 			.formatToParts(new Date(iso))
 			.map((p) => [p.type, p.value]),
 	);
@@ -202,14 +270,22 @@ export function localDateTime(iso, timeZone) {
 
 /** The stored row of an appointment in "Sesami appointment links" (undefined when none). */
 export async function storedRow(appointmentId) {
-	const rows = await dataTableRows(await dataTableId(LINKS_TABLE), { type: 'and', filters: [{ columnName: 'appointmentId', condition: 'eq', value: appointmentId }] });
+	const rows = await dataTableRows(await dataTableId(LINKS_TABLE), {
+		type: 'and',
+		filters: [{ columnName: 'appointmentId', condition: 'eq', value: appointmentId }],
+	});
 	assert.ok(rows.length <= 1, `at most one stored row for ${appointmentId} (got ${rows.length})`);
 	return rows[0];
 }
 
 /** Waits until W4 (and W1 / W2, fed by the Flows the changes fire) have no unfinished execution. */
 export async function settle(afterId = 0) {
-	return waitForFlowsSettled({ workflowIds: relatedWorkflowIds(), afterId, timeoutMs: 60_000, stableMs: 1000 });
+	return waitForFlowsSettled({
+		workflowIds: relatedWorkflowIds(),
+		afterId,
+		timeoutMs: 60_000,
+		stableMs: 1000,
+	});
 }
 
 /** The executions of a workflow since a marker (see lastExecutionId). */

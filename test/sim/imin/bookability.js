@@ -19,13 +19,22 @@
  * validThroughBeforeStartDate.
  */
 
-const REASONS = ['parent-missing', 'occurrence-not-bookable', 'children-only', 'parent-not-bookable', 'already-started', 'window-not-open'];
+const REASONS = [
+	'parent-missing',
+	'occurrence-not-bookable',
+	'children-only',
+	'parent-not-bookable',
+	'already-started',
+	'window-not-open',
+];
 
 const REASON_TEXT = {
 	'parent-missing': 'its parent (SessionSeries / FacilityUse) is not in the Firehose',
-	'occurrence-not-bookable': 'imin:isPotentiallyBookable is false on the occurrence (full, cancelled or not bookable online)',
+	'occurrence-not-bookable':
+		'imin:isPotentiallyBookable is false on the occurrence (full, cancelled or not bookable online)',
 	'children-only': 'the parent has no imin:aggregateOffer.publicAdult (children-only)',
-	'parent-not-bookable': 'imin:aggregateOffer.publicAdult.imin:isPotentiallyBookable is false on the parent',
+	'parent-not-bookable':
+		'imin:aggregateOffer.publicAdult.imin:isPotentiallyBookable is false on the parent',
 	'already-started': 'it has already started',
 	'window-not-open': 'the booking window (startDate - validFromBeforeStartDate) is not open yet',
 	'invalid-start-date': 'its startDate is not a valid date',
@@ -41,7 +50,15 @@ function parseDuration(text) {
 	const m = DURATION_RE.exec(text.trim());
 	if (!m) return undefined;
 	const n = (v) => (v === undefined ? 0 : Number(v.replace(',', '.')));
-	return { years: n(m[1]), months: n(m[2]), weeks: n(m[3]), days: n(m[4]), hours: n(m[5]), minutes: n(m[6]), seconds: n(m[7]) };
+	return {
+		years: n(m[1]),
+		months: n(m[2]),
+		weeks: n(m[3]),
+		days: n(m[4]),
+		hours: n(m[5]),
+		minutes: n(m[6]),
+		seconds: n(m[7]),
+	};
 }
 
 /**
@@ -57,7 +74,8 @@ function subtractDuration(ms, duration) {
 		date.setUTCMonth(date.getUTCMonth() - Math.trunc(d.months) - 12 * Math.trunc(d.years));
 		t = date.getTime();
 	}
-	const seconds = d.weeks * 7 * 86400 + d.days * 86400 + d.hours * 3600 + d.minutes * 60 + d.seconds;
+	const seconds =
+		d.weeks * 7 * 86400 + d.days * 86400 + d.hours * 3600 + d.minutes * 60 + d.seconds;
 	return t - Math.round(seconds * 1000);
 }
 
@@ -66,8 +84,16 @@ const flagOf = (o) => {
 	if (o['imin:isPotentiallyBookable'] !== undefined) return o['imin:isPotentiallyBookable'];
 	return o['_imin:isPotentiallyBookable'];
 };
-const idOf = (o) => (o && typeof o === 'object' ? (o['@id'] !== undefined ? o['@id'] : o.id) : typeof o === 'string' ? o : undefined);
-const typeOf = (o) => (o && typeof o === 'object' ? (o['@type'] !== undefined ? o['@type'] : o.type) : undefined);
+const idOf = (o) =>
+	o && typeof o === 'object'
+		? o['@id'] !== undefined
+			? o['@id']
+			: o.id
+		: typeof o === 'string'
+			? o
+			: undefined;
+const typeOf = (o) =>
+	o && typeof o === 'object' ? (o['@type'] !== undefined ? o['@type'] : o.type) : undefined;
 
 /**
  * Evaluate one occurrence against its parent.
@@ -108,4 +134,14 @@ function describe(reason) {
 	return REASON_TEXT[reason] || reason;
 }
 
-module.exports = { REASONS, REASON_TEXT, parseDuration, subtractDuration, flagOf, idOf, typeOf, evaluate, describe };
+module.exports = {
+	REASONS,
+	REASON_TEXT,
+	parseDuration,
+	subtractDuration,
+	flagOf,
+	idOf,
+	typeOf,
+	evaluate,
+	describe,
+};

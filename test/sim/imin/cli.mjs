@@ -29,7 +29,14 @@ function parseArgs(argv) {
 		'--tick-every-ms': 'tickEveryMs',
 		'--tick-size': 'tickSize',
 	};
-	const strings = { '--host': 'host', '--api-key': 'apiKey', '--broker-name': 'brokerName', '--broker-url': 'brokerUrl', '--now': 'now', '--public-url': 'publicUrl' };
+	const strings = {
+		'--host': 'host',
+		'--api-key': 'apiKey',
+		'--broker-name': 'brokerName',
+		'--broker-url': 'brokerUrl',
+		'--now': 'now',
+		'--public-url': 'publicUrl',
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s, 2);
 		const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -39,11 +46,14 @@ function parseArgs(argv) {
 			opts[numeric[flag]] = n;
 		} else if (strings[flag]) opts[strings[flag]] = value();
 		else if (flag === '--webhook-url') opts.webhook = { ...(opts.webhook || {}), url: value() };
-		else if (flag === '--webhook-api-key') opts.webhook = { ...(opts.webhook || {}), apiKey: value() };
+		else if (flag === '--webhook-api-key')
+			opts.webhook = { ...(opts.webhook || {}), apiKey: value() };
 		else if (flag === '--freeze-clock') opts.freezeClock = true;
 		else if (flag === '--strict-customer-accounts') opts.strictCustomerAccounts = true;
 		else if (flag === '--help' || flag === '-h') {
-			process.stderr.write('usage: cli.mjs [--port 4020] [--seed 7] [--api-key KEY] [--sessions 400] [--page-size 50] [--synthetic-items N] [--webhook-url URL] [--webhook-api-key KEY] [--tick-every-ms N]\n');
+			process.stderr.write(
+				'usage: cli.mjs [--port 4020] [--seed 7] [--api-key KEY] [--sessions 400] [--page-size 50] [--synthetic-items N] [--webhook-url URL] [--webhook-api-key KEY] [--tick-every-ms N]\n',
+			);
 			process.exit(0);
 		} else throw new Error(`unknown argument ${argv[i]}`);
 	}
@@ -75,4 +85,6 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 // handlers are in place before the ready line, so a parent may signal as soon as it reads it
-process.stdout.write(`${JSON.stringify({ url: sim.url, firehoseBaseUrl: sim.firehoseBaseUrl, checkoutBaseUrl: sim.checkoutBaseUrl, bookBaseUrl: sim.bookBaseUrl, fixtures: sim.fixtures })}\n`);
+process.stdout.write(
+	`${JSON.stringify({ url: sim.url, firehoseBaseUrl: sim.firehoseBaseUrl, checkoutBaseUrl: sim.checkoutBaseUrl, bookBaseUrl: sim.bookBaseUrl, fixtures: sim.fixtures })}\n`,
+);

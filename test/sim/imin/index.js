@@ -64,7 +64,14 @@
 const http = require('node:http');
 const { IminModel, iso } = require('./model');
 const { Rng } = require('../lib/prng');
-const { createFaultSwitch, applyFault, createRecorder, redactHeaders, parseQuery, tryJson } = require('../lib/faults');
+const {
+	createFaultSwitch,
+	applyFault,
+	createRecorder,
+	redactHeaders,
+	parseQuery,
+	tryJson,
+} = require('../lib/faults');
 const B = require('./bookability');
 const D = require('./data');
 const C = require('./checkout');
@@ -80,7 +87,8 @@ const FAULT_ERRORS = {
 	503: ['TemporarilyUnavailableError', 'Service temporarily unavailable.'],
 };
 const LICENSE = 'https://creativecommons.org/licenses/by/4.0/';
-const FEED_RE = /^\/firehose\/(standard\/)?(session-series|scheduled-sessions|facility-uses|slots)\/?$/;
+const FEED_RE =
+	/^\/firehose\/(standard\/)?(session-series|scheduled-sessions|facility-uses|slots)\/?$/;
 const DEFAULT_API_KEY = 'imin-test-key';
 
 const CONTROL = [
@@ -108,7 +116,8 @@ class SimError extends Error {
 	}
 }
 
-const toMs = (v) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Date.parse(v));
+const toMs = (v) =>
+	typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Date.parse(v);
 
 /**
  * Start an imin simulator.
@@ -161,14 +170,18 @@ async function startIminSimulator(options = {}) {
 		...options,
 	};
 	opts.pageSize = Number(opts.pageSize);
-	if (!Number.isInteger(opts.pageSize) || opts.pageSize < 1) throw new Error('pageSize must be a positive integer');
+	if (!Number.isInteger(opts.pageSize) || opts.pageSize < 1)
+		throw new Error('pageSize must be a positive integer');
 	let startedAt = Date.now();
 	let anchor = opts.now === undefined ? startedAt : toMs(opts.now);
 	if (!Number.isFinite(anchor)) throw new Error(`now is not a date: ${opts.now}`);
 	const clock = () => (opts.freezeClock ? anchor : anchor + (Date.now() - startedAt));
 
 	const webhooks = createWebhookDispatcher(opts.webhook || {});
-	const recorder = createRecorder({ max: opts.maxRecordedRequests, enabled: () => opts.recordRequests });
+	const recorder = createRecorder({
+		max: opts.maxRecordedRequests,
+		enabled: () => opts.recordRequests,
+	});
 	const requests = recorder.list;
 	const faults = createFaultSwitch({ modes: FAULT_MODES });
 	const variants = createVariantSwitch(IMIN_VARIANTS, options.variants);
@@ -214,7 +227,11 @@ async function startIminSimulator(options = {}) {
 			map.set(identifier, {
 				type: 'Person',
 				identifier,
-				email: `${givenName}.${familyName}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '') + `+${identifier.toLowerCase()}@example.com`,
+				email:
+					`${givenName}.${familyName}`
+						.toLowerCase()
+						.normalize('NFD')
+						.replace(/[^a-z.]/g, '') + `+${identifier.toLowerCase()}@example.com`,
 				givenName,
 				familyName,
 				telephone: `07700 9${rng.digits(5, '0')}`,
@@ -226,7 +243,12 @@ async function startIminSimulator(options = {}) {
 	function guestPerson(rng) {
 		const givenName = rng.pick(D.GIVEN_NAMES);
 		const familyName = rng.pick(D.FAMILY_NAMES);
-		return { type: 'Person', email: `guest.${randomCode(rng, 6, 'abcdefghijklmnopqrstuvwxyz0123456789')}@example.com`, givenName, familyName };
+		return {
+			type: 'Person',
+			email: `guest.${randomCode(rng, 6, 'abcdefghijklmnopqrstuvwxyz0123456789')}@example.com`,
+			givenName,
+			familyName,
+		};
 	}
 
 	function seedOrders() {
@@ -234,7 +256,9 @@ async function startIminSimulator(options = {}) {
 		const rng = new Rng(opts.seed, 'order-history');
 		const accounts = [...customers.values()];
 		const feed = model.feeds['scheduled-sessions'];
-		const past = feed.synthetic ? [] : feed.updated().filter((e) => Date.parse(e.data.startDate) < clock());
+		const past = feed.synthetic
+			? []
+			: feed.updated().filter((e) => Date.parse(e.data.startDate) < clock());
 		const pool = past.length ? past : feed.synthetic ? [] : feed.updated();
 		const plan = [
 			[accounts[0], 12],
@@ -245,15 +269,40 @@ async function startIminSimulator(options = {}) {
 				const entry = rng.pick(pool);
 				const parent = model.resolveParent('ScheduledSession', entry.data);
 				const offers = [...model.offersFor('ScheduledSession', entry.data, parent).values()];
-				const offer = offers.length ? offers[0].offer : { '@id': `${entry.data.identifier}#/offers/0`, price: 5, priceCurrency: 'GBP' };
-				const orderDate = iso(Date.parse(entry.data.startDate) - rng.int(1, 20) * 86400000 - rng.int(0, 86399) * 1000);
-				createOrder({ lines: [{ kind: 'ScheduledSession', data: entry.data, parent, offer, role: offers.length ? offers[0].role : 'offer' }], customer: { ...person }, orderDate, rng });
+				const offer = offers.length
+					? offers[0].offer
+					: { '@id': `${entry.data.identifier}#/offers/0`, price: 5, priceCurrency: 'GBP' };
+				const orderDate = iso(
+					Date.parse(entry.data.startDate) - rng.int(1, 20) * 86400000 - rng.int(0, 86399) * 1000,
+				);
+				createOrder({
+					lines: [
+						{
+							kind: 'ScheduledSession',
+							data: entry.data,
+							parent,
+							offer,
+							role: offers.length ? offers[0].role : 'offer',
+						},
+					],
+					customer: { ...person },
+					orderDate,
+					rng,
+				});
 			}
 		}
 	}
 
 	function seed(overrides = {}) {
-		for (const k of ['seed', 'sessions', 'series', 'facilityUses', 'slots', 'syntheticItems', 'pageSize']) {
+		for (const k of [
+			'seed',
+			'sessions',
+			'series',
+			'facilityUses',
+			'slots',
+			'syntheticItems',
+			'pageSize',
+		]) {
 			if (overrides[k] !== undefined) opts[k] = Number(overrides[k]);
 		}
 		model = new IminModel(modelOptions());
@@ -293,12 +342,24 @@ async function startIminSimulator(options = {}) {
 		if (customer === undefined || customer === null) return guestPerson(fallbackRng);
 		if (typeof customer === 'string') {
 			const p = customers.get(customer);
-			if (!p) throw new SimError(400, 'IncompleteCustomerDetailsError', `No imin Customer Account "${customer}".`);
+			if (!p)
+				throw new SimError(
+					400,
+					'IncompleteCustomerDetailsError',
+					`No imin Customer Account "${customer}".`,
+				);
 			return { ...p };
 		}
 		if (typeof customer === 'object') {
-			const missing = ['email', 'givenName', 'familyName'].filter((k) => typeof customer[k] !== 'string' || customer[k].trim() === '');
-			if (missing.length) throw new SimError(400, 'IncompleteCustomerDetailsError', `customer is missing ${missing.join(', ')}`);
+			const missing = ['email', 'givenName', 'familyName'].filter(
+				(k) => typeof customer[k] !== 'string' || customer[k].trim() === '',
+			);
+			if (missing.length)
+				throw new SimError(
+					400,
+					'IncompleteCustomerDetailsError',
+					`customer is missing ${missing.join(', ')}`,
+				);
 			const out = { type: 'Person' };
 			if (customer.identifier !== undefined) out.identifier = customer.identifier;
 			out.email = customer.email;
@@ -307,7 +368,11 @@ async function startIminSimulator(options = {}) {
 			if (customer.telephone) out.telephone = customer.telephone;
 			return out;
 		}
-		throw new SimError(400, 'IncompleteCustomerDetailsError', 'customer must be a Customer Account ID or a Person');
+		throw new SimError(
+			400,
+			'IncompleteCustomerDetailsError',
+			'customer must be a Customer Account ID or a Person',
+		);
 	}
 
 	function checkBookable(opp, identifier, force) {
@@ -321,13 +386,23 @@ async function startIminSimulator(options = {}) {
 		const offers = model.offersFor(opp.kind, opp.data, opp.parent);
 		if (acceptedOffer !== undefined) {
 			const o = offers.get(acceptedOffer);
-			if (!o) throw new C.CheckoutError('UnknownOfferError', `The offer "${acceptedOffer}" is not an offer of "${opp.data.identifier}" (use the id of imin:aggregateOffer.publicAdult / publicJunior or of one of the parent's offers).`);
+			if (!o)
+				throw new C.CheckoutError(
+					'UnknownOfferError',
+					`The offer "${acceptedOffer}" is not an offer of "${opp.data.identifier}" (use the id of imin:aggregateOffer.publicAdult / publicJunior or of one of the parent's offers).`,
+				);
 			return o;
 		}
 		const adult = model.adultOf(opp.parent);
 		if (adult && offers.has(B.idOf(adult))) return offers.get(B.idOf(adult));
 		const first = offers.values().next().value;
-		return first || { id: `${opp.data.identifier}#/offers/0`, role: 'offer', offer: { '@id': `${opp.data.identifier}#/offers/0`, price: 0, priceCurrency: 'GBP' } };
+		return (
+			first || {
+				id: `${opp.data.identifier}#/offers/0`,
+				role: 'offer',
+				offer: { '@id': `${opp.data.identifier}#/offers/0`, price: 0, priceCurrency: 'GBP' },
+			}
+		);
 	}
 
 	function finishBooking(lines, person) {
@@ -349,7 +424,11 @@ async function startIminSimulator(options = {}) {
 		switch (variants.get('successShape')) {
 			case 'not-order':
 				// a notification that names the order (its Booking Platform URL) and carries none of it
-				return { '@context': 'https://openactive.io/', '@type': 'OrderNotification', order: { '@id': copy.id } };
+				return {
+					'@context': 'https://openactive.io/',
+					'@type': 'OrderNotification',
+					order: { '@id': copy.id },
+				};
 			case 'no-ordered-item':
 				delete copy.orderedItem;
 				return copy;
@@ -369,37 +448,86 @@ async function startIminSimulator(options = {}) {
 	function completeBooking(input = {}) {
 		if (input.checkoutSessionId !== undefined) {
 			const session = checkoutSessions.get(String(input.checkoutSessionId));
-			if (!session) throw new SimError(404, 'NotFoundError', `No checkout session "${input.checkoutSessionId}".`);
-			if (session.status === 'completed') throw new SimError(409, 'OrderAlreadyExistsError', `Checkout session "${session.id}" is already completed (order ${session.orderIdentifier}).`);
+			if (!session)
+				throw new SimError(
+					404,
+					'NotFoundError',
+					`No checkout session "${input.checkoutSessionId}".`,
+				);
+			if (session.status === 'completed')
+				throw new SimError(
+					409,
+					'OrderAlreadyExistsError',
+					`Checkout session "${session.id}" is already completed (order ${session.orderIdentifier}).`,
+				);
 			const lines = session.items.map((it) => {
 				const opp = model.findOpportunity(it.type, it.identifier);
 				checkBookable(opp, it.identifier, input.force);
 				const offer = chooseOffer(opp, it.acceptedOffer);
-				return { kind: opp.kind, itemId: opp.entry.id, data: opp.data, parent: opp.parent, offer: offer.offer, role: offer.role, attendee: it.attendee };
+				return {
+					kind: opp.kind,
+					itemId: opp.entry.id,
+					data: opp.data,
+					parent: opp.parent,
+					offer: offer.offer,
+					role: offer.role,
+					attendee: it.attendee,
+				};
 			});
-			const person = input.customer !== undefined ? personFor(input.customer, runtimeRng) : session.customerPerson ? { ...session.customerPerson } : personFor(session.customerAccountId, runtimeRng);
-			if (session.customerAccountId && person.identifier === undefined) person.identifier = session.customerAccountId;
+			const person =
+				input.customer !== undefined
+					? personFor(input.customer, runtimeRng)
+					: session.customerPerson
+						? { ...session.customerPerson }
+						: personFor(session.customerAccountId, runtimeRng);
+			if (session.customerAccountId && person.identifier === undefined)
+				person.identifier = session.customerAccountId;
 			const order = finishBooking(lines, person);
 			session.status = 'completed';
 			session.orderIdentifier = order.identifier;
 			return JSON.parse(JSON.stringify(order));
 		}
 		if (input.identifier === undefined || input.identifier === null || input.identifier === '') {
-			throw new SimError(400, 'InvalidRequestError', 'identifier (the opportunity data.identifier) or checkoutSessionId is required');
+			throw new SimError(
+				400,
+				'InvalidRequestError',
+				'identifier (the opportunity data.identifier) or checkoutSessionId is required',
+			);
 		}
 		const identifier = String(input.identifier);
-		const opp = input.type ? model.findOpportunity(input.type, identifier) : model.findOpportunity('ScheduledSession', identifier) || model.findOpportunity('Slot', identifier);
+		const opp = input.type
+			? model.findOpportunity(input.type, identifier)
+			: model.findOpportunity('ScheduledSession', identifier) ||
+				model.findOpportunity('Slot', identifier);
 		checkBookable(opp, identifier, input.force);
 		const offer = chooseOffer(opp, input.acceptedOffer);
 		const person = personFor(input.customer, runtimeRng);
-		const order = finishBooking([{ kind: opp.kind, itemId: opp.entry.id, data: opp.data, parent: opp.parent, offer: offer.offer, role: offer.role }], person);
+		const order = finishBooking(
+			[
+				{
+					kind: opp.kind,
+					itemId: opp.entry.id,
+					data: opp.data,
+					parent: opp.parent,
+					offer: offer.offer,
+					role: offer.role,
+				},
+			],
+			person,
+		);
 		return JSON.parse(JSON.stringify(order));
 	}
 
 	function fireCustomerDetailChange(input = {}) {
-		const identifier = input.identifier === undefined ? [...customers.keys()][0] : String(input.identifier);
+		const identifier =
+			input.identifier === undefined ? [...customers.keys()][0] : String(input.identifier);
 		if (!identifier) throw new SimError(400, 'InvalidRequestError', 'identifier is required');
-		const body = { '@context': 'https://openactive.io/', '@type': 'CustomerAccount', '@id': `${sim.bookBaseUrl}customer-accounts/${identifier}`, identifier };
+		const body = {
+			'@context': 'https://openactive.io/',
+			'@type': 'CustomerAccount',
+			'@id': `${sim.bookBaseUrl}customer-accounts/${identifier}`,
+			identifier,
+		};
 		const target = { url: input.url, apiKey: input.apiKey };
 		if (variants.get('customerDetailChange') === 'twice-different') {
 			// Two real changes of one customer (one webhook "may cover" several, and several may follow one
@@ -407,8 +535,13 @@ async function startIminSimulator(options = {}) {
 			// same @id and identifier, different content (when each change happened); the second is sent
 			// after the first.
 			const at = clock();
-			const bodies = [0, 1].map((i) => ({ ...body, dateModified: new Date(at + i * 1000).toISOString() }));
-			const scheduled = webhooks.send('customer-detail-change', bodies[0], target) + webhooks.send('customer-detail-change', bodies[1], target, { delayMs: 300 });
+			const bodies = [0, 1].map((i) => ({
+				...body,
+				dateModified: new Date(at + i * 1000).toISOString(),
+			}));
+			const scheduled =
+				webhooks.send('customer-detail-change', bodies[0], target) +
+				webhooks.send('customer-detail-change', bodies[1], target, { delayMs: 300 });
 			return { body: bodies[0], bodies, scheduled };
 		}
 		const scheduled = webhooks.send('customer-detail-change', body, target);
@@ -418,12 +551,26 @@ async function startIminSimulator(options = {}) {
 	function fireSellerOnboarding(input = {}) {
 		const action = String(input.action || 'create').toLowerCase();
 		const types = { create: 'CreateAction', update: 'UpdateAction', delete: 'DeleteAction' };
-		if (!types[action]) throw new SimError(400, 'InvalidRequestError', 'action must be create, update or delete');
-		const sellerId = input.sellerId === undefined ? D.PUBLISHERS[0].sellerId : String(input.sellerId);
-		const body = { context: ['https://schema.org', 'https://imin.co'], type: types[action], agent: { type: 'Organization', id: sellerId } };
+		if (!types[action])
+			throw new SimError(400, 'InvalidRequestError', 'action must be create, update or delete');
+		const sellerId =
+			input.sellerId === undefined ? D.PUBLISHERS[0].sellerId : String(input.sellerId);
+		const body = {
+			context: ['https://schema.org', 'https://imin.co'],
+			type: types[action],
+			agent: { type: 'Organization', id: sellerId },
+		};
 		if (action === 'delete') body.object = { type: 'imin:SellerOnboard' };
-		else body.result = { type: 'imin:SellerOnboard', 'imin:stripeNeeded': input.stripeNeeded === undefined ? false : !!input.stripeNeeded, 'imin:termsAgreed': input.termsAgreed === undefined ? true : !!input.termsAgreed };
-		const scheduled = webhooks.send('seller-onboarding', body, { url: input.url, apiKey: input.apiKey });
+		else
+			body.result = {
+				type: 'imin:SellerOnboard',
+				'imin:stripeNeeded': input.stripeNeeded === undefined ? false : !!input.stripeNeeded,
+				'imin:termsAgreed': input.termsAgreed === undefined ? true : !!input.termsAgreed,
+			};
+		const scheduled = webhooks.send('seller-onboarding', body, {
+			url: input.url,
+			apiKey: input.apiKey,
+		});
 		return { body, scheduled };
 	}
 
@@ -443,11 +590,21 @@ async function startIminSimulator(options = {}) {
 		if (!entry) return null;
 		const data = entry.data;
 		const parent = data ? model.resolveParent(kind, data) : undefined;
-		const ev = data ? B.evaluate(data, parent, clock()) : { bookable: false, reason: 'deleted', reasons: ['deleted'], windowOpensAt: null };
+		const ev = data
+			? B.evaluate(data, parent, clock())
+			: { bookable: false, reason: 'deleted', reasons: ['deleted'], windowOpensAt: null };
 		const ref = data ? (kind === 'Slot' ? data.facilityUse : data.superEvent) : undefined;
 		const adult = model.adultOf(parent);
-		const junior = parent && parent['imin:aggregateOffer'] ? parent['imin:aggregateOffer'].publicJunior : undefined;
-		const offerRef = B.idOf(adult) || B.idOf(junior) || (parent && Array.isArray(parent.offers) && parent.offers[0] ? B.idOf(parent.offers[0]) : undefined);
+		const junior =
+			parent && parent['imin:aggregateOffer']
+				? parent['imin:aggregateOffer'].publicJunior
+				: undefined;
+		const offerRef =
+			B.idOf(adult) ||
+			B.idOf(junior) ||
+			(parent && Array.isArray(parent.offers) && parent.offers[0]
+				? B.idOf(parent.offers[0])
+				: undefined);
 		const identifier = data ? String(data.identifier) : null;
 		return {
 			/** the RPDE item id */
@@ -459,7 +616,10 @@ async function startIminSimulator(options = {}) {
 			modified: entry.modified,
 			identifier,
 			encodedIdentifier: identifier === null ? null : encodeURIComponent(identifier),
-			guestUrl: identifier === null ? null : `${sim.checkoutBaseUrl}/v1/${kind === 'Slot' ? 'slots' : 'scheduled-sessions'}/${encodeURIComponent(identifier)}`,
+			guestUrl:
+				identifier === null
+					? null
+					: `${sim.checkoutBaseUrl}/v1/${kind === 'Slot' ? 'slots' : 'scheduled-sessions'}/${encodeURIComponent(identifier)}`,
 			startDate: data ? String(data.startDate) : null,
 			parentId: ref === undefined ? null : String(typeof ref === 'string' ? ref : B.idOf(ref)),
 			parentEmbedded: !!ref && typeof ref === 'object',
@@ -511,7 +671,10 @@ async function startIminSimulator(options = {}) {
 				unicodeAndPlus: byPublisher.cafesports,
 			},
 			deleted: s('deleted'),
-			unknownIdentifier: kind === 'Slot' ? 'https://opendata.fusion-lifestyle.com/OpenActive/api/slots/0000000' : 'https://opendata.fusion-lifestyle.com/OpenActive/api/scheduled-sessions/0000000',
+			unknownIdentifier:
+				kind === 'Slot'
+					? 'https://opendata.fusion-lifestyle.com/OpenActive/api/slots/0000000'
+					: 'https://opendata.fusion-lifestyle.com/OpenActive/api/scheduled-sessions/0000000',
 		};
 	}
 
@@ -520,16 +683,28 @@ async function startIminSimulator(options = {}) {
 		const out = {};
 		for (const name of D.FEED_NAMES) {
 			const f = model.feeds[name];
-			out[name] = { kind: f.kind, url: `${sim.firehoseBaseUrl}${name}`, standardUrl: `${sim.firehoseBaseUrl}standard/${name}`, ...f.counts(), lastModified: f.maxModified() };
+			out[name] = {
+				kind: f.kind,
+				url: `${sim.firehoseBaseUrl}${name}`,
+				standardUrl: `${sim.firehoseBaseUrl}standard/${name}`,
+				...f.counts(),
+				lastModified: f.maxModified(),
+			};
 		}
 		return out;
 	}
 
 	function buildFixtures() {
 		const nowMs = clock();
-		const accounts = [...customers.values()].map((p) => ({ ...p, id: `${sim.bookBaseUrl}customer-accounts/${p.identifier}`, orders: [...orders.values()].filter((o) => o.customer.identifier === p.identifier).length }));
+		const accounts = [...customers.values()].map((p) => ({
+			...p,
+			id: `${sim.bookBaseUrl}customer-accounts/${p.identifier}`,
+			orders: [...orders.values()].filter((o) => o.customer.identifier === p.identifier).length,
+		}));
 		const orderList = [...orders.values()];
-		const historyOrder = orderList.find((o) => accounts[0] && o.customer.identifier === accounts[0].identifier);
+		const historyOrder = orderList.find(
+			(o) => accounts[0] && o.customer.identifier === accounts[0].identifier,
+		);
 		const webhookTarget = webhooks.targetFor('success');
 		return {
 			seed: opts.seed,
@@ -538,7 +713,11 @@ async function startIminSimulator(options = {}) {
 			invalidApiKey: `${opts.apiKey}-wrong`,
 			apiKeyHeader: 'X-API-KEY',
 			broker: { name: opts.brokerName, url: opts.brokerUrl },
-			webhook: { url: webhookTarget.url || null, apiKey: webhookTarget.apiKey || null, header: 'X-Api-Key' },
+			webhook: {
+				url: webhookTarget.url || null,
+				apiKey: webhookTarget.apiKey || null,
+				header: 'X-Api-Key',
+			},
 			url: sim.url,
 			firehoseBaseUrl: sim.firehoseBaseUrl,
 			standardFirehoseBaseUrl: `${sim.firehoseBaseUrl}standard/`,
@@ -558,7 +737,9 @@ async function startIminSimulator(options = {}) {
 			customerAccounts: accounts,
 			orders: {
 				customerIdentifier: accounts[0] ? accounts[0].identifier : null,
-				count: historyOrder ? orderList.filter((o) => o.customer.identifier === accounts[0].identifier).length : 0,
+				count: historyOrder
+					? orderList.filter((o) => o.customer.identifier === accounts[0].identifier).length
+					: 0,
 				sampleOrderId: historyOrder ? historyOrder.identifier : null,
 				sampleOrderUrl: historyOrder ? historyOrder.id : null,
 				pageSize: opts.orderHistoryPageSize,
@@ -574,9 +755,14 @@ async function startIminSimulator(options = {}) {
 		const key = headers['x-api-key'];
 		if (key === undefined || key === '') {
 			if (optional) return;
-			throw new SimError(401, 'NoAPITokenError', 'An API key is required: send it in the X-API-KEY header.');
+			throw new SimError(
+				401,
+				'NoAPITokenError',
+				'An API key is required: send it in the X-API-KEY header.',
+			);
 		}
-		if (Array.isArray(key) || !validKeys().has(key)) throw new SimError(401, 'InvalidAPITokenError', 'The API key in X-API-KEY is not valid.');
+		if (Array.isArray(key) || !validKeys().has(key))
+			throw new SimError(401, 'InvalidAPITokenError', 'The API key in X-API-KEY is not valid.');
 	}
 
 	function originOf(req) {
@@ -594,13 +780,23 @@ async function startIminSimulator(options = {}) {
 		let afterId;
 		if (query.afterTimestamp !== undefined) {
 			if (Array.isArray(query.afterTimestamp) || !/^\d+$/.test(query.afterTimestamp)) {
-				throw new SimError(400, 'InvalidRequestError', 'afterTimestamp must be an integer (take the next URL as given).');
+				throw new SimError(
+					400,
+					'InvalidRequestError',
+					'afterTimestamp must be an integer (take the next URL as given).',
+				);
 			}
 			afterTimestamp = Number(query.afterTimestamp);
 		}
 		if (query.afterId !== undefined) {
-			if (Array.isArray(query.afterId)) throw new SimError(400, 'InvalidRequestError', 'afterId is given more than once.');
-			if (afterTimestamp === undefined) throw new SimError(400, 'InvalidRequestError', 'afterId needs afterTimestamp (take the next URL as given).');
+			if (Array.isArray(query.afterId))
+				throw new SimError(400, 'InvalidRequestError', 'afterId is given more than once.');
+			if (afterTimestamp === undefined)
+				throw new SimError(
+					400,
+					'InvalidRequestError',
+					'afterId needs afterTimestamp (take the next URL as given).',
+				);
 			afterId = query.afterId;
 		}
 		const items = feed.page(afterTimestamp, afterId, opts.pageSize);
@@ -612,37 +808,70 @@ async function startIminSimulator(options = {}) {
 			const last = items[items.length - 1];
 			next = `${origin}${pathname}?afterTimestamp=${last.modified}&afterId=${encodeURIComponent(last.id)}`;
 		}
-		return json(200, { next, items, license: LICENSE }, { 'cache-control': items.length ? 'public, max-age=3600' : 'public, max-age=8' });
+		return json(
+			200,
+			{ next, items, license: LICENSE },
+			{ 'cache-control': items.length ? 'public, max-age=3600' : 'public, max-age=8' },
+		);
 	}
 
 	function guestRoute(req, method, rawPath, type, prefix, rawBody) {
 		let rest = rawPath.slice(prefix.length);
 		const book = method === 'POST' && rest.endsWith('/book');
 		if (book) rest = rest.slice(0, -'/book'.length);
-		if (method !== 'GET' && !book) return html(405, C.notFoundPage('Method not allowed.'), { allow: 'GET' });
-		if (rest === '' || rest.includes('/')) return html(404, C.notFoundPage('No such checkout page (the identifier must be URI-encoded as ONE path segment).'));
+		if (method !== 'GET' && !book)
+			return html(405, C.notFoundPage('Method not allowed.'), { allow: 'GET' });
+		if (rest === '' || rest.includes('/'))
+			return html(
+				404,
+				C.notFoundPage(
+					'No such checkout page (the identifier must be URI-encoded as ONE path segment).',
+				),
+			);
 		let identifier;
 		try {
 			identifier = decodeURIComponent(rest);
 		} catch {
-			return html(404, C.notFoundPage('The identifier in the URL is not correctly percent-encoded.'));
+			return html(
+				404,
+				C.notFoundPage('The identifier in the URL is not correctly percent-encoded.'),
+			);
 		}
 		const opp = model.findOpportunity(type, identifier);
-		if (!opp) return html(404, C.notFoundPage(`No ${type} with identifier ${identifier} is in the Firehose.`));
+		if (!opp)
+			return html(
+				404,
+				C.notFoundPage(`No ${type} with identifier ${identifier} is in the Firehose.`),
+			);
 		const ev = B.evaluate(opp.data, opp.parent, clock());
-		if (!ev.bookable) return html(404, C.notFoundPage(`${identifier} is not bookable: ${B.describe(ev.reason)}.`));
+		if (!ev.bookable)
+			return html(404, C.notFoundPage(`${identifier} is not bookable: ${B.describe(ev.reason)}.`));
 		const offer = chooseOffer(opp);
 		if (book) {
 			const form = Object.fromEntries(new URLSearchParams(rawBody || ''));
 			try {
-				const order = completeBooking({ identifier, type, customer: { email: form.email, givenName: form.givenName, familyName: form.familyName } });
+				const order = completeBooking({
+					identifier,
+					type,
+					customer: { email: form.email, givenName: form.givenName, familyName: form.familyName },
+				});
 				return html(201, C.confirmationPage({ brokerName: opts.brokerName, order }));
 			} catch (e) {
 				if (e && e.body) return html(e.status || 400, C.notFoundPage(e.body.description));
 				throw e;
 			}
 		}
-		return html(200, C.guestPage({ brokerName: opts.brokerName, kind: opp.kind, data: opp.data, parent: opp.parent, offer: offer.offer, formAction: `${prefix}${rest}/book` }));
+		return html(
+			200,
+			C.guestPage({
+				brokerName: opts.brokerName,
+				kind: opp.kind,
+				data: opp.data,
+				parent: opp.parent,
+				offer: offer.offer,
+				formAction: `${prefix}${rest}/book`,
+			}),
+		);
 	}
 
 	function createCheckoutSession(req, headers, rawBody) {
@@ -651,9 +880,15 @@ async function startIminSimulator(options = {}) {
 		try {
 			body = rawBody === undefined || rawBody.trim() === '' ? undefined : JSON.parse(rawBody);
 		} catch (e) {
-			throw new C.CheckoutError('InvalidRequestError', `The request body is not valid JSON: ${e.message}`);
+			throw new C.CheckoutError(
+				'InvalidRequestError',
+				`The request body is not valid JSON: ${e.message}`,
+			);
 		}
-		const v = C.validateCheckoutRequest(body, { customerAccounts: customers, strictCustomerAccounts: opts.strictCustomerAccounts });
+		const v = C.validateCheckoutRequest(body, {
+			customerAccounts: customers,
+			strictCustomerAccounts: opts.strictCustomerAccounts,
+		});
 		const resolved = v.orderedItems.map((it) => {
 			const opp = model.findOpportunity(it.type, it.identifier);
 			checkBookable(opp, it.identifier, false);
@@ -665,7 +900,9 @@ async function startIminSimulator(options = {}) {
 		while (checkoutSessions.has(id));
 		const origin = originOf(req);
 		const response = JSON.parse(JSON.stringify(body));
-		response.potentialAction = [{ type: 'OrderAction', name: 'Checkout', target: `${origin}/opendata/${id}` }];
+		response.potentialAction = [
+			{ type: 'OrderAction', name: 'Checkout', target: `${origin}/opendata/${id}` },
+		];
 		const session = {
 			id,
 			createdAt: new Date(clock()).toISOString(),
@@ -674,7 +911,11 @@ async function startIminSimulator(options = {}) {
 			response,
 			items: resolved,
 			customerAccountId: v.customer.accountId,
-			customerPerson: v.customer.person ? personFor(v.customer.person) : v.customer.accountId && customers.has(v.customer.accountId) ? { ...customers.get(v.customer.accountId) } : undefined,
+			customerPerson: v.customer.person
+				? personFor(v.customer.person)
+				: v.customer.accountId && customers.has(v.customer.accountId)
+					? { ...customers.get(v.customer.accountId) }
+					: undefined,
 		};
 		checkoutSessions.set(id, session);
 		return json(201, response, { location: `/checkout-sessions/${id}` });
@@ -683,20 +924,35 @@ async function startIminSimulator(options = {}) {
 	function sessionLines(session) {
 		return session.items.map((it) => {
 			const opp = model.findOpportunity(it.type, it.identifier);
-			if (!opp) return { kind: it.type, data: { identifier: it.identifier, startDate: '' }, parent: undefined, offer: undefined };
+			if (!opp)
+				return {
+					kind: it.type,
+					data: { identifier: it.identifier, startDate: '' },
+					parent: undefined,
+					offer: undefined,
+				};
 			const offers = model.offersFor(opp.kind, opp.data, opp.parent);
-			return { kind: opp.kind, data: opp.data, parent: opp.parent, offer: offers.get(it.acceptedOffer) && offers.get(it.acceptedOffer).offer };
+			return {
+				kind: opp.kind,
+				data: opp.data,
+				parent: opp.parent,
+				offer: offers.get(it.acceptedOffer) && offers.get(it.acceptedOffer).offer,
+			};
 		});
 	}
 
 	function ordersCollection(req, query) {
 		const customerIdentifier = query.customerIdentifier;
-		if (typeof customerIdentifier !== 'string' || customerIdentifier === '') throw new SimError(400, 'InvalidRequestError', 'customerIdentifier is required.');
+		if (typeof customerIdentifier !== 'string' || customerIdentifier === '')
+			throw new SimError(400, 'InvalidRequestError', 'customerIdentifier is required.');
 		const pageText = query.page === undefined ? '1' : query.page;
-		if (typeof pageText !== 'string' || !/^[1-9]\d*$/.test(pageText)) throw new SimError(400, 'InvalidRequestError', 'page must be a positive integer.');
+		if (typeof pageText !== 'string' || !/^[1-9]\d*$/.test(pageText))
+			throw new SimError(400, 'InvalidRequestError', 'page must be a positive integer.');
 		const page = Number(pageText);
 		const size = opts.orderHistoryPageSize;
-		const all = [...orders.values()].filter((o) => o.customer.identifier === customerIdentifier).sort((a, b) => (a.orderDate < b.orderDate ? 1 : a.orderDate > b.orderDate ? -1 : 0));
+		const all = [...orders.values()]
+			.filter((o) => o.customer.identifier === customerIdentifier)
+			.sort((a, b) => (a.orderDate < b.orderDate ? 1 : a.orderDate > b.orderDate ? -1 : 0));
 		const totalPages = Math.max(1, Math.ceil(all.length / size));
 		const base = `${sim.bookBaseUrl}orders?customerIdentifier=${encodeURIComponent(customerIdentifier)}&page=`;
 		const view = {
@@ -724,14 +980,25 @@ async function startIminSimulator(options = {}) {
 	function handleApi(req, method, rawUrl, rawPath, query, headers, rawBody) {
 		const m = FEED_RE.exec(rawPath);
 		if (m) {
-			if (method !== 'GET' && method !== 'HEAD') throw new SimError(405, 'MethodNotAllowedError', 'Firehose feeds are read with GET.');
+			if (method !== 'GET' && method !== 'HEAD')
+				throw new SimError(405, 'MethodNotAllowedError', 'Firehose feeds are read with GET.');
 			requireKey(headers, false);
 			return firehose(req, m, query, rawUrl);
 		}
-		if (rawPath.startsWith('/v1/scheduled-sessions/')) return guestRoute(req, method, rawPath, 'ScheduledSession', '/v1/scheduled-sessions/', rawBody);
-		if (rawPath.startsWith('/v1/slots/')) return guestRoute(req, method, rawPath, 'Slot', '/v1/slots/', rawBody);
+		if (rawPath.startsWith('/v1/scheduled-sessions/'))
+			return guestRoute(
+				req,
+				method,
+				rawPath,
+				'ScheduledSession',
+				'/v1/scheduled-sessions/',
+				rawBody,
+			);
+		if (rawPath.startsWith('/v1/slots/'))
+			return guestRoute(req, method, rawPath, 'Slot', '/v1/slots/', rawBody);
 		if (rawPath === '/api/checkout-sessions' || rawPath === '/api/checkout-sessions/') {
-			if (method !== 'POST') throw new SimError(405, 'MethodNotAllowedError', 'Create a checkout session with POST.');
+			if (method !== 'POST')
+				throw new SimError(405, 'MethodNotAllowedError', 'Create a checkout session with POST.');
 			return createCheckoutSession(req, headers, rawBody);
 		}
 		let mm = /^\/(?:api\/)?checkout-sessions\/([^/]+)$/.exec(rawPath);
@@ -755,7 +1022,15 @@ async function startIminSimulator(options = {}) {
 				}
 			}
 			if (method !== 'GET') return html(405, C.notFoundPage('Method not allowed.'));
-			return html(200, C.sessionPage({ brokerName: opts.brokerName, session: s, lines: sessionLines(s), formAction: `/opendata/${s.id}` }));
+			return html(
+				200,
+				C.sessionPage({
+					brokerName: opts.brokerName,
+					session: s,
+					lines: sessionLines(s),
+					formAction: `/opendata/${s.id}`,
+				}),
+			);
 		}
 		if (rawPath === '/api/v2/orders' || rawPath === '/api/v2/orders/') {
 			if (method !== 'GET') throw new SimError(405, 'MethodNotAllowedError', 'GET only.');
@@ -764,10 +1039,16 @@ async function startIminSimulator(options = {}) {
 		}
 		mm = /^\/api\/v2\/orders\/([^/]+)$/.exec(rawPath);
 		if (mm) {
-			if (method !== 'GET') throw new SimError(405, 'MethodNotAllowedError', 'GET only (cancellation is not simulated).');
+			if (method !== 'GET')
+				throw new SimError(
+					405,
+					'MethodNotAllowedError',
+					'GET only (cancellation is not simulated).',
+				);
 			requireKey(headers, false);
 			const order = orders.get(decodeURIComponent(mm[1]));
-			if (!order) throw new SimError(404, 'UnknownOrderError', `No order "${decodeURIComponent(mm[1])}".`);
+			if (!order)
+				throw new SimError(404, 'UnknownOrderError', `No order "${decodeURIComponent(mm[1])}".`);
 			return json(200, order);
 		}
 		mm = /^\/api\/v2\/customer-accounts\/([^/]+)$/.exec(rawPath);
@@ -777,14 +1058,27 @@ async function startIminSimulator(options = {}) {
 			const identifier = decodeURIComponent(mm[1]);
 			const p = customers.get(identifier);
 			if (!p) throw new SimError(404, 'NotFoundError', `No customer account "${identifier}".`);
-			const customer = { '@type': 'Person', email: p.email, givenName: p.givenName, familyName: p.familyName, telephone: p.telephone };
-			return json(200, { '@context': 'https://openactive.io/', '@type': 'CustomerAccount', '@id': `${sim.bookBaseUrl}customer-accounts/${identifier}`, identifier, customer });
+			const customer = {
+				'@type': 'Person',
+				email: p.email,
+				givenName: p.givenName,
+				familyName: p.familyName,
+				telephone: p.telephone,
+			};
+			return json(200, {
+				'@context': 'https://openactive.io/',
+				'@type': 'CustomerAccount',
+				'@id': `${sim.bookBaseUrl}customer-accounts/${identifier}`,
+				identifier,
+				customer,
+			});
 		}
 		throw new SimError(404, 'NotFoundError', `No route for ${method} ${rawPath}.`);
 	}
 
 	function serialise(result) {
-		if (result.type === 'html') return { text: result.text, contentType: 'text/html; charset=utf-8' };
+		if (result.type === 'html')
+			return { text: result.text, contentType: 'text/html; charset=utf-8' };
 		if (result.body === undefined) return { text: '', contentType: undefined };
 		return { text: JSON.stringify(result.body), contentType: 'application/json; charset=utf-8' };
 	}
@@ -795,15 +1089,24 @@ async function startIminSimulator(options = {}) {
 	 * whole up to recordBodyLimit characters.
 	 */
 	function recordedBody(result, text) {
-		if (result.type === 'html') return text.length > opts.recordBodyLimit ? `${text.slice(0, opts.recordBodyLimit)}…` : text;
+		if (result.type === 'html')
+			return text.length > opts.recordBodyLimit ? `${text.slice(0, opts.recordBodyLimit)}…` : text;
 		const b = result.body;
-		const isPage = b && typeof b === 'object' && Array.isArray(b.items) && typeof b.next === 'string';
-		if (!isPage && text.length <= opts.recordBodyLimit) return b === undefined ? undefined : JSON.parse(text);
+		const isPage =
+			b && typeof b === 'object' && Array.isArray(b.items) && typeof b.next === 'string';
+		if (!isPage && text.length <= opts.recordBodyLimit)
+			return b === undefined ? undefined : JSON.parse(text);
 		const summary = { '@sim:summary': true, bytes: Buffer.byteLength(text) };
 		if (isPage) {
 			const first = b.items[0];
 			const last = b.items[b.items.length - 1];
-			Object.assign(summary, { next: b.next, license: b.license, itemCount: b.items.length, firstItem: first ? { id: first.id, modified: first.modified } : null, lastItem: last ? { id: last.id, modified: last.modified } : null });
+			Object.assign(summary, {
+				next: b.next,
+				license: b.license,
+				itemCount: b.items.length,
+				firstItem: first ? { id: first.id, modified: first.modified } : null,
+				lastItem: last ? { id: last.id, modified: last.modified } : null,
+			});
 		}
 		return summary;
 	}
@@ -821,22 +1124,31 @@ async function startIminSimulator(options = {}) {
 	function control(req, res, url, rawBody) {
 		const parts = url.pathname.split('/').filter(Boolean);
 		const method = req.method;
-		const reply = (status, body) => write(res, status, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));
+		const reply = (status, body) =>
+			write(
+				res,
+				status,
+				{ 'content-type': 'application/json; charset=utf-8' },
+				JSON.stringify(body),
+			);
 		const bodyOf = () => {
 			if (rawBody === undefined || rawBody.trim() === '') return {};
 			const b = tryJson(rawBody);
-			if (b === undefined) throw new SimError(400, 'InvalidRequestError', 'control body is not JSON');
+			if (b === undefined)
+				throw new SimError(400, 'InvalidRequestError', 'control body is not JSON');
 			return b;
 		};
 		try {
 			const p1 = parts[1];
 			if (p1 === 'health' && method === 'GET') return reply(200, { ok: true });
 			if (p1 === 'stats' && method === 'GET') return reply(200, sim.stats());
-			if ((p1 === 'fixtures' || p1 === undefined) && method === 'GET') return reply(200, p1 ? buildFixtures() : { control: CONTROL });
+			if ((p1 === 'fixtures' || p1 === undefined) && method === 'GET')
+				return reply(200, p1 ? buildFixtures() : { control: CONTROL });
 			if (p1 === 'expected' && parts[2] === 'bookable' && method === 'GET') {
 				const at = url.searchParams.get('at');
 				const ms = at ? toMs(at) : clock();
-				if (!Number.isFinite(ms)) throw new SimError(400, 'InvalidRequestError', 'at must be an ISO date or epoch ms');
+				if (!Number.isFinite(ms))
+					throw new SimError(400, 'InvalidRequestError', 'at must be an ISO date or epoch ms');
 				return reply(200, model.expected(ms, sim.checkoutBaseUrl));
 			}
 			if (p1 === 'requests' && parts.length === 2) {
@@ -856,15 +1168,27 @@ async function startIminSimulator(options = {}) {
 			}
 			if (p1 === 'tick' && method === 'POST') {
 				const n = bodyOf().n === undefined ? 1 : Number(bodyOf().n);
-				if (!Number.isInteger(n) || n < 0 || n > 100000) throw new SimError(400, 'InvalidRequestError', 'n must be an integer >= 0');
+				if (!Number.isInteger(n) || n < 0 || n > 100000)
+					throw new SimError(400, 'InvalidRequestError', 'n must be an integer >= 0');
 				return reply(200, { changes: sim.tick(n) });
 			}
-			if (p1 === 'bookings' && parts.length === 2 && method === 'POST') return reply(201, completeBooking(bodyOf()));
-			if (p1 === 'checkout-sessions' && parts.length === 4 && parts[3] === 'complete' && method === 'POST') {
-				return reply(201, completeBooking({ ...bodyOf(), checkoutSessionId: decodeURIComponent(parts[2]) }));
+			if (p1 === 'bookings' && parts.length === 2 && method === 'POST')
+				return reply(201, completeBooking(bodyOf()));
+			if (
+				p1 === 'checkout-sessions' &&
+				parts.length === 4 &&
+				parts[3] === 'complete' &&
+				method === 'POST'
+			) {
+				return reply(
+					201,
+					completeBooking({ ...bodyOf(), checkoutSessionId: decodeURIComponent(parts[2]) }),
+				);
 			}
-			if (p1 === 'checkout-sessions' && parts.length === 2 && method === 'GET') return reply(200, [...checkoutSessions.values()]);
-			if (p1 === 'orders' && parts.length === 2 && method === 'GET') return reply(200, [...orders.values()]);
+			if (p1 === 'checkout-sessions' && parts.length === 2 && method === 'GET')
+				return reply(200, [...checkoutSessions.values()]);
+			if (p1 === 'orders' && parts.length === 2 && method === 'GET')
+				return reply(200, [...orders.values()]);
 			if (p1 === 'feeds' && parts.length === 3 && method === 'GET') {
 				const f = model.feeds[parts[2]];
 				if (!f) throw new SimError(404, 'NotFoundError', 'unknown feed');
@@ -874,7 +1198,12 @@ async function startIminSimulator(options = {}) {
 			if (p1 === 'webhook-delivery' && parts.length === 2) {
 				if (method === 'POST') return reply(200, { settings: sim.setWebhookDelivery(bodyOf()) });
 				if (method === 'DELETE') return reply(200, { settings: webhooks.resetBehaviour() });
-				if (method === 'GET') return reply(200, { settings: webhooks.settings, pending: webhooks.pending, problems: webhooks.problems });
+				if (method === 'GET')
+					return reply(200, {
+						settings: webhooks.settings,
+						pending: webhooks.pending,
+						problems: webhooks.problems,
+					});
 			}
 			if (p1 === 'webhook-deliveries' && parts.length === 2) {
 				const filter = () => {
@@ -885,7 +1214,13 @@ async function startIminSimulator(options = {}) {
 					const wait = url.searchParams.get('wait');
 					if (wait && wait !== '0' && wait !== 'false') {
 						webhooks.idle(10000).then((idle) => {
-							if (!res.writableEnded) write(res, 200, { 'content-type': 'application/json; charset=utf-8', 'x-sim-idle': String(idle) }, JSON.stringify(filter()));
+							if (!res.writableEnded)
+								write(
+									res,
+									200,
+									{ 'content-type': 'application/json; charset=utf-8', 'x-sim-idle': String(idle) },
+									JSON.stringify(filter()),
+								);
 						});
 						return undefined;
 					}
@@ -893,21 +1228,27 @@ async function startIminSimulator(options = {}) {
 				}
 				if (method === 'DELETE') return reply(200, { cleared: webhooks.clearDeliveries() });
 			}
-			if (p1 === 'customer-detail-change' && method === 'POST') return reply(202, fireCustomerDetailChange(bodyOf()));
-			if (p1 === 'seller-onboarding' && method === 'POST') return reply(202, fireSellerOnboarding(bodyOf()));
+			if (p1 === 'customer-detail-change' && method === 'POST')
+				return reply(202, fireCustomerDetailChange(bodyOf()));
+			if (p1 === 'seller-onboarding' && method === 'POST')
+				return reply(202, fireSellerOnboarding(bodyOf()));
 			if (p1 === 'clock') {
 				if (method === 'POST') {
 					const b = bodyOf();
 					if (b.now !== undefined) sim.setNow(b.now);
 					if (b.freeze !== undefined) opts.freezeClock = !!b.freeze;
 				}
-				if (method === 'POST' || method === 'GET') return reply(200, { now: new Date(clock()).toISOString(), frozen: !!opts.freezeClock });
+				if (method === 'POST' || method === 'GET')
+					return reply(200, { now: new Date(clock()).toISOString(), frozen: !!opts.freezeClock });
 			}
 			if (p1 === 'reset' && method === 'POST') {
 				sim.reset(bodyOf());
 				return reply(200, { ok: true });
 			}
-			return reply(404, { error: `unknown control endpoint ${method} ${url.pathname}`, control: CONTROL });
+			return reply(404, {
+				error: `unknown control endpoint ${method} ${url.pathname}`,
+				control: CONTROL,
+			});
 		} catch (e) {
 			if (e && e.body && e.status) return reply(e.status, e.body);
 			return reply(400, { error: String((e && e.message) || e) });
@@ -945,7 +1286,11 @@ async function startIminSimulator(options = {}) {
 				const { text, contentType } = serialise(result);
 				const h = { ...result.headers };
 				if (contentType) h['content-type'] = contentType;
-				recorder.finish(record, { status: result.status, responseHeaders: h, responseBody: recordedBody(result, text) });
+				recorder.finish(record, {
+					status: result.status,
+					responseHeaders: h,
+					responseBody: recordedBody(result, text),
+				});
 				write(res, result.status, h, method === 'HEAD' ? '' : text);
 			};
 			const run = () => {
@@ -956,7 +1301,10 @@ async function startIminSimulator(options = {}) {
 					if (e && e.body && e.status) result = json(e.status, e.body);
 					else {
 						record.error = String((e && e.stack) || e);
-						result = json(500, C.errorBody('InternalApplicationError', 'The simulator failed on this request.'));
+						result = json(
+							500,
+							C.errorBody('InternalApplicationError', 'The simulator failed on this request.'),
+						);
 					}
 				}
 				finish(result);
@@ -968,7 +1316,8 @@ async function startIminSimulator(options = {}) {
 				run,
 				socket: req.socket,
 				onDrop: () => recorder.finish(record),
-				answer: (status, faultHeaders) => finish(json(status, C.errorBody(...FAULT_ERRORS[status]), faultHeaders)),
+				answer: (status, faultHeaders) =>
+					finish(json(status, C.errorBody(...FAULT_ERRORS[status]), faultHeaders)),
 			});
 			return undefined;
 		});
@@ -987,8 +1336,11 @@ async function startIminSimulator(options = {}) {
 		});
 	});
 	const addr = server.address();
-	const hostForUrl = addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
-	const url = opts.publicUrl ? String(opts.publicUrl).replace(/\/+$/, '') : `http://${hostForUrl}:${addr.port}`;
+	const hostForUrl =
+		addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
+	const url = opts.publicUrl
+		? String(opts.publicUrl).replace(/\/+$/, '')
+		: `http://${hostForUrl}:${addr.port}`;
 	selfFirehoseBase = `${url}/firehose/`;
 	try {
 		seed();
@@ -1076,7 +1428,14 @@ async function startIminSimulator(options = {}) {
 			return ms;
 		},
 		stats() {
-			return { ...model.stats(), requestsRecorded: requests.length, orders: orders.size, checkoutSessions: checkoutSessions.size, webhookDeliveries: webhooks.deliveries.length, pendingWebhooks: webhooks.pending };
+			return {
+				...model.stats(),
+				requestsRecorded: requests.length,
+				orders: orders.size,
+				checkoutSessions: checkoutSessions.size,
+				webhookDeliveries: webhooks.deliveries.length,
+				pendingWebhooks: webhooks.pending,
+			};
 		},
 		/** re-generate (optionally another seed / sizes); faults, orders and checkout sessions go; requests, deliveries and webhook settings stay */
 		reset(overrides) {

@@ -80,7 +80,9 @@ function windowLength(validFrom, atMs) {
 
 /** the flag key an object uses (either spelling), default the documented one */
 function flagKey(o) {
-	return o && Object.prototype.hasOwnProperty.call(o, '_imin:isPotentiallyBookable') && !Object.prototype.hasOwnProperty.call(o, 'imin:isPotentiallyBookable')
+	return o &&
+		Object.prototype.hasOwnProperty.call(o, '_imin:isPotentiallyBookable') &&
+		!Object.prototype.hasOwnProperty.call(o, 'imin:isPotentiallyBookable')
 		? '_imin:isPotentiallyBookable'
 		: 'imin:isPotentiallyBookable';
 }
@@ -98,8 +100,18 @@ class IminModel {
 	 */
 	constructor(options = {}) {
 		this.opts = { ...DEFAULTS };
-		for (const [k, v] of Object.entries(options)) if (v !== undefined && v !== null) this.opts[k] = v;
-		for (const k of ['seed', 'sessions', 'series', 'facilityUses', 'slots', 'syntheticItems', 'edgeMarginMs']) this.opts[k] = Number(this.opts[k]);
+		for (const [k, v] of Object.entries(options))
+			if (v !== undefined && v !== null) this.opts[k] = v;
+		for (const k of [
+			'seed',
+			'sessions',
+			'series',
+			'facilityUses',
+			'slots',
+			'syntheticItems',
+			'edgeMarginMs',
+		])
+			this.opts[k] = Number(this.opts[k]);
 		this.now = typeof this.opts.now === 'function' ? this.opts.now : () => Date.now();
 		this.anchor = this.now();
 		this.idBase = this.opts.idBase;
@@ -158,7 +170,8 @@ class IminModel {
 		const kind = feed.kind;
 		if (this.identifierIndex[kind]) {
 			const old = feed.get(entry.id);
-			if (old && old.data && this.identifierIndex[kind].get(old.data.identifier) === entry.id) this.identifierIndex[kind].delete(old.data.identifier);
+			if (old && old.data && this.identifierIndex[kind].get(old.data.identifier) === entry.id)
+				this.identifierIndex[kind].delete(old.data.identifier);
 			if (entry.data) this.identifierIndex[kind].set(entry.data.identifier, entry.id);
 		}
 		feed.put(entry, B.idOf);
@@ -166,7 +179,9 @@ class IminModel {
 
 	emit(feedName, id, data, modified) {
 		const feed = this.feeds[feedName];
-		const entry = data ? { state: 'updated', kind: feed.kind, id, modified, data } : { state: 'deleted', kind: feed.kind, id, modified };
+		const entry = data
+			? { state: 'updated', kind: feed.kind, id, modified, data }
+			: { state: 'deleted', kind: feed.kind, id, modified };
 		this.put(feedName, entry);
 		return entry;
 	}
@@ -247,7 +262,9 @@ class IminModel {
 			url: `${pub.url}timetable/${n}`,
 			activity: [D.concept(label)],
 			level: [level],
-			ageRange: junior ? { '@type': 'QuantitativeValue', minValue: 3, maxValue: 15 } : { '@type': 'QuantitativeValue', minValue: hasJunior ? 8 : 16 },
+			ageRange: junior
+				? { '@type': 'QuantitativeValue', minValue: 3, maxValue: 15 }
+				: { '@type': 'QuantitativeValue', minValue: hasJunior ? 8 : 16 },
 			genderRestriction: 'https://openactive.io/NoRestriction',
 			duration: rng.pick(['PT45M', 'PT1H', 'PT1H', 'PT1H30M']),
 			location: D.place(venue),
@@ -306,7 +323,9 @@ class IminModel {
 		const duration = (parent && parent.duration) || 'PT1H';
 		const durationMs = windowLength(duration, nowMs);
 		// sessions start on a quarter hour between 06:00 and 21:45 UTC
-		let start = this.plannedStart(spec.when, validFrom, nowMs, (d) => d.setUTCHours(6 + rng.int(0, 15), rng.pick([0, 15, 30, 45]), 0, 0));
+		let start = this.plannedStart(spec.when, validFrom, nowMs, (d) =>
+			d.setUTCHours(6 + rng.int(0, 15), rng.pick([0, 15, 30, 45]), 0, 0),
+		);
 		let n;
 		let identifier;
 		for (let i = 0; ; i++) {
@@ -320,7 +339,14 @@ class IminModel {
 		const flag = spec.flag === undefined ? rng.chance(0.85) : spec.flag;
 		const cancelled = spec.cancelled === undefined ? !flag && rng.chance(0.3) : spec.cancelled;
 		const max = rng.pick([8, 12, 16, 20, 24, 30, 40]);
-		const remaining = spec.capacity !== undefined ? spec.capacity : flag ? rng.int(1, max) : cancelled ? rng.int(1, max) : 0;
+		const remaining =
+			spec.capacity !== undefined
+				? spec.capacity
+				: flag
+					? rng.int(1, max)
+					: cancelled
+						? rng.int(1, max)
+						: 0;
 		const superEvent = spec.embedded && parent ? this.embeddedCopy(parent) : series.dataId;
 		let data = {
 			'@context': D.CONTEXT,
@@ -331,7 +357,9 @@ class IminModel {
 			startDate: iso(start),
 			endDate: iso(start + durationMs),
 			duration,
-			eventStatus: cancelled ? 'https://schema.org/EventCancelled' : 'https://schema.org/EventScheduled',
+			eventStatus: cancelled
+				? 'https://schema.org/EventCancelled'
+				: 'https://schema.org/EventScheduled',
 			maximumAttendeeCapacity: Math.max(max, remaining),
 			remainingAttendeeCapacity: remaining,
 			[spec.underscore ? '_imin:isPotentiallyBookable' : 'imin:isPotentiallyBookable']: flag,
@@ -353,7 +381,12 @@ class IminModel {
 		const itemId = `${pub.key}-FacilityUse-${n}`;
 		const identifier = pub.facilityUseIdentifier(n);
 		const junior = spec.category === 'children-only';
-		const ft = spec.individual === true ? rng.pick(D.FACILITY_TYPES.filter((f) => f.individual)) : spec.individual === false ? rng.pick(D.FACILITY_TYPES.filter((f) => !f.individual)) : rng.pick(D.FACILITY_TYPES);
+		const ft =
+			spec.individual === true
+				? rng.pick(D.FACILITY_TYPES.filter((f) => f.individual))
+				: spec.individual === false
+					? rng.pick(D.FACILITY_TYPES.filter((f) => !f.individual))
+					: rng.pick(D.FACILITY_TYPES);
 		const venue = rng.pick(pub.venues);
 		const id = `${this.idBase}facility-uses/${itemId}`;
 		const validFrom = spec.validFrom === undefined ? rng.pick(WINDOWS) : spec.validFrom;
@@ -363,10 +396,25 @@ class IminModel {
 		const aggregate = {};
 		const name = junior ? `Junior ${ft.label} Hire` : `${ft.label} Hire`;
 		const adultId = `${identifier}#/offers/${junior ? 'junior' : 'adult'}`;
-		offers.push(withWindow({ '@type': 'Offer', '@id': adultId, identifier: junior ? 'junior' : 'adult', name: junior ? 'Junior' : 'Adult', price, priceCurrency: 'GBP' }));
+		offers.push(
+			withWindow({
+				'@type': 'Offer',
+				'@id': adultId,
+				identifier: junior ? 'junior' : 'adult',
+				name: junior ? 'Junior' : 'Adult',
+				price,
+				priceCurrency: 'GBP',
+			}),
+		);
 		const flag = spec.category !== 'parent-not-bookable';
 		if (junior) {
-			aggregate.publicJunior = withWindow({ '@type': 'AggregateOffer', '@id': adultId, price, priceCurrency: 'GBP', 'imin:isPotentiallyBookable': true });
+			aggregate.publicJunior = withWindow({
+				'@type': 'AggregateOffer',
+				'@id': adultId,
+				price,
+				priceCurrency: 'GBP',
+				'imin:isPotentiallyBookable': true,
+			});
 		} else {
 			aggregate.publicAdult = withWindow({
 				'@type': 'AggregateOffer',
@@ -387,7 +435,14 @@ class IminModel {
 			provider: D.organization(pub),
 			location: D.place(venue),
 			activity: [D.concept(ft.label.replace(/ (Court|Pitch|Table)$/, ''))],
-			facilityType: [{ '@type': 'Concept', '@id': `https://openactive.io/facility-types#${ft.label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, prefLabel: ft.label, inScheme: 'https://openactive.io/facility-types' }],
+			facilityType: [
+				{
+					'@type': 'Concept',
+					'@id': `https://openactive.io/facility-types#${ft.label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+					prefLabel: ft.label,
+					inScheme: 'https://openactive.io/facility-types',
+				},
+			],
 			offers,
 			'imin:aggregateOffer': aggregate,
 			'imin:dataSource': { '@type': 'Dataset', identifier: pub.key },
@@ -418,9 +473,14 @@ class IminModel {
 		const adult = parent ? this.adultOf(parent) : undefined;
 		const validFrom = adult && adult.validFromBeforeStartDate;
 		// slots start on the hour between 07:00 and 21:00 UTC
-		let start = this.plannedStart(spec.when, validFrom, nowMs, (d) => d.setUTCHours(7 + rng.int(0, 14), 0, 0, 0));
+		let start = this.plannedStart(spec.when, validFrom, nowMs, (d) =>
+			d.setUTCHours(7 + rng.int(0, 14), 0, 0, 0),
+		);
 		const individuals = parent ? parent.individualFacilityUse || [] : [];
-		const useIndividual = spec.individual === undefined ? individuals.length > 0 && rng.chance(0.8) : spec.individual && individuals.length > 0;
+		const useIndividual =
+			spec.individual === undefined
+				? individuals.length > 0 && rng.chance(0.8)
+				: spec.individual && individuals.length > 0;
 		const facilityUse = useIndividual ? B.idOf(rng.pick(individuals)) : fu.dataId;
 		let n;
 		let identifier;
@@ -449,7 +509,16 @@ class IminModel {
 			maximumUses,
 			remainingUses,
 			[spec.underscore ? '_imin:isPotentiallyBookable' : 'imin:isPotentiallyBookable']: flag,
-			offers: offer ? [{ '@type': 'Offer', '@id': B.idOf(offer), price: offer.price, priceCurrency: offer.priceCurrency }] : [{ '@type': 'Offer', '@id': `${identifier}#/offers/0`, price: 10, priceCurrency: 'GBP' }],
+			offers: offer
+				? [
+						{
+							'@type': 'Offer',
+							'@id': B.idOf(offer),
+							price: offer.price,
+							priceCurrency: offer.priceCurrency,
+						},
+					]
+				: [{ '@type': 'Offer', '@id': `${identifier}#/offers/0`, price: 10, priceCurrency: 'GBP' }],
 		};
 		if (spec.plain) data = D.plainKeys(data);
 		return { itemId, data };
@@ -467,16 +536,32 @@ class IminModel {
 
 		// --- SessionSeries
 		const seriesSpecs = [
-			...D.PUBLISHERS.map((p, i) => ({ name: `bookable:${p.key}`, category: 'bookable', pub: i, validFrom: ['P1W', 'P2D', 'P1W', 'P14D', 'P7D', 'PT36H'][i] })),
+			...D.PUBLISHERS.map((p, i) => ({
+				name: `bookable:${p.key}`,
+				category: 'bookable',
+				pub: i,
+				validFrom: ['P1W', 'P2D', 'P1W', 'P14D', 'P7D', 'PT36H'][i],
+			})),
 			{ name: 'parentNotBookable', category: 'parent-not-bookable', pub: 0, validFrom: 'P1W' },
 			{ name: 'childrenOnly', category: 'children-only', pub: 0, validFrom: 'P1W' },
-			{ name: 'underscoreParentFlag', category: 'bookable', pub: 1, validFrom: 'P1W', underscore: true },
+			{
+				name: 'underscoreParentFlag',
+				category: 'bookable',
+				pub: 1,
+				validFrom: 'P1W',
+				underscore: true,
+			},
 			{ name: 'noWindow', category: 'bookable', pub: 2, validFrom: null },
 			{ name: 'twelveHourWindow', category: 'bookable', pub: 0, validFrom: 'PT12H' },
 			{ name: 'plainSpelling', category: 'bookable', pub: 0, validFrom: 'P1W', plain: true },
 		].slice(0, o.series);
 		while (seriesSpecs.length < o.series) {
-			const category = pickWeighted(rng, [['bookable', 76], ['parent-not-bookable', 12], ['children-only', 8], ['no-window', 4]]);
+			const category = pickWeighted(rng, [
+				['bookable', 76],
+				['parent-not-bookable', 12],
+				['children-only', 8],
+				['no-window', 4],
+			]);
 			seriesSpecs.push({
 				category: category === 'no-window' ? 'bookable' : category,
 				validFrom: category === 'no-window' ? null : undefined,
@@ -511,7 +596,13 @@ class IminModel {
 		// a series that never existed in the feed
 		const ghostPub = D.PUBLISHERS[0];
 		const ghostNo = this.nextNo(ghostPub, 'series');
-		const ghost = { itemId: `${ghostPub.key}-SessionSeries-${ghostNo}`, data: null, pub: ghostPub, n: ghostNo, dataId: `${this.idBase}session-series/${ghostPub.key}-SessionSeries-${ghostNo}` };
+		const ghost = {
+			itemId: `${ghostPub.key}-SessionSeries-${ghostNo}`,
+			data: null,
+			pub: ghostPub,
+			n: ghostNo,
+			dataId: `${this.idBase}session-series/${ghostPub.key}-SessionSeries-${ghostNo}`,
+		};
 		this.ghostSeriesId = ghost.dataId;
 		this.seriesRefs = { series, tombstones, ghost };
 
@@ -520,25 +611,104 @@ class IminModel {
 		// --- ScheduledSession
 		const sessionSpecs = [];
 		if (series.length >= seriesSpecs.length && o.series >= 12) {
-			for (const p of D.PUBLISHERS) sessionSpecs.push({ name: `bookable:${p.key}`, series: byName(`bookable:${p.key}`), when: 'inWindow', flag: true, capacity: 50 });
+			for (const p of D.PUBLISHERS)
+				sessionSpecs.push({
+					name: `bookable:${p.key}`,
+					series: byName(`bookable:${p.key}`),
+					when: 'inWindow',
+					flag: true,
+					capacity: 50,
+				});
 			const main = byName('bookable:fusion-lifestyle');
 			sessionSpecs.push(
-				{ name: 'occurrenceNotBookable', series: main, when: 'inWindow', flag: false, capacity: 0, cancelled: false },
-				{ name: 'parentNotBookable', series: byName('parentNotBookable'), when: 'inWindow', flag: true, capacity: 50 },
-				{ name: 'childrenOnly', series: byName('childrenOnly'), when: 'inWindow', flag: true, capacity: 50 },
+				{
+					name: 'occurrenceNotBookable',
+					series: main,
+					when: 'inWindow',
+					flag: false,
+					capacity: 0,
+					cancelled: false,
+				},
+				{
+					name: 'parentNotBookable',
+					series: byName('parentNotBookable'),
+					when: 'inWindow',
+					flag: true,
+					capacity: 50,
+				},
+				{
+					name: 'childrenOnly',
+					series: byName('childrenOnly'),
+					when: 'inWindow',
+					flag: true,
+					capacity: 50,
+				},
 				{ name: 'windowNotOpen', series: main, when: 'beforeWindow', flag: true, capacity: 50 },
 				{ name: 'alreadyStarted', series: main, when: 'started', flag: true, capacity: 50 },
 				{ name: 'parentMissing', series: ghost, when: 'soon', flag: true, capacity: 50 },
-				{ name: 'underscoreFlag', series: main, when: 'inWindow', flag: true, capacity: 50, underscore: true },
-				{ name: 'plainSpelling', series: byName('bookable:acme-leisure'), when: 'inWindow', flag: true, capacity: 50, plain: true },
-				{ name: 'plainParent', series: byName('plainSpelling'), when: 'inWindow', flag: true, capacity: 50 },
-				{ name: 'embeddedParent', series: byName('bookable:acme-leisure'), when: 'inWindow', flag: true, capacity: 50, embedded: true },
-				{ name: 'underscoreParentFlag', series: byName('underscoreParentFlag'), when: 'inWindow', flag: true, capacity: 50 },
+				{
+					name: 'underscoreFlag',
+					series: main,
+					when: 'inWindow',
+					flag: true,
+					capacity: 50,
+					underscore: true,
+				},
+				{
+					name: 'plainSpelling',
+					series: byName('bookable:acme-leisure'),
+					when: 'inWindow',
+					flag: true,
+					capacity: 50,
+					plain: true,
+				},
+				{
+					name: 'plainParent',
+					series: byName('plainSpelling'),
+					when: 'inWindow',
+					flag: true,
+					capacity: 50,
+				},
+				{
+					name: 'embeddedParent',
+					series: byName('bookable:acme-leisure'),
+					when: 'inWindow',
+					flag: true,
+					capacity: 50,
+					embedded: true,
+				},
+				{
+					name: 'underscoreParentFlag',
+					series: byName('underscoreParentFlag'),
+					when: 'inWindow',
+					flag: true,
+					capacity: 50,
+				},
 				{ name: 'noWindow', series: byName('noWindow'), when: 'far', flag: true, capacity: 50 },
-				{ name: 'twelveHourWindow', series: byName('twelveHourWindow'), when: 'inWindow', flag: true, capacity: 50 },
-				{ name: 'cancelled', series: main, when: 'inWindow', flag: false, cancelled: true, capacity: 9 },
+				{
+					name: 'twelveHourWindow',
+					series: byName('twelveHourWindow'),
+					when: 'inWindow',
+					flag: true,
+					capacity: 50,
+				},
+				{
+					name: 'cancelled',
+					series: main,
+					when: 'inWindow',
+					flag: false,
+					cancelled: true,
+					capacity: 9,
+				},
 			);
-			if (tombstones.length) sessionSpecs.push({ name: 'parentDeleted', series: tombstones[0], when: 'soon', flag: true, capacity: 50 });
+			if (tombstones.length)
+				sessionSpecs.push({
+					name: 'parentDeleted',
+					series: tombstones[0],
+					when: 'soon',
+					flag: true,
+					capacity: 50,
+				});
 		}
 		const sessionCount = o.syntheticItems > 0 ? 0 : o.sessions;
 		const designatedSessions = sessionSpecs.slice(0, sessionCount);
@@ -574,13 +744,28 @@ class IminModel {
 
 		// --- FacilityUse
 		const fuSpecs = [
-			...D.PUBLISHERS.map((p, i) => ({ name: `bookable:${p.key}`, category: 'bookable', pub: i, validFrom: ['P1W', 'P2D', 'P1W', 'P14D', 'P7D', 'PT36H'][i], individual: i === 0 ? true : i === 1 ? false : undefined })),
+			...D.PUBLISHERS.map((p, i) => ({
+				name: `bookable:${p.key}`,
+				category: 'bookable',
+				pub: i,
+				validFrom: ['P1W', 'P2D', 'P1W', 'P14D', 'P7D', 'PT36H'][i],
+				individual: i === 0 ? true : i === 1 ? false : undefined,
+			})),
 			{ name: 'parentNotBookable', category: 'parent-not-bookable', pub: 0, validFrom: 'P1W' },
 			{ name: 'childrenOnly', category: 'children-only', pub: 0, validFrom: 'P1W' },
 		].slice(0, o.facilityUses);
 		while (fuSpecs.length < o.facilityUses) {
-			const category = pickWeighted(rng, [['bookable', 80], ['parent-not-bookable', 12], ['children-only', 8]]);
-			fuSpecs.push({ category, pub: pickWeighted(rng, pubWeights), underscore: rng.chance(0.1), plain: rng.chance(0.05) });
+			const category = pickWeighted(rng, [
+				['bookable', 80],
+				['parent-not-bookable', 12],
+				['children-only', 8],
+			]);
+			fuSpecs.push({
+				category,
+				pub: pickWeighted(rng, pubWeights),
+				underscore: rng.chance(0.1),
+				plain: rng.chance(0.05),
+			});
 		}
 		const facilityUses = [];
 		for (const spec of fuSpecs) {
@@ -594,21 +779,45 @@ class IminModel {
 			}
 		}
 		const ghostFuNo = this.nextNo(ghostPub, 'facility-use');
-		const ghostFu = { itemId: `${ghostPub.key}-FacilityUse-${ghostFuNo}`, data: null, pub: ghostPub, n: ghostFuNo, dataId: `${this.idBase}facility-uses/${ghostPub.key}-FacilityUse-${ghostFuNo}` };
+		const ghostFu = {
+			itemId: `${ghostPub.key}-FacilityUse-${ghostFuNo}`,
+			data: null,
+			pub: ghostPub,
+			n: ghostFuNo,
+			dataId: `${this.idBase}facility-uses/${ghostPub.key}-FacilityUse-${ghostFuNo}`,
+		};
 		this.facilityUseRefs = { facilityUses, ghost: ghostFu };
-		const fuByName = (name) => facilityUses.find((f) => f.itemId === this.designated.facilityUses[name]);
+		const fuByName = (name) =>
+			facilityUses.find((f) => f.itemId === this.designated.facilityUses[name]);
 
 		// --- Slot
 		const slotSpecs = [];
 		if (o.facilityUses >= fuSpecs.length && o.facilityUses >= 8 && o.slots >= 16) {
-			for (const p of D.PUBLISHERS) slotSpecs.push({ name: `bookable:${p.key}`, fu: fuByName(`bookable:${p.key}`), when: 'inWindow', flag: true });
+			for (const p of D.PUBLISHERS)
+				slotSpecs.push({
+					name: `bookable:${p.key}`,
+					fu: fuByName(`bookable:${p.key}`),
+					when: 'inWindow',
+					flag: true,
+				});
 			slotSpecs[0].individual = true;
 			const main = fuByName('bookable:fusion-lifestyle');
 			const aggregate = fuByName('bookable:acme-leisure');
 			slotSpecs.push(
-				{ name: 'bookableAggregate', fu: aggregate, when: 'inWindow', flag: true, individual: false },
+				{
+					name: 'bookableAggregate',
+					fu: aggregate,
+					when: 'inWindow',
+					flag: true,
+					individual: false,
+				},
 				{ name: 'occurrenceNotBookable', fu: main, when: 'inWindow', flag: false },
-				{ name: 'parentNotBookable', fu: fuByName('parentNotBookable'), when: 'inWindow', flag: true },
+				{
+					name: 'parentNotBookable',
+					fu: fuByName('parentNotBookable'),
+					when: 'inWindow',
+					flag: true,
+				},
 				{ name: 'childrenOnly', fu: fuByName('childrenOnly'), when: 'inWindow', flag: true },
 				{ name: 'windowNotOpen', fu: main, when: 'beforeWindow', flag: true },
 				{ name: 'alreadyStarted', fu: main, when: 'started', flag: true },
@@ -650,7 +859,8 @@ class IminModel {
 		this.lastModified = Math.max(base, ...D.FEED_NAMES.map((f) => this.feeds[f].maxModified()));
 
 		// --- synthetic scheduled sessions (benchmark): computed from the index, never stored
-		if (o.syntheticItems > 0) this.feeds['scheduled-sessions'] = this.syntheticFeed(o.syntheticItems, series, nowMs);
+		if (o.syntheticItems > 0)
+			this.feeds['scheduled-sessions'] = this.syntheticFeed(o.syntheticItems, series, nowMs);
 	}
 
 	syntheticFeed(count, series, nowMs) {
@@ -658,11 +868,17 @@ class IminModel {
 		const seed = this.opts.seed;
 		const idBase = this.idBase;
 		const refs = series.length ? series.map((s) => s.dataId) : [this.ghostSeriesId];
-		const keyAt = (i) => ({ modified: base + Math.floor(i / 4), id: `synthetic-ScheduledSession-${String(i).padStart(9, '0')}`, deleted: i % 101 === 100 });
-		const startAt = (i) => roundQuarter(nowMs - 2 * DAY + ((i * 7919 + seed * 104729) % (32 * 24 * 4)) * QUARTER);
+		const keyAt = (i) => ({
+			modified: base + Math.floor(i / 4),
+			id: `synthetic-ScheduledSession-${String(i).padStart(9, '0')}`,
+			deleted: i % 101 === 100,
+		});
+		const startAt = (i) =>
+			roundQuarter(nowMs - 2 * DAY + ((i * 7919 + seed * 104729) % (32 * 24 * 4)) * QUARTER);
 		const entryAt = (i) => {
 			const k = keyAt(i);
-			if (k.deleted) return { state: 'deleted', kind: 'ScheduledSession', id: k.id, modified: k.modified };
+			if (k.deleted)
+				return { state: 'deleted', kind: 'ScheduledSession', id: k.id, modified: k.modified };
 			const start = startAt(i);
 			const flag = i % 5 !== 0;
 			return {
@@ -724,14 +940,23 @@ class IminModel {
 		const feed = this.feeds[feedName];
 		let entry;
 		if (feed.synthetic) {
-			const m = /^https:\/\/opendata\.synthetic-leisure\.example\/OpenActive\/api\/scheduled-sessions\/(\d+)$/.exec(String(identifier));
+			const m =
+				/^https:\/\/opendata\.synthetic-leisure\.example\/OpenActive\/api\/scheduled-sessions\/(\d+)$/.exec(
+					String(identifier),
+				);
 			if (m && Number(m[1]) < feed.count) entry = feed.entryAt(Number(m[1]));
 		} else {
 			const id = this.identifierIndex[kind].get(identifier);
 			entry = id === undefined ? undefined : feed.get(id);
 		}
 		if (!entry || entry.state !== 'updated') return undefined;
-		return { kind, feedName, entry, data: entry.data, parent: this.resolveParent(kind, entry.data) };
+		return {
+			kind,
+			feedName,
+			entry,
+			data: entry.data,
+			parent: this.resolveParent(kind, entry.data),
+		};
 	}
 
 	evaluateEntry(kind, entry, nowMs) {
@@ -751,7 +976,8 @@ class IminModel {
 			if (agg.publicJunior) add(agg.publicJunior, 'publicJunior');
 			for (const o of Array.isArray(parent.offers) ? parent.offers : []) add(o, 'offer');
 		}
-		if (kind === 'Slot') for (const o of Array.isArray(data.offers) ? data.offers : []) add(o, 'offer');
+		if (kind === 'Slot')
+			for (const o of Array.isArray(data.offers) ? data.offers : []) add(o, 'offer');
 		return out;
 	}
 
@@ -764,7 +990,12 @@ class IminModel {
 	 */
 	expected(nowMs, checkoutBaseUrl) {
 		/** @type {Expected} */
-		const out = { at: new Date(nowMs).toISOString(), scheduledSessions: null, slots: [], reasons: { scheduledSessions: {}, slots: {} } };
+		const out = {
+			at: new Date(nowMs).toISOString(),
+			scheduledSessions: null,
+			slots: [],
+			reasons: { scheduledSessions: {}, slots: {} },
+		};
 		const collect = (feedName, kind, pathName, reasonCounts) => {
 			/** @type {ExpectedEntry[]} */
 			const list = [];
@@ -790,7 +1021,12 @@ class IminModel {
 			return list;
 		};
 		if (!this.feeds['scheduled-sessions'].synthetic) {
-			out.scheduledSessions = collect('scheduled-sessions', 'ScheduledSession', 'scheduled-sessions', out.reasons.scheduledSessions);
+			out.scheduledSessions = collect(
+				'scheduled-sessions',
+				'ScheduledSession',
+				'scheduled-sessions',
+				out.reasons.scheduledSessions,
+			);
 			out.reasons.scheduledSessions.bookable = out.scheduledSessions.length;
 		} else {
 			out.note = 'scheduled-sessions is synthetic (syntheticItems): its truth is not listed';
@@ -822,7 +1058,9 @@ class IminModel {
 	eligible(feedName, predicate) {
 		const feed = this.feeds[feedName];
 		if (feed.synthetic) return [];
-		return feed.updated().filter((e) => !this.protected.has(`${feedName}:${e.id}`) && (!predicate || predicate(e)));
+		return feed
+			.updated()
+			.filter((e) => !this.protected.has(`${feedName}:${e.id}`) && (!predicate || predicate(e)));
 	}
 
 	/** re-emit the sessions that embed this series (their copy must follow the series) */
@@ -836,7 +1074,13 @@ class IminModel {
 				const data = clone(e.data);
 				data.superEvent = this.embeddedCopy(seriesData);
 				this.emit('scheduled-sessions', e.id, data, modified);
-				changes.push({ feed: 'scheduled-sessions', id: e.id, state: 'updated', modified, action: 'embedded-parent-changed' });
+				changes.push({
+					feed: 'scheduled-sessions',
+					id: e.id,
+					state: 'updated',
+					modified,
+					action: 'embedded-parent-changed',
+				});
 			}
 		}
 	}
@@ -845,7 +1089,14 @@ class IminModel {
 		const seriesId = B.idOf(seriesData);
 		const feed = this.feeds['scheduled-sessions'];
 		if (feed.synthetic) return false;
-		return feed.updated().some((e) => e.data.superEvent && typeof e.data.superEvent === 'object' && B.idOf(e.data.superEvent) === seriesId);
+		return feed
+			.updated()
+			.some(
+				(e) =>
+					e.data.superEvent &&
+					typeof e.data.superEvent === 'object' &&
+					B.idOf(e.data.superEvent) === seriesId,
+			);
 	}
 
 	/**
@@ -860,7 +1111,9 @@ class IminModel {
 		const changes = [];
 		const nowMs = this.now();
 		const synthetic = this.feeds['scheduled-sessions'].synthetic;
-		const actions = synthetic ? TICK_ACTIONS.filter(([a]) => !a.startsWith('session-')) : TICK_ACTIONS;
+		const actions = synthetic
+			? TICK_ACTIONS.filter(([a]) => !a.startsWith('session-'))
+			: TICK_ACTIONS;
 		for (let i = 0; i < n; i++) {
 			let done = false;
 			for (let attempt = 0; attempt < 10 && !done; attempt++) {
@@ -875,7 +1128,8 @@ class IminModel {
 	}
 
 	applyAction(action, rng, modified, nowMs, changes) {
-		const push = (feed, id, state, extra = {}) => changes.push({ feed, id, state, modified, action, ...extra });
+		const push = (feed, id, state, extra = {}) =>
+			changes.push({ feed, id, state, modified, action, ...extra });
 		const emitData = (feedName, entry, data) => {
 			this.emit(feedName, entry.id, data, modified);
 			push(feedName, entry.id, 'updated');
@@ -886,17 +1140,29 @@ class IminModel {
 		try {
 			switch (action) {
 				case 'session-capacity': {
-					const list = this.eligible('scheduled-sessions', (e) => B.flagOf(e.data) === true && typeof e.data.remainingAttendeeCapacity === 'number');
+					const list = this.eligible(
+						'scheduled-sessions',
+						(e) =>
+							B.flagOf(e.data) === true && typeof e.data.remainingAttendeeCapacity === 'number',
+					);
 					if (!list.length) return false;
 					const e = rng.pick(list);
 					const data = clone(e.data);
-					data.remainingAttendeeCapacity = Math.max(0, data.remainingAttendeeCapacity - rng.int(1, 4));
+					data.remainingAttendeeCapacity = Math.max(
+						0,
+						data.remainingAttendeeCapacity - rng.int(1, 4),
+					);
 					if (data.remainingAttendeeCapacity === 0) data[flagKey(data)] = false;
 					emitData('scheduled-sessions', e, data);
 					return true;
 				}
 				case 'session-reopen': {
-					const list = this.eligible('scheduled-sessions', (e) => B.flagOf(e.data) === false && e.data.eventStatus !== 'https://schema.org/EventCancelled');
+					const list = this.eligible(
+						'scheduled-sessions',
+						(e) =>
+							B.flagOf(e.data) === false &&
+							e.data.eventStatus !== 'https://schema.org/EventCancelled',
+					);
 					if (!list.length) return false;
 					const e = rng.pick(list);
 					const data = clone(e.data);
@@ -913,14 +1179,21 @@ class IminModel {
 					const parent = this.resolveParent('ScheduledSession', data);
 					const adult = this.adultOf(parent);
 					const length = Date.parse(data.endDate) - Date.parse(data.startDate);
-					const start = this.awayFromEdges(Date.parse(data.startDate) + rng.pick([-2, -1, 1, 2, 3]) * DAY, adult && adult.validFromBeforeStartDate, nowMs);
+					const start = this.awayFromEdges(
+						Date.parse(data.startDate) + rng.pick([-2, -1, 1, 2, 3]) * DAY,
+						adult && adult.validFromBeforeStartDate,
+						nowMs,
+					);
 					data.startDate = iso(start);
 					data.endDate = iso(start + (Number.isFinite(length) ? length : HOUR));
 					emitData('scheduled-sessions', e, data);
 					return true;
 				}
 				case 'session-cancel': {
-					const list = this.eligible('scheduled-sessions', (e) => e.data.eventStatus !== 'https://schema.org/EventCancelled');
+					const list = this.eligible(
+						'scheduled-sessions',
+						(e) => e.data.eventStatus !== 'https://schema.org/EventCancelled',
+					);
 					if (!list.length) return false;
 					const e = rng.pick(list);
 					const data = clone(e.data);
@@ -944,7 +1217,11 @@ class IminModel {
 					const se = rng.pick(seriesList);
 					const pub = D.PUBLISHERS.find((p) => se.id.startsWith(`${p.key}-`)) || D.PUBLISHERS[0];
 					const seriesNo = Number(se.id.slice(se.id.lastIndexOf('-') + 1));
-					const s = this.buildSession({ pub, n: seriesNo, data: se.data, dataId: B.idOf(se.data) }, { underscore: rng.chance(0.1), plain: rng.chance(0.05) }, nowMs);
+					const s = this.buildSession(
+						{ pub, n: seriesNo, data: se.data, dataId: B.idOf(se.data) },
+						{ underscore: rng.chance(0.1), plain: rng.chance(0.05) },
+						nowMs,
+					);
 					this.emit('scheduled-sessions', s.itemId, s.data, modified);
 					push('scheduled-sessions', s.itemId, 'updated');
 					return true;
@@ -955,8 +1232,11 @@ class IminModel {
 					const e = rng.pick(list);
 					const data = clone(e.data);
 					const bump = rng.pick([0.25, 0.5, 1]);
-					for (const o of data.offers || []) if (typeof o.price === 'number') o.price = Math.round((o.price + bump) * 100) / 100;
-					for (const o of Object.values(data['imin:aggregateOffer'] || {})) if (o && typeof o.price === 'number') o.price = Math.round((o.price + bump) * 100) / 100;
+					for (const o of data.offers || [])
+						if (typeof o.price === 'number') o.price = Math.round((o.price + bump) * 100) / 100;
+					for (const o of Object.values(data['imin:aggregateOffer'] || {}))
+						if (o && typeof o.price === 'number')
+							o.price = Math.round((o.price + bump) * 100) / 100;
 					emitData('session-series', e, data);
 					this.reemitEmbedders(data, modified, changes);
 					return true;
@@ -982,13 +1262,26 @@ class IminModel {
 					return true;
 				}
 				case 'series-add': {
-					const s = this.buildSeries({ category: pickWeighted(rng, [['bookable', 80], ['parent-not-bookable', 12], ['children-only', 8]]), pub: pickWeighted(rng, D.PUBLISHERS.map((p, i) => [i, p.weight])) });
+					const s = this.buildSeries({
+						category: pickWeighted(rng, [
+							['bookable', 80],
+							['parent-not-bookable', 12],
+							['children-only', 8],
+						]),
+						pub: pickWeighted(
+							rng,
+							D.PUBLISHERS.map((p, i) => [i, p.weight]),
+						),
+					});
 					this.emit('session-series', s.itemId, s.data, modified);
 					push('session-series', s.itemId, 'updated');
 					return true;
 				}
 				case 'slot-uses': {
-					const list = this.eligible('slots', (e) => B.flagOf(e.data) === true && typeof e.data.remainingUses === 'number');
+					const list = this.eligible(
+						'slots',
+						(e) => B.flagOf(e.data) === true && typeof e.data.remainingUses === 'number',
+					);
 					if (!list.length) return false;
 					const e = rng.pick(list);
 					const data = clone(e.data);
@@ -1011,7 +1304,11 @@ class IminModel {
 					const f = rng.pick(fus);
 					const pub = D.PUBLISHERS.find((p) => f.id.startsWith(`${p.key}-`)) || D.PUBLISHERS[0];
 					const fuNo = Number(f.id.slice(f.id.lastIndexOf('-') + 1));
-					const s = this.buildSlot({ pub, n: fuNo, data: f.data, dataId: B.idOf(f.data) }, {}, nowMs);
+					const s = this.buildSlot(
+						{ pub, n: fuNo, data: f.data, dataId: B.idOf(f.data) },
+						{},
+						nowMs,
+					);
 					this.emit('slots', s.itemId, s.data, modified);
 					push('slots', s.itemId, 'updated');
 					return true;
@@ -1036,7 +1333,12 @@ class IminModel {
 	stats() {
 		/** @type {Record<string, {stored: number, served: number, synthetic: boolean}>} */
 		const feeds = {};
-		for (const [name, feed] of Object.entries(this.feeds)) feeds[name] = { stored: feed.synthetic ? 0 : feed.size, served: feed.size, synthetic: !!feed.synthetic };
+		for (const [name, feed] of Object.entries(this.feeds))
+			feeds[name] = {
+				stored: feed.synthetic ? 0 : feed.size,
+				served: feed.size,
+				synthetic: !!feed.synthetic,
+			};
 		return { feeds, lastModified: this.lastModified, ticks: this.tickCount };
 	}
 }

@@ -44,7 +44,9 @@ function requiredFieldsOf(type) {
 		try {
 			const m = dataModels.loadModel(type, 'latest');
 			fields = Array.isArray(m.requiredFields) ? m.requiredFields : [];
-			const options = Array.isArray(m.requiredOptions) ? m.requiredOptions.map((o) => o.options) : [];
+			const options = Array.isArray(m.requiredOptions)
+				? m.requiredOptions.map((o) => o.options)
+				: [];
 			modelCache.set(type, { fields, options });
 		} catch {
 			modelCache.set(type, { fields, options: [] });
@@ -72,10 +74,14 @@ function requiredFieldsMissing(data) {
 		if (typeof type === 'string' && !type.includes(':')) {
 			const { fields, options } = requiredFieldsOf(type);
 			for (const f of fields) if (!has(o, f)) missing.push(`${path}: ${type}.${f}`);
-			for (const group of options) if (!group.some((f) => has(o, f))) missing.push(`${path}: ${type} needs one of ${group.join('|')}`);
+			for (const group of options)
+				if (!group.some((f) => has(o, f)))
+					missing.push(`${path}: ${type} needs one of ${group.join('|')}`);
 		}
 		// objects under namespaced keys (imin:dataSource, imin:aggregateOffer, ...) are imin's own shapes
-		for (const [k, v] of Object.entries(o)) if (v && typeof v === 'object' && k !== '@context' && !k.includes(':')) visit(v, `${path}.${k}`);
+		for (const [k, v] of Object.entries(o))
+			if (v && typeof v === 'object' && k !== '@context' && !k.includes(':'))
+				visit(v, `${path}.${k}`);
 	};
 	visit(data, '$');
 	return missing;

@@ -25,7 +25,14 @@ const { createDeliveryQueue, redactHeaders: redact, retrySetting } = require('..
 
 const EVENTS = ['success', 'customer-detail-change', 'seller-onboarding'];
 const MAX_RECORDS = 5000;
-const BEHAVIOUR_DEFAULTS = { repeat: 0, repeatDelayMs: 0, concurrent: false, retryOnFailure: null, delayMs: 0, timeoutMs: 10000 };
+const BEHAVIOUR_DEFAULTS = {
+	repeat: 0,
+	repeatDelayMs: 0,
+	concurrent: false,
+	retryOnFailure: null,
+	delayMs: 0,
+	timeoutMs: 10000,
+};
 /** Header names whose values are replaced by '***' in the delivery records. */
 const SECRET_HEADER = /key|secret|token|auth/i;
 
@@ -36,7 +43,8 @@ function normalizeBehaviour(spec) {
 	const num = (name, min, max) => {
 		if (spec[name] === undefined || spec[name] === null) return;
 		const v = Number(spec[name]);
-		if (!Number.isFinite(v) || v < min || v > max) throw new Error(`${name} must be a number between ${min} and ${max}`);
+		if (!Number.isFinite(v) || v < min || v > max)
+			throw new Error(`${name} must be a number between ${min} and ${max}`);
 		s[name] = v;
 	};
 	num('repeat', 0, 20);
@@ -53,7 +61,11 @@ function createWebhookDispatcher(initial = {}) {
 	let target = { url: initial.url || null, apiKey: initial.apiKey || null };
 	let targets = {};
 	let behaviour = { ...BEHAVIOUR_DEFAULTS };
-	const queue = createDeliveryQueue({ maxRecords: MAX_RECORDS, secretHeader: SECRET_HEADER, invalidUrl: 'invalid webhook URL' });
+	const queue = createDeliveryQueue({
+		maxRecords: MAX_RECORDS,
+		secretHeader: SECRET_HEADER,
+		invalidUrl: 'invalid webhook URL',
+	});
 	const problems = [];
 	let seq = 0;
 
@@ -62,7 +74,8 @@ function createWebhookDispatcher(initial = {}) {
 		if (spec.apiKey !== undefined) target.apiKey = spec.apiKey || null;
 		if (spec.targets && typeof spec.targets === 'object') {
 			for (const [event, t] of Object.entries(spec.targets)) {
-				if (!EVENTS.includes(event)) throw new Error(`unknown webhook event ${event} (use ${EVENTS.join(', ')})`);
+				if (!EVENTS.includes(event))
+					throw new Error(`unknown webhook event ${event} (use ${EVENTS.join(', ')})`);
 				targets[event] = { ...(targets[event] || {}), ...(t || {}) };
 			}
 		}
@@ -70,7 +83,13 @@ function createWebhookDispatcher(initial = {}) {
 	mergeTargets(initial);
 
 	function settings() {
-		return { url: target.url, apiKey: target.apiKey ? '***' : null, targets: JSON.parse(JSON.stringify(targets, (k, v) => (k === 'apiKey' && v ? '***' : v))), ...behaviour, retryOnFailure: behaviour.retryOnFailure && { ...behaviour.retryOnFailure } };
+		return {
+			url: target.url,
+			apiKey: target.apiKey ? '***' : null,
+			targets: JSON.parse(JSON.stringify(targets, (k, v) => (k === 'apiKey' && v ? '***' : v))),
+			...behaviour,
+			retryOnFailure: behaviour.retryOnFailure && { ...behaviour.retryOnFailure },
+		};
 	}
 
 	/**
@@ -83,13 +102,24 @@ function createWebhookDispatcher(initial = {}) {
 	 */
 	function send(event, body, override = {}, extra = {}) {
 		if (queue.closed) return 0;
-		const t = { ...target, ...(targets[event] || {}), ...Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined)) };
+		const t = {
+			...target,
+			...(targets[event] || {}),
+			...Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined)),
+		};
 		if (!t.url) {
-			problems.push({ event, problem: 'no webhook URL configured; not sent', at: new Date().toISOString() });
+			problems.push({
+				event,
+				problem: 'no webhook URL configured; not sent',
+				at: new Date().toISOString(),
+			});
 			if (problems.length > MAX_RECORDS) problems.shift();
 			return 0;
 		}
-		const headers = { 'content-type': 'application/json', 'user-agent': 'imin-webhooks (simulator)' };
+		const headers = {
+			'content-type': 'application/json',
+			'user-agent': 'imin-webhooks (simulator)',
+		};
 		if (t.apiKey) headers['X-Api-Key'] = t.apiKey;
 		const text = JSON.stringify(body);
 		const s = behaviour;
@@ -98,8 +128,21 @@ function createWebhookDispatcher(initial = {}) {
 			seq += 1;
 			// One after the other: the first after delayMs, each further copy repeatDelayMs after the
 			// previous one was answered. Concurrent: all at once, after delayMs.
-			const delayMs = (copy === 0 || s.concurrent ? s.delayMs : s.repeatDelayMs) + (Number(extra.delayMs) > 0 ? Number(extra.delayMs) : 0);
-			jobs.push({ id: seq, fields: { event, url: t.url }, url: t.url, headers, text, body, copy, retry: s.retryOnFailure, timeoutMs: s.timeoutMs, delayMs });
+			const delayMs =
+				(copy === 0 || s.concurrent ? s.delayMs : s.repeatDelayMs) +
+				(Number(extra.delayMs) > 0 ? Number(extra.delayMs) : 0);
+			jobs.push({
+				id: seq,
+				fields: { event, url: t.url },
+				url: t.url,
+				headers,
+				text,
+				body,
+				copy,
+				retry: s.retryOnFailure,
+				timeoutMs: s.timeoutMs,
+				delayMs,
+			});
 		}
 		queue.schedule(jobs, s.concurrent);
 		return jobs.length;

@@ -42,8 +42,10 @@ function redactHeaders(headers, secretHeader) {
 function retrySetting(r, defaultDelayMs) {
 	const attempts = r === true ? 3 : Number(r.attempts === undefined ? 3 : r.attempts);
 	const delayMs = r === true || r.delayMs === undefined ? defaultDelayMs : Number(r.delayMs);
-	if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20) throw new Error('retryOnFailure.attempts must be an integer between 1 and 20');
-	if (!Number.isFinite(delayMs) || delayMs < 0) throw new Error('retryOnFailure.delayMs must be >= 0');
+	if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20)
+		throw new Error('retryOnFailure.attempts must be an integer between 1 and 20');
+	if (!Number.isFinite(delayMs) || delayMs < 0)
+		throw new Error('retryOnFailure.delayMs must be >= 0');
 	return { attempts, delayMs };
 }
 
@@ -76,7 +78,8 @@ function createDeliveryQueue({ maxRecords, secretHeader, invalidUrl }) {
 		clearTimeout(t);
 		timers.delete(t);
 	}
-	const sleep = (ms) => new Promise((resolve) => (ms > 0 ? later(ms, resolve) : setImmediate(resolve)));
+	const sleep = (ms) =>
+		new Promise((resolve) => (ms > 0 ? later(ms, resolve) : setImmediate(resolve)));
 
 	function settle() {
 		if (pending > 0) return;
@@ -106,7 +109,12 @@ function createDeliveryQueue({ maxRecords, secretHeader, invalidUrl }) {
 				resolve(r);
 			};
 			try {
-				req = lib.request(url, { method: 'POST', agent: false, headers: { ...job.headers, 'content-length': payload.length }, timeout: job.timeoutMs });
+				req = lib.request(url, {
+					method: 'POST',
+					agent: false,
+					headers: { ...job.headers, 'content-length': payload.length },
+					timeout: job.timeoutMs,
+				});
 			} catch (e) {
 				resolve({ status: 0, error: String(e.message || e) });
 				return;
@@ -119,7 +127,12 @@ function createDeliveryQueue({ maxRecords, secretHeader, invalidUrl }) {
 					size += c.length;
 					if (size <= 4096) chunks.push(c);
 				});
-				res.on('end', () => finish({ status: res.statusCode, responseBody: Buffer.concat(chunks).toString('utf8').slice(0, 2048) }));
+				res.on('end', () =>
+					finish({
+						status: res.statusCode,
+						responseBody: Buffer.concat(chunks).toString('utf8').slice(0, 2048),
+					}),
+				);
 				res.on('error', (e) => finish({ status: res.statusCode, error: String(e.message || e) }));
 			});
 			req.on('timeout', () => req.destroy(new Error(`no answer within ${job.timeoutMs} ms`)));

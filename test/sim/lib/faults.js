@@ -17,9 +17,11 @@
  */
 
 function toFault(f, modes) {
-	if (!f || typeof f !== 'object') throw new Error('a fault must be an object {mode, count?, retryAfter?, delayMs?, match?}');
+	if (!f || typeof f !== 'object')
+		throw new Error('a fault must be an object {mode, count?, retryAfter?, delayMs?, match?}');
 	const mode = String(f.mode);
-	if (!modes.includes(mode)) throw new Error(`unknown fault mode ${f.mode} (use ${modes.join(', ')})`);
+	if (!modes.includes(mode))
+		throw new Error(`unknown fault mode ${f.mode} (use ${modes.join(', ')})`);
 	const fault = {
 		mode,
 		count: f.count === undefined ? 1 : Number(f.count),
@@ -28,7 +30,8 @@ function toFault(f, modes) {
 		match: undefined,
 		fired: 0,
 	};
-	if (!Number.isInteger(fault.count) || fault.count < -1) throw new Error('count must be an integer >= -1 (-1: until cleared)');
+	if (!Number.isInteger(fault.count) || fault.count < -1)
+		throw new Error('count must be an integer >= -1 (-1: until cleared)');
 	if (f.match) {
 		fault.match = {
 			method: f.match.method ? String(f.match.method).toUpperCase() : undefined,
@@ -114,7 +117,10 @@ function applyFault(fault, { answer, run, socket, onDrop }) {
 		return;
 	}
 	const status = Number(fault.mode);
-	answer(status, status === 429 || status === 503 ? { 'retry-after': String(fault.retryAfter) } : {});
+	answer(
+		status,
+		status === 429 || status === 503 ? { 'retry-after': String(fault.retryAfter) } : {},
+	);
 }
 
 /**
@@ -177,4 +183,12 @@ function tryJson(text) {
 	}
 }
 
-module.exports = { normalizeFaults, createFaultSwitch, applyFault, createRecorder, redactHeaders, parseQuery, tryJson };
+module.exports = {
+	normalizeFaults,
+	createFaultSwitch,
+	applyFault,
+	createRecorder,
+	redactHeaders,
+	parseQuery,
+	tryJson,
+};

@@ -81,7 +81,8 @@ async function startReceiver(options = {}) {
 		req.on('end', () => {
 			const index = count++;
 			const headers = {};
-			for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+			for (const [k, v] of Object.entries(req.headers))
+				headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
 			const body = Buffer.concat(chunks).toString('utf8');
 			let json;
 			try {
@@ -89,7 +90,15 @@ async function startReceiver(options = {}) {
 			} catch {
 				json = undefined;
 			}
-			const entry = { method: req.method, path: req.url, headers, body, json, at: new Date().toISOString(), index };
+			const entry = {
+				method: req.method,
+				path: req.url,
+				headers,
+				body,
+				json,
+				at: new Date().toISOString(),
+				index,
+			};
 			let answer;
 			try {
 				answer = rx.respond(entry, index);
@@ -99,9 +108,18 @@ async function startReceiver(options = {}) {
 			if (answer === 'destroy') {
 				req.socket.destroy();
 			} else {
-				const code = typeof answer === 'number' ? answer : answer && answer.status ? answer.status : 200;
-				const text = answer && typeof answer === 'object' && answer.body !== undefined ? answer.body : defaultBody(code);
-				res.writeHead(code, text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {});
+				const code =
+					typeof answer === 'number' ? answer : answer && answer.status ? answer.status : 200;
+				const text =
+					answer && typeof answer === 'object' && answer.body !== undefined
+						? answer.body
+						: defaultBody(code);
+				res.writeHead(
+					code,
+					text
+						? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }
+						: {},
+				);
 				res.end(text);
 			}
 			requests.push(entry);

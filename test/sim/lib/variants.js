@@ -22,17 +22,23 @@
  * @param {Record<string, string> | string} [initial]  an object or a `point=variant,...` string
  */
 function createVariantSwitch(definitions, initial) {
-	const defaults = () => Object.fromEntries(Object.entries(definitions).map(([point, d]) => [point, d.default]));
+	const defaults = () =>
+		Object.fromEntries(Object.entries(definitions).map(([point, d]) => [point, d.default]));
 	let current = defaults();
 
 	function validate(spec) {
-		if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('variants must be an object {point: variant}');
+		if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+			throw new Error('variants must be an object {point: variant}');
 		const out = {};
 		for (const [point, value] of Object.entries(spec)) {
 			const d = definitions[point];
-			if (!d) throw new Error(`unknown variant point "${point}" (known: ${Object.keys(definitions).join(', ')})`);
+			if (!d)
+				throw new Error(
+					`unknown variant point "${point}" (known: ${Object.keys(definitions).join(', ')})`,
+				);
 			const v = String(value);
-			if (!d.values.includes(v)) throw new Error(`unknown variant "${v}" for ${point} (known: ${d.values.join(', ')})`);
+			if (!d.values.includes(v))
+				throw new Error(`unknown variant "${v}" for ${point} (known: ${d.values.join(', ')})`);
 			out[point] = v;
 		}
 		return out;
@@ -62,7 +68,8 @@ function createVariantSwitch(definitions, initial) {
 		/** GET / POST / DELETE /__sim/variants: {status, body} */
 		control(method, rawBody) {
 			try {
-				if (method === 'GET') return { status: 200, body: { variants: api.all(), points: definitions } };
+				if (method === 'GET')
+					return { status: 200, body: { variants: api.all(), points: definitions } };
 				if (method === 'DELETE') return { status: 200, body: { variants: api.reset() } };
 				if (method === 'POST' || method === 'PUT') {
 					const spec = rawBody && rawBody.trim() ? JSON.parse(rawBody) : {};

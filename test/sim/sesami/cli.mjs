@@ -14,7 +14,12 @@ const { startSesamiSimulator } = require('./index.js');
 
 function parseArgs(argv) {
 	const opts = {};
-	const numeric = { '--port': 'port', '--appointments': 'appointments', '--other-appointments': 'otherAppointments', '--seed': 'seed' };
+	const numeric = {
+		'--port': 'port',
+		'--appointments': 'appointments',
+		'--other-appointments': 'otherAppointments',
+		'--seed': 'seed',
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -24,9 +29,12 @@ function parseArgs(argv) {
 			opts[numeric[flag]] = n;
 		} else if (flag === '--host') opts.host = value();
 		else if (flag === '--no-strict-client-id') opts.strictClientId = false;
-		else if (flag === '--reschedule-requires-availability') opts.rescheduleRequiresAvailability = true;
+		else if (flag === '--reschedule-requires-availability')
+			opts.rescheduleRequiresAvailability = true;
 		else if (flag === '--help' || flag === '-h') {
-			process.stderr.write('usage: cli.mjs [--port 4010] [--host 127.0.0.1] [--appointments 260] [--seed 42] [--no-strict-client-id]\n');
+			process.stderr.write(
+				'usage: cli.mjs [--port 4010] [--host 127.0.0.1] [--appointments 260] [--seed 42] [--no-strict-client-id]\n',
+			);
 			process.exit(0);
 		} else throw new Error(`unknown argument ${argv[i]}`);
 	}
@@ -52,4 +60,6 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 // handlers are in place before the ready line, so a parent may signal as soon as it reads it
-process.stdout.write(`${JSON.stringify({ url: sim.url, baseUrl: sim.baseUrl, fixtures: sim.fixtures })}\n`);
+process.stdout.write(
+	`${JSON.stringify({ url: sim.url, baseUrl: sim.baseUrl, fixtures: sim.fixtures })}\n`,
+);

@@ -54,7 +54,20 @@ const SECRET_HEADER = /secret|token|key|auth|signature|password|passwd|cookie|se
 // ---------------------------------------------------------------------------------------------
 // formatDate: moment-style tokens, implemented with Intl (through ./time)
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+	'January',
+	'February',
+	'March',
+	'April',
+	'May',
+	'June',
+	'July',
+	'August',
+	'September',
+	'October',
+	'November',
+	'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const FORMAT_TOKENS =
 	/\[([^\]]*)\]|Mo|MMMM|MMM|MM|M|Do|DDDD|DDD|DD|D|dddd|ddd|dd|do|d|E|e|YYYY|YY|Q|HH|H|hh|h|kk|k|mm|m|ss|s|SSS|SS|S|A|a|ZZ|Z|X|x|zz|z/g;
@@ -65,7 +78,16 @@ const pad = (n, w = 2) => String(Math.abs(n)).padStart(w, '0');
 
 function ordinal(n) {
 	const b = n % 10;
-	const suffix = Math.floor((n % 100) / 10) === 1 ? 'th' : b === 1 ? 'st' : b === 2 ? 'nd' : b === 3 ? 'rd' : 'th';
+	const suffix =
+		Math.floor((n % 100) / 10) === 1
+			? 'th'
+			: b === 1
+				? 'st'
+				: b === 2
+					? 'nd'
+					: b === 3
+						? 'rd'
+						: 'th';
 	return `${n}${suffix}`;
 }
 
@@ -107,7 +129,8 @@ function formatDate(date, format, tz, fallbackTz = 'UTC') {
 	const offset = T.offsetMinutes(ms, zone);
 	const weekday = T.WEEKDAYS.indexOf(p.weekday);
 	const millis = ((ms % 1000) + 1000) % 1000;
-	const dayOfYear = Math.round((Date.UTC(p.year, p.month - 1, p.day) - Date.UTC(p.year, 0, 1)) / T.DAY) + 1;
+	const dayOfYear =
+		Math.round((Date.UTC(p.year, p.month - 1, p.day) - Date.UTC(p.year, 0, 1)) / T.DAY) + 1;
 	const h12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
 	const sign = offset < 0 ? '-' : '+';
 	const oh = pad(Math.floor(Math.abs(offset) / 60));
@@ -115,48 +138,89 @@ function formatDate(date, format, tz, fallbackTz = 'UTC') {
 	return fmt.replace(FORMAT_TOKENS, (token, literal) => {
 		if (literal !== undefined) return literal;
 		switch (token) {
-			case 'YYYY': return pad(p.year, 4);
-			case 'YY': return pad(p.year % 100);
-			case 'Q': return String(Math.floor((p.month - 1) / 3) + 1);
-			case 'M': return String(p.month);
-			case 'Mo': return ordinal(p.month);
-			case 'MM': return pad(p.month);
-			case 'MMM': return MONTHS[p.month - 1].slice(0, 3);
-			case 'MMMM': return MONTHS[p.month - 1];
-			case 'D': return String(p.day);
-			case 'Do': return ordinal(p.day);
-			case 'DD': return pad(p.day);
-			case 'DDD': return String(dayOfYear);
-			case 'DDDD': return pad(dayOfYear, 3);
-			case 'd': return String(weekday);
-			case 'do': return ordinal(weekday);
-			case 'dd': return DAYS[weekday].slice(0, 2);
-			case 'ddd': return DAYS[weekday].slice(0, 3);
-			case 'dddd': return DAYS[weekday];
-			case 'E': return String(weekday === 0 ? 7 : weekday);
-			case 'e': return String(weekday);
-			case 'H': return String(p.hour);
-			case 'HH': return pad(p.hour);
-			case 'h': return String(h12);
-			case 'hh': return pad(h12);
-			case 'k': return String(p.hour === 0 ? 24 : p.hour);
-			case 'kk': return pad(p.hour === 0 ? 24 : p.hour);
-			case 'm': return String(p.minute);
-			case 'mm': return pad(p.minute);
-			case 's': return String(p.second);
-			case 'ss': return pad(p.second);
-			case 'S': return String(Math.floor(millis / 100));
-			case 'SS': return pad(Math.floor(millis / 10));
-			case 'SSS': return pad(millis, 3);
-			case 'A': return p.hour < 12 ? 'AM' : 'PM';
-			case 'a': return p.hour < 12 ? 'am' : 'pm';
-			case 'Z': return `${sign}${oh}:${om}`;
-			case 'ZZ': return `${sign}${oh}${om}`;
-			case 'X': return String(Math.floor(ms / 1000));
-			case 'x': return String(ms);
+			case 'YYYY':
+				return pad(p.year, 4);
+			case 'YY':
+				return pad(p.year % 100);
+			case 'Q':
+				return String(Math.floor((p.month - 1) / 3) + 1);
+			case 'M':
+				return String(p.month);
+			case 'Mo':
+				return ordinal(p.month);
+			case 'MM':
+				return pad(p.month);
+			case 'MMM':
+				return MONTHS[p.month - 1].slice(0, 3);
+			case 'MMMM':
+				return MONTHS[p.month - 1];
+			case 'D':
+				return String(p.day);
+			case 'Do':
+				return ordinal(p.day);
+			case 'DD':
+				return pad(p.day);
+			case 'DDD':
+				return String(dayOfYear);
+			case 'DDDD':
+				return pad(dayOfYear, 3);
+			case 'd':
+				return String(weekday);
+			case 'do':
+				return ordinal(weekday);
+			case 'dd':
+				return DAYS[weekday].slice(0, 2);
+			case 'ddd':
+				return DAYS[weekday].slice(0, 3);
+			case 'dddd':
+				return DAYS[weekday];
+			case 'E':
+				return String(weekday === 0 ? 7 : weekday);
+			case 'e':
+				return String(weekday);
+			case 'H':
+				return String(p.hour);
+			case 'HH':
+				return pad(p.hour);
+			case 'h':
+				return String(h12);
+			case 'hh':
+				return pad(h12);
+			case 'k':
+				return String(p.hour === 0 ? 24 : p.hour);
+			case 'kk':
+				return pad(p.hour === 0 ? 24 : p.hour);
+			case 'm':
+				return String(p.minute);
+			case 'mm':
+				return pad(p.minute);
+			case 's':
+				return String(p.second);
+			case 'ss':
+				return pad(p.second);
+			case 'S':
+				return String(Math.floor(millis / 100));
+			case 'SS':
+				return pad(Math.floor(millis / 10));
+			case 'SSS':
+				return pad(millis, 3);
+			case 'A':
+				return p.hour < 12 ? 'AM' : 'PM';
+			case 'a':
+				return p.hour < 12 ? 'am' : 'pm';
+			case 'Z':
+				return `${sign}${oh}:${om}`;
+			case 'ZZ':
+				return `${sign}${oh}${om}`;
+			case 'X':
+				return String(Math.floor(ms / 1000));
+			case 'x':
+				return String(ms);
 			case 'z':
-			case 'zz': return zone === 'UTC' ? 'UTC' : zoneAbbreviation(ms, zone);
-			default: return token;
+			case 'zz':
+				return zone === 'UTC' ? 'UTC' : zoneAbbreviation(ms, zone);
+			default:
+				return token;
 		}
 	});
 }
@@ -172,7 +236,10 @@ hbs.registerHelper('formatDate', function formatDateHelper(...args) {
 	const fallback = data.shopTimezone || (data.root && data.root.ShopTimezone) || 'UTC';
 	// moment(undefined) is "now": with only the documented variables, formatDate of a variable
 	// Sesami does not have renders the send time (the `flowVariables: documented-only` variant).
-	const value = (date === undefined || date === null) && data.missingDateIsNow ? new Date(data.now || Date.now()) : date;
+	const value =
+		(date === undefined || date === null) && data.missingDateIsNow
+			? new Date(data.now || Date.now())
+			: date;
 	return formatDate(value, format, tz, fallback);
 });
 
@@ -197,7 +264,9 @@ function renderTemplate(template, variables, options = {}) {
 		if (compiled.size > 500) compiled.delete(compiled.keys().next().value);
 	}
 	const shopTimezone = options.shopTimezone || (variables && variables.ShopTimezone) || 'UTC';
-	return fn(variables, { data: { shopTimezone, missingDateIsNow: documentedOnly, now: options.now } });
+	return fn(variables, {
+		data: { shopTimezone, missingDateIsNow: documentedOnly, now: options.now },
+	});
 }
 
 /**
@@ -219,7 +288,8 @@ const DOCUMENTED_VARIABLES = [
 
 function documentedVariables(variables) {
 	const out = {};
-	for (const name of DOCUMENTED_VARIABLES) if (variables && name in variables) out[name] = variables[name];
+	for (const name of DOCUMENTED_VARIABLES)
+		if (variables && name in variables) out[name] = variables[name];
 	return out;
 }
 
@@ -274,7 +344,9 @@ function templateVariables(state, appointment, trigger) {
 		ServiceName: service ? service.title : '',
 		VariantTitle: a.variantTitle,
 		Duration: Number(a.duration),
-		Price: ZERO_DECIMAL_CURRENCIES.includes(a.currency) ? String(Math.round(price)) : price.toFixed(2),
+		Price: ZERO_DECIMAL_CURRENCIES.includes(a.currency)
+			? String(Math.round(price))
+			: price.toFixed(2),
 		Currency: a.currency,
 		LocationName: location ? location.name : '',
 		ResourceNames: resourceNames.join(', '),
@@ -289,12 +361,40 @@ function templateVariables(state, appointment, trigger) {
 
 /** The names templateVariables gives (for documentation and tests). */
 const TEMPLATE_VARIABLES = [
-	'CustomerName', 'CustomerFirstName', 'CustomerLastName', 'CustomerPhone', 'CustomerEmail', 'CustomerTimezone',
-	'CustomerId', 'CustomerExternalId', 'DateTime', 'EndDateTime', 'AppointmentCreatedAt', 'DateTimeInUTC',
-	'DateTimeInStoreTimezone', 'DateTimeInCustomerTimezone', 'AppointmentId', 'AppointmentStatus', 'OrderId',
-	'OrderName', 'ServiceId', 'ServiceName', 'VariantTitle', 'Duration', 'Price', 'Currency', 'LocationName',
-	'ResourceNames', 'ResourceName', 'ShopId', 'ShopDomain', 'ShopName', 'ShopTimezone', 'CustomerManagementLink',
-	'Trigger', 'LineItemProperties',
+	'CustomerName',
+	'CustomerFirstName',
+	'CustomerLastName',
+	'CustomerPhone',
+	'CustomerEmail',
+	'CustomerTimezone',
+	'CustomerId',
+	'CustomerExternalId',
+	'DateTime',
+	'EndDateTime',
+	'AppointmentCreatedAt',
+	'DateTimeInUTC',
+	'DateTimeInStoreTimezone',
+	'DateTimeInCustomerTimezone',
+	'AppointmentId',
+	'AppointmentStatus',
+	'OrderId',
+	'OrderName',
+	'ServiceId',
+	'ServiceName',
+	'VariantTitle',
+	'Duration',
+	'Price',
+	'Currency',
+	'LocationName',
+	'ResourceNames',
+	'ResourceName',
+	'ShopId',
+	'ShopDomain',
+	'ShopName',
+	'ShopTimezone',
+	'CustomerManagementLink',
+	'Trigger',
+	'LineItemProperties',
 ];
 
 /**
@@ -308,20 +408,30 @@ function parseTemplateHeaders(text, format = 'json') {
 	try {
 		parsed = JSON.parse(String(text));
 	} catch (e) {
-		return { headers: {}, problem: `template.headers is not JSON (${e.message}); sent without custom headers` };
+		return {
+			headers: {},
+			problem: `template.headers is not JSON (${e.message}); sent without custom headers`,
+		};
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		return { headers: {}, problem: 'template.headers is not a JSON object; sent without custom headers' };
+		return {
+			headers: {},
+			problem: 'template.headers is not a JSON object; sent without custom headers',
+		};
 	}
 	const headers = {};
 	for (const [k, v] of Object.entries(parsed)) {
 		const name = k.trim().toLowerCase();
-		const value = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+		const value =
+			v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 		try {
 			http.validateHeaderName(name);
 			http.validateHeaderValue(name, value);
 		} catch (e) {
-			return { headers: {}, problem: `template.headers has an invalid header ${JSON.stringify(k)} (${e.message}); sent without custom headers` };
+			return {
+				headers: {},
+				problem: `template.headers has an invalid header ${JSON.stringify(k)} (${e.message}); sent without custom headers`,
+			};
 		}
 		headers[name] = value;
 	}
@@ -340,7 +450,10 @@ function parseHeaderLines(text) {
 			http.validateHeaderName(name);
 			http.validateHeaderValue(name, value);
 		} catch (e) {
-			return { headers: {}, problem: `template.headers line ${JSON.stringify(line.slice(0, 60))} is not "Name: value" (${e.message}); sent without custom headers` };
+			return {
+				headers: {},
+				problem: `template.headers line ${JSON.stringify(line.slice(0, 60))} is not "Name: value" (${e.message}); sent without custom headers`,
+			};
 		}
 		headers[name] = value;
 	}
@@ -362,9 +475,19 @@ function isLocalTarget(target) {
 	if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
 	if (net.isIPv4(host)) {
 		const [a, b] = host.split('.').map(Number);
-		return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+		return (
+			a === 127 ||
+			a === 10 ||
+			a === 0 ||
+			(a === 172 && b >= 16 && b <= 31) ||
+			(a === 192 && b === 168) ||
+			(a === 169 && b === 254)
+		);
 	}
-	if (net.isIPv6(host)) return host === '::1' || /^f[cd]/.test(host) || /^fe80:/.test(host) || /^::ffff:127\./.test(host);
+	if (net.isIPv6(host))
+		return (
+			host === '::1' || /^f[cd]/.test(host) || /^fe80:/.test(host) || /^::ffff:127\./.test(host)
+		);
 	if (!host.includes('.')) return true; // localhost, docker service names
 	return /\.(localhost|local|internal|test|lan)$/.test(host) || host === 'host.docker.internal';
 }
@@ -389,7 +512,8 @@ const DEFAULT_SETTINGS = Object.freeze({
 function nonNegative(spec, key, max = Number.MAX_SAFE_INTEGER) {
 	if (spec[key] === undefined) return DEFAULT_SETTINGS[key];
 	const n = Number(spec[key]);
-	if (!Number.isFinite(n) || n < 0 || n > max) throw new Error(`${key} must be a number between 0 and ${max}`);
+	if (!Number.isFinite(n) || n < 0 || n > max)
+		throw new Error(`${key} must be a number between 0 and ${max}`);
 	return n;
 }
 
@@ -412,14 +536,18 @@ function nonNegative(spec, key, max = Number.MAX_SAFE_INTEGER) {
  */
 function normalizeSettings(spec) {
 	if (spec === null || spec === undefined) return { ...DEFAULT_SETTINGS };
-	if (typeof spec !== 'object' || Array.isArray(spec)) throw new Error('flow-delivery settings must be an object');
+	if (typeof spec !== 'object' || Array.isArray(spec))
+		throw new Error('flow-delivery settings must be an object');
 	const known = Object.keys(DEFAULT_SETTINGS);
-	for (const k of Object.keys(spec)) if (!known.includes(k)) throw new Error(`unknown flow-delivery setting ${k} (use ${known.join(', ')})`);
+	for (const k of Object.keys(spec))
+		if (!known.includes(k))
+			throw new Error(`unknown flow-delivery setting ${k} (use ${known.join(', ')})`);
 	const s = {
 		duplicate: nonNegative(spec, 'duplicate', 20),
 		duplicateDelayMs: nonNegative(spec, 'duplicateDelayMs', 600000),
 		duplicateRate: nonNegative(spec, 'duplicateRate', 1),
-		duplicateConcurrent: spec.duplicateConcurrent === undefined ? false : !!spec.duplicateConcurrent,
+		duplicateConcurrent:
+			spec.duplicateConcurrent === undefined ? false : !!spec.duplicateConcurrent,
 		reorder: spec.reorder === undefined ? false : !!spec.reorder,
 		reorderRate: nonNegative(spec, 'reorderRate', 1),
 		holdMs: nonNegative(spec, 'holdMs', 600000),
@@ -444,11 +572,18 @@ function createFlowDispatcher(deps) {
 	/** independent draws for the duplicate and the reorder choice (one per delivery each) */
 	const newRng = () => {
 		const seed = deps.seed === undefined ? 42 : deps.seed;
-		return { duplicate: new Rng(seed, 'flow-delivery:duplicate'), reorder: new Rng(seed, 'flow-delivery:reorder') };
+		return {
+			duplicate: new Rng(seed, 'flow-delivery:duplicate'),
+			reorder: new Rng(seed, 'flow-delivery:reorder'),
+		};
 	};
 	let rng = newRng();
 	/** sends, records every attempt of every delivery (in completion order), counts what is pending */
-	const queue = createDeliveryQueue({ maxRecords: MAX_RECORDS, secretHeader: SECRET_HEADER, invalidUrl: 'invalid target' });
+	const queue = createDeliveryQueue({
+		maxRecords: MAX_RECORDS,
+		secretHeader: SECRET_HEADER,
+		invalidUrl: 'invalid target',
+	});
 	/** Flows that could not be delivered as written (bad headers, bad template, external target) */
 	const problems = [];
 	let settings = { ...DEFAULT_SETTINGS };
@@ -457,7 +592,15 @@ function createFlowDispatcher(deps) {
 	let seq = 0;
 
 	function addProblem(flow, appointmentId, trigger, message) {
-		problems.push({ flowId: flow.id, flowName: flow.name, trigger, appointmentId, target: flow.target, problem: message, at: new Date().toISOString() });
+		problems.push({
+			flowId: flow.id,
+			flowName: flow.name,
+			trigger,
+			appointmentId,
+			target: flow.target,
+			problem: message,
+			at: new Date().toISOString(),
+		});
 		if (problems.length > MAX_RECORDS) problems.splice(0, problems.length - MAX_RECORDS);
 	}
 
@@ -484,7 +627,13 @@ function createFlowDispatcher(deps) {
 		if (queue.closed) return 0;
 		const state = deps.getState();
 		const flows = state.flows.filter(
-			(f) => f.shopId === shopId && f.status === true && f.action === 'WEBHOOK' && f.trigger === trigger && f.when && f.when.unit === 'IMMEDIATELY',
+			(f) =>
+				f.shopId === shopId &&
+				f.status === true &&
+				f.action === 'WEBHOOK' &&
+				f.trigger === trigger &&
+				f.when &&
+				f.when.unit === 'IMMEDIATELY',
 		);
 		if (!flows.length) return 0;
 		const variables = templateVariables(state, appointment, trigger);
@@ -501,16 +650,28 @@ function createFlowDispatcher(deps) {
 			try {
 				body = renderTemplate(template.body, variables, { shopTimezone, variables: variableMode });
 			} catch (e) {
-				addProblem(flow, appointment.id, trigger, `template.body does not render: ${String(e.message || e).split('\n')[0]}; not sent`);
+				addProblem(
+					flow,
+					appointment.id,
+					trigger,
+					`template.body does not render: ${String(e.message || e).split('\n')[0]}; not sent`,
+				);
 				continue;
 			}
 			if (!allowExternal && !isLocalTarget(flow.target)) {
-				addProblem(flow, appointment.id, trigger, 'target is not a local address; not contacted (start the simulator with allowExternalTargets: true)');
+				addProblem(
+					flow,
+					appointment.id,
+					trigger,
+					'target is not a local address; not contacted (start the simulator with allowExternalTargets: true)',
+				);
 				continue;
 			}
 			// `flowHeaders: ignored`: Flows created through the API send no custom header at all.
 			const parsed =
-				headerFormat === 'ignored' && flow._createdViaApi ? { headers: {} } : parseTemplateHeaders(template.headers, headerFormat);
+				headerFormat === 'ignored' && flow._createdViaApi
+					? { headers: {} }
+					: parseTemplateHeaders(template.headers, headerFormat);
 			const jobProblems = [];
 			if (parsed.problem) {
 				jobProblems.push(parsed.problem);
@@ -520,12 +681,21 @@ function createFlowDispatcher(deps) {
 			delete headers['content-length'];
 			headers['content-type'] = 'application/json';
 			const copies = [];
-			const extra = s.duplicate > 0 && (s.duplicateRate >= 1 || rng.duplicate.float() < s.duplicateRate) ? s.duplicate : 0;
+			const extra =
+				s.duplicate > 0 && (s.duplicateRate >= 1 || rng.duplicate.float() < s.duplicateRate)
+					? s.duplicate
+					: 0;
 			for (let copy = 0; copy <= extra; copy++) {
 				seq += 1;
 				copies.push({
 					id: seq,
-					fields: { flowId: flow.id, flowName: flow.name, trigger, appointmentId: appointment.id, target: flow.target },
+					fields: {
+						flowId: flow.id,
+						flowName: flow.name,
+						trigger,
+						appointmentId: appointment.id,
+						target: flow.target,
+					},
 					url: flow.target,
 					headers,
 					text: body,
@@ -542,10 +712,11 @@ function createFlowDispatcher(deps) {
 			if (s.reorder && (s.reorderRate >= 1 || rng.reorder.float() < s.reorderRate)) {
 				queue.expect(copies.length);
 				held.push(...copies);
-				if (!holdTimer) holdTimer = queue.later(s.holdMs, () => {
-					holdTimer = undefined;
-					flush();
-				});
+				if (!holdTimer)
+					holdTimer = queue.later(s.holdMs, () => {
+						holdTimer = undefined;
+						flush();
+					});
 			} else {
 				queue.schedule(copies, s.duplicateConcurrent);
 			}
@@ -559,7 +730,10 @@ function createFlowDispatcher(deps) {
 		deliveries: queue.deliveries,
 		problems,
 		get settings() {
-			return { ...settings, retryOnFailure: settings.retryOnFailure && { ...settings.retryOnFailure } };
+			return {
+				...settings,
+				retryOnFailure: settings.retryOnFailure && { ...settings.retryOnFailure },
+			};
 		},
 		/** replace the delivery settings (see normalizeSettings) */
 		configure(spec) {

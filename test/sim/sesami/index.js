@@ -47,16 +47,40 @@ const http = require('node:http');
 const { buildState, DEFAULT_SEED, DEFAULT_APPOINTMENTS } = require('./seed');
 const { ApiError, matchRoute, err, createAppointment, appointmentAction } = require('./routes');
 const { Rng } = require('../lib/prng');
-const { createFaultSwitch, applyFault, createRecorder, redactHeaders, parseQuery, tryJson } = require('../lib/faults');
+const {
+	createFaultSwitch,
+	applyFault,
+	createRecorder,
+	redactHeaders,
+	parseQuery,
+	tryJson,
+} = require('../lib/faults');
 const R = require('./render');
-const { createFlowDispatcher, FLOW_TRIGGERS, TEMPLATE_VARIABLES, renderTemplate, templateVariables, formatDate } = require('./flows');
+const {
+	createFlowDispatcher,
+	FLOW_TRIGGERS,
+	TEMPLATE_VARIABLES,
+	renderTemplate,
+	templateVariables,
+	formatDate,
+} = require('./flows');
 const { createVariantSwitch } = require('../lib/variants');
 const { SESAMI_VARIANTS } = require('./variants');
 
 const API_PREFIX = '/api/v1';
 const FAULT_MODES = ['429', '500', 'slow', 'drop'];
 const WRITE_METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'];
-const COLLECTIONS = ['shops', 'services', 'resources', 'resourceTypes', 'locations', 'appointments', 'reservations', 'flows', 'customers'];
+const COLLECTIONS = [
+	'shops',
+	'services',
+	'resources',
+	'resourceTypes',
+	'locations',
+	'appointments',
+	'reservations',
+	'flows',
+	'customers',
+];
 
 /**
  * Start a simulator.
@@ -98,7 +122,12 @@ async function startSesamiSimulator(options = {}) {
 	let idCounter = 0;
 	/** draws of the appointments created through the control endpoint (reset with the seed) */
 	let createRng = new Rng(opts.seed, 'created-appointments');
-	const flows = createFlowDispatcher({ getState: () => built.state, allowExternalTargets: opts.allowExternalTargets, seed: opts.seed, variants });
+	const flows = createFlowDispatcher({
+		getState: () => built.state,
+		allowExternalTargets: opts.allowExternalTargets,
+		seed: opts.seed,
+		variants,
+	});
 
 	const internal = {
 		options: opts,
@@ -114,19 +143,30 @@ async function startSesamiSimulator(options = {}) {
 			return createRng;
 		},
 		/** fires the shop's matching Flows; replaceable through sim.emitAppointmentEvent */
-		emitAppointmentEvent: (shopId, appointment, trigger) => flows.emit(shopId, appointment, trigger),
+		emitAppointmentEvent: (shopId, appointment, trigger) =>
+			flows.emit(shopId, appointment, trigger),
 	};
 
 	function seed(overrides = {}) {
 		if (overrides.seed !== undefined) opts.seed = Number(overrides.seed);
 		if (overrides.appointments !== undefined) opts.appointments = Number(overrides.appointments);
-		if (overrides.otherAppointments !== undefined) opts.otherAppointments = Number(overrides.otherAppointments);
-		built = buildState({ seed: opts.seed, appointments: opts.appointments, otherAppointments: opts.otherAppointments, now: internal.now() });
+		if (overrides.otherAppointments !== undefined)
+			opts.otherAppointments = Number(overrides.otherAppointments);
+		built = buildState({
+			seed: opts.seed,
+			appointments: opts.appointments,
+			otherAppointments: opts.otherAppointments,
+			now: internal.now(),
+		});
 		createRng = new Rng(opts.seed, 'created-appointments');
 		keysByValue = new Map();
 		for (const k of built.keys) {
 			keysByValue.set(k.apiKey, { shopId: k.shopId, clientId: k.clientId, readOnly: false });
-			keysByValue.set(k.readOnlyApiKey, { shopId: k.shopId, clientId: k.readOnlyClientId, readOnly: true });
+			keysByValue.set(k.readOnlyApiKey, {
+				shopId: k.shopId,
+				clientId: k.readOnlyClientId,
+				readOnly: true,
+			});
 		}
 	}
 	seed();
@@ -172,7 +212,8 @@ async function startSesamiSimulator(options = {}) {
 			throw unauthorized();
 		}
 		const shopHeader = headers['x-shop-id'];
-		if (shopHeader !== undefined && shopHeader !== '' && shopHeader !== key.shopId) throw unauthorized();
+		if (shopHeader !== undefined && shopHeader !== '' && shopHeader !== key.shopId)
+			throw unauthorized();
 		return key;
 	}
 
@@ -199,7 +240,17 @@ async function startSesamiSimulator(options = {}) {
 		const state = built.state;
 		const shop = state.shops.find((s) => s.id === auth.shopId);
 		if (!shop) throw new ApiError(404, err('shop', 'not_found'));
-		return route.handler({ sim: internal, state, shop, auth, method, params, query, body, headers });
+		return route.handler({
+			sim: internal,
+			state,
+			shop,
+			auth,
+			method,
+			params,
+			query,
+			body,
+			headers,
+		});
 	}
 
 	const sockets = new Set();
@@ -222,7 +273,8 @@ async function startSesamiSimulator(options = {}) {
 	/** Create an appointment (control endpoint / sim.createAppointment); fires APPOINTMENT_CREATED. */
 	function createAndFire(input) {
 		const body = input || {};
-		if (typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, err('ROOT', 'is_object'));
+		if (typeof body !== 'object' || Array.isArray(body))
+			throw new ApiError(400, err('ROOT', 'is_object'));
 		const shops = built.state.shops;
 		const shop = body.shopId === undefined ? shops[0] : shops.find((s) => s.id === body.shopId);
 		if (!shop) throw new ApiError(404, err('shop', 'not_found'));
@@ -260,22 +312,32 @@ async function startSesamiSimulator(options = {}) {
 		try {
 			if (parts[1] === 'appointments') {
 				if (parts.length === 2 && method === 'POST') return json(201, createAndFire(bodyOf()));
-				if (parts.length === 4 && method === 'POST') return json(200, actOn(decodeURIComponent(parts[2]), parts[3], bodyOf()));
+				if (parts.length === 4 && method === 'POST')
+					return json(200, actOn(decodeURIComponent(parts[2]), parts[3], bodyOf()));
 			}
 			if (parts[1] === 'flow-delivery') {
-				if (parts.length === 2 && method === 'POST') return json(200, { settings: flows.configure(bodyOf() || {}) });
-				if (parts.length === 2 && method === 'DELETE') return json(200, { settings: flows.reset() });
+				if (parts.length === 2 && method === 'POST')
+					return json(200, { settings: flows.configure(bodyOf() || {}) });
+				if (parts.length === 2 && method === 'DELETE')
+					return json(200, { settings: flows.reset() });
 				if (parts.length === 2 && method === 'GET') {
-					return json(200, { settings: flows.settings, pending: flows.pending, held: flows.held, problems: flows.problems });
+					return json(200, {
+						settings: flows.settings,
+						pending: flows.pending,
+						held: flows.held,
+						problems: flows.problems,
+					});
 				}
-				if (parts.length === 3 && parts[2] === 'flush' && method === 'POST') return json(200, { flushed: flows.flush() });
+				if (parts.length === 3 && parts[2] === 'flush' && method === 'POST')
+					return json(200, { flushed: flows.flush() });
 			}
 			if (parts[1] === 'deliveries' && parts.length === 2) {
 				if (method === 'GET') {
 					const wait = url.searchParams.get('wait');
 					if (wait && wait !== '0' && wait !== 'false') {
 						flows.idle(10000).then((idle) => {
-							if (!res.writableEnded) send(res, 200, filterDeliveries(url.searchParams), { 'x-sim-idle': String(idle) });
+							if (!res.writableEnded)
+								send(res, 200, filterDeliveries(url.searchParams), { 'x-sim-idle': String(idle) });
 						});
 						return undefined;
 					}
@@ -310,10 +372,15 @@ async function startSesamiSimulator(options = {}) {
 				const list = built.state[coll];
 				if (parts[3]) {
 					const item = list.find((x) => x.id === decodeURIComponent(parts[3]));
-					return item ? json(200, item) : json(404, err(coll === 'appointments' ? 'appointment' : coll, 'not_found'));
+					return item
+						? json(200, item)
+						: json(404, err(coll === 'appointments' ? 'appointment' : coll, 'not_found'));
 				}
 				const shopId = url.searchParams.get('shopId');
-				return json(200, shopId ? list.filter((x) => x.shopId === shopId || x.id === shopId) : list);
+				return json(
+					200,
+					shopId ? list.filter((x) => x.shopId === shopId || x.id === shopId) : list,
+				);
 			}
 			return json(404, err('ROOT', 'not_found'));
 		} catch (e) {
@@ -348,10 +415,15 @@ async function startSesamiSimulator(options = {}) {
 				responseBody: undefined,
 				responseHeaders: {},
 			});
-			if (rawBody !== undefined && exchange.requestBody === undefined) exchange.rawRequestBody = rawBody;
+			if (rawBody !== undefined && exchange.requestBody === undefined)
+				exchange.rawRequestBody = rawBody;
 			const finish = (status, body, headers) => {
 				const responseHeaders = send(res, status, body, headers);
-				recorder.finish(exchange, { status, responseBody: body === undefined ? undefined : JSON.parse(JSON.stringify(body)), responseHeaders });
+				recorder.finish(exchange, {
+					status,
+					responseBody: body === undefined ? undefined : JSON.parse(JSON.stringify(body)),
+					responseHeaders,
+				});
 			};
 			if (!isApi) return finish(404, err('ROOT', 'not_found'));
 			const run = () => {
@@ -373,7 +445,12 @@ async function startSesamiSimulator(options = {}) {
 				run,
 				socket: req.socket,
 				onDrop: () => recorder.finish(exchange, { status: 0 }),
-				answer: (status, faultHeaders) => finish(status, err('ROOT', status === 429 ? 'rate_limit' : 'internal_server_error'), faultHeaders),
+				answer: (status, faultHeaders) =>
+					finish(
+						status,
+						err('ROOT', status === 429 ? 'rate_limit' : 'internal_server_error'),
+						faultHeaders,
+					),
 			});
 			return undefined;
 		});
@@ -392,7 +469,8 @@ async function startSesamiSimulator(options = {}) {
 		});
 	});
 	const addr = server.address();
-	const hostForUrl = addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
+	const hostForUrl =
+		addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
 	const url = `http://${hostForUrl}:${addr.port}`;
 
 	const sim = {
@@ -503,7 +581,9 @@ async function startSesamiSimulator(options = {}) {
 			const a = built.state.appointments.find((x) => x.id === appointmentId);
 			if (!a) throw new Error(`unknown appointment ${appointmentId}`);
 			const shop = built.state.shops.find((s) => s.id === a.shopId);
-			return renderTemplate(template, templateVariables(built.state, a, trigger), { shopTimezone: shop.settings.timezone });
+			return renderTemplate(template, templateVariables(built.state, a, trigger), {
+				shopTimezone: shop.settings.timezone,
+			});
 		},
 		close() {
 			flows.close();
@@ -521,7 +601,22 @@ const FIXTURES = buildState({ seed: DEFAULT_SEED, appointments: DEFAULT_APPOINTM
 
 /** Fixtures for another seed / appointment count, without starting a server. */
 function fixturesFor(options = {}) {
-	return buildState({ seed: options.seed, appointments: options.appointments, otherAppointments: options.otherAppointments, now: options.now }).fixtures;
+	return buildState({
+		seed: options.seed,
+		appointments: options.appointments,
+		otherAppointments: options.otherAppointments,
+		now: options.now,
+	}).fixtures;
 }
 
-module.exports = { startSesamiSimulator, FIXTURES, fixturesFor, API_PREFIX, FLOW_TRIGGERS, TEMPLATE_VARIABLES, renderTemplate, templateVariables, formatDate };
+module.exports = {
+	startSesamiSimulator,
+	FIXTURES,
+	fixturesFor,
+	API_PREFIX,
+	FLOW_TRIGGERS,
+	TEMPLATE_VARIABLES,
+	renderTemplate,
+	templateVariables,
+	formatDate,
+};

@@ -95,4 +95,18 @@ function reservation(r, tz, services) {
 	return out;
 }
 
-module.exports = { naiveInTz, clone, strip, shop, shopConfig, service, resource, location, resourceType, flow, customer, appointment, reservation };
+module.exports = {
+	naiveInTz,
+	clone,
+	strip,
+	shop,
+	shopConfig,
+	service,
+	resource,
+	location,
+	resourceType,
+	flow,
+	customer,
+	appointment,
+	reservation,
+};

@@ -34,7 +34,9 @@ class ApiError extends Error {
 	}
 }
 
-const err = (property, name, payload) => [{ property, constraints: [payload === undefined ? { name } : { name, payload }] }];
+const err = (property, name, payload) => [
+	{ property, constraints: [payload === undefined ? { name } : { name, payload }] },
+];
 const badRequest = (errs) => new ApiError(400, errs.list || errs);
 const notFound = (property) => new ApiError(404, err(property, 'not_found'));
 const invalid = (property, name, payload) => new ApiError(400, err(property, name, payload));
@@ -65,7 +67,8 @@ function arrayParam(q, name, mode = 'any', errs) {
 					if (String(item).trim() !== '') values.push(String(item).trim());
 					continue;
 				}
-				for (const part of String(item).split(',')) if (part.trim() !== '') values.push(part.trim());
+				for (const part of String(item).split(','))
+					if (part.trim() !== '') values.push(part.trim());
 			}
 		}
 	}
@@ -151,7 +154,10 @@ function pageParams(q, errs) {
 	const after = scalarParam(q, 'after', errs);
 	const before = scalarParam(q, 'before', errs);
 	const cursors = {};
-	for (const [k, v] of [['after', after], ['before', before]]) {
+	for (const [k, v] of [
+		['after', after],
+		['before', before],
+	]) {
 		if (v === undefined || v === '') continue;
 		const key = decodeCursor(v);
 		if (!key) errs.add(k, 'invalid_input', 'cursor');
@@ -208,7 +214,9 @@ function paginate(items, page, keyFn, dir, render) {
 		start = lo;
 		end = Math.min(hi, lo + page.limit);
 	}
-	const data = items.slice(start, end).map((it, i) => ({ ...render(it), cursor: encodeCursor(keys[start + i]) }));
+	const data = items
+		.slice(start, end)
+		.map((it, i) => ({ ...render(it), cursor: encodeCursor(keys[start + i]) }));
 	const body = { data };
 	if (data.length && end < items.length) body.nextCursor = data[data.length - 1].cursor;
 	if (data.length && start > 0) body.previousCursor = data[0].cursor;
@@ -252,7 +260,10 @@ function shopTz(ctx) {
 
 /** An appointment as the API answers it: in `tz`, or naive in the shop's zone (variant `times`). */
 function renderAppointment(ctx, a, tz) {
-	return R.appointment(a, tz, { times: variantOf(ctx, 'times', 'iso-offset'), shopTimezone: shopTz(ctx) });
+	return R.appointment(a, tz, {
+		times: variantOf(ctx, 'times', 'iso-offset'),
+		shopTimezone: shopTz(ctx),
+	});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,7 +276,8 @@ function listShops(ctx) {
 	if (errs.any) throw badRequest(errs);
 	// a PAT is bound to one shop: the list holds the key's shop only
 	let items = ctx.state.shops.filter((s) => s.id === ctx.auth.shopId);
-	if (term) items = items.filter((s) => [s.name, s.domain, s.email].some((f) => lc(f).includes(lc(term))));
+	if (term)
+		items = items.filter((s) => [s.name, s.domain, s.email].some((f) => lc(f).includes(lc(term))));
 	items.sort((a, b) => cmpKeys(byName('name')(a), byName('name')(b), 1));
 	return { status: 200, body: paginate(items, page, byName('name'), 1, R.shop) };
 }
@@ -310,7 +322,10 @@ function listServices(ctx) {
 	const status = boolParam(ctx.query, 'status', errs);
 	if (errs.any) throw badRequest(errs);
 	let items = inShop(ctx.state.services, ctx.shop.id);
-	if (term) items = items.filter((s) => [s.title, s.urlKey, s.externalId].some((f) => lc(f).includes(lc(term))));
+	if (term)
+		items = items.filter((s) =>
+			[s.title, s.urlKey, s.externalId].some((f) => lc(f).includes(lc(term))),
+		);
 	if (status !== undefined) items = items.filter((s) => s.status === status);
 	const key = byName('title');
 	items.sort((a, b) => cmpKeys(key(a), key(b), 1));
@@ -327,10 +342,25 @@ function updateService(ctx) {
 	const errs = V.validateBody(body, V.schemas.UPDATE_SERVICE);
 	const s = requireIdAndErrors(ctx, ctx.state.services, ctx.params.id, 'service', errs);
 	const simple = [
-		'displayTeamOnStorefront', 'bookingUntilDays', 'teamMembers', 'eventDescription', 'instantBooking',
-		'disableSameDayBooking', 'roundStartInterval', 'bufferFromNow', 'storefrontStartDate', 'bufferTimeBefore',
-		'bufferTimeAfter', 'customerCanCancel', 'customerCanReschedule', 'refundMoneyOnCancel', 'customerCanManageBefore',
-		'groupAppointments', 'groupAppointmentSlots', 'flexStartInterval', 'createOrder',
+		'displayTeamOnStorefront',
+		'bookingUntilDays',
+		'teamMembers',
+		'eventDescription',
+		'instantBooking',
+		'disableSameDayBooking',
+		'roundStartInterval',
+		'bufferFromNow',
+		'storefrontStartDate',
+		'bufferTimeBefore',
+		'bufferTimeAfter',
+		'customerCanCancel',
+		'customerCanReschedule',
+		'refundMoneyOnCancel',
+		'customerCanManageBefore',
+		'groupAppointments',
+		'groupAppointmentSlots',
+		'flexStartInterval',
+		'createOrder',
 	];
 	for (const k of simple) if (body[k] !== undefined) s[k] = R.clone(body[k]);
 	if (body.location) s.location = { id: s.location.id, content: body.location.content || '' };
@@ -394,7 +424,10 @@ function listResources(ctx) {
 	const ids = idsParam(q, 'ids', errs, variantOf(ctx, 'arrayQuery', 'any'));
 	if (errs.any) throw badRequest(errs);
 	let items = inShop(ctx.state.resources, ctx.shop.id);
-	if (term) items = items.filter((r) => [r.name, r.email, r.description].some((f) => lc(f).includes(lc(term))));
+	if (term)
+		items = items.filter((r) =>
+			[r.name, r.email, r.description].some((f) => lc(f).includes(lc(term))),
+		);
 	if (typeId) items = items.filter((r) => r.type === typeId);
 	if (locationId) items = items.filter((r) => (r._locationIds || []).includes(locationId));
 	if (ids && ids.length) items = items.filter((r) => ids.includes(r.id));
@@ -411,15 +444,30 @@ function getResource(ctx) {
 }
 
 function applyResource(ctx, r, body) {
-	for (const k of ['name', 'email', 'status', 'timezone', 'description', 'eventDescription', 'mobile', 'notificationEmailStatus']) {
+	for (const k of [
+		'name',
+		'email',
+		'status',
+		'timezone',
+		'description',
+		'eventDescription',
+		'mobile',
+		'notificationEmailStatus',
+	]) {
 		if (body[k] !== undefined) r[k] = body[k];
 	}
 	if (typeof body.image === 'string') r.image = { id: ctx.sim.newId(), path: body.image };
 	if (body.availabilities) r.availabilities = toAvailabilities(ctx, body.availabilities);
 	if (body.availabilitiesRange) {
 		r.availabilitiesRange = {
-			availableFrom: { type: body.availabilitiesRange.availableFrom.type, value: body.availabilitiesRange.availableFrom.value ?? null },
-			availableTo: { type: body.availabilitiesRange.availableTo.type, value: body.availabilitiesRange.availableTo.value ?? null },
+			availableFrom: {
+				type: body.availabilitiesRange.availableFrom.type,
+				value: body.availabilitiesRange.availableFrom.value ?? null,
+			},
+			availableTo: {
+				type: body.availabilitiesRange.availableTo.type,
+				value: body.availabilitiesRange.availableTo.value ?? null,
+			},
 		};
 	}
 }
@@ -436,7 +484,9 @@ function createResource(ctx) {
 	const body = bodyOrEmpty(ctx);
 	const errs = V.validateBody(body, V.schemas.CREATE_RESOURCE);
 	if (errs.any) throw badRequest(errs);
-	const type = ctx.state.resourceTypes.find((t) => t.id === body.typeId && t.shopId === ctx.shop.id);
+	const type = ctx.state.resourceTypes.find(
+		(t) => t.id === body.typeId && t.shopId === ctx.shop.id,
+	);
 	if (!type) throw invalid('typeId', 'invalid_id');
 	const r = {
 		id: ctx.sim.newId(),
@@ -452,7 +502,10 @@ function createResource(ctx) {
 		notificationEmailStatus: false,
 		timezone: shopTz(ctx),
 		availabilities: [],
-		availabilitiesRange: { availableFrom: { type: 'NOW', value: null }, availableTo: { type: 'INDEFINITELY', value: null } },
+		availabilitiesRange: {
+			availableFrom: { type: 'NOW', value: null },
+			availableTo: { type: 'INDEFINITELY', value: null },
+		},
 		metaFields: {},
 		_locationIds: [],
 	};
@@ -499,7 +552,10 @@ function listLocations(ctx) {
 	const status = boolParam(ctx.query, 'status', errs);
 	if (errs.any) throw badRequest(errs);
 	let items = inShop(ctx.state.locations, ctx.shop.id);
-	if (term) items = items.filter((l) => [l.name, l.email, l.businessAddress.city].some((f) => lc(f).includes(lc(term))));
+	if (term)
+		items = items.filter((l) =>
+			[l.name, l.email, l.businessAddress.city].some((f) => lc(f).includes(lc(term))),
+		);
 	if (status !== undefined) items = items.filter((l) => l.status === status);
 	const key = byName('name');
 	items.sort((a, b) => cmpKeys(key(a), key(b), 1));
@@ -518,7 +574,8 @@ function applyLocation(ctx, l, body) {
 	if (typeof body.image === 'string') l.image = { id: ctx.sim.newId(), path: body.image };
 	if (body.businessAddress) {
 		const a = { ...l.businessAddress };
-		for (const [k, v] of Object.entries(body.businessAddress)) if (k in V.schemas.CREATE_LOCATION.businessAddress.fields) a[k] = v;
+		for (const [k, v] of Object.entries(body.businessAddress))
+			if (k in V.schemas.CREATE_LOCATION.businessAddress.fields) a[k] = v;
 		l.businessAddress = a;
 	}
 	if (body.isDefault === true) {
@@ -537,7 +594,15 @@ function createLocation(ctx) {
 		phone: '',
 		description: '',
 		image: {},
-		businessAddress: { country: '', address: '', address2: '', zipCode: '', city: '', state: '', suite: '' },
+		businessAddress: {
+			country: '',
+			address: '',
+			address2: '',
+			zipCode: '',
+			city: '',
+			state: '',
+			suite: '',
+		},
 		timezone: shopTz(ctx),
 		status: true,
 		shopId: ctx.shop.id,
@@ -620,7 +685,14 @@ function applyTimeFilters(ctx, items, f, timeOf) {
 function matchesSearch(term, customer, orderName) {
 	if (!term) return true;
 	const t = lc(term).trim();
-	const hay = [customer && customer.name, customer && customer.firstName, customer && customer.lastName, customer && customer.email, orderName, orderName ? String(orderName).replace(/^#/, '') : ''];
+	const hay = [
+		customer && customer.name,
+		customer && customer.firstName,
+		customer && customer.lastName,
+		customer && customer.email,
+		orderName,
+		orderName ? String(orderName).replace(/^#/, '') : '',
+	];
 	return hay.some((h) => h && lc(h).includes(t));
 }
 
@@ -630,11 +702,20 @@ function listAppointments(ctx) {
 	if (errs.any) throw badRequest(errs);
 	let items = inShop(ctx.state.appointments, ctx.shop.id);
 	if (f.ids && f.ids.length) items = items.filter((a) => f.ids.includes(a.id));
-	if (f.resources && f.resources.length) items = items.filter((a) => a.resources.some((r) => f.resources.includes(r)));
-	if (f.teamMember) items = items.filter((a) => a.teamMember === f.teamMember || a.resources.includes(f.teamMember));
+	if (f.resources && f.resources.length)
+		items = items.filter((a) => a.resources.some((r) => f.resources.includes(r)));
+	if (f.teamMember)
+		items = items.filter(
+			(a) => a.teamMember === f.teamMember || a.resources.includes(f.teamMember),
+		);
 	if (f.locationId) items = items.filter((a) => a.locationId === f.locationId);
-	if (f.searchTerm) items = items.filter((a) => matchesSearch(f.searchTerm, a.customer, a.orderName));
-	const { items: sorted, dir, key } = applyTimeFilters(ctx, items, f, (a) => Date.parse(a.datetime));
+	if (f.searchTerm)
+		items = items.filter((a) => matchesSearch(f.searchTerm, a.customer, a.orderName));
+	const {
+		items: sorted,
+		dir,
+		key,
+	} = applyTimeFilters(ctx, items, f, (a) => Date.parse(a.datetime));
 	const services = ctx.state.services;
 	const render = (a) => {
 		const out = renderAppointment(ctx, a, f.tz);
@@ -659,7 +740,10 @@ function appointmentForChange(ctx, errs) {
 
 function assertNotCancelled(a, what) {
 	if (a.status === STATUS.CANCELLED) {
-		throw new ApiError(400, err('appointment', 'invalid_input', `Cancelled appointments cannot be ${what}`));
+		throw new ApiError(
+			400,
+			err('appointment', 'invalid_input', `Cancelled appointments cannot be ${what}`),
+		);
 	}
 }
 
@@ -683,7 +767,8 @@ function addEvent(ctx, a, type, content, atMs) {
  * endpoints (ctx.control) are never affected.
  */
 function gatewayErrorAfterWrite(ctx, a, action) {
-	if (ctx.control || variantOf(ctx, 'writeGatewayError', 'off') !== 'apply-then-502') return undefined;
+	if (ctx.control || variantOf(ctx, 'writeGatewayError', 'off') !== 'apply-then-502')
+		return undefined;
 	a._gatewayErrors = a._gatewayErrors || {};
 	if (a._gatewayErrors[action]) return undefined;
 	a._gatewayErrors[action] = true;
@@ -699,13 +784,21 @@ function cancelAppointment(ctx) {
 		if (!ctx.control && variantOf(ctx, 'repeatCancel', 'error-400') === 'noop-200') {
 			return { status: 200, body: { message: 'Appointment is already cancelled' } };
 		}
-		throw new ApiError(400, err('appointment', 'invalid_input', 'Appointment is already cancelled'));
+		throw new ApiError(
+			400,
+			err('appointment', 'invalid_input', 'Appointment is already cancelled'),
+		);
 	}
 	a.status = STATUS.CANCELLED;
 	a._refundMoney = body.refundMoney;
 	addEvent(ctx, a, 'CANCELLED', body.content);
 	ctx.sim.emitAppointmentEvent(a.shopId, a, 'APPOINTMENT_CANCELLED');
-	return gatewayErrorAfterWrite(ctx, a, 'cancel') || { status: 200, body: { message: 'Appointment cancelled successfully' } };
+	return (
+		gatewayErrorAfterWrite(ctx, a, 'cancel') || {
+			status: 200,
+			body: { message: 'Appointment cancelled successfully' },
+		}
+	);
 }
 
 function rescheduleAppointment(ctx) {
@@ -713,21 +806,44 @@ function rescheduleAppointment(ctx) {
 	const errs = V.validateBody(body, V.schemas.RESCHEDULE);
 	const a = appointmentForChange(ctx, errs);
 	assertNotCancelled(a, 'rescheduled');
-	if (body.dateTime === undefined && body.resourceIds === undefined && body.locationId === undefined && body.teamMemberId === undefined) {
+	if (
+		body.dateTime === undefined &&
+		body.resourceIds === undefined &&
+		body.locationId === undefined &&
+		body.teamMemberId === undefined
+	) {
 		throw invalid('dateTime', 'is_not_empty');
 	}
 	const shopResources = inShop(ctx.state.resources, ctx.shop.id);
 	const e2 = new V.Errors();
-	if (body.resourceIds && body.resourceIds.some((id) => !shopResources.some((r) => r.id === id))) e2.add('resourceIds', 'invalid_id');
-	if (body.teamMemberId && !shopResources.some((r) => r.id === body.teamMemberId)) e2.add('teamMemberId', 'invalid_id');
-	if (body.locationId && !inShop(ctx.state.locations, ctx.shop.id).some((l) => l.id === body.locationId)) e2.add('locationId', 'invalid_id');
+	if (body.resourceIds && body.resourceIds.some((id) => !shopResources.some((r) => r.id === id)))
+		e2.add('resourceIds', 'invalid_id');
+	if (body.teamMemberId && !shopResources.some((r) => r.id === body.teamMemberId))
+		e2.add('teamMemberId', 'invalid_id');
+	if (
+		body.locationId &&
+		!inShop(ctx.state.locations, ctx.shop.id).some((l) => l.id === body.locationId)
+	)
+		e2.add('locationId', 'invalid_id');
 	if (e2.any) throw badRequest(e2);
 	const tz = body.timezone || shopTz(ctx);
 	const oldStart = Date.parse(a.datetime);
-	const newStart = body.dateTime === undefined ? oldStart : T.parseDateTimeLenient(body.dateTime, tz);
-	const newResources = body.resourceIds && body.resourceIds.length ? body.resourceIds.slice() : body.teamMemberId ? [body.teamMemberId] : a.resources.slice();
+	const newStart =
+		body.dateTime === undefined ? oldStart : T.parseDateTimeLenient(body.dateTime, tz);
+	const newResources =
+		body.resourceIds && body.resourceIds.length
+			? body.resourceIds.slice()
+			: body.teamMemberId
+				? [body.teamMemberId]
+				: a.resources.slice();
 	if (ctx.sim.options.rescheduleRequiresAvailability) {
-		const busy = conflicts(ctx, newResources, newStart - a.bufferTimeBefore * T.MINUTE, newStart + (a.duration + a.bufferTimeAfter) * T.MINUTE, a.id);
+		const busy = conflicts(
+			ctx,
+			newResources,
+			newStart - a.bufferTimeBefore * T.MINUTE,
+			newStart + (a.duration + a.bufferTimeAfter) * T.MINUTE,
+			a.id,
+		);
 		if (busy) throw invalid('dateTime', 'valid_interval');
 	}
 	a.datetime = new Date(newStart).toISOString();
@@ -738,10 +854,18 @@ function rescheduleAppointment(ctx) {
 	if (body.locationId) a.locationId = body.locationId;
 	a.status = STATUS.RESCHEDULED;
 	const stz = shopTz(ctx);
-	const content = body.content !== undefined ? body.content : `Rescheduled from ${T.formatInTz(oldStart, stz)} to ${T.formatInTz(newStart, stz)}`;
+	const content =
+		body.content !== undefined
+			? body.content
+			: `Rescheduled from ${T.formatInTz(oldStart, stz)} to ${T.formatInTz(newStart, stz)}`;
 	addEvent(ctx, a, 'RESCHEDULED', content);
 	ctx.sim.emitAppointmentEvent(a.shopId, a, 'APPOINTMENT_RESCHEDULED');
-	return gatewayErrorAfterWrite(ctx, a, 'reschedule') || { status: 200, body: { message: 'Appointment rescheduled successfully' } };
+	return (
+		gatewayErrorAfterWrite(ctx, a, 'reschedule') || {
+			status: 200,
+			body: { message: 'Appointment rescheduled successfully' },
+		}
+	);
 }
 
 function eventAction(type, status, trigger, what) {
@@ -750,7 +874,8 @@ function eventAction(type, status, trigger, what) {
 		const errs = V.validateBody(body, V.schemas.APPOINTMENT_EVENT);
 		const a = appointmentForChange(ctx, errs);
 		assertNotCancelled(a, what);
-		const at = body.dateTime === undefined ? undefined : T.parseDateTimeLenient(body.dateTime, shopTz(ctx));
+		const at =
+			body.dateTime === undefined ? undefined : T.parseDateTimeLenient(body.dateTime, shopTz(ctx));
 		addEvent(ctx, a, type, body.content, at);
 		a.status = status;
 		ctx.sim.emitAppointmentEvent(a.shopId, a, trigger);
@@ -781,8 +906,26 @@ function generateReport(ctx) {
 // (the Admin API has no create; bookings come from Shopify checkout or instant booking, §3.9)
 
 const ZERO_DECIMALS = ['JPY', 'KRW'];
-const GUEST_FIRST_NAMES = ['Jordan', 'Camille', 'Noor', 'Mateus', 'Ingrid', 'Kofi', 'Leilani', 'Tomasz'];
-const GUEST_LAST_NAMES = ['Rivera', 'Lefèvre', 'Haddad', 'Costa', 'Lindqvist', 'Mensah', 'Kahale', 'Nowak'];
+const GUEST_FIRST_NAMES = [
+	'Jordan',
+	'Camille',
+	'Noor',
+	'Mateus',
+	'Ingrid',
+	'Kofi',
+	'Leilani',
+	'Tomasz',
+];
+const GUEST_LAST_NAMES = [
+	'Rivera',
+	'Lefèvre',
+	'Haddad',
+	'Costa',
+	'Lindqvist',
+	'Mensah',
+	'Kahale',
+	'Nowak',
+];
 
 function asciiSlug(s) {
 	return String(s || '')
@@ -797,11 +940,16 @@ function asciiSlug(s) {
  * work and nothing (non-cancelled, buffers included) overlaps. Returns { startMs, resourceId } or
  * undefined within `days` days.
  */
-function nextFreeSlot(ctx, { service, variant, location, fromMs, exceptId, resourceIds, days = 60 }) {
+function nextFreeSlot(
+	ctx,
+	{ service, variant, location, fromMs, exceptId, resourceIds, days = 60 },
+) {
 	const tz = shopTz(ctx);
 	const minutes = durationOf(variant);
 	const step = FLEX_MINUTES[service.flexStartInterval] || 30;
-	const candidates = (resourceIds || (location && location.resources[0] ? location.resources[0].ids : []))
+	const candidates = (
+		resourceIds || (location && location.resources[0] ? location.resources[0].ids : [])
+	)
 		.map((id) => ctx.state.resources.find((r) => r.id === id))
 		.filter((r) => r && r.status);
 	const firstDate = T.dateInTz(fromMs, tz);
@@ -830,7 +978,9 @@ function nextFreeSlot(ctx, { service, variant, location, fromMs, exceptId, resou
 
 function customerFor(ctx, input, instant) {
 	const rng = ctx.sim.rng;
-	const shopCustomers = ctx.state.customers.filter((c) => c.shopId === ctx.shop.id && c.externalSource === 'SHOPIFY');
+	const shopCustomers = ctx.state.customers.filter(
+		(c) => c.shopId === ctx.shop.id && c.externalSource === 'SHOPIFY',
+	);
 	if ((input === undefined || input === null) && !instant) {
 		if (!shopCustomers.length) throw invalid('customer', 'is_not_empty');
 		return shopCustomers[rng.int(0, shopCustomers.length - 1)];
@@ -846,9 +996,11 @@ function customerFor(ctx, input, instant) {
 		return found;
 	}
 	for (const k of ['firstName', 'lastName', 'name', 'email', 'phone', 'externalId', 'timezone']) {
-		if (input[k] !== undefined && typeof input[k] !== 'string') throw invalid(`customer.${k}`, 'is_string');
+		if (input[k] !== undefined && typeof input[k] !== 'string')
+			throw invalid(`customer.${k}`, 'is_string');
 	}
-	if (input.timezone !== undefined && input.timezone !== '' && !T.isValidTimeZone(input.timezone)) throw invalid('customer.timezone', 'is_time_zone');
+	if (input.timezone !== undefined && input.timezone !== '' && !T.isValidTimeZone(input.timezone))
+		throw invalid('customer.timezone', 'is_time_zone');
 	let { firstName, lastName } = input;
 	if (firstName === undefined && lastName === undefined && input.name !== undefined) {
 		const parts = input.name.trim().split(/\s+/);
@@ -857,11 +1009,16 @@ function customerFor(ctx, input, instant) {
 	}
 	firstName = firstName === undefined ? 'Alex' : firstName;
 	lastName = lastName === undefined ? 'Morgan' : lastName;
-	const name = input.name !== undefined ? input.name : [firstName, lastName].filter(Boolean).join(' ');
-	const email = input.email !== undefined ? input.email : `${asciiSlug(firstName) || 'guest'}.${asciiSlug(lastName) || rng.int(100, 999)}${rng.int(10, 99)}@example.com`;
+	const name =
+		input.name !== undefined ? input.name : [firstName, lastName].filter(Boolean).join(' ');
+	const email =
+		input.email !== undefined
+			? input.email
+			: `${asciiSlug(firstName) || 'guest'}.${asciiSlug(lastName) || rng.int(100, 999)}${rng.int(10, 99)}@example.com`;
 	const c = {
 		id: ctx.sim.newId(),
-		externalId: input.externalId !== undefined ? input.externalId : instant ? '' : rng.digits(13, '7'),
+		externalId:
+			input.externalId !== undefined ? input.externalId : instant ? '' : rng.digits(13, '7'),
 		firstName,
 		lastName,
 		name,
@@ -885,7 +1042,8 @@ function customerFor(ctx, input, instant) {
  * lineItemProperties?: [{name, value}] }. Returns the internal record (Flows are not fired here).
  */
 function createAppointment(ctx, input = {}) {
-	if (!input || typeof input !== 'object' || Array.isArray(input)) throw invalid('ROOT', 'is_object');
+	if (!input || typeof input !== 'object' || Array.isArray(input))
+		throw invalid('ROOT', 'is_object');
 	const services = inShop(ctx.state.services, ctx.shop.id);
 	let service;
 	if (input.serviceId !== undefined) {
@@ -898,18 +1056,31 @@ function createAppointment(ctx, input = {}) {
 	}
 	if (!service) throw notFound('service');
 	const instant = input.instant !== undefined ? !!input.instant : !!service.instantBooking;
-	const variant = input.variantId !== undefined ? service.variants.find((v) => v.id === input.variantId || v.externalId === input.variantId) : service.variants[0];
+	const variant =
+		input.variantId !== undefined
+			? service.variants.find((v) => v.id === input.variantId || v.externalId === input.variantId)
+			: service.variants[0];
 	if (!variant) throw notFound('variant');
-	const location = input.locationId !== undefined ? service.locations.find((l) => l.locationId === input.locationId) : service.locations[0];
+	const location =
+		input.locationId !== undefined
+			? service.locations.find((l) => l.locationId === input.locationId)
+			: service.locations[0];
 	if (!location) throw invalid('locationId', 'invalid_id');
 	const minutes = durationOf(variant);
 	const now = ctx.sim.now();
 
 	let startMs;
 	let resourceId = input.resourceId;
-	if (resourceId !== undefined && !inShop(ctx.state.resources, ctx.shop.id).some((r) => r.id === resourceId)) throw invalid('resourceId', 'invalid_id');
+	if (
+		resourceId !== undefined &&
+		!inShop(ctx.state.resources, ctx.shop.id).some((r) => r.id === resourceId)
+	)
+		throw invalid('resourceId', 'invalid_id');
 	if (input.datetime !== undefined) {
-		startMs = typeof input.datetime === 'string' ? T.parseDateTimeLenient(input.datetime, shopTz(ctx)) : undefined;
+		startMs =
+			typeof input.datetime === 'string'
+				? T.parseDateTimeLenient(input.datetime, shopTz(ctx))
+				: undefined;
 		if (startMs === undefined) throw invalid('datetime', 'is_date', 'ISO 8601 date-time');
 		if (!resourceId) {
 			const ids = location.resources[0] ? location.resources[0].ids : [];
@@ -918,7 +1089,13 @@ function createAppointment(ctx, input = {}) {
 			resourceId = ids.find((id) => !conflicts(ctx, [id], from, to)) || ids[0];
 		}
 	} else {
-		const slot = nextFreeSlot(ctx, { service, variant, location, fromMs: now + T.DAY, resourceIds: resourceId ? [resourceId] : undefined });
+		const slot = nextFreeSlot(ctx, {
+			service,
+			variant,
+			location,
+			fromMs: now + T.DAY,
+			resourceIds: resourceId ? [resourceId] : undefined,
+		});
 		if (!slot) throw invalid('datetime', 'valid_interval', 'no free slot in the next 60 days');
 		startMs = slot.startMs;
 		resourceId = slot.resourceId;
@@ -926,20 +1103,31 @@ function createAppointment(ctx, input = {}) {
 	if (!resourceId) throw invalid('resourceId', 'is_not_empty');
 
 	const customer = customerFor(ctx, input.customer, instant);
-	const customerTz = (input.customer && input.customer.timezone) || customer._timezone || shopTz(ctx);
+	const customerTz =
+		(input.customer && input.customer.timezone) || customer._timezone || shopTz(ctx);
 	const rng = ctx.sim.rng;
 	const id = ctx.sim.newId();
 	const token = rng.hex(32);
 	const nowIso = new Date(now).toISOString();
 	const shopAppointments = inShop(ctx.state.appointments, ctx.shop.id);
-	const lastOrder = shopAppointments.reduce((n, a) => Math.max(n, Number(String(a.orderName).replace(/^#/, '')) || 0), 1000);
+	const lastOrder = shopAppointments.reduce(
+		(n, a) => Math.max(n, Number(String(a.orderName).replace(/^#/, '')) || 0),
+		1000,
+	);
 	const question = ctx.shop.settings.lineItemPropertiesToCapture[3];
 	let props;
 	if (input.lineItemProperties !== undefined) {
-		if (!Array.isArray(input.lineItemProperties) || input.lineItemProperties.some((p) => !p || typeof p.name !== 'string')) {
+		if (
+			!Array.isArray(input.lineItemProperties) ||
+			input.lineItemProperties.some((p) => !p || typeof p.name !== 'string')
+		) {
 			throw invalid('lineItemProperties', 'is_array', '[{name, value}]');
 		}
-		props = input.lineItemProperties.map((p) => ({ id: ctx.sim.newId(), name: p.name, value: p.value === undefined || p.value === null ? '' : String(p.value) }));
+		props = input.lineItemProperties.map((p) => ({
+			id: ctx.sim.newId(),
+			name: p.name,
+			value: p.value === undefined || p.value === null ? '' : String(p.value),
+		}));
 	} else {
 		props = [
 			{ id: ctx.sim.newId(), name: 'Date', value: T.dateInTz(startMs, customerTz) },
@@ -948,7 +1136,9 @@ function createAppointment(ctx, input = {}) {
 		];
 		if (question) props.push({ id: ctx.sim.newId(), name: question, value: 'First visit' });
 	}
-	const price = ZERO_DECIMALS.includes(ctx.shop.currency) ? Math.round(variant.price) : Math.round(variant.price * 100) / 100;
+	const price = ZERO_DECIMALS.includes(ctx.shop.currency)
+		? Math.round(variant.price)
+		: Math.round(variant.price * 100) / 100;
 	const a = {
 		id,
 		shopId: ctx.shop.id,
@@ -979,8 +1169,20 @@ function createAppointment(ctx, input = {}) {
 		locale: ctx.shop.settings.locale,
 		lineItemProperties: props,
 		events: [
-			{ id: ctx.sim.newId(), type: 'CREATED', content: instant ? 'Instant booking' : 'Booked through Shopify checkout', initiatedBy: 'CUSTOMER', dateTime: nowIso },
-			{ id: ctx.sim.newId(), type: 'CONFIRMATIONEMAILSENT', content: '', initiatedBy: 'SYSTEM', dateTime: nowIso },
+			{
+				id: ctx.sim.newId(),
+				type: 'CREATED',
+				content: instant ? 'Instant booking' : 'Booked through Shopify checkout',
+				initiatedBy: 'CUSTOMER',
+				dateTime: nowIso,
+			},
+			{
+				id: ctx.sim.newId(),
+				type: 'CONFIRMATIONEMAILSENT',
+				content: '',
+				initiatedBy: 'SYSTEM',
+				dateTime: nowIso,
+			},
 		],
 		createdAt: nowIso,
 		updatedAt: nowIso,
@@ -1011,20 +1213,38 @@ const CONTROL_ACTIONS = {
 	},
 	reschedule: (ctx) => {
 		const b = ctx.body;
-		if (b.dateTime === undefined && b.resourceIds === undefined && b.locationId === undefined && b.teamMemberId === undefined) {
+		if (
+			b.dateTime === undefined &&
+			b.resourceIds === undefined &&
+			b.locationId === undefined &&
+			b.teamMemberId === undefined
+		) {
 			const a = appointmentForChange(ctx, new V.Errors());
 			assertNotCancelled(a, 'rescheduled');
 			const service = ctx.state.services.find((s) => s.id === a.service);
-			const variant = service && (service.variants.find((v) => v.title === a.variantTitle) || service.variants[0]);
+			const variant =
+				service &&
+				(service.variants.find((v) => v.title === a.variantTitle) || service.variants[0]);
 			const slot =
 				service && variant
-					? nextFreeSlot(ctx, { service, variant, fromMs: Date.parse(a.datetime) + T.DAY, exceptId: a.id, resourceIds: a.resources.slice(0, 1) })
+					? nextFreeSlot(ctx, {
+							service,
+							variant,
+							fromMs: Date.parse(a.datetime) + T.DAY,
+							exceptId: a.id,
+							resourceIds: a.resources.slice(0, 1),
+						})
 					: undefined;
 			b.dateTime = new Date(slot ? slot.startMs : Date.parse(a.datetime) + T.DAY).toISOString();
 		}
 		return rescheduleAppointment(ctx);
 	},
-	'check-in': eventAction('CUSTOMER_CHECKIN', STATUS.CHECKED_IN, 'CUSTOMER_CHECKED_IN', 'checked in'),
+	'check-in': eventAction(
+		'CUSTOMER_CHECKIN',
+		STATUS.CHECKED_IN,
+		'CUSTOMER_CHECKED_IN',
+		'checked in',
+	),
 	'no-show': eventAction('NO_SHOW', STATUS.NO_SHOW, 'NO_SHOW', 'marked as no-show'),
 	start: startAppointment,
 };
@@ -1035,7 +1255,8 @@ const CONTROL_ACTIONS = {
  */
 function appointmentAction(baseCtx, id, action, body) {
 	const handler = CONTROL_ACTIONS[action];
-	if (!handler) throw new ApiError(404, err('action', 'not_found', Object.keys(CONTROL_ACTIONS).join(',')));
+	if (!handler)
+		throw new ApiError(404, err('action', 'not_found', Object.keys(CONTROL_ACTIONS).join(',')));
 	const a = baseCtx.state.appointments.find((x) => x.id === id);
 	if (!a) throw notFound('appointment');
 	const shop = baseCtx.state.shops.find((s) => s.id === a.shopId);
@@ -1055,8 +1276,12 @@ function listReservations(ctx) {
 	if (errs.any) throw badRequest(errs);
 	let items = inShop(ctx.state.reservations, ctx.shop.id);
 	if (f.ids && f.ids.length) items = items.filter((r) => f.ids.includes(r.id));
-	if (f.resources && f.resources.length) items = items.filter((r) => r.resources.some((x) => f.resources.includes(x)));
-	if (f.teamMember) items = items.filter((r) => r.teamMember === f.teamMember || r.resources.includes(f.teamMember));
+	if (f.resources && f.resources.length)
+		items = items.filter((r) => r.resources.some((x) => f.resources.includes(x)));
+	if (f.teamMember)
+		items = items.filter(
+			(r) => r.teamMember === f.teamMember || r.resources.includes(f.teamMember),
+		);
 	if (f.locationId) {
 		items = items.filter((r) => {
 			const svc = ctx.state.services.find((s) => s.id === r.service);
@@ -1064,8 +1289,15 @@ function listReservations(ctx) {
 		});
 	}
 	if (f.searchTerm) items = items.filter((r) => matchesSearch(f.searchTerm, r.customer, ''));
-	const { items: sorted, dir, key } = applyTimeFilters(ctx, items, f, (r) => Date.parse(r.dateTime));
-	return { status: 200, body: paginate(sorted, f.page, key, dir, (r) => R.reservation(r, f.tz, ctx.state.services)) };
+	const {
+		items: sorted,
+		dir,
+		key,
+	} = applyTimeFilters(ctx, items, f, (r) => Date.parse(r.dateTime));
+	return {
+		status: 200,
+		body: paginate(sorted, f.page, key, dir, (r) => R.reservation(r, f.tz, ctx.state.services)),
+	};
 }
 
 /** The document declares this body under 201 (sesami.md §3.10); we answer with that status. */
@@ -1093,7 +1325,9 @@ function resourceWorks(resource, startMs, minutes) {
 	const p = T.partsInTz(startMs, resource.timezone);
 	const date = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 	const s = p.hour * 60 + p.minute;
-	return dayIntervals(resource.availabilities, p.weekday, date).some(([a, b]) => s >= a && s + minutes <= b);
+	return dayIntervals(resource.availabilities, p.weekday, date).some(
+		([a, b]) => s >= a && s + minutes <= b,
+	);
 }
 
 function getAvailability(ctx) {
@@ -1125,7 +1359,8 @@ function getAvailability(ctx) {
 	if (!service) throw notFound('service');
 	const variant = service.variants.find((v) => v.id === variantId || v.externalId === variantId);
 	if (!variant) throw notFound('variant');
-	if (locationId && !service.locationIds.includes(locationId)) throw invalid('locationId', 'invalid_id');
+	if (locationId && !service.locationIds.includes(locationId))
+		throw invalid('locationId', 'invalid_id');
 	const shopResources = inShop(ctx.state.resources, ctx.shop.id);
 	if (ids.some((id) => !shopResources.some((r) => r.id === id))) throw invalid('ids', 'invalid_id');
 
@@ -1133,7 +1368,9 @@ function getAvailability(ctx) {
 	const firstDate = T.dateInTz(startMs === undefined ? now : startMs, outTz);
 	const lastDate = endMs === undefined ? T.addDaysToDate(firstDate, 6) : T.dateInTz(endMs, outTz);
 	if (lastDate < firstDate) throw invalid('end', 'valid_interval');
-	const span = Math.round((Date.parse(`${lastDate}T00:00:00Z`) - Date.parse(`${firstDate}T00:00:00Z`)) / T.DAY);
+	const span = Math.round(
+		(Date.parse(`${lastDate}T00:00:00Z`) - Date.parse(`${firstDate}T00:00:00Z`)) / T.DAY,
+	);
 	if (span > 62) throw invalid('end', 'valid_interval', 'at most 62 days');
 
 	// the resources that can serve this booking
@@ -1143,9 +1380,13 @@ function getAvailability(ctx) {
 		candidates = shopResources.filter((r) => ids.includes(r.id));
 	} else {
 		const set = new Set();
-		for (const l of locs) for (const rs of l.resources) if (rs.isTimeBlocker || rs.isSelectable) rs.ids.forEach((i) => set.add(i));
+		for (const l of locs)
+			for (const rs of l.resources)
+				if (rs.isTimeBlocker || rs.isSelectable) rs.ids.forEach((i) => set.add(i));
 		const primaryType = locs[0] && locs[0].resources[0] ? locs[0].resources[0].typeId : undefined;
-		candidates = shopResources.filter((r) => set.has(r.id) && (!primaryType || r.type === primaryType));
+		candidates = shopResources.filter(
+			(r) => set.has(r.id) && (!primaryType || r.type === primaryType),
+		);
 	}
 	candidates = candidates.filter((r) => r.status);
 
@@ -1160,7 +1401,11 @@ function getAvailability(ctx) {
 	for (let d = firstDate; d <= lastDate; d = T.addDaysToDate(d, 1)) days.set(d, []);
 
 	// walk the shop-timezone calendar one day either side of the requested window
-	for (let d = T.addDaysToDate(firstDate, -1); d <= T.addDaysToDate(lastDate, 1); d = T.addDaysToDate(d, 1)) {
+	for (
+		let d = T.addDaysToDate(firstDate, -1);
+		d <= T.addDaysToDate(lastDate, 1);
+		d = T.addDaysToDate(d, 1)
+	) {
 		if (service.disableSameDayBooking && d === todayShop) continue;
 		const [y, mo, da] = d.split('-').map(Number);
 		for (const [s, e] of dayIntervals(service.availabilities, T.weekdayOfDate(d), d)) {
@@ -1174,11 +1419,23 @@ function getAvailability(ctx) {
 				for (const r of candidates) {
 					if (!resourceWorks(r, slotStart, minutes)) continue;
 					const overlapping = ctx.state.appointments.filter(
-						(a) => a.status !== STATUS.CANCELLED && a.resources.includes(r.id) && Date.parse(a.rangeStart) < to && Date.parse(a.rangeEnd) > from,
+						(a) =>
+							a.status !== STATUS.CANCELLED &&
+							a.resources.includes(r.id) &&
+							Date.parse(a.rangeStart) < to &&
+							Date.parse(a.rangeEnd) > from,
 					);
 					if (!overlapping.length) remaining += capacityPer;
-					else if (service.groupAppointments && overlapping.every((a) => a.service === service.id && Date.parse(a.datetime) === slotStart)) {
-						remaining += Math.max(0, capacityPer - overlapping.reduce((n, a) => n + (a.quantity || 1), 0));
+					else if (
+						service.groupAppointments &&
+						overlapping.every(
+							(a) => a.service === service.id && Date.parse(a.datetime) === slotStart,
+						)
+					) {
+						remaining += Math.max(
+							0,
+							capacityPer - overlapping.reduce((n, a) => n + (a.quantity || 1), 0),
+						);
 					}
 				}
 				if (remaining <= 0) continue; // fully booked: the slot disappears
@@ -1202,15 +1459,28 @@ function getAvailability(ctx) {
 // ---------------------------------------------------------------------------------------------
 // flows
 
-const UNIT_MINUTES = { IMMEDIATELY: 0, MINUTES_BEFORE: -1, HOURS_BEFORE: -60, DAYS_BEFORE: -1440, MINUTES_AFTER: 1, HOURS_AFTER: 60, DAYS_AFTER: 1440 };
+const UNIT_MINUTES = {
+	IMMEDIATELY: 0,
+	MINUTES_BEFORE: -1,
+	HOURS_BEFORE: -60,
+	DAYS_BEFORE: -1440,
+	MINUTES_AFTER: 1,
+	HOURS_AFTER: 60,
+	DAYS_AFTER: 1440,
+};
 
 function whenOf(w) {
 	// `offset` is undocumented (sesami.md §4.5); the simulator derives it, in minutes, from amount+unit
-	return { offset: w.unit === 'IMMEDIATELY' ? 0 : w.amount * UNIT_MINUTES[w.unit], amount: w.amount, unit: w.unit };
+	return {
+		offset: w.unit === 'IMMEDIATELY' ? 0 : w.amount * UNIT_MINUTES[w.unit],
+		amount: w.amount,
+		unit: w.unit,
+	};
 }
 
 function checkTarget(action, target, errs) {
-	if (action === 'WEBHOOK' && typeof target === 'string' && target !== '' && !V.isHttpUrl(target)) errs.add('target', 'is_url');
+	if (action === 'WEBHOOK' && typeof target === 'string' && target !== '' && !V.isHttpUrl(target))
+		errs.add('target', 'is_url');
 }
 
 function listFlows(ctx) {
@@ -1263,7 +1533,8 @@ function updateFlow(ctx) {
 	const e2 = new V.Errors();
 	checkTarget(body.action || f.action, body.target || f.target, e2);
 	if (e2.any) throw badRequest(e2);
-	for (const k of ['status', 'name', 'trigger', 'action', 'target']) if (body[k] !== undefined) f[k] = body[k];
+	for (const k of ['status', 'name', 'trigger', 'action', 'target'])
+		if (body[k] !== undefined) f[k] = body[k];
 	if (body.when) f.when = whenOf(body.when);
 	if (body.template) f.template = { headers: body.template.headers, body: body.template.body };
 	f.updatedAt = ctx.sim.nowIso();
@@ -1293,7 +1564,8 @@ function createCustomer(ctx) {
 		email: body.email || '',
 		phone: body.phone || '',
 		billingPhone: '',
-		image: typeof body.image === 'string' && body.image ? { id: ctx.sim.newId(), path: body.image } : {},
+		image:
+			typeof body.image === 'string' && body.image ? { id: ctx.sim.newId(), path: body.image } : {},
 		externalSource: body.externalSource || '',
 		description: body.description || '',
 		shopId: ctx.shop.id,
@@ -1314,11 +1586,21 @@ function updateCustomer(ctx) {
 	if (!V.isMongoId(ctx.params.customerId)) errs.add('customerId', 'is_mongo_id');
 	if (errs.any) throw badRequest(errs);
 	const c = findById(ctx, ctx.state.customers, ctx.params.customerId, 'customer', 'customerId');
-	for (const k of ['externalId', 'firstName', 'lastName', 'email', 'phone', 'externalSource', 'description']) {
+	for (const k of [
+		'externalId',
+		'firstName',
+		'lastName',
+		'email',
+		'phone',
+		'externalSource',
+		'description',
+	]) {
 		if (body[k] !== undefined) c[k] = body[k];
 	}
-	if (typeof body.image === 'string') c.image = body.image ? { id: ctx.sim.newId(), path: body.image } : {};
-	if (body.firstName !== undefined || body.lastName !== undefined) c.name = [c.firstName, c.lastName].filter(Boolean).join(' ');
+	if (typeof body.image === 'string')
+		c.image = body.image ? { id: ctx.sim.newId(), path: body.image } : {};
+	if (body.firstName !== undefined || body.lastName !== undefined)
+		c.name = [c.firstName, c.lastName].filter(Boolean).join(' ');
 	return { status: 200, body: R.customer(c) };
 }
 
@@ -1355,8 +1637,18 @@ const ROUTES = [
 	['GET', '/:shop/appointments/:id', 'shop', getAppointment],
 	['POST', '/:shop/appointments/:id/cancel', 'shop', cancelAppointment],
 	['POST', '/:shop/appointments/:id/reschedule', 'shop', rescheduleAppointment],
-	['POST', '/:shop/appointments/:id/check-in', 'shop', eventAction('CUSTOMER_CHECKIN', STATUS.CHECKED_IN, 'CUSTOMER_CHECKED_IN', 'checked in')],
-	['POST', '/:shop/appointments/:id/no-show', 'shop', eventAction('NO_SHOW', STATUS.NO_SHOW, 'NO_SHOW', 'marked as no-show')],
+	[
+		'POST',
+		'/:shop/appointments/:id/check-in',
+		'shop',
+		eventAction('CUSTOMER_CHECKIN', STATUS.CHECKED_IN, 'CUSTOMER_CHECKED_IN', 'checked in'),
+	],
+	[
+		'POST',
+		'/:shop/appointments/:id/no-show',
+		'shop',
+		eventAction('NO_SHOW', STATUS.NO_SHOW, 'NO_SHOW', 'marked as no-show'),
+	],
 	['POST', '/:shop/appointments/:id/resend-appointment-confirmation', 'shop', resendConfirmation],
 
 	['GET', '/:shop/reservations', 'shop', listReservations],
@@ -1382,7 +1674,13 @@ const ROUTES = [
 	['GET', '/:shopId/customers/:customerId', 'shopId', getCustomer],
 	['PATCH', '/:shopId/customers/:customerId', 'shopId', updateCustomer],
 	['DELETE', '/:shopId/customers/:customerId', 'shopId', deleteCustomer],
-].map(([method, pattern, shopParam, handler]) => ({ method, pattern, segments: pattern.split('/').filter(Boolean), shopParam, handler }));
+].map(([method, pattern, shopParam, handler]) => ({
+	method,
+	pattern,
+	segments: pattern.split('/').filter(Boolean),
+	shopParam,
+	handler,
+}));
 
 /** Match `path` (without /api/v1): { route, params } | { pathMatched: true } | undefined */
 function matchRoute(method, path) {
@@ -1410,4 +1708,16 @@ function matchRoute(method, path) {
 	return pathMatched ? { pathMatched } : undefined;
 }
 
-module.exports = { ApiError, matchRoute, ROUTES, err, STATUS, encodeCursor, decodeCursor, createAppointment, appointmentAction, nextFreeSlot, CONTROL_ACTIONS };
+module.exports = {
+	ApiError,
+	matchRoute,
+	ROUTES,
+	err,
+	STATUS,
+	encodeCursor,
+	decodeCursor,
+	createAppointment,
+	appointmentAction,
+	nextFreeSlot,
+	CONTROL_ACTIONS,
+};

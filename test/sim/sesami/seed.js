@@ -17,14 +17,63 @@ const DEFAULT_APPOINTMENTS = 260;
 const OTHER_SHOP_APPOINTMENTS = 40;
 
 const FIRST_NAMES = [
-	'Olivia', 'Liam', 'Amara', 'Noah', 'Chloé', 'Mateo', 'Priya', 'Ethan', 'Yuki', 'Sofia',
-	'Lucas', 'Aisha', 'Oliver', 'Mei', 'Jack', 'Isabella', 'Kenji', 'Grace', 'Omar', 'Hannah',
-	'Diego', 'Freya', 'Ravi', 'Emily', 'Tom', 'Zara', 'Hiro', 'Lily', 'Samuel', 'Nadia',
+	'Olivia',
+	'Liam',
+	'Amara',
+	'Noah',
+	'Chloé',
+	'Mateo',
+	'Priya',
+	'Ethan',
+	'Yuki',
+	'Sofia',
+	'Lucas',
+	'Aisha',
+	'Oliver',
+	'Mei',
+	'Jack',
+	'Isabella',
+	'Kenji',
+	'Grace',
+	'Omar',
+	'Hannah',
+	'Diego',
+	'Freya',
+	'Ravi',
+	'Emily',
+	'Tom',
+	'Zara',
+	'Hiro',
+	'Lily',
+	'Samuel',
+	'Nadia',
 ];
 const LAST_NAMES = [
-	'Smith', 'Okafor', 'Patel', 'García', 'Tanaka', 'Johnson', 'Müller', 'Nguyen', 'Williams', 'Brown',
-	'Kowalski', 'Rossi', 'Sato', 'Chen', 'Murphy', "O'Brien", 'Dubois', 'Hernandez', 'Khan', 'Taylor',
-	'Andersson', 'Suzuki', 'Silva', 'Cohen', 'Walker',
+	'Smith',
+	'Okafor',
+	'Patel',
+	'García',
+	'Tanaka',
+	'Johnson',
+	'Müller',
+	'Nguyen',
+	'Williams',
+	'Brown',
+	'Kowalski',
+	'Rossi',
+	'Sato',
+	'Chen',
+	'Murphy',
+	"O'Brien",
+	'Dubois',
+	'Hernandez',
+	'Khan',
+	'Taylor',
+	'Andersson',
+	'Suzuki',
+	'Silva',
+	'Cohen',
+	'Walker',
 ];
 const EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net'];
 
@@ -43,21 +92,63 @@ const SHOP_PROFILES = [
 		otherZones: ['Europe/Paris', 'Europe/Dublin', 'America/New_York'],
 		plan: { name: 'premium', title: 'Premium', price: 99, maxFlows: 9 },
 		locations: [
-			{ name: 'Soho Studio', address: '42 Greek Street', city: 'London', zipCode: 'W1D 4EH', state: 'England', country: 'United Kingdom', latitude: 51.5136, longitude: -0.1318 },
-			{ name: 'Shoreditch Studio', address: '7 Rivington Street', city: 'London', zipCode: 'EC2A 3DT', state: 'England', country: 'United Kingdom', latitude: 51.5262, longitude: -0.0794 },
+			{
+				name: 'Soho Studio',
+				address: '42 Greek Street',
+				city: 'London',
+				zipCode: 'W1D 4EH',
+				state: 'England',
+				country: 'United Kingdom',
+				latitude: 51.5136,
+				longitude: -0.1318,
+			},
+			{
+				name: 'Shoreditch Studio',
+				address: '7 Rivington Street',
+				city: 'London',
+				zipCode: 'EC2A 3DT',
+				state: 'England',
+				country: 'United Kingdom',
+				latitude: 51.5262,
+				longitude: -0.0794,
+			},
 		],
 		resourceTypes: ['Stylist', 'Treatment Room'],
 		primaryNames: ['Ava Thompson', 'Maya Collins', 'Leo Fraser', 'Ruby Hughes', 'Isla Bennett'],
 		roomNames: ['Room 1', 'Room 2', 'The Garden Room'],
 		services: [
 			{ title: 'Signature Brow Shape', handle: 'signature-brow-shape', variants: [[30, 35]] },
-			{ title: 'Lash Lift & Tint', handle: 'lash-lift-and-tint', variants: [[60, 65], [75, 80]] },
-			{ title: 'Hydrating Facial', handle: 'hydrating-facial', variants: [[45, 55], [60, 70], [90, 95]] },
+			{
+				title: 'Lash Lift & Tint',
+				handle: 'lash-lift-and-tint',
+				variants: [
+					[60, 65],
+					[75, 80],
+				],
+			},
+			{
+				title: 'Hydrating Facial',
+				handle: 'hydrating-facial',
+				variants: [
+					[45, 55],
+					[60, 70],
+					[90, 95],
+				],
+			},
 			{ title: 'Bridal Trial', handle: 'bridal-trial', variants: [[90, 120]] },
 			{ title: 'Brow Lamination', handle: 'brow-lamination', variants: [[45, 48]] },
 			{ title: 'Express Tint', handle: 'express-tint', variants: [[15, 15]] },
 		],
-		question: { name: 'Anything we should know?', answers: ['Sensitive skin', 'First visit', 'No', 'Allergic to latex', 'Running 5 min late maybe'] },
+		question: {
+			name: 'Anything we should know?',
+			answers: [
+				'Sensitive skin',
+				'First visit',
+				'No',
+				'Allergic to latex',
+				'Running 5 min late maybe',
+			],
+		},
 	},
 	{
 		name: 'Hudson Bike Works',
@@ -72,8 +163,26 @@ const SHOP_PROFILES = [
 		otherZones: ['America/Chicago', 'America/Los_Angeles', 'Europe/London'],
 		plan: { name: 'pro', title: 'Pro', price: 49, maxFlows: 6 },
 		locations: [
-			{ name: 'Chelsea Workshop', address: '210 W 21st Street', city: 'New York', zipCode: '10011', state: 'NY', country: 'United States', latitude: 40.7433, longitude: -73.9973 },
-			{ name: 'Brooklyn Workshop', address: '88 Wythe Avenue', city: 'Brooklyn', zipCode: '11249', state: 'NY', country: 'United States', latitude: 40.7214, longitude: -73.9577 },
+			{
+				name: 'Chelsea Workshop',
+				address: '210 W 21st Street',
+				city: 'New York',
+				zipCode: '10011',
+				state: 'NY',
+				country: 'United States',
+				latitude: 40.7433,
+				longitude: -73.9973,
+			},
+			{
+				name: 'Brooklyn Workshop',
+				address: '88 Wythe Avenue',
+				city: 'Brooklyn',
+				zipCode: '11249',
+				state: 'NY',
+				country: 'United States',
+				latitude: 40.7214,
+				longitude: -73.9577,
+			},
 		],
 		resourceTypes: ['Mechanic', 'Repair Bay'],
 		primaryNames: ['Marcus Reed', 'Elena Park', 'Dev Shah', 'Carla Ruiz', 'Sam Whitaker'],
@@ -81,12 +190,28 @@ const SHOP_PROFILES = [
 		services: [
 			{ title: 'Basic Tune-Up', handle: 'basic-tune-up', variants: [[60, 89]] },
 			{ title: 'Full Overhaul', handle: 'full-overhaul', variants: [[180, 349]] },
-			{ title: 'Pro Bike Fitting', handle: 'pro-bike-fitting', variants: [[90, 199], [120, 249]] },
+			{
+				title: 'Pro Bike Fitting',
+				handle: 'pro-bike-fitting',
+				variants: [
+					[90, 199],
+					[120, 249],
+				],
+			},
 			{ title: 'Wheel Truing', handle: 'wheel-truing', variants: [[30, 39]] },
 			{ title: 'Flat Fix Express', handle: 'flat-fix-express', variants: [[15, 19]] },
 			{ title: 'E-Bike Diagnostic', handle: 'e-bike-diagnostic', variants: [[45, 79]] },
 		],
-		question: { name: 'Bike make and model', answers: ['Trek Domane SL5', 'Specialized Allez', 'Brompton C Line', 'Cannondale Topstone', 'Rad Power RadCity'] },
+		question: {
+			name: 'Bike make and model',
+			answers: [
+				'Trek Domane SL5',
+				'Specialized Allez',
+				'Brompton C Line',
+				'Cannondale Topstone',
+				'Rad Power RadCity',
+			],
+		},
 	},
 	{
 		name: 'Sakura Wellness Spa',
@@ -101,14 +226,45 @@ const SHOP_PROFILES = [
 		otherZones: ['Asia/Seoul', 'Australia/Sydney', 'America/Los_Angeles'],
 		plan: { name: 'small', title: 'Small', price: 19, maxFlows: 1 },
 		locations: [
-			{ name: 'Shibuya', address: '2-21-1 Shibuya', city: 'Shibuya-ku', zipCode: '150-0002', state: 'Tokyo', country: 'Japan', latitude: 35.6591, longitude: 139.7037 },
-			{ name: 'Ginza', address: '4-6-16 Ginza', city: 'Chuo-ku', zipCode: '104-0061', state: 'Tokyo', country: 'Japan', latitude: 35.6717, longitude: 139.765 },
+			{
+				name: 'Shibuya',
+				address: '2-21-1 Shibuya',
+				city: 'Shibuya-ku',
+				zipCode: '150-0002',
+				state: 'Tokyo',
+				country: 'Japan',
+				latitude: 35.6591,
+				longitude: 139.7037,
+			},
+			{
+				name: 'Ginza',
+				address: '4-6-16 Ginza',
+				city: 'Chuo-ku',
+				zipCode: '104-0061',
+				state: 'Tokyo',
+				country: 'Japan',
+				latitude: 35.6717,
+				longitude: 139.765,
+			},
 		],
 		resourceTypes: ['Therapist', 'Treatment Room'],
-		primaryNames: ['Aiko Yamamoto', 'Haruto Kobayashi', 'Sakura Ito', 'Ren Watanabe', 'Mio Nakamura'],
+		primaryNames: [
+			'Aiko Yamamoto',
+			'Haruto Kobayashi',
+			'Sakura Ito',
+			'Ren Watanabe',
+			'Mio Nakamura',
+		],
 		roomNames: ['Sakura Room', 'Bamboo Room', 'Onsen Suite'],
 		services: [
-			{ title: 'Shiatsu Massage', handle: 'shiatsu-massage', variants: [[60, 9800], [90, 13800]] },
+			{
+				title: 'Shiatsu Massage',
+				handle: 'shiatsu-massage',
+				variants: [
+					[60, 9800],
+					[90, 13800],
+				],
+			},
 			{ title: 'Hot Stone Therapy', handle: 'hot-stone-therapy', variants: [[75, 12500]] },
 			{ title: 'Signature Facial', handle: 'signature-facial', variants: [[60, 11000]] },
 			{ title: 'Aromatherapy Ritual', handle: 'aromatherapy-ritual', variants: [[90, 15400]] },
@@ -124,21 +280,73 @@ const SHOP_PROFILES = [
  * notice window, index 2 always forbids rescheduling, index 3 forbids cancelling.
  */
 const SERVICE_POLICIES = [
-	{ customerCanCancel: true, customerCanReschedule: true, refundMoneyOnCancel: true, customerCanManageBefore: 24, flexStartInterval: 'THIRTY' },
-	{ customerCanCancel: true, customerCanReschedule: true, refundMoneyOnCancel: false, customerCanManageBefore: 48, flexStartInterval: 'SIXTY' },
-	{ customerCanCancel: true, customerCanReschedule: false, refundMoneyOnCancel: true, customerCanManageBefore: 12, flexStartInterval: 'THIRTY' },
-	{ customerCanCancel: false, customerCanReschedule: true, refundMoneyOnCancel: false, customerCanManageBefore: 2, flexStartInterval: 'FIFTEEN' },
-	{ customerCanCancel: true, customerCanReschedule: true, refundMoneyOnCancel: true, customerCanManageBefore: 24, flexStartInterval: 'THIRTY' },
-	{ customerCanCancel: false, customerCanReschedule: false, refundMoneyOnCancel: false, customerCanManageBefore: 0, flexStartInterval: 'FORTY_FIVE' },
+	{
+		customerCanCancel: true,
+		customerCanReschedule: true,
+		refundMoneyOnCancel: true,
+		customerCanManageBefore: 24,
+		flexStartInterval: 'THIRTY',
+	},
+	{
+		customerCanCancel: true,
+		customerCanReschedule: true,
+		refundMoneyOnCancel: false,
+		customerCanManageBefore: 48,
+		flexStartInterval: 'SIXTY',
+	},
+	{
+		customerCanCancel: true,
+		customerCanReschedule: false,
+		refundMoneyOnCancel: true,
+		customerCanManageBefore: 12,
+		flexStartInterval: 'THIRTY',
+	},
+	{
+		customerCanCancel: false,
+		customerCanReschedule: true,
+		refundMoneyOnCancel: false,
+		customerCanManageBefore: 2,
+		flexStartInterval: 'FIFTEEN',
+	},
+	{
+		customerCanCancel: true,
+		customerCanReschedule: true,
+		refundMoneyOnCancel: true,
+		customerCanManageBefore: 24,
+		flexStartInterval: 'THIRTY',
+	},
+	{
+		customerCanCancel: false,
+		customerCanReschedule: false,
+		refundMoneyOnCancel: false,
+		customerCanManageBefore: 0,
+		flexStartInterval: 'FORTY_FIVE',
+	},
 ];
 
 const FLEX_MINUTES = { FIFTEEN: 15, THIRTY: 30, FORTY_FIVE: 45, SIXTY: 60 };
 
 const ALL_FEATURES = [
-	'CALENDAR_SYNC', 'REMOVE_BRANDING', 'SERVICE_HOURS', 'APPOINTMENT_MANAGEMENT', 'GROUP_APPOINTMENTS',
-	'APPOINTMENT_REPORT', 'RESERVATION', 'STOREFRONT_SDK', 'FLOWS', 'INSTANT_BOOKING', 'STOREFRONT_CALENDAR_V2',
-	'ADMIN_CHAT', 'PORTAL_ONBOARDING', 'SENDER_EMAIL_DOMAIN_VERIFICATION', 'EXPERIENCE_SELECTOR', 'APPS',
-	'PERSONAL_ACCESS_TOKEN', 'MULTI_RESOURCE', 'PERMISSIONS', 'CUSTOMER_MANAGEMENT',
+	'CALENDAR_SYNC',
+	'REMOVE_BRANDING',
+	'SERVICE_HOURS',
+	'APPOINTMENT_MANAGEMENT',
+	'GROUP_APPOINTMENTS',
+	'APPOINTMENT_REPORT',
+	'RESERVATION',
+	'STOREFRONT_SDK',
+	'FLOWS',
+	'INSTANT_BOOKING',
+	'STOREFRONT_CALENDAR_V2',
+	'ADMIN_CHAT',
+	'PORTAL_ONBOARDING',
+	'SENDER_EMAIL_DOMAIN_VERIFICATION',
+	'EXPERIENCE_SELECTOR',
+	'APPS',
+	'PERSONAL_ACCESS_TOKEN',
+	'MULTI_RESOURCE',
+	'PERMISSIONS',
+	'CUSTOMER_MANAGEMENT',
 ];
 
 function ascii(s) {
@@ -160,7 +368,12 @@ function image(rng, kind) {
 }
 
 function wdayRule(rng, weekday, from, to) {
-	return { id: rng.objectId(), type: 'wday', weekday, intervals: [{ id: rng.objectId(), from, to }] };
+	return {
+		id: rng.objectId(),
+		type: 'wday',
+		weekday,
+		intervals: [{ id: rng.objectId(), from, to }],
+	};
 }
 
 /** Credentials per shop: a read/write PAT pair and a read-only pair (sesami.md §3.3). */
@@ -223,7 +436,10 @@ function buildShop(seed, i, profile, nowMs) {
 	};
 	const features = ALL_FEATURES.filter(
 		(f) =>
-			!(profile.plan.name === 'small' && ['REMOVE_BRANDING', 'APPOINTMENT_REPORT', 'GROUP_APPOINTMENTS'].includes(f)) &&
+			!(
+				profile.plan.name === 'small' &&
+				['REMOVE_BRANDING', 'APPOINTMENT_REPORT', 'GROUP_APPOINTMENTS'].includes(f)
+			) &&
 			f !== 'ADMIN_CHAT' &&
 			f !== 'PORTAL_ONBOARDING',
 	);
@@ -305,7 +521,9 @@ function buildResources(seed, i, profile, shop, types, locations) {
 			status: true,
 			image: image(rng, 'resources'),
 			shopId: shop.id,
-			description: isRoom ? `${name} at ${locations[k % 2].name}` : `${type.name} at ${locations[k % 2].name}`,
+			description: isRoom
+				? `${name} at ${locations[k % 2].name}`
+				: `${type.name} at ${locations[k % 2].name}`,
 			eventDescription: isRoom ? '' : `Your ${type.name.toLowerCase()} will be ${first}.`,
 			mobile: isRoom ? '' : phone(rng, profile),
 			notificationEmailStatus: !isRoom,
@@ -350,11 +568,29 @@ function buildServices(seed, i, profile, shop, types, resources, locations) {
 			};
 		});
 		const serviceLocations = locationIds.map((locId) => {
-			const primary = resources.filter((r) => r.type === types[0].id && r._locationIds.includes(locId));
-			const rooms = resources.filter((r) => r.type === types[1].id && r._locationIds.includes(locId));
-			const rs = [{ typeId: types[0].id, isSelectable: true, isTimeBlocker: true, ids: primary.map((r) => r.id), hideAnyAvailable: false }];
+			const primary = resources.filter(
+				(r) => r.type === types[0].id && r._locationIds.includes(locId),
+			);
+			const rooms = resources.filter(
+				(r) => r.type === types[1].id && r._locationIds.includes(locId),
+			);
+			const rs = [
+				{
+					typeId: types[0].id,
+					isSelectable: true,
+					isTimeBlocker: true,
+					ids: primary.map((r) => r.id),
+					hideAnyAvailable: false,
+				},
+			];
 			if (k % 2 === 1 && rooms.length) {
-				rs.push({ typeId: types[1].id, isSelectable: false, isTimeBlocker: false, ids: rooms.map((r) => r.id), hideAnyAvailable: true });
+				rs.push({
+					typeId: types[1].id,
+					isSelectable: false,
+					isTimeBlocker: false,
+					ids: rooms.map((r) => r.id),
+					hideAnyAvailable: true,
+				});
 			}
 			return { locationId: locId, resources: rs };
 		});
@@ -391,7 +627,10 @@ function buildServices(seed, i, profile, shop, types, resources, locations) {
 			groupAppointmentSlots: isGroup ? 4 : 1,
 			variants,
 			availabilities,
-			location: { id: locationIds[0], content: locations.find((l) => l.id === locationIds[0]).businessAddress.address },
+			location: {
+				id: locationIds[0],
+				content: locations.find((l) => l.id === locationIds[0]).businessAddress.address,
+			},
 			flexStartInterval: policy.flexStartInterval,
 			createOrder: !isInstant,
 			locationIds,
@@ -447,11 +686,12 @@ function dayIntervals(rules, weekday, date) {
 
 function intersect(a, b) {
 	const out = [];
-	for (const [s1, e1] of a) for (const [s2, e2] of b) {
-		const s = Math.max(s1, s2);
-		const e = Math.min(e1, e2);
-		if (e > s) out.push([s, e]);
-	}
+	for (const [s1, e1] of a)
+		for (const [s2, e2] of b) {
+			const s = Math.max(s1, s2);
+			const e = Math.min(e1, e2);
+			if (e > s) out.push([s, e]);
+		}
 	return out;
 }
 
@@ -461,7 +701,18 @@ function intersect(a, b) {
  * the seed only; the wall clock only moves the dates (a drawn day that the service or resource does
  * not work is shifted forward to the next working day).
  */
-function buildAppointments(seed, i, profile, shop, services, resources, customers, count, nowMs, extraCustomers) {
+function buildAppointments(
+	seed,
+	i,
+	profile,
+	shop,
+	services,
+	resources,
+	customers,
+	count,
+	nowMs,
+	extraCustomers,
+) {
 	const tz = profile.timezone;
 	const today = T.dateInTz(nowMs, tz);
 	const busy = new Map(); // resourceId -> [[fromMs, toMs]]
@@ -499,8 +750,20 @@ function buildAppointments(seed, i, profile, shop, services, resources, customer
 		const instantBookingId = rng.objectId();
 		const sessionId = rng.uuid();
 		const propIds = [rng.objectId(), rng.objectId(), rng.objectId(), rng.objectId()];
-		const eventIds = [rng.objectId(), rng.objectId(), rng.objectId(), rng.objectId(), rng.objectId()];
-		const instantNames = [rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES), rng.int(100, 999), rng.objectId(), phone(rng, profile)];
+		const eventIds = [
+			rng.objectId(),
+			rng.objectId(),
+			rng.objectId(),
+			rng.objectId(),
+			rng.objectId(),
+		];
+		const instantNames = [
+			rng.pick(FIRST_NAMES),
+			rng.pick(LAST_NAMES),
+			rng.int(100, 999),
+			rng.objectId(),
+			phone(rng, profile),
+		];
 		if (!primaryIds.length) continue;
 		const resId = primaryIds[Math.floor(resPick * primaryIds.length)];
 		const resource = resources.find((r) => r.id === resId);
@@ -512,7 +775,10 @@ function buildAppointments(seed, i, profile, shop, services, resources, customer
 		for (let shift = 0; shift < 21 && !placed; shift++) {
 			const date = T.addDaysToDate(today, dayOffset + shift);
 			const wd = T.weekdayOfDate(date);
-			const ivs = intersect(dayIntervals(service.availabilities, wd, date), dayIntervals(resource.availabilities, wd, date));
+			const ivs = intersect(
+				dayIntervals(service.availabilities, wd, date),
+				dayIntervals(resource.availabilities, wd, date),
+			);
 			const choices = [];
 			for (const [s, e] of ivs) for (let m = s; m + minutes <= e; m += step) choices.push(m);
 			if (!choices.length) continue;
@@ -561,24 +827,52 @@ function buildAppointments(seed, i, profile, shop, services, resources, customer
 		if (createdMs > nowMs - T.HOUR) createdMs = nowMs - createdFallbackHours * T.HOUR;
 		const initiator = instant || initiatorRoll < 0.85 ? 'CUSTOMER' : 'MERCHANT';
 		let e = 0;
-		const ev = (type, atMs, by, content = '') => ({ id: eventIds[e++], type, content, initiatedBy: by, dateTime: new Date(atMs).toISOString() });
+		const ev = (type, atMs, by, content = '') => ({
+			id: eventIds[e++],
+			type,
+			content,
+			initiatedBy: by,
+			dateTime: new Date(atMs).toISOString(),
+		});
 		const events = [
-			ev('CREATED', createdMs, initiator, instant ? 'Instant booking' : 'Booked through Shopify checkout'),
+			ev(
+				'CREATED',
+				createdMs,
+				initiator,
+				instant ? 'Instant booking' : 'Booked through Shopify checkout',
+			),
 			ev('CONFIRMATIONEMAILSENT', createdMs + 40 * 1000, 'SYSTEM'),
 		];
 		let status = 'BOOKED';
 		const past = startMs < nowMs;
 		const lastChangeMax = Math.min(nowMs - 5 * T.MINUTE, startMs - T.HOUR);
 		const canChange = lastChangeMax > createdMs + T.MINUTE;
-		const changeAt = createdMs + T.MINUTE + Math.floor(changePick * Math.max(0, lastChangeMax - createdMs - T.MINUTE));
+		const changeAt =
+			createdMs +
+			T.MINUTE +
+			Math.floor(changePick * Math.max(0, lastChangeMax - createdMs - T.MINUTE));
 		const by = changeByRoll < 0.6 ? 'CUSTOMER' : 'MERCHANT';
 		if (statusRoll < 0.12 && canChange) {
-			events.push(ev('CANCELLED', changeAt, by, by === 'CUSTOMER' ? 'Cancelled by customer' : 'Cancelled by staff, refunded'));
+			events.push(
+				ev(
+					'CANCELLED',
+					changeAt,
+					by,
+					by === 'CUSTOMER' ? 'Cancelled by customer' : 'Cancelled by staff, refunded',
+				),
+			);
 			status = 'CANCELLED';
 		} else {
 			if (statusRoll < 0.24 && canChange) {
 				const oldStart = startMs - rescheduledFromDays * T.DAY;
-				events.push(ev('RESCHEDULED', changeAt, by, `Rescheduled from ${T.formatInTz(oldStart, tz)} to ${T.formatInTz(startMs, tz)}`));
+				events.push(
+					ev(
+						'RESCHEDULED',
+						changeAt,
+						by,
+						`Rescheduled from ${T.formatInTz(oldStart, tz)} to ${T.formatInTz(startMs, tz)}`,
+					),
+				);
 				status = 'RESCHEDULED';
 			}
 			if (past && pastRoll < 0.65) {
@@ -636,7 +930,9 @@ function buildAppointments(seed, i, profile, shop, services, resources, customer
 		});
 	}
 	// Shopify order numbers follow checkout order (createdAt); order ids are drawn per appointment
-	const ordered = out.filter((a) => !a._instant).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1));
+	const ordered = out
+		.filter((a) => !a._instant)
+		.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1));
 	ordered.forEach((a, k) => {
 		a.orderId = new Rng(seed, `order:${a.id}`).digits(13, '5');
 		a.orderName = `#${1001 + k}`;
@@ -781,7 +1077,18 @@ function buildState(opts = {}) {
 		const services = buildServices(seed, i, profile, shop, types, resources, locations);
 		const customers = buildCustomers(seed, i, profile, shop, i === 0 ? 60 : 25);
 		const extra = [];
-		const appointments = buildAppointments(seed, i, profile, shop, services, resources, customers, counts[i], nowMs, extra);
+		const appointments = buildAppointments(
+			seed,
+			i,
+			profile,
+			shop,
+			services,
+			resources,
+			customers,
+			counts[i],
+			nowMs,
+			extra,
+		);
 		const reservations = buildReservations(seed, i, profile, shop, services, customers, nowMs);
 		const flows = buildFlows(seed, i, profile, shop);
 		state.shops.push(shop);
@@ -815,8 +1122,12 @@ function buildFixtures(state, keys, seed) {
 			return a ? a.id : undefined;
 		};
 		const customerCounts = new Map();
-		for (const a of appts) if (a.customer.externalId) customerCounts.set(a.customer.id, (customerCounts.get(a.customer.id) || 0) + 1);
-		const topCustomerId = [...customerCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+		for (const a of appts)
+			if (a.customer.externalId)
+				customerCounts.set(a.customer.id, (customerCounts.get(a.customer.id) || 0) + 1);
+		const topCustomerId = [...customerCounts.entries()].sort(
+			(a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
+		)[0];
 		const topCustomer = topCustomerId && state.customers.find((c) => c.id === topCustomerId[0]);
 		const svc0 = services[0];
 		const loc0 = svc0.locations[0];
@@ -840,7 +1151,9 @@ function buildFixtures(state, keys, seed) {
 			serviceIds: services.map((s) => s.id),
 			flowIds: state.flows.filter((f) => f.shopId === shop.id).map((f) => f.id),
 			reservationIds: state.reservations.filter((r) => r.shopId === shop.id).map((r) => r.id),
-			customerIds: state.customers.filter((c) => c.shopId === shop.id && c.externalSource === 'SHOPIFY').map((c) => c.id),
+			customerIds: state.customers
+				.filter((c) => c.shopId === shop.id && c.externalSource === 'SHOPIFY')
+				.map((c) => c.id),
 			services: {
 				/** cancel + reschedule allowed, 24 h window, refund on cancel */
 				standard: services[0].id,
@@ -865,11 +1178,17 @@ function buildFixtures(state, keys, seed) {
 				/** BOOKED, at least 3 days ahead */
 				upcoming: first((a) => a.status === 'BOOKED' && a._dayOffset >= 4 && !a._instant),
 				/** a second BOOKED one, at least 4 days ahead (for destructive tests) */
-				upcoming2: (appts.filter((a) => a.status === 'BOOKED' && a._dayOffset >= 4 && !a._instant)[1] || {}).id,
+				upcoming2: (
+					appts.filter((a) => a.status === 'BOOKED' && a._dayOffset >= 4 && !a._instant)[1] || {}
+				).id,
 				/** BOOKED, at least 8 days ahead, on the 48 h notice service */
-				upcomingNotice48h: first((a) => a.status === 'BOOKED' && a._dayOffset >= 8 && a.service === services[1].id),
+				upcomingNotice48h: first(
+					(a) => a.status === 'BOOKED' && a._dayOffset >= 8 && a.service === services[1].id,
+				),
 				/** BOOKED, at least 4 days ahead, on the no-reschedule service */
-				upcomingNoReschedule: first((a) => a.status === 'BOOKED' && a._dayOffset >= 4 && a.service === services[2].id),
+				upcomingNoReschedule: first(
+					(a) => a.status === 'BOOKED' && a._dayOffset >= 4 && a.service === services[2].id,
+				),
 				/** more than a week ago, checked in */
 				past: first((a) => a._dayOffset <= -9 && has(a, 'CUSTOMER_CHECKIN')),
 				/** cancelled, at least 4 days ahead (its slot is free again) */

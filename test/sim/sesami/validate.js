@@ -80,7 +80,10 @@ function check(errs, path, value, rule) {
 			if (rule.type === 'email' && value !== '' && !isEmail(value)) errs.add(path, 'is_email');
 			if (rule.type === 'url' && !isHttpUrl(value)) errs.add(path, 'is_url');
 			if (rule.type === 'hhmm' && !HHMM.test(value)) errs.add(path, 'is_date', 'HH:mm');
-			if (rule.type === 'date-time' && T.parseDateTimeLenient(value, rule.tz || 'UTC') === undefined) {
+			if (
+				rule.type === 'date-time' &&
+				T.parseDateTimeLenient(value, rule.tz || 'UTC') === undefined
+			) {
 				errs.add(path, 'is_date', 'ISO 8601 date-time');
 			}
 			return;
@@ -155,9 +158,19 @@ const WEEKDAY_ENUM = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'f
 const FLEX = ['FIFTEEN', 'THIRTY', 'FORTY_FIVE', 'SIXTY'];
 
 /** CreateWhenRequest */
-const WHEN = { type: 'object', fields: { offset: { type: 'number' }, amount: { type: 'number', required: true, min: 0 }, unit: { type: 'string', required: true, enum: WHEN_UNITS } } };
+const WHEN = {
+	type: 'object',
+	fields: {
+		offset: { type: 'number' },
+		amount: { type: 'number', required: true, min: 0 },
+		unit: { type: 'string', required: true, enum: WHEN_UNITS },
+	},
+};
 /** CreateTemplateRequest */
-const TEMPLATE = { type: 'object', fields: { headers: { type: 'string', required: true }, body: { type: 'string', required: true } } };
+const TEMPLATE = {
+	type: 'object',
+	fields: { headers: { type: 'string', required: true }, body: { type: 'string', required: true } },
+};
 
 /** CreateFlowRequest: every field required */
 const CREATE_FLOW = {
@@ -212,7 +225,10 @@ const CUSTOMER = {
 	image: { type: 'string' },
 };
 
-const INTERVAL = { type: 'object', fields: { from: { type: 'hhmm', required: true }, to: { type: 'hhmm', required: true } } };
+const INTERVAL = {
+	type: 'object',
+	fields: { from: { type: 'hhmm', required: true }, to: { type: 'hhmm', required: true } },
+};
 const AVAILABILITY = {
 	type: 'object',
 	fields: {
@@ -225,8 +241,30 @@ const AVAILABILITY = {
 const AVAILABILITY_RANGE = {
 	type: 'object',
 	fields: {
-		availableFrom: { type: 'object', required: true, fields: { type: { type: 'string', required: true, enum: ['DAYS_INTO_THE_FUTURE', 'EXACT_DATE', 'NOW'] }, value: { type: 'any' } } },
-		availableTo: { type: 'object', required: true, fields: { type: { type: 'string', required: true, enum: ['DAYS_INTO_THE_FUTURE', 'EXACT_DATE', 'INDEFINITELY'] }, value: { type: 'any' } } },
+		availableFrom: {
+			type: 'object',
+			required: true,
+			fields: {
+				type: {
+					type: 'string',
+					required: true,
+					enum: ['DAYS_INTO_THE_FUTURE', 'EXACT_DATE', 'NOW'],
+				},
+				value: { type: 'any' },
+			},
+		},
+		availableTo: {
+			type: 'object',
+			required: true,
+			fields: {
+				type: {
+					type: 'string',
+					required: true,
+					enum: ['DAYS_INTO_THE_FUTURE', 'EXACT_DATE', 'INDEFINITELY'],
+				},
+				value: { type: 'any' },
+			},
+		},
 	},
 };
 const UPDATE_RESOURCE = {
@@ -242,7 +280,11 @@ const UPDATE_RESOURCE = {
 	mobile: { type: 'string' },
 	notificationEmailStatus: { type: 'boolean' },
 };
-const CREATE_RESOURCE = { ...UPDATE_RESOURCE, typeId: { type: 'mongo', required: true }, name: { type: 'string', required: true } };
+const CREATE_RESOURCE = {
+	...UPDATE_RESOURCE,
+	typeId: { type: 'mongo', required: true },
+	name: { type: 'string', required: true },
+};
 
 const BUSINESS_ADDRESS = {
 	type: 'object',
@@ -288,7 +330,10 @@ const UPDATE_SETTINGS = {
 		locale: { type: 'string' },
 		timeFormat: { type: 'string' },
 		reservationPeriod: { type: 'number', min: 0 },
-		instantBooking: { type: 'object', fields: { requiredFields: { type: 'array', items: { type: 'string' } } } },
+		instantBooking: {
+			type: 'object',
+			fields: { requiredFields: { type: 'array', items: { type: 'string' } } },
+		},
 		calendarExperience: { type: 'string', enum: ['CLASSIC', 'V2'] },
 	},
 };
@@ -305,7 +350,12 @@ const UPDATE_SERVICE = {
 		type: 'array',
 		items: {
 			type: 'object',
-			fields: { duration: { type: 'number', required: true, min: 1 }, price: { type: 'number', required: true, min: 0 }, title: { type: 'string', required: true }, externalId: { type: 'string' } },
+			fields: {
+				duration: { type: 'number', required: true, min: 1 },
+				price: { type: 'number', required: true, min: 0 },
+				title: { type: 'string', required: true },
+				externalId: { type: 'string' },
+			},
 		},
 	},
 	externalSource: { type: 'string' },

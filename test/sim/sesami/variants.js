@@ -31,7 +31,7 @@ const SESAMI_VARIANTS = {
 		doc:
 			'Appointment datetime / rangeStart / rangeEnd as the API answers them. iso-offset: 2026-12-01T10:00:00+01:00 in the ' +
 			'requested timezone. naive-minutes: "2026-12-01 10:00", naive-seconds: "2026-12-01T10:00:00", both wall-clock time ' +
-			'in the shop\'s timezone whatever the request asked.',
+			"in the shop's timezone whatever the request asked.",
 	},
 	writeGatewayError: {
 		values: ['off', 'apply-then-502'],
@@ -53,7 +53,7 @@ const SESAMI_VARIANTS = {
 	maxFlows: {
 		values: ['plan', '1', '6', '9'],
 		default: 'plan',
-		doc: 'The shop\'s Flow limit (Shop.maxFlows): its plan\'s (seed), or Small 1 / Pro 6 / Premium 9.',
+		doc: "The shop's Flow limit (Shop.maxFlows): its plan's (seed), or Small 1 / Pro 6 / Premium 9.",
 	},
 	otherFlows: {
 		values: ['0', '1', '3', '5', '8'],

@@ -30,7 +30,9 @@ function parseArgs(argv) {
 		else if (flag === '--no-http') opts.httpPort = false;
 		else if (flag === '--log') log = true;
 		else if (flag === '--help' || flag === '-h') {
-			process.stderr.write('usage: cli.mjs [--port 2525] [--http-port 8025] [--host 127.0.0.1] [--user n8n] [--password n8n-sandbox] [--no-http] [--log]\n');
+			process.stderr.write(
+				'usage: cli.mjs [--port 2525] [--http-port 8025] [--host 127.0.0.1] [--user n8n] [--password n8n-sandbox] [--no-http] [--log]\n',
+			);
 			process.exit(0);
 		} else throw new Error(`unknown argument ${argv[i]}`);
 	}

@@ -15,11 +15,15 @@ const path = require('node:path');
 
 /** RFC 2047 encoded-word for a header with non-ASCII text. */
 function encodeHeader(value) {
-	return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+	return /^[\x20-\x7e]*$/.test(value)
+		? value
+		: `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }
 
 function base64Lines(text) {
-	return Buffer.from(text, 'utf8').toString('base64').replace(/.{1,76}/g, '$&\r\n');
+	return Buffer.from(text, 'utf8')
+		.toString('base64')
+		.replace(/.{1,76}/g, '$&\r\n');
 }
 
 /**
@@ -94,7 +98,11 @@ function sendRaw(o) {
 			const p = reply();
 			socket.write(`${cmd}\r\n`);
 			const res = await p;
-			replies.push({ command: label || cmd.split(' ')[0], code: res.code, text: res.lines.join('\n') });
+			replies.push({
+				command: label || cmd.split(' ')[0],
+				code: res.code,
+				text: res.lines.join('\n'),
+			});
 			return res;
 		};
 		const finish = (ok, code) => {
@@ -111,7 +119,8 @@ function sendRaw(o) {
 			if (o.auth === 'LOGIN') {
 				let r = await command('AUTH LOGIN');
 				if (r.code === 334) r = await command(Buffer.from(o.user).toString('base64'), '(user)');
-				if (r.code === 334) r = await command(Buffer.from(o.password).toString('base64'), '(password)');
+				if (r.code === 334)
+					r = await command(Buffer.from(o.password).toString('base64'), '(password)');
 				if (r.code !== 235) return finish(false, r.code);
 			} else if (o.auth !== false) {
 				const token = Buffer.from(`\0${o.user}\0${o.password}`).toString('base64');
@@ -156,7 +165,12 @@ async function sendWithNodemailer(credential, mail) {
 	});
 	try {
 		const info = await transport.sendMail(mail);
-		return { accepted: info.accepted, rejected: info.rejected, response: info.response, messageId: info.messageId };
+		return {
+			accepted: info.accepted,
+			rejected: info.rejected,
+			response: info.response,
+			messageId: info.messageId,
+		};
 	} finally {
 		transport.close();
 	}

@@ -53,14 +53,21 @@ function headerValue(v) {
 	if (Array.isArray(v)) return v.map(headerValue).join(', ');
 	if (typeof v === 'object' && typeof v.text === 'string') return v.text;
 	if (typeof v === 'object' && typeof v.value === 'string') {
-		const params = v.params ? Object.entries(v.params).map(([k, p]) => `; ${k}=${p}`).join('') : '';
+		const params = v.params
+			? Object.entries(v.params)
+					.map(([k, p]) => `; ${k}=${p}`)
+					.join('')
+			: '';
 		return v.value + params;
 	}
 	return JSON.stringify(v);
 }
 
 const escapeHtml = (s) =>
-	String(s === undefined || s === null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+	String(s === undefined || s === null ? '' : s).replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+	);
 
 function inboxPage(messages) {
 	const rows = messages
@@ -96,7 +103,15 @@ ${rows || '<tr><td colspan="4">No messages yet.</td></tr>'}
  * @param {{ port?: number, host?: string, httpPort?: number | false | null, user?: string, password?: string, maxMessages?: number }} [options]
  */
 async function startSmtpServer(options = {}) {
-	const opts = { port: 0, host: '127.0.0.1', httpPort: 0, user: 'n8n', password: 'n8n-sandbox', maxMessages: 5000, ...options };
+	const opts = {
+		port: 0,
+		host: '127.0.0.1',
+		httpPort: 0,
+		user: 'n8n',
+		password: 'n8n-sandbox',
+		maxMessages: 5000,
+		...options,
+	};
 	/** @type {SmtpMessage[]} */
 	const messages = [];
 	let counter = 0;
@@ -128,7 +143,8 @@ async function startSmtpServer(options = {}) {
 		size: MAX_SIZE,
 		closeTimeout: 1000,
 		onAuth(auth, _session, callback) {
-			if (auth.username === opts.user && auth.password === opts.password) return callback(null, { user: auth.username });
+			if (auth.username === opts.user && auth.password === opts.password)
+				return callback(null, { user: auth.username });
 			const e = new Error('Invalid username or password');
 			e.responseCode = 535;
 			return callback(e);
@@ -187,7 +203,8 @@ async function startSmtpServer(options = {}) {
 					size,
 				};
 				messages.push(message);
-				if (messages.length > opts.maxMessages) messages.splice(0, messages.length - opts.maxMessages);
+				if (messages.length > opts.maxMessages)
+					messages.splice(0, messages.length - opts.maxMessages);
 				callback(null, `Message queued as ${message.id}`);
 				notify();
 				return undefined;
@@ -214,14 +231,22 @@ async function startSmtpServer(options = {}) {
 		httpServer = http.createServer((req, res) => {
 			const url = new URL(req.url, 'http://inbox.local');
 			const send = (status, body, type) => {
-				const headers = { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' };
-				if (type.startsWith('text/html')) headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:";
+				const headers = {
+					'content-type': type,
+					'content-length': Buffer.byteLength(body),
+					'cache-control': 'no-store',
+				};
+				if (type.startsWith('text/html'))
+					headers['content-security-policy'] =
+						"default-src 'none'; style-src 'unsafe-inline'; img-src data: https:";
 				res.writeHead(status, headers);
 				res.end(body);
 			};
-			const json = (status, body) => send(status, JSON.stringify(body), 'application/json; charset=utf-8');
+			const json = (status, body) =>
+				send(status, JSON.stringify(body), 'application/json; charset=utf-8');
 			const parts = url.pathname.split('/').filter(Boolean);
-			if (req.method === 'GET' && parts.length === 0) return send(200, inboxPage(messages), 'text/html; charset=utf-8');
+			if (req.method === 'GET' && parts.length === 0)
+				return send(200, inboxPage(messages), 'text/html; charset=utf-8');
 			if (parts[0] === 'messages' && parts.length === 1) {
 				if (req.method === 'GET') return json(200, messages);
 				if (req.method === 'DELETE') {
@@ -242,7 +267,8 @@ async function startSmtpServer(options = {}) {
 						} catch {
 							body = null;
 						}
-						if (!body || typeof body.refusing !== 'boolean') return json(400, { error: 'send {"refusing": true | false}' });
+						if (!body || typeof body.refusing !== 'boolean')
+							return json(400, { error: 'send {"refusing": true | false}' });
 						refusing = body.refusing;
 						return json(200, { refusing });
 					});
@@ -255,7 +281,8 @@ async function startSmtpServer(options = {}) {
 				const m = messages.find((x) => x.id === id);
 				if (!m) return json(404, { error: 'not found' });
 				if (asJson) return json(200, m);
-				const html = m.html || `<!doctype html><meta charset="utf-8"><pre>${escapeHtml(m.text)}</pre>`;
+				const html =
+					m.html || `<!doctype html><meta charset="utf-8"><pre>${escapeHtml(m.text)}</pre>`;
 				return send(200, html, 'text/html; charset=utf-8');
 			}
 			return json(404, { error: 'not found' });
@@ -313,7 +340,11 @@ async function startSmtpServer(options = {}) {
 				const w = { test, resolve, timer: undefined };
 				w.timer = setTimeout(() => {
 					waiters = waiters.filter((x) => x !== w);
-					reject(new Error(`smtp: no matching message within ${timeoutMs} ms (${messages.length} received)`));
+					reject(
+						new Error(
+							`smtp: no matching message within ${timeoutMs} ms (${messages.length} received)`,
+						),
+					);
 				}, timeoutMs);
 				waiters.push(w);
 			});
@@ -332,7 +363,14 @@ async function startSmtpServer(options = {}) {
 		},
 		/** the n8n SMTP credential data for this server */
 		get credential() {
-			return { host: opts.host, port: smtpPort, secure: false, disableStartTls: true, user: opts.user, password: opts.password };
+			return {
+				host: opts.host,
+				port: smtpPort,
+				secure: false,
+				disableStartTls: true,
+				user: opts.user,
+				password: opts.password,
+			};
 		},
 		close() {
 			for (const w of waiters) {

@@ -18,7 +18,13 @@ const require = createRequire(import.meta.url);
 const { startStorefront, pickMyPageCustomers } = require('./index.js');
 
 function parseArgs(argv) {
-	const opts = { port: 8030, host: '127.0.0.1', sesamiSim: 'http://127.0.0.1:4010', prefix: 'apps', subpath: 'bookings' };
+	const opts = {
+		port: 8030,
+		host: '127.0.0.1',
+		sesamiSim: 'http://127.0.0.1:4010',
+		prefix: 'apps',
+		subpath: 'bookings',
+	};
 	const names = {
 		'--port': 'port',
 		'--host': 'host',
@@ -32,7 +38,9 @@ function parseArgs(argv) {
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		if (flag === '--help' || flag === '-h') {
-			process.stderr.write('usage: cli.mjs --app-proxy-url URL --client-secret SECRET [--sesami-sim URL] [--port 8030] [--host H] [--shop-domain D] [--prefix apps] [--subpath bookings]\n');
+			process.stderr.write(
+				'usage: cli.mjs --app-proxy-url URL --client-secret SECRET [--sesami-sim URL] [--port 8030] [--host H] [--shop-domain D] [--prefix apps] [--subpath bookings]\n',
+			);
 			process.exit(0);
 		}
 		if (!names[flag]) throw new Error(`unknown argument ${argv[i]}`);
@@ -40,7 +48,8 @@ function parseArgs(argv) {
 	}
 	opts.port = Number(opts.port);
 	if (!Number.isInteger(opts.port) || opts.port < 0) throw new Error('--port needs a port number');
-	if (!opts.appProxyUrl) throw new Error('--app-proxy-url is required (the production URL of W4\'s My Page Trigger)');
+	if (!opts.appProxyUrl)
+		throw new Error("--app-proxy-url is required (the production URL of W4's My Page Trigger)");
 	if (!opts.clientSecret) throw new Error('--client-secret is required');
 	return opts;
 }
@@ -56,7 +65,9 @@ try {
 	const opts = parseArgs(process.argv.slice(2));
 	const sim = opts.sesamiSim.replace(/\/+$/, '');
 	const fixtures = await getJson(`${sim}/__sim/fixtures`);
-	const appointments = await getJson(`${sim}/__sim/state/appointments?shopId=${encodeURIComponent(fixtures.shops[0].id)}`);
+	const appointments = await getJson(
+		`${sim}/__sim/state/appointments?shopId=${encodeURIComponent(fixtures.shops[0].id)}`,
+	);
 	store = await startStorefront({
 		port: opts.port,
 		host: opts.host,
@@ -72,6 +83,13 @@ try {
 }
 
 process.stdout.write(
-	JSON.stringify({ url: store.url, shopDomain: store.shopDomain, pathPrefix: store.pathPrefix, appProxyUrl: store.appProxyUrl, customers: store.customers }) + '\n',
+	JSON.stringify({
+		url: store.url,
+		shopDomain: store.shopDomain,
+		pathPrefix: store.pathPrefix,
+		appProxyUrl: store.appProxyUrl,
+		customers: store.customers,
+	}) + '\n',
 );
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => store.close().then(() => process.exit(0)));
+for (const sig of ['SIGINT', 'SIGTERM'])
+	process.on(sig, () => store.close().then(() => process.exit(0)));

@@ -47,7 +47,10 @@ const PREFIXES = ['a', 'apps', 'community', 'tools'];
 const DEFAULT_PASSWORDS = ['my-page-a', 'my-page-b'];
 
 const escapeHtml = (s) =>
-	String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+	String(s ?? '').replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+	);
 
 function parseCookies(header) {
 	const out = {};
@@ -83,28 +86,62 @@ function readBody(req, limit = 1_000_000) {
  *   `appointments`: the simulator's internal records (sim.state.appointments or GET /__sim/state/appointments)
  * @returns {{ id: string, email: string, name: string, firstName: string, lastName: string, password: string, sesamiCustomerId: string }[]}
  */
-function pickMyPageCustomers({ fixtures, appointments, now = Date.now(), shopIndex = 0, passwords = DEFAULT_PASSWORDS }) {
+function pickMyPageCustomers({
+	fixtures,
+	appointments,
+	now = Date.now(),
+	shopIndex = 0,
+	passwords = DEFAULT_PASSWORDS,
+}) {
 	const shop = fixtures.shops[shopIndex];
-	if (!shop?.customer?.externalId) throw new Error(`the Sesami simulator's shop ${shopIndex} has no fixture customer`);
+	if (!shop?.customer?.externalId)
+		throw new Error(`the Sesami simulator's shop ${shopIndex} has no fixture customer`);
 	const mine = appointments.filter((a) => a.shopId === shop.id);
 	const counts = new Map();
 	for (const a of mine) {
 		const ext = a.customer?.externalId;
-		if (!ext || ext === shop.customer.externalId || a.status === 'CANCELLED' || Date.parse(a.datetime) <= now) continue;
+		if (
+			!ext ||
+			ext === shop.customer.externalId ||
+			a.status === 'CANCELLED' ||
+			Date.parse(a.datetime) <= now
+		)
+			continue;
 		const entry = counts.get(ext) ?? { n: 0, customer: a.customer };
 		entry.n += 1;
 		counts.set(ext, entry);
 	}
-	const [bId, b] = [...counts.entries()].sort((x, y) => y[1].n - x[1].n || (x[0] < y[0] ? -1 : 1))[0] ?? [];
-	if (!bId) throw new Error(`the Sesami simulator's shop ${shopIndex} has no second customer with upcoming appointments`);
-	const aRecord = mine.find((x) => x.customer?.externalId === shop.customer.externalId)?.customer ?? {};
+	const [bId, b] =
+		[...counts.entries()].sort((x, y) => y[1].n - x[1].n || (x[0] < y[0] ? -1 : 1))[0] ?? [];
+	if (!bId)
+		throw new Error(
+			`the Sesami simulator's shop ${shopIndex} has no second customer with upcoming appointments`,
+		);
+	const aRecord =
+		mine.find((x) => x.customer?.externalId === shop.customer.externalId)?.customer ?? {};
 	const person = (c, fallbackName) => {
 		const name = c.name || [c.firstName, c.lastName].filter(Boolean).join(' ') || fallbackName;
-		return { name, firstName: c.firstName || name.split(' ')[0], lastName: c.lastName || name.split(' ').slice(1).join(' ') };
+		return {
+			name,
+			firstName: c.firstName || name.split(' ')[0],
+			lastName: c.lastName || name.split(' ').slice(1).join(' '),
+		};
 	};
 	return [
-		{ id: String(shop.customer.externalId), email: shop.customer.email, ...person({ ...aRecord, name: shop.customer.name }, 'Customer A'), password: passwords[0], sesamiCustomerId: shop.customer.id },
-		{ id: String(bId), email: b.customer.email, ...person(b.customer, 'Customer B'), password: passwords[1], sesamiCustomerId: b.customer.id },
+		{
+			id: String(shop.customer.externalId),
+			email: shop.customer.email,
+			...person({ ...aRecord, name: shop.customer.name }, 'Customer A'),
+			password: passwords[0],
+			sesamiCustomerId: shop.customer.id,
+		},
+		{
+			id: String(bId),
+			email: b.customer.email,
+			...person(b.customer, 'Customer B'),
+			password: passwords[1],
+			sesamiCustomerId: b.customer.id,
+		},
 	];
 }
 
@@ -183,22 +220,50 @@ const LOGIN = `<div class="account-head">
  * @param {number} [options.proxyTimeoutMs=30000]
  */
 async function startStorefront(options = {}) {
-	const opts = { port: 0, host: '127.0.0.1', themeDir: STOREFRONT_DIR, now: () => Date.now(), proxyTimeoutMs: 30_000, ...options };
+	const opts = {
+		port: 0,
+		host: '127.0.0.1',
+		themeDir: STOREFRONT_DIR,
+		now: () => Date.now(),
+		proxyTimeoutMs: 30_000,
+		...options,
+	};
 	const shopDomain = String(opts.shopDomain || '').toLowerCase();
-	if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shopDomain)) throw new Error(`shopDomain must be a *.myshopify.com domain (got "${opts.shopDomain}")`);
-	if (!opts.clientSecret) throw new Error('clientSecret is required (the Shopify app secret that signs App Proxy requests)');
+	if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shopDomain))
+		throw new Error(`shopDomain must be a *.myshopify.com domain (got "${opts.shopDomain}")`);
+	if (!opts.clientSecret)
+		throw new Error(
+			'clientSecret is required (the Shopify app secret that signs App Proxy requests)',
+		);
 	const prefix = opts.appProxy?.prefix ?? 'apps';
 	const subpath = opts.appProxy?.subpath ?? 'bookings';
-	if (!PREFIXES.includes(prefix)) throw new Error(`appProxy.prefix must be one of ${PREFIXES.join(', ')}`);
-	if (!SUBPATH.test(subpath) || ['admin', 'services', 'password', 'login'].includes(subpath)) throw new Error(`appProxy.subpath "${subpath}" is not allowed by Shopify`);
+	if (!PREFIXES.includes(prefix))
+		throw new Error(`appProxy.prefix must be one of ${PREFIXES.join(', ')}`);
+	if (!SUBPATH.test(subpath) || ['admin', 'services', 'password', 'login'].includes(subpath))
+		throw new Error(`appProxy.subpath "${subpath}" is not allowed by Shopify`);
 	const pathPrefix = `/${prefix}/${subpath}`;
 	let proxyUrl = opts.appProxy?.url ? String(opts.appProxy.url) : null;
 	const customers = (opts.customers || []).map((c) => {
 		const name = c.name || [c.firstName, c.lastName].filter(Boolean).join(' ');
-		return { ...c, id: String(c.id), name, firstName: c.firstName || name.split(' ')[0] || '', lastName: c.lastName || name.split(' ').slice(1).join(' ') };
+		return {
+			...c,
+			id: String(c.id),
+			name,
+			firstName: c.firstName || name.split(' ')[0] || '',
+			lastName: c.lastName || name.split(' ').slice(1).join(' '),
+		};
 	});
-	for (const c of customers) if (!/^\d+$/.test(c.id) || !c.email || !c.password) throw new Error(`customer ${JSON.stringify(c.email)}: needs a numeric id, an email and a password`);
-	const shopName = opts.shopName || shopDomain.replace(/\.myshopify\.com$/, '').replace(/-/g, ' ').replace(/\b\w/g, (m) => m.toUpperCase());
+	for (const c of customers)
+		if (!/^\d+$/.test(c.id) || !c.email || !c.password)
+			throw new Error(
+				`customer ${JSON.stringify(c.email)}: needs a numeric id, an email and a password`,
+			);
+	const shopName =
+		opts.shopName ||
+		shopDomain
+			.replace(/\.myshopify\.com$/, '')
+			.replace(/-/g, ' ')
+			.replace(/\b\w/g, (m) => m.toUpperCase());
 
 	const engine = new Liquid({ root: [opts.themeDir], extname: '.liquid', cache: false });
 	engine.registerFilter('asset_url', (name) => `/assets/${encodeURIComponent(String(name))}`);
@@ -211,13 +276,31 @@ async function startStorefront(options = {}) {
 		account_login_url: '/account/login',
 		account_logout_url: '/account/logout',
 	};
-	const liquidCustomer = (c) => (c ? { id: c.id, email: c.email, name: c.name, first_name: c.firstName, last_name: c.lastName } : null);
+	const liquidCustomer = (c) =>
+		c
+			? { id: c.id, email: c.email, name: c.name, first_name: c.firstName, last_name: c.lastName }
+			: null;
 
 	async function page(res, { title, body, customer, vars = {}, status = 200 }) {
-		const globals = { customer: liquidCustomer(customer), routes, shop: { name: shopName, domain: shopDomain, permanent_domain: shopDomain } };
-		const content = await engine.parseAndRender(body, { ...vars, proxy_path: pathPrefix }, { globals });
-		const html = await engine.parseAndRender(LAYOUT, { page_title: title, content_for_layout: content }, { globals });
-		res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+		const globals = {
+			customer: liquidCustomer(customer),
+			routes,
+			shop: { name: shopName, domain: shopDomain, permanent_domain: shopDomain },
+		};
+		const content = await engine.parseAndRender(
+			body,
+			{ ...vars, proxy_path: pathPrefix },
+			{ globals },
+		);
+		const html = await engine.parseAndRender(
+			LAYOUT,
+			{ page_title: title, content_for_layout: content },
+			{ globals },
+		);
+		res.writeHead(status, {
+			'content-type': 'text/html; charset=utf-8',
+			'cache-control': 'no-store',
+		});
 		res.end(html);
 	}
 
@@ -237,7 +320,15 @@ async function startStorefront(options = {}) {
 		const method = req.method.toUpperCase();
 		const rest = url.pathname.slice(pathPrefix.length); // '' or '/...'
 		const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
-		const record = { at: new Date().toISOString(), method, path: url.pathname, query: url.search.replace(/^\?/, ''), body: body.toString('utf8'), customerId: customer?.id ?? '', status: 0 };
+		const record = {
+			at: new Date().toISOString(),
+			method,
+			path: url.pathname,
+			query: url.search.replace(/^\?/, ''),
+			body: body.toString('utf8'),
+			customerId: customer?.id ?? '',
+			status: 0,
+		};
 		requests.push(record);
 		if (requests.length > 1000) requests.shift();
 		if (method === 'CONNECT' || method === 'TRACE') {
@@ -252,7 +343,13 @@ async function startStorefront(options = {}) {
 		}
 		const incoming = [...new URLSearchParams(url.search)];
 		const query = signAppProxyQuery(
-			proxyPairs({ shop: shopDomain, customerId: customer ? customer.id : '', timestamp: Math.floor(opts.now() / 1000), pathPrefix, extra: incoming }),
+			proxyPairs({
+				shop: shopDomain,
+				customerId: customer ? customer.id : '',
+				timestamp: Math.floor(opts.now() / 1000),
+				pathPrefix,
+				extra: incoming,
+			}),
 			opts.clientSecret,
 		);
 		const target = new URL(proxyUrl);
@@ -262,23 +359,43 @@ async function startStorefront(options = {}) {
 			'x-forwarded-host': req.headers.host || shopDomain,
 			'x-forwarded-for': req.socket.remoteAddress || '127.0.0.1',
 		};
-		for (const h of ['content-type', 'accept', 'user-agent', 'accept-language']) if (req.headers[h]) headers[h] = req.headers[h];
+		for (const h of ['content-type', 'accept', 'user-agent', 'accept-language'])
+			if (req.headers[h]) headers[h] = req.headers[h];
 		if (body.length) headers['content-length'] = String(body.length);
 		const answer = await new Promise((resolve) => {
 			const out = http.request(target, { method, headers, timeout: opts.proxyTimeoutMs }, (r) => {
 				const chunks = [];
 				r.on('data', (c) => chunks.push(c));
-				r.on('end', () => resolve({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks) }));
-				r.on('error', (error) => resolve({ status: 502, headers: { 'content-type': 'text/plain' }, body: Buffer.from(`App proxy: ${error.message}`) }));
+				r.on('end', () =>
+					resolve({ status: r.statusCode, headers: r.headers, body: Buffer.concat(chunks) }),
+				);
+				r.on('error', (error) =>
+					resolve({
+						status: 502,
+						headers: { 'content-type': 'text/plain' },
+						body: Buffer.from(`App proxy: ${error.message}`),
+					}),
+				);
 			});
 			out.on('timeout', () => out.destroy(new Error('timed out')));
-			out.on('error', (error) => resolve({ status: 502, headers: { 'content-type': 'text/plain' }, body: Buffer.from(`App proxy: ${error.message}`) }));
+			out.on('error', (error) =>
+				resolve({
+					status: 502,
+					headers: { 'content-type': 'text/plain' },
+					body: Buffer.from(`App proxy: ${error.message}`),
+				}),
+			);
 			out.end(body.length ? body : undefined);
 		});
 		record.status = answer.status;
 		const type = String(answer.headers['content-type'] || '');
 		if (/^application\/liquid\b/i.test(type)) {
-			return page(res, { title: 'My bookings', body: answer.body.toString('utf8'), customer, status: answer.status });
+			return page(res, {
+				title: 'My bookings',
+				body: answer.body.toString('utf8'),
+				customer,
+				status: answer.status,
+			});
 		}
 		// Set-Cookie (and the other headers Shopify strips) never reach the browser.
 		const back = { 'cache-control': answer.headers['cache-control'] || 'no-store' };
@@ -291,7 +408,8 @@ async function startStorefront(options = {}) {
 		const url = new URL(req.url, 'http://storefront.local');
 		const method = req.method.toUpperCase();
 		const customer = currentCustomer(req);
-		if (url.pathname === pathPrefix || url.pathname.startsWith(`${pathPrefix}/`)) return proxy(req, res, url, customer);
+		if (url.pathname === pathPrefix || url.pathname.startsWith(`${pathPrefix}/`))
+			return proxy(req, res, url, customer);
 		if (url.pathname === '/__storefront/health') {
 			res.writeHead(200, { 'content-type': 'application/json' });
 			return res.end(JSON.stringify({ ok: true }));
@@ -312,44 +430,81 @@ async function startStorefront(options = {}) {
 				res.writeHead(404, { 'content-type': 'text/plain' });
 				return res.end('Not found');
 			}
-			const type = name.endsWith('.js') ? 'text/javascript; charset=utf-8' : name.endsWith('.css') ? 'text/css; charset=utf-8' : 'application/octet-stream';
+			const type = name.endsWith('.js')
+				? 'text/javascript; charset=utf-8'
+				: name.endsWith('.css')
+					? 'text/css; charset=utf-8'
+					: 'application/octet-stream';
 			res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
 			return res.end(fs.readFileSync(file));
 		}
 		if (url.pathname === '/account/login') {
-			const returnTo = /^\/[^/\\]/.test(url.searchParams.get('return_to') || '') ? url.searchParams.get('return_to') : '/account';
-			if (method === 'GET') return page(res, { title: 'Log in', body: LOGIN, vars: { return_to: returnTo } });
+			const returnTo = /^\/[^/\\]/.test(url.searchParams.get('return_to') || '')
+				? url.searchParams.get('return_to')
+				: '/account';
+			if (method === 'GET')
+				return page(res, { title: 'Log in', body: LOGIN, vars: { return_to: returnTo } });
 			if (method === 'POST') {
 				const form = new URLSearchParams((await readBody(req)).toString('utf8'));
-				const email = String(form.get('email') || '').trim().toLowerCase();
+				const email = String(form.get('email') || '')
+					.trim()
+					.toLowerCase();
 				const who = customers.find((c) => c.email.toLowerCase() === email);
-				const target = /^\/[^/\\]/.test(form.get('return_to') || '') ? form.get('return_to') : '/account';
-				if (!who || !crypto.timingSafeEqual(crypto.createHash('sha256').update(String(form.get('password') || '')).digest(), crypto.createHash('sha256').update(who.password).digest())) {
-					return page(res, { title: 'Log in', body: LOGIN, status: 401, vars: { error: 'Incorrect email or password.', email, return_to: target } });
+				const target = /^\/[^/\\]/.test(form.get('return_to') || '')
+					? form.get('return_to')
+					: '/account';
+				if (
+					!who ||
+					!crypto.timingSafeEqual(
+						crypto
+							.createHash('sha256')
+							.update(String(form.get('password') || ''))
+							.digest(),
+						crypto.createHash('sha256').update(who.password).digest(),
+					)
+				) {
+					return page(res, {
+						title: 'Log in',
+						body: LOGIN,
+						status: 401,
+						vars: { error: 'Incorrect email or password.', email, return_to: target },
+					});
 				}
 				const sid = crypto.randomBytes(24).toString('base64url');
 				sessions.set(sid, who.id);
-				return redirect(res, target, { 'set-cookie': `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax` });
+				return redirect(res, target, {
+					'set-cookie': `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`,
+				});
 			}
 		}
 		if (url.pathname === '/account/logout' && (method === 'POST' || method === 'GET')) {
 			const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE];
 			if (sid) sessions.delete(sid);
-			return redirect(res, '/', { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0` });
+			return redirect(res, '/', {
+				'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`,
+			});
 		}
 		if (method === 'GET' && url.pathname === '/account') {
 			if (!customer) return redirect(res, '/account/login?return_to=%2Faccount');
 			return page(res, { title: 'Account', body: ACCOUNT, customer });
 		}
-		if (method === 'GET' && url.pathname === '/pages/my-bookings') return page(res, { title: 'My bookings', body: ACCOUNT, customer });
-		if (method === 'GET' && url.pathname === '/') return page(res, { title: 'Home', body: HOME, customer });
-		return page(res, { title: 'Not found', body: '<div class="account-head"><h1>Page not found</h1></div>', customer, status: 404 });
+		if (method === 'GET' && url.pathname === '/pages/my-bookings')
+			return page(res, { title: 'My bookings', body: ACCOUNT, customer });
+		if (method === 'GET' && url.pathname === '/')
+			return page(res, { title: 'Home', body: HOME, customer });
+		return page(res, {
+			title: 'Not found',
+			body: '<div class="account-head"><h1>Page not found</h1></div>',
+			customer,
+			status: 404,
+		});
 	}
 
 	const sockets = new Set();
 	const server = http.createServer((req, res) => {
 		handle(req, res).catch((error) => {
-			if (!res.headersSent) res.writeHead(error.status || 500, { 'content-type': 'text/plain; charset=utf-8' });
+			if (!res.headersSent)
+				res.writeHead(error.status || 500, { 'content-type': 'text/plain; charset=utf-8' });
 			res.end(`storefront simulator: ${escapeHtml(error.message)}`);
 		});
 	});
@@ -403,4 +558,11 @@ function myPageWebhookUrl(workflows) {
 	return wf?.webhookUrls?.find((h) => h.url)?.url ?? null;
 }
 
-module.exports = { startStorefront, pickMyPageCustomers, myPageWebhookUrl, MY_PAGE_WORKFLOW_FILE, STOREFRONT_DIR, DEFAULT_PASSWORDS };
+module.exports = {
+	startStorefront,
+	pickMyPageCustomers,
+	myPageWebhookUrl,
+	MY_PAGE_WORKFLOW_FILE,
+	STOREFRONT_DIR,
+	DEFAULT_PASSWORDS,
+};

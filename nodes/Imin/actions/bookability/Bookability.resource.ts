@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Check',
 				value: 'check',
-				description: 'Check whether a session or slot can be booked through imin Checkout now, and why not',
+				description:
+					'Check whether a session or slot can be booked through imin Checkout now, and why not',
 				action: 'Check bookability',
 			},
 		],

@@ -26,7 +26,8 @@ const properties: INodeProperties[] = [
 				name: 'includeInput',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to output the input item\'s fields too, with the result under "bookability"',
+				description:
+					'Whether to output the input item\'s fields too, with the result under "bookability"',
 			},
 		],
 	},
@@ -40,8 +41,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const at = options.at ? new Date(String(options.at)) : new Date();
 	if (Number.isNaN(at.getTime())) {
-		throw new NodeOperationError(this.getNode(), `"${String(options.at)}" is not a date`, { itemIndex });
+		throw new NodeOperationError(this.getNode(), `"${String(options.at)}" is not a date`, {
+			itemIndex,
+		});
 	}
 	const result = checkBookability(occurrence, parent, at) as unknown as IDataObject;
-	return options.includeInput ? { ...this.getInputData()[itemIndex].json, bookability: result } : result;
+	return options.includeInput
+		? { ...this.getInputData()[itemIndex].json, bookability: result }
+		: result;
 }

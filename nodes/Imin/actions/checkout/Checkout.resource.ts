@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create Checkout Session',
 				value: 'createSession',
-				description: 'Start an authenticated checkout for a customer; returns the URL to send them to',
+				description:
+					'Start an authenticated checkout for a customer; returns the URL to send them to',
 				action: 'Create a checkout session',
 			},
 			{

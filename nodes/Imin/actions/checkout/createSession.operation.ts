@@ -36,9 +36,31 @@ const properties: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { customerType: ['account'] } },
 	},
-	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'e.g. nathan@example.com', default: '', required: true, displayOptions: { show: { customerType: ['person'] } } },
-	{ displayName: 'Given Name', name: 'givenName', type: 'string', default: '', required: true, displayOptions: { show: { customerType: ['person'] } } },
-	{ displayName: 'Family Name', name: 'familyName', type: 'string', default: '', required: true, displayOptions: { show: { customerType: ['person'] } } },
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'e.g. nathan@example.com',
+		default: '',
+		required: true,
+		displayOptions: { show: { customerType: ['person'] } },
+	},
+	{
+		displayName: 'Given Name',
+		name: 'givenName',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { customerType: ['person'] } },
+	},
+	{
+		displayName: 'Family Name',
+		name: 'familyName',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { customerType: ['person'] } },
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -47,11 +69,40 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Back to Broker URL', name: 'backToBrokerUrl', type: 'string', default: '' },
-			{ displayName: 'Back to User Profile URL', name: 'backToProfileUrl', type: 'string', default: '' },
-			{ displayName: 'Broker Name', name: 'brokerName', type: 'string', default: '', description: 'Default: the credential\'s broker name' },
-			{ displayName: 'Broker URL', name: 'brokerUrl', type: 'string', default: '', description: 'Default: the credential\'s broker home page URL' },
-			{ displayName: 'Customer Identifier', name: 'customerIdentifier', type: 'string', default: '', description: 'Your own ID of the customer (Name and Email only)' },
-			{ displayName: 'Is 13 or Over', name: 'is13OrOver', type: 'boolean', default: true, description: 'Whether the customer is 13 or over (Name and Email only)' },
+			{
+				displayName: 'Back to User Profile URL',
+				name: 'backToProfileUrl',
+				type: 'string',
+				default: '',
+			},
+			{
+				displayName: 'Broker Name',
+				name: 'brokerName',
+				type: 'string',
+				default: '',
+				description: "Default: the credential's broker name",
+			},
+			{
+				displayName: 'Broker URL',
+				name: 'brokerUrl',
+				type: 'string',
+				default: '',
+				description: "Default: the credential's broker home page URL",
+			},
+			{
+				displayName: 'Customer Identifier',
+				name: 'customerIdentifier',
+				type: 'string',
+				default: '',
+				description: 'Your own ID of the customer (Name and Email only)',
+			},
+			{
+				displayName: 'Is 13 or Over',
+				name: 'is13OrOver',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the customer is 13 or over (Name and Email only)',
+			},
 		],
 	},
 	{
@@ -59,7 +110,8 @@ const properties: INodeProperties[] = [
 		name: 'checkBookability',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to refuse (without calling imin) when the bookability check rejects the session or slot',
+		description:
+			'Whether to refuse (without calling imin) when the bookability check rejects the session or slot',
 	},
 	{
 		displayName: 'Session or Slot',
@@ -83,12 +135,18 @@ export const description = withDisplay('checkout', 'createSession', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const identifier = requiredString.call(this, 'identifier', itemIndex, 'Identifier');
-	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as 'ScheduledSession' | 'Slot';
+	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as
+		| 'ScheduledSession'
+		| 'Slot';
 	const acceptedOffer = requiredString.call(this, 'acceptedOffer', itemIndex, 'Accepted Offer ID');
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const settings = await getIminSettings.call(this);
 	if (!settings.checkoutBaseUrl) {
-		throw new NodeOperationError(this.getNode(), 'The imin API credential has no Checkout Base URL', { itemIndex });
+		throw new NodeOperationError(
+			this.getNode(),
+			'The imin API credential has no Checkout Base URL',
+			{ itemIndex },
+		);
 	}
 
 	if (this.getNodeParameter('checkBookability', itemIndex, false)) {
@@ -111,8 +169,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					email: requiredString.call(this, 'email', itemIndex, 'Email'),
 					givenName: requiredString.call(this, 'givenName', itemIndex, 'Given Name'),
 					familyName: requiredString.call(this, 'familyName', itemIndex, 'Family Name'),
-					identifier: additional.customerIdentifier ? String(additional.customerIdentifier) : undefined,
-					is13OrOver: additional.is13OrOver === undefined ? undefined : additional.is13OrOver === true,
+					identifier: additional.customerIdentifier
+						? String(additional.customerIdentifier)
+						: undefined,
+					is13OrOver:
+						additional.is13OrOver === undefined ? undefined : additional.is13OrOver === true,
 				};
 	const brokerName = String(additional.brokerName || settings.brokerName || '');
 	if (!brokerName) {
@@ -126,15 +187,26 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		kind,
 		acceptedOffer,
 		customer,
-		broker: { name: brokerName, url: String(additional.brokerUrl || settings.brokerUrl || '') || undefined },
+		broker: {
+			name: brokerName,
+			url: String(additional.brokerUrl || settings.brokerUrl || '') || undefined,
+		},
 		backToBrokerUrl: additional.backToBrokerUrl ? String(additional.backToBrokerUrl) : undefined,
 		backToProfileUrl: additional.backToProfileUrl ? String(additional.backToProfileUrl) : undefined,
 	});
 	// Not retried after a 5xx: a second call could create a second session.
-	const response = await iminApiRequest.call(this, 'POST', `${settings.checkoutBaseUrl}/api/checkout-sessions/`, {
-		body,
-		itemIndex,
-		idempotent: false,
-	});
-	return readCheckoutSessionResponse((response.body ?? {}) as IDataObject, locationHeader(response));
+	const response = await iminApiRequest.call(
+		this,
+		'POST',
+		`${settings.checkoutBaseUrl}/api/checkout-sessions/`,
+		{
+			body,
+			itemIndex,
+			idempotent: false,
+		},
+	);
+	return readCheckoutSessionResponse(
+		(response.body ?? {}) as IDataObject,
+		locationHeader(response),
+	);
 }

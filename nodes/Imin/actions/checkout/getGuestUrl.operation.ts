@@ -19,20 +19,31 @@ export const description = withDisplay('checkout', 'getGuestUrl', [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const identifier = requiredString.call(this, 'identifier', itemIndex, 'Identifier');
-	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as 'ScheduledSession' | 'Slot';
+	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as
+		| 'ScheduledSession'
+		| 'Slot';
 	const { checkoutBaseUrl } = await getIminSettings.call(this);
 	if (!checkoutBaseUrl) {
-		throw new NodeOperationError(this.getNode(), 'The imin API credential has no Checkout Base URL', {
-			itemIndex,
-			description: 'Enter your imin Checkout host (e.g. https://checkout.example.com) in the credential.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'The imin API credential has no Checkout Base URL',
+			{
+				itemIndex,
+				description:
+					'Enter your imin Checkout host (e.g. https://checkout.example.com) in the credential.',
+			},
+		);
 	}
-	const input = this.getNodeParameter('includeInput', itemIndex, false) ? this.getInputData()[itemIndex].json : {};
+	const input = this.getNodeParameter('includeInput', itemIndex, false)
+		? this.getInputData()[itemIndex].json
+		: {};
 	return {
 		...input,
 		identifier,
 		kind,
 		checkoutUrl: guestCheckoutUrl(checkoutBaseUrl, identifier, kind),
-		...(kind === 'Slot' ? { beta: true, note: 'imin documents Slot booking through the Firehose as beta' } : {}),
+		...(kind === 'Slot'
+			? { beta: true, note: 'imin documents Slot booking through the Firehose as beta' }
+			: {}),
 	};
 }

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['firehose'] } },
 		options: [
-			{ name: 'Get Many', value: 'getAll', description: 'Read a feed page by page, up to a bound or its end', action: 'Get many feed items' },
-			{ name: 'Get Page', value: 'getPage', description: 'Read one page of a feed', action: 'Get a feed page' },
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Read a feed page by page, up to a bound or its end',
+				action: 'Get many feed items',
+			},
+			{
+				name: 'Get Page',
+				value: 'getPage',
+				description: 'Read one page of a feed',
+				action: 'Get a feed page',
+			},
 		],
 		default: 'getPage',
 	},

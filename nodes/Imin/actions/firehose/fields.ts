@@ -15,7 +15,7 @@ export const feedField: INodeProperties = {
 		{ name: 'Slots', value: 'slots' },
 	],
 	default: 'scheduled-sessions',
-	description: 'The Firehose feed (appended to the credential\'s Firehose Base URL)',
+	description: "The Firehose feed (appended to the credential's Firehose Base URL)",
 };
 
 export const feedFields: INodeProperties[] = [
@@ -34,7 +34,8 @@ export const feedFields: INodeProperties[] = [
 		name: 'includeDeleted',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to output items whose state is "deleted" (they must be removed from your copy within 24 hours)',
+		description:
+			'Whether to output items whose state is "deleted" (they must be removed from your copy within 24 hours)',
 	},
 ];
 

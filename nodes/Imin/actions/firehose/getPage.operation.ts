@@ -25,9 +25,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const url = await startUrl.call(this, itemIndex);
 	const includeDeleted = this.getNodeParameter('includeDeleted', itemIndex, false) as boolean;
 	const page = await fetchRpdePage.call(this, url, { itemIndex });
-	const items = page.items.filter((item) => includeDeleted || item.state !== 'deleted').map((item) => outputItem(item, page.next));
+	const items = page.items
+		.filter((item) => includeDeleted || item.state !== 'deleted')
+		.map((item) => outputItem(item, page.next));
 	if (this.getNodeParameter('output', itemIndex, 'items') === 'page') {
-		return [{ url, next: page.next, reachedEnd: page.reachedEnd, license: page.license ?? null, itemCount: items.length, items }];
+		return [
+			{
+				url,
+				next: page.next,
+				reachedEnd: page.reachedEnd,
+				license: page.license ?? null,
+				itemCount: items.length,
+				items,
+			},
+		];
 	}
 	return items;
 }

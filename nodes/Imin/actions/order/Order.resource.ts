@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['order'] } },
 		options: [
-			{ name: 'Get', value: 'get', description: 'Get an order of the imin Booking Platform', action: 'Get an order' },
-			{ name: 'Get Order History', value: 'getHistory', description: 'Get the orders of a customer', action: 'Get the order history of a customer' },
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get an order of the imin Booking Platform',
+				action: 'Get an order',
+			},
+			{
+				name: 'Get Order History',
+				value: 'getHistory',
+				description: 'Get the orders of a customer',
+				action: 'Get the order history of a customer',
+			},
 		],
 		default: 'get',
 	},

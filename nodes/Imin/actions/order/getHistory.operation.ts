@@ -20,7 +20,12 @@ const MAX_PAGES = 100;
 
 /** Order History (imin.md §2.6): `imin:RestrictedCollection` pages, newest order first. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const customerIdentifier = requiredString.call(this, 'customerIdentifier', itemIndex, 'Customer Identifier');
+	const customerIdentifier = requiredString.call(
+		this,
+		'customerIdentifier',
+		itemIndex,
+		'Customer Identifier',
+	);
 	const max = this.getNodeParameter('returnAll', itemIndex, false)
 		? Infinity
 		: Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)));

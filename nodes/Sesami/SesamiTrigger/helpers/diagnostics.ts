@@ -17,7 +17,9 @@ export const DEFAULTED_TIME_MS = 120_000;
 /** Paths of the string fields that arrived empty (blank or null), at most three levels deep. */
 export function emptyFields(value: unknown, prefix = '', depth = 0, out: string[] = []): string[] {
 	if (!value || typeof value !== 'object' || depth > 3) return out;
-	const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as IDataObject);
+	const entries = Array.isArray(value)
+		? value.map((v, i) => [String(i), v] as const)
+		: Object.entries(value as IDataObject);
 	for (const [key, inner] of entries) {
 		const path = prefix ? `${prefix}.${key}` : key;
 		if (inner === null || (typeof inner === 'string' && inner.trim() === '')) out.push(path);
@@ -52,8 +54,14 @@ export function templateDiagnostics(raw: IDataObject, defaulted: string[]): Temp
 		if (variable) variables[field] = variable;
 	}
 	const parts: string[] = [];
-	if (empty.length) parts.push(`${empty.length} template field(s) arrived empty: ${empty.map((f) => (variables[f] ? `${f} ({{${variables[f]}}})` : f)).join(', ')}`);
-	if (defaulted.length) parts.push(`ignored as defaults (the send time, not data): ${defaulted.map((f) => (variables[f] ? `${f} ({{${variables[f]}}})` : f)).join(', ')}`);
+	if (empty.length)
+		parts.push(
+			`${empty.length} template field(s) arrived empty: ${empty.map((f) => (variables[f] ? `${f} ({{${variables[f]}}})` : f)).join(', ')}`,
+		);
+	if (defaulted.length)
+		parts.push(
+			`ignored as defaults (the send time, not data): ${defaulted.map((f) => (variables[f] ? `${f} ({{${variables[f]}}})` : f)).join(', ')}`,
+		);
 	const message = parts.length
 		? `${parts.join('; ')}. Check these variable names in the Sesami Flow editor's variable list; the trigger looks the appointment up from what did arrive.`
 		: '';

@@ -19,7 +19,18 @@ const ALIASES: Record<string, string[]> = {
 	event: ['event', 'trigger', 'flowtrigger', 'eventtype', 'type', 'topic'],
 	appointmentId: ['appointmentid', 'appointment', 'id', 'bookingid'],
 	status: ['status', 'appointmentstatus'],
-	start: ['startutc', 'start', 'datetimeinutc', 'datetimeutc', 'starttimeutc', 'datetime', 'starttime', 'startdate', 'date', 'appointmentstart'],
+	start: [
+		'startutc',
+		'start',
+		'datetimeinutc',
+		'datetimeutc',
+		'starttimeutc',
+		'datetime',
+		'starttime',
+		'startdate',
+		'date',
+		'appointmentstart',
+	],
 	end: ['endutc', 'end', 'endtime', 'enddatetime', 'appointmentend'],
 	customerTimezone: ['customertimezone', 'timezone', 'tz'],
 	customerName: ['customername', 'name', 'fullname'],
@@ -33,7 +44,13 @@ const ALIASES: Record<string, string[]> = {
 	serviceName: ['servicename', 'servicetitle', 'service', 'product', 'producttitle'],
 	serviceId: ['serviceid'],
 	shopId: ['shopid', 'sesamishopid'],
-	customerManagementLink: ['customermanagementlink', 'managementlink', 'managelink', 'link', 'manageurl'],
+	customerManagementLink: [
+		'customermanagementlink',
+		'managementlink',
+		'managelink',
+		'link',
+		'manageurl',
+	],
 	createdAt: ['createdatutc', 'appointmentcreatedat', 'createdat'],
 	duration: ['duration', 'durationminutes'],
 	price: ['price', 'amount', 'total'],
@@ -43,7 +60,17 @@ const ALIASES: Record<string, string[]> = {
 };
 
 /** Objects a template may nest the fields in (Klaviyo-style `properties`, `customer_properties`...). */
-const NESTED = ['appointment', 'customer', 'customerproperties', 'properties', 'order', 'service', 'booking', 'data', 'payload'];
+const NESTED = [
+	'appointment',
+	'customer',
+	'customerproperties',
+	'properties',
+	'order',
+	'service',
+	'booking',
+	'data',
+	'payload',
+];
 
 /** "customer_email", "Customer Email", "$email" -> "customeremail" / "email". */
 function squash(key: string): string {
@@ -70,10 +97,14 @@ function pick(body: IDataObject, field: string): string | number | boolean | und
 		const inner = index.get(container);
 		if (!inner || typeof inner !== 'object' || Array.isArray(inner)) continue;
 		const innerIndex = new Map<string, unknown>();
-		for (const [key, value] of Object.entries(inner as IDataObject)) innerIndex.set(squash(key), value);
+		for (const [key, value] of Object.entries(inner as IDataObject))
+			innerIndex.set(squash(key), value);
 		// inside `customer: {...}`, `name`/`email`/`id` mean the customer's
 		const prefix = container.replace('properties', '');
-		const innerAliases = [...aliases, ...aliases.map((alias) => (prefix ? alias.replace(prefix, '') : alias))];
+		const innerAliases = [
+			...aliases,
+			...aliases.map((alias) => (prefix ? alias.replace(prefix, '') : alias)),
+		];
 		for (const alias of innerAliases) {
 			if (!alias) continue;
 			if (container !== 'appointment' && field === 'appointmentId' && alias === 'id') continue;
@@ -122,7 +153,9 @@ export function inZone(utc: string | null, timeZone: string | null): string | nu
 
 export function normalizeEvent(value: unknown): FlowEvent | null {
 	if (value === undefined || value === null) return null;
-	const squashed = String(value).toUpperCase().replace(/[^A-Z]/g, '');
+	const squashed = String(value)
+		.toUpperCase()
+		.replace(/[^A-Z]/g, '');
 	const match = FLOW_EVENTS.find((event) => event.replace(/_/g, '') === squashed);
 	if (match) return match;
 	const loose: Record<string, FlowEvent> = {
@@ -149,13 +182,17 @@ export function normalizeFlowPush(body: IDataObject, eventHint?: string | null):
 	const startUtc = readInstant(pick(body, 'start'), timezone);
 	let endUtc = readInstant(pick(body, 'end'), timezone);
 	const duration = numberOrNull(pick(body, 'duration'));
-	if (!endUtc && startUtc && duration) endUtc = new Date(Date.parse(startUtc) + duration * 60000).toISOString();
+	if (!endUtc && startUtc && duration)
+		endUtc = new Date(Date.parse(startUtc) + duration * 60000).toISOString();
 	const first = text(pick(body, 'customerFirstName'));
 	const last = text(pick(body, 'customerLastName'));
 	const appointmentId = text(pick(body, 'appointmentId'));
 	return {
 		event,
-		appointmentId: appointmentId && /^[a-f0-9]{24}$/i.test(appointmentId) ? appointmentId.toLowerCase() : appointmentId,
+		appointmentId:
+			appointmentId && /^[a-f0-9]{24}$/i.test(appointmentId)
+				? appointmentId.toLowerCase()
+				: appointmentId,
 		status: text(pick(body, 'status')),
 		startUtc,
 		endUtc,
@@ -163,10 +200,13 @@ export function normalizeFlowPush(body: IDataObject, eventHint?: string | null):
 		end: inZone(endUtc, timezone) ?? inZone(endUtc, 'UTC'),
 		customerTimezone: timezone,
 		customer: {
-			name: text(pick(body, 'customerName')) ?? ([first, last].filter((part) => part).join(' ') || null),
+			name:
+				text(pick(body, 'customerName')) ??
+				([first, last].filter((part) => part).join(' ') || null),
 			email: text(pick(body, 'customerEmail'))?.toLowerCase() ?? null,
 			phone: text(pick(body, 'customerPhone')),
-			shopifyCustomerId: text(pick(body, 'shopifyCustomerId'))?.replace(/^gid:\/\/shopify\/Customer\//, '') ?? null,
+			shopifyCustomerId:
+				text(pick(body, 'shopifyCustomerId'))?.replace(/^gid:\/\/shopify\/Customer\//, '') ?? null,
 		},
 		orderId: text(pick(body, 'orderId'))?.replace(/^gid:\/\/shopify\/Order\//, '') ?? null,
 		orderName: text(pick(body, 'orderName')),

@@ -36,7 +36,9 @@ export function baseUrl(url: string): string {
  * nothing secret is stored in the workflow. Changing the API key changes it (publishing repairs).
  */
 function flowSecret(apiKey: string, webhookUrl: string): string {
-	return createHmac('sha256', apiKey).update(`n8n-nodes-sesami-imin:flow-secret:${baseUrl(webhookUrl)}`).digest('hex');
+	return createHmac('sha256', apiKey)
+		.update(`n8n-nodes-sesami-imin:flow-secret:${baseUrl(webhookUrl)}`)
+		.digest('hex');
 }
 
 /**
@@ -44,7 +46,10 @@ function flowSecret(apiKey: string, webhookUrl: string): string {
  * after n8n's public URL changed (their target then no longer names this webhook). Not a secret.
  */
 function registrationMark(apiKey: string, workflowId: string, nodeId: string): string {
-	return createHmac('sha256', apiKey).update(`n8n-nodes-sesami-imin:registration:${workflowId}:${nodeId}`).digest('hex').slice(0, 20);
+	return createHmac('sha256', apiKey)
+		.update(`n8n-nodes-sesami-imin:registration:${workflowId}:${nodeId}`)
+		.digest('hex')
+		.slice(0, 20);
 }
 
 export interface Registration {
@@ -53,12 +58,18 @@ export interface Registration {
 	mark: string;
 }
 
-export async function registrationOf(this: IHookFunctions | IWebhookFunctions): Promise<Registration> {
+export async function registrationOf(
+	this: IHookFunctions | IWebhookFunctions,
+): Promise<Registration> {
 	const credentials = await this.getCredentials('sesamiApi');
 	const apiKey = String(credentials.apiKey ?? '');
 	const webhookUrl = baseUrl(this.getNodeWebhookUrl('default') as string);
 	const workflowId = String(this.getWorkflow().id ?? '');
-	return { webhookUrl, secret: flowSecret(apiKey, webhookUrl), mark: registrationMark(apiKey, workflowId, this.getNode().id) };
+	return {
+		webhookUrl,
+		secret: flowSecret(apiKey, webhookUrl),
+		mark: registrationMark(apiKey, workflowId, this.getNode().id),
+	};
 }
 
 export function flowTarget(registration: Registration, event: string): string {
@@ -74,7 +85,10 @@ export function wantedFlow(registration: Registration, event: string, name: stri
 		action: 'WEBHOOK',
 		target: flowTarget(registration, event),
 		when: { amount: 0, unit: 'IMMEDIATELY' },
-		template: { headers: JSON.stringify({ [SECRET_HEADER]: registration.secret }), body: canonicalFlowTemplate(event, registration.mark) },
+		template: {
+			headers: JSON.stringify({ [SECRET_HEADER]: registration.secret }),
+			body: canonicalFlowTemplate(event, registration.mark),
+		},
 	};
 }
 
@@ -91,7 +105,11 @@ async function allFlows(this: IHookFunctions): Promise<IDataObject[]> {
 }
 
 /** Why the registered Flows are not exactly what is wanted (empty: nothing drifted). */
-export function driftOf(flows: IDataObject[], registration: Registration, events: string[]): string[] {
+export function driftOf(
+	flows: IDataObject[],
+	registration: Registration,
+	events: string[],
+): string[] {
 	const ours = flows.filter((flow) => isOurs(flow, registration));
 	const problems: string[] = [];
 	for (const event of events) {
@@ -106,31 +124,47 @@ export function driftOf(flows: IDataObject[], registration: Registration, events
 		const wanted = wantedFlow(registration, event, '');
 		if (flow.status === false) problems.push(`${event}: Flow disabled`);
 		if (String(flow.target ?? '') !== wanted.target) problems.push(`${event}: target changed`);
-		if (String(template.body ?? '') !== (wanted.template as IDataObject).body) problems.push(`${event}: template changed`);
-		if (!String(template.headers ?? '').includes(registration.secret)) problems.push(`${event}: secret changed`);
+		if (String(template.body ?? '') !== (wanted.template as IDataObject).body)
+			problems.push(`${event}: template changed`);
+		if (!String(template.headers ?? '').includes(registration.secret))
+			problems.push(`${event}: secret changed`);
 		const unit = ((flow.when ?? {}) as IDataObject).unit;
 		if (unit !== undefined && unit !== 'IMMEDIATELY') problems.push(`${event}: not immediate`);
 	}
 	for (const flow of ours) {
-		if (!events.includes(String(flow.trigger))) problems.push(`${String(flow.trigger)}: Flow of an event no longer chosen`);
+		if (!events.includes(String(flow.trigger)))
+			problems.push(`${String(flow.trigger)}: Flow of an event no longer chosen`);
 	}
 	return problems;
 }
 
-export async function registrationIsIntact(this: IHookFunctions, events: string[]): Promise<boolean> {
+export async function registrationIsIntact(
+	this: IHookFunctions,
+	events: string[],
+): Promise<boolean> {
 	const registration = await registrationOf.call(this);
 	return driftOf(await allFlows.call(this), registration, events).length === 0;
 }
 
 /** The shop's Flow limit, or undefined when Sesami does not say. */
 async function maxFlows(this: IHookFunctions): Promise<number | undefined> {
-	const shop = (await sesamiApiRequest.call(this, 'GET', '/shops/{shop}', HOOK_REQUEST)) as IDataObject;
+	const shop = (await sesamiApiRequest.call(
+		this,
+		'GET',
+		'/shops/{shop}',
+		HOOK_REQUEST,
+	)) as IDataObject;
 	const max = Number(shop?.maxFlows);
 	return Number.isFinite(max) && max >= 0 ? max : undefined;
 }
 
 async function deleteFlow(this: IHookFunctions, flow: IDataObject): Promise<void> {
-	await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(String(flow.id))}`, HOOK_REQUEST);
+	await sesamiApiRequest.call(
+		this,
+		'DELETE',
+		`/{shop}/flows/${encodeURIComponent(String(flow.id))}`,
+		HOOK_REQUEST,
+	);
 }
 
 /**
@@ -138,14 +172,20 @@ async function deleteFlow(this: IHookFunctions, flow: IDataObject): Promise<void
  * they are not enough), replaces this trigger's Flows, and removes what it created when one
  * creation fails (nothing half-registered). Returns the IDs of the Flows now registered.
  */
-export async function register(this: IHookFunctions, events: string[], namePrefix: string): Promise<string[]> {
+export async function register(
+	this: IHookFunctions,
+	events: string[],
+	namePrefix: string,
+): Promise<string[]> {
 	const registration = await registrationOf.call(this);
 	const flows = await allFlows.call(this);
 	const ours = flows.filter((flow) => isOurs(flow, registration));
 	const others = flows.filter((flow) => !isOurs(flow, registration));
 	const limit = await maxFlows.call(this);
 	if (limit !== undefined && others.length + events.length > limit) {
-		const inUse = others.map((flow) => `"${String(flow.name ?? flow.id)}" (${String(flow.trigger ?? '?')})`).join(', ');
+		const inUse = others
+			.map((flow) => `"${String(flow.name ?? flow.id)}" (${String(flow.trigger ?? '?')})`)
+			.join(', ');
 		throw new NodeOperationError(
 			this.getNode(),
 			`Not enough Sesami Flow slots: this trigger needs ${events.length} (one per event: ${events.join(', ')}), the shop's plan allows ${limit} Flows and ${others.length} are used by other Flows`,
@@ -164,18 +204,23 @@ export async function register(this: IHookFunctions, events: string[], namePrefi
 			});
 		} catch (error) {
 			// Remove what this attempt created, so that nothing is left half-registered.
-			const created = (await allFlows.call(this).catch(() => [])).filter((flow) => isOurs(flow, registration));
+			const created = (await allFlows.call(this).catch(() => [])).filter((flow) =>
+				isOurs(flow, registration),
+			);
 			for (const flow of created) await deleteFlow.call(this, flow).catch(() => undefined);
 			// (NodeApiError hands back an error that already is one, unchanged.)
 			throw new NodeApiError(this.getNode(), error as JsonObject);
 		}
 	}
 	// Sesami answers 201 without a body: find the Flows again to keep their IDs.
-	return (await allFlows.call(this)).filter((flow) => isOurs(flow, registration)).map((flow) => String(flow.id));
+	return (await allFlows.call(this))
+		.filter((flow) => isOurs(flow, registration))
+		.map((flow) => String(flow.id));
 }
 
 /** Deletes this trigger's Flows. */
 export async function unregister(this: IHookFunctions): Promise<void> {
 	const registration = await registrationOf.call(this);
-	for (const flow of (await allFlows.call(this)).filter((f) => isOurs(f, registration))) await deleteFlow.call(this, flow);
+	for (const flow of (await allFlows.call(this)).filter((f) => isOurs(f, registration)))
+		await deleteFlow.call(this, flow);
 }

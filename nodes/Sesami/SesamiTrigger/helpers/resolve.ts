@@ -46,13 +46,22 @@ export function isEmail(value: unknown): boolean {
 
 /** Lower case, single spaces, no accents' combining marks: "  Zara  CHEN" -> "zara chen". */
 function sameName(a: unknown, b: unknown): boolean {
-	const norm = (v: unknown) => String(v ?? '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+	const norm = (v: unknown) =>
+		String(v ?? '')
+			.normalize('NFKD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.toLowerCase()
+			.replace(/\s+/g, ' ')
+			.trim();
 	return norm(a) !== '' && norm(a) === norm(b);
 }
 
 /** Phone numbers compared on their last 8 digits (country code and formatting vary). */
 function samePhone(a: unknown, b: unknown): boolean {
-	const digits = (v: unknown) => String(v ?? '').replace(/\D/g, '').slice(-8);
+	const digits = (v: unknown) =>
+		String(v ?? '')
+			.replace(/\D/g, '')
+			.slice(-8);
 	return digits(a).length >= 6 && digits(a) === digits(b);
 }
 
@@ -63,7 +72,9 @@ function sameSecond(a: unknown, b: unknown): boolean {
 
 function customerName(appointment: IDataObject): string {
 	const customer = (appointment.customer ?? {}) as IDataObject;
-	return String(customer.name || [customer.firstName, customer.lastName].filter((p) => p).join(' ') || '');
+	return String(
+		customer.name || [customer.firstName, customer.lastName].filter((p) => p).join(' ') || '',
+	);
 }
 
 /** Epoch ms of an appointment's start, whatever format Sesami answered in (naive: the shop's zone). */
@@ -76,12 +87,19 @@ function notFound(error: unknown): boolean {
 }
 
 function rethrow(this: IWebhookFunctions, error: unknown): never {
-	throw error instanceof NodeApiError ? error : new NodeApiError(this.getNode(), error as JsonObject);
+	throw error instanceof NodeApiError
+		? error
+		: new NodeApiError(this.getNode(), error as JsonObject);
 }
 
 async function byId(this: IWebhookFunctions, id: string): Promise<IDataObject | undefined> {
 	try {
-		return (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(id)}`, { qs: { timezone: 'UTC' } })) as IDataObject;
+		return (await sesamiApiRequest.call(
+			this,
+			'GET',
+			`/{shop}/appointments/${encodeURIComponent(id)}`,
+			{ qs: { timezone: 'UTC' } },
+		)) as IDataObject;
 	} catch (error) {
 		// An ID Sesami does not know is the template's mistake (another variable), not an outage:
 		// look further. Other failures (Sesami down, rate limits) stay errors so the sender re-sends.
@@ -101,10 +119,15 @@ export interface PushFacts {
 
 /** The full record of a candidate found in a list (GET by ID), the list item when that fails. */
 async function full(this: IWebhookFunctions, candidate: IDataObject): Promise<IDataObject> {
-	return isSesamiId(candidate.id) ? ((await byId.call(this, String(candidate.id))) ?? candidate) : candidate;
+	return isSesamiId(candidate.id)
+		? ((await byId.call(this, String(candidate.id))) ?? candidate)
+		: candidate;
 }
 
-export async function resolveAppointment(this: IWebhookFunctions, facts: PushFacts): Promise<Resolution> {
+export async function resolveAppointment(
+	this: IWebhookFunctions,
+	facts: PushFacts,
+): Promise<Resolution> {
 	const reasons: string[] = [];
 	const start = facts.startUtc ? Date.parse(facts.startUtc) : NaN;
 	if (isSesamiId(facts.appointmentId)) {
@@ -113,15 +136,24 @@ export async function resolveAppointment(this: IWebhookFunctions, facts: PushFac
 		reasons.push(`Sesami has no appointment ${String(facts.appointmentId)}`);
 	}
 	if (isEmail(facts.email)) {
-		const matches = await sesamiApiRequestAllItems.call(this, '/{shop}/appointments', { searchTerm: facts.email, filterType: 'ALL', timezone: 'UTC' }, 500);
+		const matches = await sesamiApiRequestAllItems.call(
+			this,
+			'/{shop}/appointments',
+			{ searchTerm: facts.email, filterType: 'ALL', timezone: 'UTC' },
+			500,
+		);
 		for (const candidate of matches) {
-			const sameEmail = String(((candidate.customer ?? {}) as IDataObject).email ?? '').toLowerCase() === facts.email;
+			const sameEmail =
+				String(((candidate.customer ?? {}) as IDataObject).email ?? '').toLowerCase() ===
+				facts.email;
 			if (sameEmail && (Number.isNaN(start) || (await startOf.call(this, candidate)) === start)) {
 				return { appointment: await full.call(this, candidate), method: 'email' };
 			}
 		}
 		// The email is the customer's: another appointment at that time is someone else's.
-		reasons.push(`no appointment of ${String(facts.email)}${Number.isNaN(start) ? '' : ` at ${String(facts.startUtc)}`}`);
+		reasons.push(
+			`no appointment of ${String(facts.email)}${Number.isNaN(start) ? '' : ` at ${String(facts.startUtc)}`}`,
+		);
 		return { method: null, reason: reasons.join('; ') };
 	}
 	if (Number.isNaN(start)) {
@@ -130,24 +162,34 @@ export async function resolveAppointment(this: IWebhookFunctions, facts: PushFac
 	}
 	if (!facts.name && !facts.phone) {
 		// A start time alone may be anyone's appointment.
-		reasons.push('only a start time arrived (no customer name or phone): cannot tell whose appointment it is');
+		reasons.push(
+			'only a start time arrived (no customer name or phone): cannot tell whose appointment it is',
+		);
 		return { method: null, reason: reasons.join('; ') };
 	}
 	const window = await sesamiApiRequestAllItems.call(
 		this,
 		'/{shop}/appointments',
-		{ filterType: 'ALL', timezone: 'UTC', start: new Date(start - WINDOW_MS).toISOString(), end: new Date(start + WINDOW_MS).toISOString() },
+		{
+			filterType: 'ALL',
+			timezone: 'UTC',
+			start: new Date(start - WINDOW_MS).toISOString(),
+			end: new Date(start + WINDOW_MS).toISOString(),
+		},
 		WINDOW_MAX,
 	);
 	let candidates: IDataObject[] = [];
-	for (const candidate of window) if ((await startOf.call(this, candidate)) === start) candidates.push(candidate);
+	for (const candidate of window)
+		if ((await startOf.call(this, candidate)) === start) candidates.push(candidate);
 	const narrowed: string[] = [];
 	if (facts.name) {
 		candidates = candidates.filter((c) => sameName(customerName(c), facts.name));
 		narrowed.push('customer name');
 	}
 	if (facts.phone) {
-		candidates = candidates.filter((c) => samePhone(((c.customer ?? {}) as IDataObject).phone, facts.phone));
+		candidates = candidates.filter((c) =>
+			samePhone(((c.customer ?? {}) as IDataObject).phone, facts.phone),
+		);
 		narrowed.push('phone');
 	}
 	if (facts.createdAtUtc && candidates.length > 1) {
@@ -155,7 +197,8 @@ export async function resolveAppointment(this: IWebhookFunctions, facts: PushFac
 		narrowed.push('creation time');
 	}
 	const by = narrowed.length ? ` with that ${narrowed.join(', ')}` : '';
-	if (candidates.length === 1) return { appointment: await full.call(this, candidates[0]), method: 'time-window' };
+	if (candidates.length === 1)
+		return { appointment: await full.call(this, candidates[0]), method: 'time-window' };
 	reasons.push(
 		candidates.length === 0
 			? `no appointment starts at ${String(facts.startUtc)}${by}`

@@ -9,7 +9,16 @@ import * as markNoShow from './markNoShow.operation';
 import * as reschedule from './reschedule.operation';
 import * as resendConfirmation from './resendConfirmation.operation';
 
-export const operations = { cancel, checkIn, get, getAll, getManyForCustomer, markNoShow, reschedule, resendConfirmation };
+export const operations = {
+	cancel,
+	checkIn,
+	get,
+	getAll,
+	getManyForCustomer,
+	markNoShow,
+	reschedule,
+	resendConfirmation,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -19,19 +28,54 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['appointment'] } },
 		options: [
-			{ name: 'Cancel', value: 'cancel', description: 'Cancel an appointment', action: 'Cancel an appointment' },
-			{ name: 'Check In', value: 'checkIn', description: 'Check a customer in', action: 'Check in an appointment' },
-			{ name: 'Get', value: 'get', description: 'Get an appointment', action: 'Get an appointment' },
-			{ name: 'Get Many', value: 'getAll', description: 'Get many appointments', action: 'Get many appointments' },
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				description: 'Cancel an appointment',
+				action: 'Cancel an appointment',
+			},
+			{
+				name: 'Check In',
+				value: 'checkIn',
+				description: 'Check a customer in',
+				action: 'Check in an appointment',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get an appointment',
+				action: 'Get an appointment',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get many appointments',
+				action: 'Get many appointments',
+			},
 			{
 				name: 'Get Many for Customer',
 				value: 'getManyForCustomer',
 				description: 'Get the appointments of one Shopify customer',
 				action: 'Get many appointments of a customer',
 			},
-			{ name: 'Mark No-Show', value: 'markNoShow', description: 'Mark an appointment as a no-show', action: 'Mark an appointment as no show' },
-			{ name: 'Reschedule', value: 'reschedule', description: 'Move an appointment to a new time', action: 'Reschedule an appointment' },
-			{ name: 'Resend Confirmation', value: 'resendConfirmation', description: 'Send the confirmation email again', action: 'Resend an appointment confirmation' },
+			{
+				name: 'Mark No-Show',
+				value: 'markNoShow',
+				description: 'Mark an appointment as a no-show',
+				action: 'Mark an appointment as no show',
+			},
+			{
+				name: 'Reschedule',
+				value: 'reschedule',
+				description: 'Move an appointment to a new time',
+				action: 'Reschedule an appointment',
+			},
+			{
+				name: 'Resend Confirmation',
+				value: 'resendConfirmation',
+				description: 'Send the confirmation email again',
+				action: 'Resend an appointment confirmation',
+			},
 		],
 		default: 'getAll',
 	},

@@ -40,7 +40,8 @@ const properties: INodeProperties[] = [
 				name: 'refundPerService',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to refund exactly when the service says so (Refund Money On Cancel), ignoring Refund Money above',
+				description:
+					'Whether to refund exactly when the service says so (Refund Money On Cancel), ignoring Refund Money above',
 			},
 		],
 	},
@@ -70,7 +71,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// appointment cancelled (400, or 200 with nothing changed). A 5xx is retried (cancelling twice
 	// changes nothing); when the answer stays lost, one read of the appointment decides.
 	const path = `/{shop}/appointments/${encodeURIComponent(id)}`;
-	const outcome = await sesamiApiCallOrLost.call(this, 'POST', `${path}/cancel`, { body, itemIndex, idempotent: true });
+	const outcome = await sesamiApiCallOrLost.call(this, 'POST', `${path}/cancel`, {
+		body,
+		itemIndex,
+		idempotent: true,
+	});
 	const networkError = outcome instanceof Error ? (outcome as SesamiNetworkError) : undefined;
 	const result = outcome instanceof Error ? undefined : (outcome as SesamiCallResult);
 	const succeeded = result !== undefined && result.statusCode >= 200 && result.statusCode < 300;
@@ -82,7 +87,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		// the answer was lost: a final 5xx / dropped connection, or a retry refused after one
 		const lost =
 			networkError?.networkCode ??
-			(result!.statusCode >= 500 ? String(result!.statusCode) : result!.statusCode === 400 ? lastFailure : undefined);
+			(result!.statusCode >= 500
+				? String(result!.statusCode)
+				: result!.statusCode === 400
+					? lastFailure
+					: undefined);
 		if (!lost) throw sesamiCallError.call(this, result!, itemIndex);
 		const current = await readAppointment.call(this, id, timezone, itemIndex);
 		if (!isCancelled(current)) throw networkError ?? sesamiCallError.call(this, result!, itemIndex);

@@ -1,3 +1,7 @@
 import { appointmentEventOperation } from './helpers';
 
-export const { description, execute } = appointmentEventOperation('checkIn', 'check-in', 'check-in');
+export const { description, execute } = appointmentEventOperation(
+	'checkIn',
+	'check-in',
+	'check-in',
+);

@@ -15,10 +15,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			includePolicyOption,
-			onlyForCustomerOption,
-		],
+		options: [includePolicyOption, onlyForCustomerOption],
 	},
 ];
 
@@ -28,7 +25,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const id = requiredId.call(this, 'appointmentId', itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	// Sesami requires `timezone` on this call: always send one.
-	const timezone = await resolveTimezone.call(this, this.getNodeParameter('timezone', itemIndex, ''), itemIndex);
+	const timezone = await resolveTimezone.call(
+		this,
+		this.getNodeParameter('timezone', itemIndex, ''),
+		itemIndex,
+	);
 	const { appointment, policy } = await guardAppointment.call(this, id, itemIndex, {
 		customerId: options.onlyForCustomer,
 		withPolicy: options.includePolicy === true,

@@ -2,7 +2,14 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { simplifyField } from '../common.descriptions';
 import { getManyOperation } from '../shared';
-import { appointmentOutput, arrayFormat, arrayFormatOption, bookingFilters, bookingQuery, timedAppointments } from './helpers';
+import {
+	appointmentOutput,
+	arrayFormat,
+	arrayFormatOption,
+	bookingFilters,
+	bookingQuery,
+	timedAppointments,
+} from './helpers';
 
 export const { description, execute } = getManyOperation({
 	resource: 'appointment',

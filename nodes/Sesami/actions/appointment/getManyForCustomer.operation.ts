@@ -44,7 +44,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 10,
-				description: 'Sesami has no customer filter: the node reads up to this many pages of 100 appointments',
+				description:
+					'Sesami has no customer filter: the node reads up to this many pages of 100 appointments',
 			},
 			{
 				displayName: 'Timezone',
@@ -62,7 +63,12 @@ export const description = withDisplay('appointment', 'getManyForCustomer', prop
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const customerId = shopifyCustomerId(this.getNodeParameter('customerId', itemIndex, ''));
 	if (!customerId) {
-		throw forbidden.call(this, 'The customer ID is not a Shopify customer ID', 'Expected digits or gid://shopify/Customer/<digits>.', itemIndex);
+		throw forbidden.call(
+			this,
+			'The customer ID is not a Shopify customer ID',
+			'Expected digits or gid://shopify/Customer/<digits>.',
+			itemIndex,
+		);
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timezone = await resolveTimezone.call(this, options.timezone, itemIndex);
@@ -79,17 +85,26 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		all.filter((appointment) => ownsAppointment(appointment, customerId)),
 		timezone,
 	);
-	if (!options.includePolicy) return mine.map((appointment) => appointmentOutput.call(this, appointment, itemIndex));
+	if (!options.includePolicy)
+		return mine.map((appointment) => appointmentOutput.call(this, appointment, itemIndex));
 	const services = new Map<string, IDataObject>();
 	const result: IDataObject[] = [];
 	for (const appointment of mine) {
 		const serviceId = String(appointment.service ?? '');
 		let service = services.get(serviceId) ?? (appointment.serviceObject as IDataObject | undefined);
 		if (!service) {
-			service = (await sesamiApiRequest.call(this, 'GET', `/{shop}/services/${encodeURIComponent(serviceId)}`, { itemIndex })) as IDataObject;
+			service = (await sesamiApiRequest.call(
+				this,
+				'GET',
+				`/{shop}/services/${encodeURIComponent(serviceId)}`,
+				{ itemIndex },
+			)) as IDataObject;
 		}
 		services.set(serviceId, service);
-		result.push({ ...appointmentOutput.call(this, appointment, itemIndex), policy: customerPolicy(appointment, service) as unknown as IDataObject });
+		result.push({
+			...appointmentOutput.call(this, appointment, itemIndex),
+			policy: customerPolicy(appointment, service) as unknown as IDataObject,
+		});
 	}
 	return result;
 }

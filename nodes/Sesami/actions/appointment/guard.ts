@@ -21,7 +21,8 @@ export const includePolicyOption: INodeProperties = {
 	name: 'includePolicy',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to add "policy": may the customer cancel or reschedule it themselves, and why not (loads the service)',
+	description:
+		'Whether to add "policy": may the customer cancel or reschedule it themselves, and why not (loads the service)',
 };
 
 export const enforcePolicyOption: INodeProperties = {
@@ -30,11 +31,16 @@ export const enforcePolicyOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to refuse unless the customer may do this themselves: the service\'s Customer Can Cancel / Reschedule and Manage Before (hours) settings, and at most 6 reschedules',
+		"Whether to refuse unless the customer may do this themselves: the service's Customer Can Cancel / Reschedule and Manage Before (hours) settings, and at most 6 reschedules",
 };
 
 /** A refusal a merchant and a customer understand, as a 403-style error. */
-export function forbidden(this: IExecuteFunctions, message: string, reason: string, itemIndex: number): NodeApiError {
+export function forbidden(
+	this: IExecuteFunctions,
+	message: string,
+	reason: string,
+	itemIndex: number,
+): NodeApiError {
 	return new NodeApiError(this.getNode(), { httpCode: '403', message, reason } as JsonObject, {
 		message,
 		description: reason,
@@ -57,13 +63,23 @@ export async function guardAppointment(
 	this: IExecuteFunctions,
 	id: string,
 	itemIndex: number,
-	options: { customerId?: unknown; action?: 'cancel' | 'reschedule'; withPolicy?: boolean; timezone: string },
+	options: {
+		customerId?: unknown;
+		action?: 'cancel' | 'reschedule';
+		withPolicy?: boolean;
+		timezone: string;
+	},
 ): Promise<GuardResult> {
 	const appointment = await readAppointment.call(this, id, options.timezone, itemIndex);
 	const customerId = String(options.customerId ?? '').trim();
 	if (customerId) {
 		if (!shopifyCustomerId(customerId)) {
-			throw forbidden.call(this, 'The customer ID is not a Shopify customer ID', 'Expected digits or gid://shopify/Customer/<digits>.', itemIndex);
+			throw forbidden.call(
+				this,
+				'The customer ID is not a Shopify customer ID',
+				'Expected digits or gid://shopify/Customer/<digits>.',
+				itemIndex,
+			);
 		}
 		if (!ownsAppointment(appointment, customerId)) {
 			throw forbidden.call(
@@ -75,15 +91,30 @@ export async function guardAppointment(
 		}
 	}
 	if (!options.action && !options.withPolicy) return { appointment };
-	const service = (await sesamiApiRequest.call(this, 'GET', `/{shop}/services/${encodeURIComponent(String(appointment.service))}`, {
-		itemIndex,
-	})) as IDataObject;
+	const service = (await sesamiApiRequest.call(
+		this,
+		'GET',
+		`/{shop}/services/${encodeURIComponent(String(appointment.service))}`,
+		{
+			itemIndex,
+		},
+	)) as IDataObject;
 	const policy = customerPolicy(appointment, service);
 	if (options.action === 'cancel' && !policy.canCancel) {
-		throw forbidden.call(this, `The customer may not cancel this appointment: ${policy.cancelReason}`, String(policy.cancelReason), itemIndex);
+		throw forbidden.call(
+			this,
+			`The customer may not cancel this appointment: ${policy.cancelReason}`,
+			String(policy.cancelReason),
+			itemIndex,
+		);
 	}
 	if (options.action === 'reschedule' && !policy.canReschedule) {
-		throw forbidden.call(this, `The customer may not reschedule this appointment: ${policy.rescheduleReason}`, String(policy.rescheduleReason), itemIndex);
+		throw forbidden.call(
+			this,
+			`The customer may not reschedule this appointment: ${policy.rescheduleReason}`,
+			String(policy.rescheduleReason),
+			itemIndex,
+		);
 	}
 	return { appointment, service, policy };
 }

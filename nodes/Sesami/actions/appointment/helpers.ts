@@ -3,7 +3,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { compact, simplifyAppointment, toList, withManagementLink } from '../../helpers/utils';
 import { sesamiApiRequest } from '../../transport';
-import { appointmentLocator, searchTermField, simplifyField, timezoneField } from '../common.descriptions';
+import {
+	appointmentLocator,
+	searchTermField,
+	simplifyField,
+	timezoneField,
+} from '../common.descriptions';
 import type { SesamiOperation } from '../shared';
 import { dateTimeParam, requiredId, resolveTimezone, withDisplay } from '../shared';
 
@@ -51,7 +56,10 @@ export const bookingFilters: INodeProperties[] = [
 		default: '',
 		description: 'Comma-separated Sesami resource IDs (team members, rooms...)',
 	},
-	{ ...searchTermField, description: 'Text Sesami searches for (customer name, email, order name)' },
+	{
+		...searchTermField,
+		description: 'Text Sesami searches for (customer name, email, order name)',
+	},
 	{
 		displayName: 'Start',
 		name: 'start',
@@ -72,7 +80,8 @@ export const bookingFilters: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. Europe/London',
-		description: 'IANA timezone for times in the answer and for Start/End without an offset. Empty uses the credential default.',
+		description:
+			'IANA timezone for times in the answer and for Start/End without an offset. Empty uses the credential default.',
 	},
 ];
 
@@ -88,8 +97,16 @@ export const arrayFormatOption: INodeProperties = {
 			name: 'arrayFormat',
 			type: 'options',
 			options: [
-				{ name: 'Repeated Keys', value: 'repeat', description: 'Each value as its own parameter: key=a&key=b' },
-				{ name: 'Comma-Separated', value: 'comma', description: 'All values in one parameter: key=a,b' },
+				{
+					name: 'Repeated Keys',
+					value: 'repeat',
+					description: 'Each value as its own parameter: key=a&key=b',
+				},
+				{
+					name: 'Comma-Separated',
+					value: 'comma',
+					description: 'All values in one parameter: key=a,b',
+				},
 			],
 			default: 'repeat',
 			description:
@@ -137,15 +154,25 @@ export async function timedAppointments(
 }
 
 /** Raw appointment with `customerManagementLink` always present, or the Simplify record. */
-export function appointmentOutput(this: IExecuteFunctions, item: IDataObject, itemIndex: number): IDataObject {
-	return this.getNodeParameter('simplify', itemIndex, false) ? simplifyAppointment(item) : withManagementLink(item);
+export function appointmentOutput(
+	this: IExecuteFunctions,
+	item: IDataObject,
+	itemIndex: number,
+): IDataObject {
+	return this.getNodeParameter('simplify', itemIndex, false)
+		? simplifyAppointment(item)
+		: withManagementLink(item);
 }
 
 /**
  * Check In and Mark No-Show: POST /{shop}/appointments/{id}/<action> with an optional note and
  * time (CreateAppointmentEventRequest); Sesami answers with the updated appointment.
  */
-export function appointmentEventOperation(operation: string, action: string, verb: string): SesamiOperation {
+export function appointmentEventOperation(
+	operation: string,
+	action: string,
+	verb: string,
+): SesamiOperation {
 	const properties: INodeProperties[] = [
 		appointmentLocator,
 		simplifyField,
@@ -171,7 +198,11 @@ export function appointmentEventOperation(operation: string, action: string, ver
 					default: '',
 					description: `When the ${verb} happened (default: now)`,
 				},
-				{ ...timezoneField, description: 'IANA timezone of Time when it has no offset. Empty uses the credential default.' },
+				{
+					...timezoneField,
+					description:
+						'IANA timezone of Time when it has no offset. Empty uses the credential default.',
+				},
 			],
 		},
 	];
@@ -191,16 +222,30 @@ export function appointmentEventOperation(operation: string, action: string, ver
 				`/{shop}/appointments/${encodeURIComponent(id)}/${action}`,
 				{ body, itemIndex },
 			)) as IDataObject;
-			return appointmentOutput.call(this, await withAppointmentTimes.call(this, appointment, timezone), itemIndex);
+			return appointmentOutput.call(
+				this,
+				await withAppointmentTimes.call(this, appointment, timezone),
+				itemIndex,
+			);
 		},
 	};
 }
 
 /** One appointment as Sesami holds it now, with its times read whatever format the API uses. */
-export async function readAppointment(this: IExecuteFunctions, id: string, timezone: string, itemIndex: number): Promise<IDataObject> {
-	const appointment = (await sesamiApiRequest.call(this, 'GET', `/{shop}/appointments/${encodeURIComponent(id)}`, {
-		qs: { timezone },
-		itemIndex,
-	})) as IDataObject;
+export async function readAppointment(
+	this: IExecuteFunctions,
+	id: string,
+	timezone: string,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const appointment = (await sesamiApiRequest.call(
+		this,
+		'GET',
+		`/{shop}/appointments/${encodeURIComponent(id)}`,
+		{
+			qs: { timezone },
+			itemIndex,
+		},
+	)) as IDataObject;
 	return await withAppointmentTimes.call(this, appointment, timezone);
 }

@@ -1,3 +1,7 @@
 import { appointmentEventOperation } from './helpers';
 
-export const { description, execute } = appointmentEventOperation('markNoShow', 'no-show', 'no-show');
+export const { description, execute } = appointmentEventOperation(
+	'markNoShow',
+	'no-show',
+	'no-show',
+);

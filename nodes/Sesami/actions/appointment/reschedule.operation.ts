@@ -112,12 +112,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// moved again; otherwise the reschedule is sent once more.
 	const path = `/{shop}/appointments/${encodeURIComponent(id)}`;
 	const send = async (retry: boolean) =>
-		await sesamiApiCallOrLost.call(this, 'POST', `${path}/reschedule`, { body, itemIndex, idempotent: retry });
+		await sesamiApiCallOrLost.call(this, 'POST', `${path}/reschedule`, {
+			body,
+			itemIndex,
+			idempotent: retry,
+		});
 	const ok = (r: SesamiCallResult | SesamiNetworkError): r is SesamiCallResult =>
 		!(r instanceof Error) && r.statusCode >= 200 && r.statusCode < 300;
 	const lostAnswer = (r: SesamiCallResult | SesamiNetworkError): string | undefined =>
 		r instanceof Error ? r.networkCode : r.statusCode >= 500 ? String(r.statusCode) : undefined;
-	const fail = (r: SesamiCallResult | SesamiNetworkError) => (r instanceof Error ? r : sesamiCallError.call(this, r, itemIndex));
+	const fail = (r: SesamiCallResult | SesamiNetworkError) =>
+		r instanceof Error ? r : sesamiCallError.call(this, r, itemIndex);
 
 	let result = await send(false);
 	let recoveredAfter: string | undefined;
@@ -127,7 +132,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (!lost) throw fail(result);
 		const current = await readAppointment.call(this, id, timezone, itemIndex);
 		// whole minutes: a naive "YYYY-MM-DD HH:mm" time carries no seconds
-		if (current.startUtc && Math.abs(Date.parse(String(current.startUtc)) - Date.parse(dateTime)) < 60_000) {
+		if (
+			current.startUtc &&
+			Math.abs(Date.parse(String(current.startUtc)) - Date.parse(dateTime)) < 60_000
+		) {
 			recoveredAfter = lost;
 			updated = current;
 		} else {

@@ -6,7 +6,10 @@ import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { requiredId, resolveTimezone, withDisplay } from '../shared';
 import { appointmentOutput } from './helpers';
 
-export const description = withDisplay('appointment', 'resendConfirmation', [appointmentLocator, simplifyField]);
+export const description = withDisplay('appointment', 'resendConfirmation', [
+	appointmentLocator,
+	simplifyField,
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = requiredId.call(this, 'appointmentId', itemIndex);
@@ -18,5 +21,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ itemIndex },
 	)) as IDataObject;
 	const timezone = await resolveTimezone.call(this, '', itemIndex);
-	return appointmentOutput.call(this, await withAppointmentTimes.call(this, appointment, timezone), itemIndex);
+	return appointmentOutput.call(
+		this,
+		await withAppointmentTimes.call(this, appointment, timezone),
+		itemIndex,
+	);
 }

@@ -14,7 +14,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: 'The service variant (duration option) to check, as listed in the service\'s variants',
+		description:
+			"The service variant (duration option) to check, as listed in the service's variants",
 	},
 	{
 		displayName: 'Resource IDs',
@@ -49,7 +50,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'End', name: 'end', type: 'dateTime', default: '', description: 'Last day to check' },
+			{
+				displayName: 'End',
+				name: 'end',
+				type: 'dateTime',
+				default: '',
+				description: 'Last day to check',
+			},
 			{ displayName: 'Location ID', name: 'locationId', type: 'string', default: '' },
 			{
 				displayName: 'Only Available',
@@ -58,8 +65,20 @@ const properties: INodeProperties[] = [
 				default: true,
 				description: 'Whether to leave out slots Sesami marks unavailable',
 			},
-			{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1 }, default: 1 },
-			{ displayName: 'Start', name: 'start', type: 'dateTime', default: '', description: 'First day to check' },
+			{
+				displayName: 'Quantity',
+				name: 'quantity',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 1,
+			},
+			{
+				displayName: 'Start',
+				name: 'start',
+				type: 'dateTime',
+				default: '',
+				description: 'First day to check',
+			},
 		],
 	},
 ];
@@ -83,7 +102,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Sesami computes availability for one service variant and a set of resources.',
 		});
 	}
-	const timezone = await resolveTimezone.call(this, this.getNodeParameter('timezone', itemIndex, ''), itemIndex);
+	const timezone = await resolveTimezone.call(
+		this,
+		this.getNodeParameter('timezone', itemIndex, ''),
+		itemIndex,
+	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const qs = compact({
 		service,
@@ -95,7 +118,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		quantity: options.quantity,
 		locationId: options.locationId,
 	});
-	const days = (await sesamiApiRequest.call(this, 'GET', '/availabilities/{shop}', { qs, itemIndex })) as IDataObject[];
+	const days = (await sesamiApiRequest.call(this, 'GET', '/availabilities/{shop}', {
+		qs,
+		itemIndex,
+	})) as IDataObject[];
 	const onlyAvailable = options.onlyAvailable !== false;
 	const keep = (slot: Slot) => !onlyAvailable || slot.status === 'available';
 	const list = Array.isArray(days) ? days : [];

@@ -10,7 +10,12 @@ export const description: INodeProperties[] = [
 	operationProperty(
 		'customer',
 		[
-			{ name: 'Create', value: 'create', description: 'Create a customer', action: 'Create a customer' },
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a customer',
+				action: 'Create a customer',
+			},
 			{ name: 'Get', value: 'get', description: 'Get a customer', action: 'Get a customer' },
 		],
 		'get',

@@ -37,7 +37,13 @@ const properties: INodeProperties[] = [
 			{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
 			{ displayName: 'Image URL', name: 'image', type: 'string', default: '' },
 			{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
-			{ displayName: 'Phone', name: 'phone', type: 'string', default: '', placeholder: 'e.g. +447700900123' },
+			{
+				displayName: 'Phone',
+				name: 'phone',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. +447700900123',
+			},
 		],
 	},
 ];
@@ -48,8 +54,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body = compact({ email: this.getNodeParameter('email', itemIndex, ''), ...additional });
 	// Not retried after a 5xx or a dropped connection: a second call could create a duplicate.
-	const response = await sesamiApiRequest.call(this, 'POST', '/{shop}/customers', { body, itemIndex });
+	const response = await sesamiApiRequest.call(this, 'POST', '/{shop}/customers', {
+		body,
+		itemIndex,
+	});
 	// Sesami documents no body for this answer (201).
-	const returned = response && typeof response === 'object' && Object.keys(response).length ? response : {};
+	const returned =
+		response && typeof response === 'object' && Object.keys(response).length ? response : {};
 	return { created: true, ...body, ...(returned as IDataObject) };
 }

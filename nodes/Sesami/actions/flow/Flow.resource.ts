@@ -16,7 +16,12 @@ export const description: INodeProperties[] = [
 			{ name: 'Create', value: 'create', description: 'Create a Flow', action: 'Create a flow' },
 			{ name: 'Delete', value: 'delete', description: 'Delete a Flow', action: 'Delete a flow' },
 			{ name: 'Get', value: 'get', description: 'Get a Flow', action: 'Get a flow' },
-			{ name: 'Get Many', value: 'getAll', description: 'Get many Flows', action: 'Get many flows' },
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get many Flows',
+				action: 'Get many flows',
+			},
 			{ name: 'Update', value: 'update', description: 'Update a Flow', action: 'Update a flow' },
 		],
 		'getAll',

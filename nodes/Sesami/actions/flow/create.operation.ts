@@ -16,10 +16,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Not retried after a 5xx or a dropped connection: a second call could create a second Flow.
 	await sesamiApiRequest.call(this, 'POST', '/{shop}/flows', { body, itemIndex });
 	// Sesami answers 201 with no body: find the new Flow again by listing and matching it.
-	const flows = await sesamiApiRequestAllItems.call(this, '/{shop}/flows', {}, Infinity, { itemIndex });
+	const flows = await sesamiApiRequestAllItems.call(this, '/{shop}/flows', {}, Infinity, {
+		itemIndex,
+	});
 	const matches = flows.filter(
-		(flow) => flow.target === body.target && flow.name === body.name && flow.trigger === body.trigger,
+		(flow) =>
+			flow.target === body.target && flow.name === body.name && flow.trigger === body.trigger,
 	);
-	const created = matches.sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')))[0];
+	const created = matches.sort((a, b) =>
+		String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')),
+	)[0];
 	return created ?? { created: true, ...body };
 }

@@ -34,7 +34,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		(fields.whenUnit === undefined) !== (fields.whenAmount === undefined) ||
 		(fields.templateHeaders === undefined) !== (fields.templateBody === undefined);
 	const current = partial
-		? ((await sesamiApiRequest.call(this, 'GET', `/{shop}/flows/${id}`, { itemIndex })) as IDataObject)
+		? ((await sesamiApiRequest.call(this, 'GET', `/{shop}/flows/${id}`, {
+				itemIndex,
+			})) as IDataObject)
 		: undefined;
 	return (await sesamiApiRequest.call(this, 'PATCH', `/{shop}/flows/${id}`, {
 		body: flowBody(fields, current),

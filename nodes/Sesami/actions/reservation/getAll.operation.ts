@@ -1,5 +1,10 @@
 import { getManyOperation } from '../shared';
-import { arrayFormat, arrayFormatOption, bookingFilters, bookingQuery } from '../appointment/helpers';
+import {
+	arrayFormat,
+	arrayFormatOption,
+	bookingFilters,
+	bookingQuery,
+} from '../appointment/helpers';
 
 export const { description, execute } = getManyOperation({
 	resource: 'reservation',

@@ -11,7 +11,12 @@ export const description: INodeProperties[] = [
 		'shop',
 		[
 			{ name: 'Get', value: 'get', description: 'Get the shop', action: 'Get the shop' },
-			{ name: 'Get Config', value: 'getConfig', description: 'Get the shop configuration', action: 'Get the shop configuration' },
+			{
+				name: 'Get Config',
+				value: 'getConfig',
+				description: 'Get the shop configuration',
+				action: 'Get the shop configuration',
+			},
 		],
 		'get',
 	),

@@ -5,7 +5,8 @@ import { withDisplay } from '../shared';
 
 export const description = withDisplay('shop', 'get', [
 	{
-		displayName: 'Returns the Sesami shop of the credential (settings, plan limits, Shopify domain)',
+		displayName:
+			'Returns the Sesami shop of the credential (settings, plan limits, Shopify domain)',
 		name: 'shopNotice',
 		type: 'notice',
 		default: '',
@@ -14,5 +15,7 @@ export const description = withDisplay('shop', 'get', [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const { shopId } = await getSesamiSettings.call(this);
-	return (await sesamiApiRequest.call(this, 'GET', `/shops/${encodeURIComponent(shopId)}`, { itemIndex })) as IDataObject;
+	return (await sesamiApiRequest.call(this, 'GET', `/shops/${encodeURIComponent(shopId)}`, {
+		itemIndex,
+	})) as IDataObject;
 }

@@ -13,5 +13,7 @@ export const description = withDisplay('shop', 'getConfig', [
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	return (await sesamiApiRequest.call(this, 'GET', '/shops/{shop}/configs', { itemIndex })) as IDataObject;
+	return (await sesamiApiRequest.call(this, 'GET', '/shops/{shop}/configs', {
+		itemIndex,
+	})) as IDataObject;
 }
