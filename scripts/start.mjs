@@ -28,12 +28,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provision } from '../test/e2e/lib/provision.mjs';
-import {
-	N8N_API_CREDENTIAL,
-	readDataTablesFile,
-	setN8nApiKey,
-	startN8n,
-} from '../test/e2e/lib/n8n.mjs';
+import { N8N_API_CREDENTIAL, setN8nApiKey, startN8n } from '../test/e2e/lib/n8n.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -275,7 +270,7 @@ async function main() {
 		beforePublish: ({ api, apiKey, url }) => setN8nApiKey(api, apiKey, url),
 		credentials: credentialsToImport,
 		workflowsDir: path.join(root, 'workflows'),
-		dataTables: readDataTablesFile(path.join(root, 'workflows', 'setup', 'data-tables.json')),
+		setupWorkflow: path.join(root, 'workflows', 'setup-data-tables.json'),
 		skipImport: (json) => {
 			const h = hash(json);
 			const seen = state.workflows[json.id];
@@ -431,6 +426,10 @@ async function main() {
 	console.log(
 		` email inbox:  ${smtp.httpUrl}/   (SMTP ${smtp.host}:${smtp.port}, user ${smtp.user}; every email n8n sends lands here)`,
 	);
+	if (n8n.dataTablesSetup)
+		console.log(
+			` data tables:  made by the workflow "Set up the Data Tables" (execution ${n8n.dataTablesSetup.executionId})`,
+		);
 	for (const t of n8n.dataTables)
 		console.log(` data table:   ${t.name}  (${t.id}${t.created ? ', created now' : ''})`);
 	for (const wf of n8n.workflows) {

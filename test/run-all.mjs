@@ -249,7 +249,7 @@ async function checkSecrets(n8n, credentials, sim) {
 async function stageE2e() {
 	const t0 = Date.now();
 	const { provision, DEFAULT_N8N_VERSION, n8nMajor } = await import('./e2e/lib/provision.mjs');
-	const { startN8n, readDataTablesFile, freePort, N8N_API_CREDENTIAL, setN8nApiKey } =
+	const { startN8n, freePort, N8N_API_CREDENTIAL, setN8nApiKey } =
 		await import('./e2e/lib/n8n.mjs');
 	const version = process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION;
 	say(`e2e: provisioning n8n ${version} (cached; the first run installs ~3 GB and takes ~5 min)`);
@@ -377,7 +377,7 @@ async function stageE2e() {
 		...(smoke
 			? { workflowFiles: SMOKE_WORKFLOWS.map((f) => path.join(root, 'workflows', f)) }
 			: { workflowsDir: path.join(root, 'workflows') }),
-		dataTables: readDataTablesFile(path.join(root, 'workflows', 'setup', 'data-tables.json')),
+		setupWorkflow: path.join(root, 'workflows', 'setup-data-tables.json'),
 		publish: true,
 		keep,
 		log,
@@ -458,6 +458,7 @@ async function stageE2e() {
 		credentialIds: credentials.map((c) => c.id),
 		cli: n8n.cli,
 		dataTables: n8n.dataTables,
+		dataTablesSetup: n8n.dataTablesSetup,
 		smtp: {
 			host: smtp.host,
 			port: smtp.port,

@@ -154,7 +154,6 @@ async function main() {
 	const {
 		startN8n,
 		startN8nWorker,
-		readDataTablesFile,
 		freePort,
 		executeWorkflowCli,
 		N8N_API_CREDENTIAL,
@@ -234,7 +233,7 @@ async function main() {
 		packageDir: root,
 		credentials,
 		workflowFiles,
-		dataTables: readDataTablesFile(path.join(root, 'workflows', 'setup', 'data-tables.json')),
+		setupWorkflow: path.join(root, 'workflows', 'setup-data-tables.json'),
 		env: queueEnv,
 		log: (m) => say(`main: ${m}`),
 		apiKeyLabel: 'queue test',

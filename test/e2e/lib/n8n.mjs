@@ -19,8 +19,32 @@ import os from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
 import { provision, DEFAULT_N8N_VERSION, n8nMajor } from './provision.mjs';
+import {
+	cookieFrom,
+	describeHttpError,
+	describePublishError,
+	errorLogLines,
+	listAllPublic,
+} from './n8n-http.mjs';
+import {
+	dataTableNodesByIdForN8n1,
+	dataTablesClient,
+	personalProjectId,
+	readSetupWorkflowTables,
+	setUpDataTables,
+} from './data-tables.mjs';
 
-export { n8nMajor };
+export { n8nMajor, listAllPublic };
+// The Data Table helpers live in data-tables.mjs; tests import them from here too.
+export {
+	assertNoNameClash,
+	dataTableNodesForN8n1,
+	dataTablesClient,
+	ensureDataTables,
+	personalProjectId,
+	readSetupWorkflowTables,
+	runSetupWorkflow,
+} from './data-tables.mjs';
 
 const RESERVED_PORTS = new Set([5678, 5679, 5680, 5681]);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -360,268 +384,6 @@ export async function webhookRegistered(hookUrl, method) {
 	return r.status >= 200 && r.status < 300 && allowed.includes(method.toUpperCase());
 }
 
-function cookieFrom(res) {
-	const set = res.headers['set-cookie'] ?? [];
-	const c = set.map((s) => s.split(';')[0]).find((s) => s.startsWith('n8n-auth='));
-	if (!c) throw new Error(`no n8n-auth cookie in ${res.config.url} response (HTTP ${res.status})`);
-	return c;
-}
-
-function describeHttpError(res) {
-	const body = typeof res.data === 'string' ? res.data : JSON.stringify(res.data);
-	return `HTTP ${res.status} ${String(body).slice(0, 500)}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Data Tables (n8n's built-in tables). n8n 2.x: the public API (/api/v1/data-tables, API key).
-// n8n 1.x: its public API has no data-table routes (404), so the editor's REST API is used instead
-// (/rest/projects/{projectId}/data-tables, owner's session cookie, the owner's personal project).
-
-/** Every item of a cursor-paginated public-API list ({ data, nextCursor }). `api` must not throw on status. */
-export async function listAllPublic(api, pathname, params = {}) {
-	const items = [];
-	let cursor;
-	for (let page = 0; page < 200; page++) {
-		const r = await api.get(pathname, {
-			params: { ...params, limit: 250, ...(cursor ? { cursor } : {}) },
-			validateStatus: () => true,
-		});
-		if (r.status !== 200) throw new Error(`GET /api/v1${pathname}: ${describeHttpError(r)}`);
-		items.push(...(r.data?.data ?? []));
-		cursor = r.data?.nextCursor;
-		if (!cursor) return items;
-	}
-	throw new Error(`GET /api/v1${pathname}: more than 200 pages`);
-}
-
-/**
- * Every item of a skip/take-paginated REST list ({ data: { count, data } }). n8n quietly caps
- * `take` (50 for lists of tables), so pages advance by what came back, until `count` is reached.
- * `rest` must not throw on status.
- */
-async function listAllRest(rest, pathname, params = {}) {
-	const items = [];
-	for (let page = 0; page < 2000; page++) {
-		const r = await rest.get(pathname, {
-			params: { ...params, take: 250, skip: items.length },
-			validateStatus: () => true,
-		});
-		if (r.status !== 200) throw new Error(`GET ${pathname}: ${describeHttpError(r)}`);
-		const body = r.data?.data ?? r.data;
-		const list = body?.data ?? [];
-		items.push(...list);
-		if (!list.length || items.length >= (body?.count ?? 0)) return items;
-	}
-	throw new Error(`GET ${pathname}: more than 2000 pages`);
-}
-
-/**
- * One interface to the Data Tables of an instance, whatever its major version:
- *   list() -> [{ id, name }], create({ name, columns }) -> { status, table, res },
- *   columns(id) -> [{ name, type }], addColumn(id, { name, type }) -> res, rows(id, filter?) -> [row]
- * `filter` is n8n's filter object ({ type: 'and', filters: [{ columnName, condition, value }] }).
- * @param {{ major: number, api?: import('axios').AxiosInstance, rest?: import('axios').AxiosInstance, projectId?: string }} o
- *   api: /api/v1 with the API key (2.x); rest: baseURL = n8n's URL with the owner's cookie, and the
- *   owner's personal projectId (1.x). Neither may throw on status (validateStatus is set per call).
- */
-export function dataTablesClient({ major, api, rest, projectId }) {
-	const anyStatus = { validateStatus: () => true };
-	if (major >= 2) {
-		return {
-			via: 'public API /api/v1/data-tables',
-			list: () => listAllPublic(api, '/data-tables'),
-			create: async (spec) => {
-				const res = await api.post('/data-tables', spec, anyStatus);
-				return { status: res.status, table: res.data, res };
-			},
-			columns: async (id) => {
-				const r = await api.get(`/data-tables/${id}/columns`, anyStatus);
-				if (r.status !== 200)
-					throw new Error(`GET /api/v1/data-tables/${id}/columns: ${describeHttpError(r)}`);
-				return Array.isArray(r.data) ? r.data : (r.data?.data ?? []);
-			},
-			addColumn: (id, column) => api.post(`/data-tables/${id}/columns`, column, anyStatus),
-			rows: async (id, filter) => {
-				const rows = [];
-				let cursor;
-				for (let page = 0; page < 500; page++) {
-					// n8n insists on a fully percent-encoded filter (axios leaves `:` `,` `[` alone): build the query by hand.
-					const query = [
-						`limit=250`,
-						filter ? `filter=${encodeURIComponent(JSON.stringify(filter))}` : '',
-						cursor ? `cursor=${encodeURIComponent(cursor)}` : '',
-					]
-						.filter(Boolean)
-						.join('&');
-					const r = await api.get(`/data-tables/${id}/rows?${query}`, anyStatus);
-					if (r.status !== 200)
-						throw new Error(`GET /api/v1/data-tables/${id}/rows: ${describeHttpError(r)}`);
-					rows.push(...r.data.data);
-					cursor = r.data.nextCursor;
-					if (!cursor) return rows;
-				}
-				throw new Error(`GET /api/v1/data-tables/${id}/rows: more than 500 pages`);
-			},
-		};
-	}
-	if (!projectId)
-		throw new Error('dataTablesClient: n8n 1.x needs the projectId of the data tables');
-	const base = `/rest/projects/${projectId}/data-tables`;
-	return {
-		via: `REST ${base}`,
-		list: () => listAllRest(rest, base),
-		create: async (spec) => {
-			const res = await rest.post(base, spec, anyStatus);
-			return { status: res.status, table: res.data?.data ?? res.data, res };
-		},
-		columns: async (id) => {
-			const r = await rest.get(`${base}/${id}/columns`, anyStatus);
-			if (r.status !== 200) throw new Error(`GET ${base}/${id}/columns: ${describeHttpError(r)}`);
-			const body = r.data?.data ?? r.data;
-			return Array.isArray(body) ? body : [];
-		},
-		addColumn: (id, column) => rest.post(`${base}/${id}/columns`, column, anyStatus),
-		rows: (id, filter) =>
-			listAllRest(rest, `${base}/${id}/rows`, filter ? { filter: JSON.stringify(filter) } : {}),
-	};
-}
-
-/** The owner's personal project id (GET /rest/projects/personal), where imported workflows and their tables live. */
-export async function personalProjectId(rest) {
-	const r = await rest.get('/rest/projects/personal', { validateStatus: () => true });
-	const id = r.data?.data?.id;
-	if (r.status !== 200 || !id)
-		throw new Error(`GET /rest/projects/personal: ${describeHttpError(r)}`);
-	return id;
-}
-
-/**
- * The Data Table specs of a setup file (`{ tables: [{ name, columns: [{ name, type }] }] }`, e.g.
- * workflows/setup/data-tables.json). A missing file gives [].
- */
-export function readDataTablesFile(file) {
-	if (!file || !fs.existsSync(file)) return [];
-	let json;
-	try {
-		json = JSON.parse(fs.readFileSync(file, 'utf8'));
-	} catch (error) {
-		throw new Error(`data tables file ${file}: ${error.message}`);
-	}
-	const tables = Array.isArray(json) ? json : json.tables;
-	if (!Array.isArray(tables))
-		throw new Error(`data tables file ${file}: expected { "tables": [...] }`);
-	for (const t of tables) {
-		if (typeof t?.name !== 'string' || !t.name || !Array.isArray(t.columns))
-			throw new Error(`data tables file ${file}: every table needs a name and columns`);
-	}
-	return tables;
-}
-
-/**
- * Creates the Data Tables that do not exist yet (`create({ name, columns })` of a dataTablesClient:
- * the public API on n8n 2.x, the editor's REST API on 1.x), in the owner's personal project, where
- * the imported workflows live. Idempotent: tables are looked up by exact name first; an existing
- * table gets the columns it lacks, and a column of another type is reported, not changed.
- * n8n's Data Table node finds a table "by name" with a case-insensitive SUBSTRING match and takes
- * the first hit, so a name contained in another table's name (or containing it) is an error.
- * @param {ReturnType<typeof dataTablesClient>} client
- * @param {{ name: string, columns: { name: string, type: string }[] }[]} tables
- * @returns {Promise<{ id: string, name: string, created: boolean, columns: { name: string, type: string }[] }[]>}
- */
-export async function ensureDataTables(client, tables, { log = () => {} } = {}) {
-	if (!tables?.length) return [];
-	const existing = await client.list();
-	const result = [];
-	for (const spec of tables) {
-		const lower = spec.name.toLowerCase();
-		const clash = existing.find(
-			(t) =>
-				t.name !== spec.name &&
-				(t.name.toLowerCase().includes(lower) || lower.includes(t.name.toLowerCase())),
-		);
-		if (clash)
-			throw new Error(
-				`Data Table "${spec.name}": n8n already has a table named "${clash.name}" (${clash.id}); the Data Table node looks tables up by a substring of the name, so it could pick the wrong one. Rename or delete "${clash.name}".`,
-			);
-		const columns = spec.columns.map(({ name, type }) => ({ name, type }));
-		let table = existing.find((t) => t.name === spec.name);
-		let created = false;
-		if (!table) {
-			const r = await client.create({ name: spec.name, columns });
-			if (r.status === 200 || r.status === 201) {
-				table = r.table;
-				created = true;
-			} else if (r.status === 409) {
-				// created meanwhile (another process): take it
-				table = (await client.list()).find((t) => t.name === spec.name);
-			}
-			if (!table?.id)
-				throw new Error(
-					`creating the Data Table "${spec.name}" (${client.via}) failed: ${describeHttpError(r.res)}`,
-				);
-			existing.push(table);
-			log(`created Data Table "${spec.name}" (${table.id}) with ${columns.length} columns`);
-		}
-		if (!created) {
-			const have = new Map((await client.columns(table.id)).map((c) => [c.name, c.type]));
-			const added = [];
-			for (const c of columns) {
-				if (!have.has(c.name)) {
-					const a = await client.addColumn(table.id, c);
-					if (a.status !== 200 && a.status !== 201)
-						throw new Error(
-							`adding column ${c.name} to the Data Table "${spec.name}": ${describeHttpError(a)}`,
-						);
-					added.push(c.name);
-				} else if (have.get(c.name) !== c.type) {
-					log(
-						`  Data Table "${spec.name}": column ${c.name} is ${have.get(c.name)} in n8n, ${c.type} in the setup file (left as it is)`,
-					);
-				}
-			}
-			log(
-				`Data Table "${spec.name}" (${table.id}) exists${added.length ? `; added columns ${added.join(', ')}` : ''}`,
-			);
-		}
-		result.push({ id: table.id, name: spec.name, created, columns });
-	}
-	return result;
-}
-
-/**
- * n8n 1.x's Data Table node (n8n-nodes-base.dataTable) has version 1 only, and its table locator
- * has no "by name" mode: 1.123.81 takes the value as a table id ("Could not find the data table").
- * The example workflows name their tables (`{ mode: "name" }`, version 1.1), which n8n 2.x resolves.
- * For 1.x this returns a copy of the workflow with those nodes pointing at the tables by id
- * (`{ mode: "id" }`, version 1): what a 1.x user does by picking the table in the editor.
- * @param {object} workflowJson
- * @param {{ id: string, name: string }[]} tables  the tables of the instance (exact names)
- * @returns {{ workflow: object, changes: string[] }}  changes: one line per node changed
- */
-export function dataTableNodesForN8n1(workflowJson, tables) {
-	const changes = [];
-	const nodes = (workflowJson.nodes ?? []).map((node) => {
-		if (node.type !== 'n8n-nodes-base.dataTable') return node;
-		const locator = node.parameters?.dataTableId;
-		const copy = { ...node, parameters: { ...node.parameters }, typeVersion: 1 };
-		const what = [];
-		if (node.typeVersion !== 1) what.push(`version ${node.typeVersion} -> 1`);
-		if (locator && typeof locator === 'object' && locator.mode === 'name') {
-			const table = tables.find((t) => t.name === locator.value);
-			if (!table)
-				throw new Error(
-					`"${workflowJson.name}": Data Table node "${node.name}" names the table "${locator.value}", which does not exist`,
-				);
-			copy.parameters.dataTableId = { __rl: true, mode: 'id', value: table.id };
-			what.push(`table "${locator.value}" by id ${table.id}`);
-		}
-		if (!what.length) return node;
-		changes.push(`"${node.name}": ${what.join(', ')}`);
-		return copy;
-	});
-	return { workflow: { ...workflowJson, nodes }, changes };
-}
-
 /**
  * Waits until n8n has finished (de)activating a workflow after a publish. n8n 2.41 publishes through
  * an outbox: `POST /api/v1/workflows/{id}/publish` answers 200 (active: true) at once, and the
@@ -691,27 +453,6 @@ export function publicationFailures(status, workflowJson) {
 		});
 }
 
-/** The lines of n8n's output that look like they explain a failure ('' when none), indented. */
-function errorLogLines(logTail) {
-	const lines = String(logTail)
-		.split('\n')
-		.filter((l) =>
-			/error|fail|could not|cannot|refused|ECONN|ENOTFOUND|timed? ?out|status code|HTTP \d{3}/i.test(
-				l,
-			),
-		)
-		.filter((l) => !/^\s+at /.test(l))
-		.slice(-15);
-	return lines.length ? `\n  n8n log:\n    ${lines.join('\n    ')}` : '';
-}
-
-/** A readable reason for a failed publish: n8n's message, then the n8n log lines that explain it. */
-function describePublishError(res, logTail) {
-	const d = res.data;
-	const message = typeof d === 'string' ? d : (d?.message ?? JSON.stringify(d));
-	return `n8n answered HTTP ${res.status}: ${String(message).slice(0, 1500)}${d?.hint ? `\n  hint: ${d.hint}` : ''}${errorLogLines(logTail)}`;
-}
-
 /**
  * Links the built package into <userFolder>/.n8n/nodes/node_modules/<name>, where n8n's
  * community-packages loader scans (n8n-nodes-* and @scope/n8n-nodes-*, scan-directory-for-packages.js),
@@ -757,63 +498,11 @@ export function linkPackage({ userFolder, packageDir }) {
 }
 
 // ---------------------------------------------------------------------------------------------
-/**
- * Starts n8n with the package linked. Options:
- *  version       n8n version (default $N8N_SESAMI_N8N_VERSION or 2.41.1; 1.x runs on Node 22)
- *  packageDir    the repo root (dist/ + package.json); linked as a community package
- *  credentials   [{ id, name, type, data }] imported with the CLI (plaintext data)
- *  workflowsDir | workflowFiles   workflow JSON files imported with the CLI
- *  publish       publish every workflow with an activatable trigger (default true)
- *  env, port     extra env for every n8n process; server port (default: a free one)
- *  log           function(line) for harness progress, or true for stderr; n8n output goes to logs()
- *  echoN8nLogs   also pass n8n's own output to log
- *  keep          keep the temp user folder after stop()
- *  userFolder    use this (persistent) folder instead of a temp one; it is never deleted
- *  owner         { email, password, firstName, lastName } (default: random password)
- *  encryptionKey default: random per run for temp folders; none (n8n's own config) for persistent ones
- *  apiKeyLabel   label of the API key (keys with the same label are replaced)
- *  dataTables    [{ name, columns: [{ name, type }] }] created (if missing) before publishing (public API on
- *                2.x, the editor's REST API on 1.x: see dataTablesClient)
- *  republishActive  unpublish and publish again the workflows that are already published (persistent
- *                folders): n8n 2.41 does not run a trigger's webhook checkExists/create at start-up
- *                (its webhook row is still in the database), so registrations held by a service that
- *                forgot them (a restarted simulator) are only made again this way
- *  skipImport    (workflowJson, file) => boolean; workflows for which it returns true are not imported
- *  logFile       also append n8n's output to this file
- *  skipPublish   (workflowJson, file) => boolean; workflows for which it returns true are imported, not published
- *  beforePublish async ({ url, api, apiKey, rest }) => void, run once the API key exists and the Data
- *                Tables are made, before publishing (e.g. to put the API key into an n8n API credential)
- *  startTimeoutMs  default 240000 (env N8N_START_TIMEOUT_MS)
- */
-export async function startN8n(opts = {}) {
-	const {
-		version = process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION,
-		packageDir,
-		credentials = [],
-		workflowsDir,
-		workflowFiles,
-		publish = true,
-		env: extraEnv = {},
-		keep = false,
-		apiKeyLabel = 'e2e harness',
-		dataTables: dataTableSpecs = [],
-		republishActive = false,
-		skipImport,
-		echoN8nLogs = false,
-		logFile,
-		beforePublish,
-		skipPublish,
-		startTimeoutMs = Number(process.env.N8N_START_TIMEOUT_MS) || 240_000,
-	} = opts;
-	const log =
-		typeof opts.log === 'function' ? opts.log : opts.log ? (m) => console.error(m) : () => {};
-	const major = n8nMajor(version);
-	const t0 = Date.now();
-	const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+// startN8n, in named steps: prepareInstance -> serverProcess -> importWithCli -> (start) ->
+// ownerSession -> loadNodeTypes -> dataTablesStep -> publishAll -> instanceHandle.
 
-	const paths = await provision({ version, log });
-	const { nodeBin, n8nBin, nodeDir } = paths;
-
+/** The user folder, ports, environment, URL and owner of one instance (nothing started yet). */
+async function prepareInstance(opts, { major, nodeDir, keep, extraEnv }) {
 	const persistent = Boolean(opts.userFolder);
 	const userFolder = persistent
 		? path.resolve(opts.userFolder)
@@ -834,7 +523,6 @@ export async function startN8n(opts = {}) {
 		port,
 		extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...versionEnv(major), ...extraEnv },
 	});
-	const url = `http://127.0.0.1:${port}`;
 	const owner = {
 		email: 'owner@example.com',
 		firstName: 'Sandbox',
@@ -842,8 +530,20 @@ export async function startN8n(opts = {}) {
 		password: `Pw-${crypto.randomBytes(9).toString('base64url')}9a`,
 		...(opts.owner ?? {}),
 	};
+	const url = `http://127.0.0.1:${port}`;
+	return { persistent, userFolder, port, brokerPort, encryptionKey, env, url, owner };
+}
 
+/**
+ * The `n8n start` child process of an instance and its collected output: start() (resolves once
+ * /rest/settings answers, with the ms it took), kill() (SIGTERM to its process group, SIGKILL after
+ * 15 s; the user folder stays), stop() (kill, then remove a temp folder), logs(), child, exitInfo.
+ */
+function serverProcess({ paths, inst, keep, logFile, echoN8nLogs, log, startTimeoutMs }) {
 	let collected = '';
+	let server = null;
+	let exitInfo = null;
+	let stopped = false;
 	const logStream = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
 	const append = (prefix, text) => {
 		collected += text;
@@ -852,12 +552,7 @@ export async function startN8n(opts = {}) {
 		if (echoN8nLogs)
 			for (const line of String(text).split('\n')) if (line.trim()) log(`${prefix}${line}`);
 	};
-	let server = null;
-	let exitInfo = null;
-	let stopped = false;
-
-	/** SIGTERM to the server's process group, SIGKILL after 15 s; the user folder stays. */
-	const killServer = async () => {
+	const kill = async () => {
 		if (server && server.exitCode === null && server.signalCode === null) {
 			const exited = new Promise((resolve) => server.once('exit', resolve));
 			killGroup(server, 'SIGTERM');
@@ -874,11 +569,13 @@ export async function startN8n(opts = {}) {
 		// Task runners and other grandchildren live in the same process group.
 		if (server) killGroup(server, 'SIGKILL');
 	};
-
-	/** `n8n start` on the prepared folder; resolves once /rest/settings answers (ms it took). */
-	const startServer = async () => {
+	const start = async () => {
 		server = track(
-			spawn(nodeBin, [n8nBin, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }),
+			spawn(paths.nodeBin, [paths.n8nBin, 'start'], {
+				env: inst.env,
+				detached: true,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			}),
 		);
 		server.stdout.on('data', (d) => append('[n8n] ', d.toString()));
 		server.stderr.on('data', (d) => append('[n8n] ', d.toString()));
@@ -887,414 +584,622 @@ export async function startN8n(opts = {}) {
 		child.once('exit', (code, signal) => {
 			if (server === child) exitInfo = { code, signal };
 		});
-		const bootStart = Date.now();
-		for (;;) {
-			if (exitInfo)
-				throw new Error(
-					`n8n exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${collected.slice(-4000)}`,
-				);
-			if (Date.now() - bootStart > startTimeoutMs)
-				throw new Error(
-					`n8n did not answer /rest/settings within ${startTimeoutMs / 1000} s:\n${collected.slice(-4000)}`,
-				);
-			try {
-				const r = await axios.get(`${url}/rest/settings`, {
-					timeout: 5000,
-					validateStatus: () => true,
-				});
-				if (r.status === 200 && r.data?.data) break;
-			} catch {
-				// not listening yet
-			}
-			await sleep(500);
-		}
-		return Date.now() - bootStart;
+		return waitForSettings(inst.url, {
+			startTimeoutMs,
+			exited: () => exitInfo,
+			output: () => collected,
+		});
 	};
-
 	const stop = async () => {
 		if (stopped) return;
 		stopped = true;
-		await killServer();
+		await kill();
 		logStream?.end();
-		if (!persistent && !keep) {
-			fs.rmSync(userFolder, { recursive: true, force: true });
-			tempFolders.delete(userFolder);
-		} else if (!persistent) log(`kept n8n user folder ${userFolder}`);
+		if (!inst.persistent && !keep) {
+			fs.rmSync(inst.userFolder, { recursive: true, force: true });
+			tempFolders.delete(inst.userFolder);
+		} else if (!inst.persistent) log(`kept n8n user folder ${inst.userFolder}`);
 	};
+	return {
+		append,
+		start,
+		kill,
+		stop,
+		logs: () => collected,
+		get child() {
+			return server;
+		},
+		get exitInfo() {
+			return exitInfo;
+		},
+		get stopped() {
+			return stopped;
+		},
+	};
+}
 
-	let workflowEntries = [];
-	try {
-		// 1. Link the package where the community-packages loader looks (linkPackage).
-		const packageName = packageDir ? linkPackage({ userFolder, packageDir }) : null;
-
-		// 2. Import credentials and workflows with the CLI, before the server starts.
-		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
-		installExitHooks();
-		tempFolders.add(tmp); // holds plaintext credentials: never leave it behind
+/** Polls /rest/settings (/healthz comes up earlier) until it answers; resolves the ms it took. */
+async function waitForSettings(url, { startTimeoutMs, exited, output }) {
+	const bootStart = Date.now();
+	for (;;) {
+		const exitInfo = exited();
+		if (exitInfo)
+			throw new Error(
+				`n8n exited during startup (${exitInfo.signal ?? `exit ${exitInfo.code}`}):\n${output().slice(-4000)}`,
+			);
+		if (Date.now() - bootStart > startTimeoutMs)
+			throw new Error(
+				`n8n did not answer /rest/settings within ${startTimeoutMs / 1000} s:\n${output().slice(-4000)}`,
+			);
 		try {
-			if (credentials.length) {
-				const file = path.join(tmp, 'credentials.json');
-				fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
-				const r = await runN8nCli({
-					nodeBin,
-					n8nBin,
-					env,
-					args: ['import:credentials', `--input=${file}`],
-				});
-				append('[import] ', r.stdout + r.stderr);
-				if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr))
-					throw new Error(
-						`n8n import:credentials failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`,
-					);
-				log(`imported ${credentials.length} credential(s) (${since()})`);
-			}
-			workflowEntries = readWorkflowFiles({ workflowsDir, workflowFiles });
-			const toImport = workflowEntries.filter(
-				({ json, file }) => !(skipImport && skipImport(json, file)),
-			);
-			if (toImport.length) {
-				const file = path.join(tmp, 'workflows.json');
-				fs.writeFileSync(
-					file,
-					JSON.stringify(toImport.map(({ json }) => ({ ...json, active: false }))),
-				);
-				const r = await runN8nCli({
-					nodeBin,
-					n8nBin,
-					env,
-					args: ['import:workflow', `--input=${file}`],
-				});
-				append('[import] ', r.stdout + r.stderr);
-				const m = /Successfully imported (\d+)/.exec(r.stdout + r.stderr);
-				if (r.code !== 0 || !m || Number(m[1]) !== toImport.length)
-					throw new Error(
-						`n8n import:workflow failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`,
-					);
-				log(
-					`imported ${toImport.length} workflow(s): ${toImport.map((w) => path.basename(w.file)).join(', ')} (${since()})`,
-				);
-			}
-		} finally {
-			fs.rmSync(tmp, { recursive: true, force: true });
-			tempFolders.delete(tmp);
-		}
-
-		// 3. Start the server and wait until the REST API answers (/healthz comes up earlier).
-		log(`starting n8n ${version} on ${url} (user folder ${userFolder})`);
-		const startMs = await startServer();
-		log(`n8n answers on ${url} after ${(startMs / 1000).toFixed(1)} s`);
-
-		// 4. Owner (first run) or login (persistent folder), then an API key with every scope.
-		const rest = axios.create({
-			baseURL: `${url}/rest`,
-			timeout: 30_000,
-			validateStatus: () => true,
-		});
-		const settings = (await rest.get('/settings')).data.data;
-		let cookie;
-		if (settings.userManagement?.showSetupOnFirstLoad) {
-			const r = await rest.post('/owner/setup', owner);
-			if (r.status !== 200) throw new Error(`POST /rest/owner/setup: ${describeHttpError(r)}`);
-			cookie = cookieFrom(r);
-			log(`owner ${owner.email} created`);
-		} else {
-			const r = await rest.post('/login', {
-				emailOrLdapLoginId: owner.email,
-				password: owner.password,
+			const r = await axios.get(`${url}/rest/settings`, {
+				timeout: 5000,
+				validateStatus: () => true,
 			});
-			if (r.status !== 200)
-				throw new Error(`POST /rest/login as ${owner.email}: ${describeHttpError(r)}`);
-			cookie = cookieFrom(r);
+			if (r.status === 200 && r.data?.data) return Date.now() - bootStart;
+		} catch {
+			// not listening yet
 		}
-		const authed = axios.create({
-			baseURL: url,
-			timeout: 60_000,
-			validateStatus: () => true,
-			headers: { Cookie: cookie },
-		});
-		const scopesRes = await authed.get('/rest/api-keys/scopes');
-		if (scopesRes.status !== 200)
-			throw new Error(`GET /rest/api-keys/scopes: ${describeHttpError(scopesRes)}`);
-		const existingKeys = await authed.get('/rest/api-keys');
-		const keyList = existingKeys.data?.data;
-		for (const k of Array.isArray(keyList) ? keyList : (keyList?.items ?? []))
-			if (k.label === apiKeyLabel) await authed.delete(`/rest/api-keys/${k.id}`);
-		const keyRes = await authed.post('/rest/api-keys', {
-			label: apiKeyLabel,
-			scopes: scopesRes.data.data,
-			expiresAt: null,
-		});
-		const apiKey = keyRes.data?.data?.rawApiKey;
-		if (keyRes.status !== 200 || !apiKey)
-			throw new Error(`POST /rest/api-keys: HTTP ${keyRes.status}`);
-		const api = axios.create({
-			baseURL: `${url}/api/v1`,
-			timeout: 60_000,
-			headers: { 'X-N8N-API-KEY': apiKey },
-		});
-		const apiAnyStatus = axios.create({
-			baseURL: `${url}/api/v1`,
-			timeout: 60_000,
-			headers: { 'X-N8N-API-KEY': apiKey },
-			validateStatus: () => true,
-		});
-
-		// 5. Node type descriptions, as the editor gets them (used for webhook paths; tests use them too).
-		const typesRes = await authed.get('/types/nodes.json');
-		const nodeTypes = Array.isArray(typesRes.data) ? typesRes.data : [];
-		const describe = (type, typeVersion) => {
-			const all = nodeTypes.filter((d) => d.name === type);
-			return (
-				all.find((d) =>
-					Array.isArray(d.version) ? d.version.includes(typeVersion) : d.version === typeVersion,
-				) ??
-				all.sort((a, b) => Math.max(...[].concat(b.version)) - Math.max(...[].concat(a.version)))[0]
-			);
-		};
-		if (packageName) {
-			const ours = nodeTypes.filter((d) => d.name.startsWith(`${packageName}.`)).map((d) => d.name);
-			if (!ours.length)
-				throw new Error(
-					`n8n did not load any node of ${packageName}; n8n output:\n${collected.slice(-4000)}`,
-				);
-			log(`n8n loaded ${[...new Set(ours)].join(', ')}`);
-		}
-
-		// 6. Data Tables the workflows use, before publishing (a published workflow may run at once).
-		//    n8n 1.x: the REST API of the editor, in the owner's personal project.
-		const projectId = major >= 2 ? undefined : await personalProjectId(authed);
-		const tables = dataTablesClient({ major, api: apiAnyStatus, rest: authed, projectId });
-		const dataTables = await ensureDataTables(tables, dataTableSpecs, { log });
-		if (major < 2) {
-			// The imported workflows' Data Table nodes: by id, version 1 (dataTableNodesForN8n1).
-			const all = await tables.list();
-			for (const { json } of workflowEntries.filter(
-				({ json: j, file }) => !(skipImport && skipImport(j, file)),
-			)) {
-				const { workflow, changes } = dataTableNodesForN8n1(json, all);
-				if (!changes.length) continue;
-				const body = {
-					name: workflow.name,
-					nodes: workflow.nodes,
-					connections: workflow.connections,
-					settings: workflow.settings ?? {},
-				};
-				const r = await apiAnyStatus.put(`/workflows/${json.id}`, body);
-				if (r.status === 404) continue; // deleted in the editor (persistent folders): the publish step says so
-				if (r.status !== 200)
-					throw new Error(
-						`PUT /api/v1/workflows/${json.id} ("${json.name}", Data Table nodes for n8n 1.x): ${describeHttpError(r)}`,
-					);
-				log(`n8n 1.x: "${json.name}": ${changes.join('; ')}`);
-			}
-		}
-		if (beforePublish) await beforePublish({ url, api, apiKey, rest: authed });
-
-		// 7. Publish trigger workflows and wait until their webhooks answer. Publishing runs the trigger
-		//    nodes' webhook `create()` (the Sesami Trigger registers its Flows through the Sesami API),
-		//    so whatever those call must be up by now.
-		const workflows = [];
-		for (const { file, json } of workflowEntries) {
-			const triggers = activatableTriggers(json);
-			const wf = {
-				id: json.id,
-				name: json.name,
-				file,
-				active: false,
-				triggers: triggers.map((t) => t.name),
-				webhookUrls: [],
-			};
-			for (const node of triggers)
-				wf.webhookUrls.push(
-					...webhookUrlsFor({
-						url,
-						workflowId: json.id,
-						node,
-						description: describe(node.type, node.typeVersion),
-					}),
-				);
-			if (publish && triggers.length && !skipPublish?.(json, file)) {
-				const current = await api.get(`/workflows/${json.id}`, { validateStatus: () => true });
-				if (current.status === 404) {
-					log(
-						`  "${json.name}" (${json.id}) is not in n8n (deleted in the editor?); not publishing it`,
-					);
-					continue;
-				}
-				if (current.status !== 200)
-					throw new Error(`GET /api/v1/workflows/${json.id}: ${describeHttpError(current)}`);
-				if (current.data.active && republishActive) {
-					const off = await unpublishWorkflow(api, json.id, major);
-					if (off.status !== 200)
-						throw new Error(
-							`unpublishing "${json.name}" (${json.id}) to publish it again: ${describeHttpError(off)}`,
-						);
-					await waitForPublication(authed, json.id, { major });
-					current.data.active = false;
-					log(`  unpublished "${json.name}" to register its triggers again`);
-				}
-				if (!current.data.active) {
-					const mark = collected.length;
-					const what = `publishing "${json.name}" (${json.id}, ${path.basename(file)})`;
-					const r = await publishWorkflow(api, json.id, major);
-					if (r.status !== 200) {
-						await sleep(300); // let n8n's log of the failure arrive
-						throw new Error(
-							`${what} failed; its trigger node(s) ${triggers.map((t) => `"${t.name}" (${t.type})`).join(', ')} could not be activated.\n  ${describePublishError(r, collected.slice(mark))}`,
-						);
-					}
-					// The answer comes before the triggers are activated: wait for the outcome.
-					const status = await waitForPublication(authed, json.id, { major });
-					if (status && status.status !== 'published') {
-						await sleep(300);
-						const failures = publicationFailures(status, json);
-						throw new Error(
-							`${what} failed: n8n accepted the publish, then the trigger node(s) did not activate (publication status "${status.status}").\n  ${
-								failures.length ? failures.join('\n  ') : JSON.stringify(status)
-							}\n  (A trigger that registers webhooks elsewhere, such as the Sesami Trigger creating its Flows, calls that service while activating: is it reachable and does the credential work?)${errorLogLines(
-								collected.slice(mark),
-							)}`,
-						);
-					}
-				}
-				wf.active = true;
-				for (const hook of wf.webhookUrls) {
-					if (!hook.url) {
-						log(
-							`  ${json.name}: webhook "${hook.name}" of ${hook.node} has a path we cannot compute; not waiting for it`,
-						);
-						continue;
-					}
-					const deadline = Date.now() + 30_000;
-					while (!(await webhookRegistered(hook.url, hook.httpMethod))) {
-						if (Date.now() > deadline) {
-							const status = await waitForPublication(authed, json.id, {
-								timeoutMs: 1,
-								major,
-							}).catch(() => null);
-							const failures = publicationFailures(status, json);
-							throw new Error(
-								`webhook ${hook.httpMethod} ${hook.url} still 404 30 s after publishing "${json.name}"${status ? ` (publication status "${status.status}")` : ''}${
-									failures.length ? `:\n  ${failures.join('\n  ')}` : ''
-								}${errorLogLines(collected.slice(-20_000))}`,
-							);
-						}
-						await sleep(150);
-					}
-				}
-				log(
-					`published "${json.name}" (${json.id})${wf.webhookUrls.length ? ': ' + wf.webhookUrls.map((h) => `${h.httpMethod} ${h.url}`).join(', ') : ''}`,
-				);
-			}
-			workflows.push(wf);
-		}
-		log(`n8n ready (${since()})`);
-
-		const cli = { nodeBin, n8nBin, env };
-		let restarting = null;
-		const handle = {
-			url,
-			port,
-			brokerPort,
-			version,
-			/** 1 or 2: where the harness (and tests) must take n8n 1.x's routes */
-			major,
-			/** the owner's personal project (n8n 1.x: the REST data-table routes need it; undefined on 2.x) */
-			projectId,
-			userFolder,
-			encryptionKey,
-			apiKey,
-			owner: { email: owner.email, password: owner.password },
-			cookie,
-			api,
-			rest: authed,
-			nodeTypes,
-			workflows,
-			paths,
-			cli,
-			startMs,
-			/** [{ id, name, created, columns }] of the `dataTables` option */
-			dataTables,
-			/** the Data Tables of this instance, through the route its version has (rows(id, filter), list(), ...) */
-			get tables() {
-				return dataTablesClient({ major, api: apiAnyStatus, rest: handle.rest, projectId });
-			},
-			/** The current `n8n start` child process (e.g. to notice an unexpected exit; a restart replaces it). */
-			get child() {
-				return server;
-			},
-			/** Runs a workflow with `n8n execute` (separate process, separate broker port). */
-			execute: (workflowId, o = {}) =>
-				executeWorkflowCli({ ...cli, workflowId, excludePorts: [port, brokerPort], ...o }),
-			logs: () => collected,
-			/**
-			 * Stops the server (as stop() does) and starts it again on the same user folder, port and
-			 * encryption key: the database (workflows, static data such as trigger cursors, Data Tables,
-			 * executions) survives. n8n activates the published workflows itself at start-up; this waits
-			 * until /rest/settings answers, logs in again (handle.cookie / handle.rest are replaced) and
-			 * every production webhook of the published workflows is registered. Concurrent calls share
-			 * one restart. Resolves { stopMs, startMs, readyMs, cookie }.
-			 */
-			restart: () => {
-				restarting ??= (async () => {
-					if (stopped) throw new Error('n8n was stopped; it cannot be restarted');
-					const t = Date.now();
-					log('restarting n8n (same user folder)');
-					await killServer();
-					const stopMs = Date.now() - t;
-					const bootMs = await startServer();
-					const r = await axios.post(
-						`${url}/rest/login`,
-						{ emailOrLdapLoginId: owner.email, password: owner.password },
-						{ timeout: 30_000, validateStatus: () => true },
-					);
-					if (r.status !== 200)
-						throw new Error(`POST /rest/login after the restart: ${describeHttpError(r)}`);
-					handle.cookie = cookieFrom(r);
-					handle.rest = axios.create({
-						baseURL: url,
-						timeout: 60_000,
-						validateStatus: () => true,
-						headers: { Cookie: handle.cookie },
-					});
-					for (const wf of workflows) {
-						// Published now (a test may have unpublished a workflow since the start)?
-						const current = await api.get(`/workflows/${wf.id}`, { validateStatus: () => true });
-						if (current.status !== 200 || !current.data?.active) continue;
-						for (const hook of wf.webhookUrls.filter((h) => h.url)) {
-							const deadline = Date.now() + 60_000;
-							while (!(await webhookRegistered(hook.url, hook.httpMethod).catch(() => false))) {
-								if (exitInfo)
-									throw new Error(
-										`n8n exited after the restart (${exitInfo.signal ?? `exit ${exitInfo.code}`})${errorLogLines(collected.slice(-20_000))}`,
-									);
-								if (Date.now() > deadline)
-									throw new Error(
-										`after the restart, webhook ${hook.httpMethod} ${hook.url} of "${wf.name}" is still not registered after 60 s${errorLogLines(collected.slice(-20_000))}`,
-									);
-								await sleep(150);
-							}
-						}
-					}
-					const readyMs = Date.now() - t;
-					log(
-						`n8n restarted: stopped in ${(stopMs / 1000).toFixed(1)} s, answering after ${(bootMs / 1000).toFixed(1)} s, webhooks registered after ${(readyMs / 1000).toFixed(1)} s`,
-					);
-					return { stopMs, startMs: bootMs, readyMs, cookie: handle.cookie };
-				})().finally(() => {
-					restarting = null;
-				});
-				return restarting;
-			},
-			stop,
-		};
-		return handle;
-	} catch (error) {
-		await stop();
-		throw error;
+		await sleep(500);
 	}
 }
 
+/** One `n8n import:*` CLI run of a JSON file written to `tmp`; throws unless `ok(output)`. */
+async function importFileWithCli({ paths, env, tmp, command, name, content, ok, append }) {
+	const file = path.join(tmp, name);
+	fs.writeFileSync(file, JSON.stringify(content), { mode: 0o600 });
+	const r = await runN8nCli({ ...paths, env, args: [command, `--input=${file}`] });
+	append('[import] ', r.stdout + r.stderr);
+	if (r.code !== 0 || !ok(r.stdout + r.stderr))
+		throw new Error(
+			`n8n ${command} failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`,
+		);
+}
+
+/** Imports the credentials and the workflow entries with the CLI, before the server starts. */
+async function importWithCli({ paths, env, credentials, entries, append, log, since }) {
+	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
+	installExitHooks();
+	tempFolders.add(tmp); // holds plaintext credentials: never leave it behind
+	try {
+		const common = { paths, env, tmp, append };
+		if (credentials.length) {
+			await importFileWithCli({
+				...common,
+				command: 'import:credentials',
+				name: 'credentials.json',
+				content: credentials,
+				ok: (out) => /Successfully imported/i.test(out),
+			});
+			log(`imported ${credentials.length} credential(s) (${since()})`);
+		}
+		if (entries.length) {
+			await importFileWithCli({
+				...common,
+				command: 'import:workflow',
+				name: 'workflows.json',
+				content: entries.map(({ json }) => ({ ...json, active: false })),
+				ok: (out) => Number(/Successfully imported (\d+)/.exec(out)?.[1]) === entries.length,
+			});
+			log(
+				`imported ${entries.length} workflow(s): ${entries.map((w) => path.basename(w.file)).join(', ')} (${since()})`,
+			);
+		}
+	} finally {
+		fs.rmSync(tmp, { recursive: true, force: true });
+		tempFolders.delete(tmp);
+	}
+}
+
+/**
+ * The workflow entries to import: those of workflowsDir / workflowFiles that skipImport keeps, and
+ * on n8n 2.x the setup workflow too when it is not among them (its Data Table nodes create the
+ * tables); n8n 1.x's Data Table node cannot create tables, so there it is not imported.
+ */
+function workflowsToImport({ workflowsDir, workflowFiles, skipImport, setupFile, major }) {
+	const isSetup = (file) => setupFile && path.resolve(file) === path.resolve(setupFile);
+	const all = readWorkflowFiles({ workflowsDir, workflowFiles }).filter(
+		({ file }) => major >= 2 || !isSetup(file),
+	);
+	if (setupFile && major >= 2 && !all.some(({ file }) => isSetup(file)))
+		all.push(...readWorkflowFiles({ workflowFiles: [setupFile] }));
+	const imported = all.filter(({ json, file }) => !(skipImport && skipImport(json, file)));
+	const setup = imported.find(({ file }) => isSetup(file))?.json ?? null;
+	return { all, imported, setup };
+}
+
+/**
+ * Owner setup (first run) or login (persistent folder), then an API key with every scope (keys with
+ * the same label are replaced). Resolves { cookie, authed, api, apiAnyStatus, apiKey }: authed is
+ * axios on n8n's URL with the owner's cookie; api / apiAnyStatus are /api/v1 with the key.
+ */
+async function ownerSession({ url, owner, apiKeyLabel, log }) {
+	const rest = axios.create({
+		baseURL: `${url}/rest`,
+		timeout: 30_000,
+		validateStatus: () => true,
+	});
+	const settings = (await rest.get('/settings')).data.data;
+	const first = settings.userManagement?.showSetupOnFirstLoad;
+	const r = first
+		? await rest.post('/owner/setup', owner)
+		: await rest.post('/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+	if (r.status !== 200)
+		throw new Error(
+			`${first ? 'POST /rest/owner/setup' : `POST /rest/login as ${owner.email}`}: ${describeHttpError(r)}`,
+		);
+	const cookie = cookieFrom(r);
+	if (first) log(`owner ${owner.email} created`);
+	const authed = axios.create({
+		baseURL: url,
+		timeout: 60_000,
+		validateStatus: () => true,
+		headers: { Cookie: cookie },
+	});
+	const apiKey = await replaceApiKey(authed, apiKeyLabel);
+	const apiOptions = {
+		baseURL: `${url}/api/v1`,
+		timeout: 60_000,
+		headers: { 'X-N8N-API-KEY': apiKey },
+	};
+	const api = axios.create(apiOptions);
+	const apiAnyStatus = axios.create({ ...apiOptions, validateStatus: () => true });
+	return { cookie, authed, api, apiAnyStatus, apiKey };
+}
+
+/** Deletes the owner's API keys labelled `label` and creates one with every scope; resolves the raw key. */
+async function replaceApiKey(authed, label) {
+	const scopesRes = await authed.get('/rest/api-keys/scopes');
+	if (scopesRes.status !== 200)
+		throw new Error(`GET /rest/api-keys/scopes: ${describeHttpError(scopesRes)}`);
+	const existingKeys = await authed.get('/rest/api-keys');
+	const keyList = existingKeys.data?.data;
+	for (const k of Array.isArray(keyList) ? keyList : (keyList?.items ?? []))
+		if (k.label === label) await authed.delete(`/rest/api-keys/${k.id}`);
+	const keyRes = await authed.post('/rest/api-keys', {
+		label,
+		scopes: scopesRes.data.data,
+		expiresAt: null,
+	});
+	const apiKey = keyRes.data?.data?.rawApiKey;
+	if (keyRes.status !== 200 || !apiKey)
+		throw new Error(`POST /rest/api-keys: HTTP ${keyRes.status}`);
+	return apiKey;
+}
+
+/**
+ * Node type descriptions, as the editor gets them (used for webhook paths; tests use them too), and
+ * a check that n8n loaded the package's nodes. Resolves { nodeTypes, describe(type, typeVersion) }.
+ */
+async function loadNodeTypes({ authed, packageName, logs, log }) {
+	const typesRes = await authed.get('/types/nodes.json');
+	const nodeTypes = Array.isArray(typesRes.data) ? typesRes.data : [];
+	const describe = (type, typeVersion) => {
+		const all = nodeTypes.filter((d) => d.name === type);
+		return (
+			all.find((d) =>
+				Array.isArray(d.version) ? d.version.includes(typeVersion) : d.version === typeVersion,
+			) ??
+			all.sort((a, b) => Math.max(...[].concat(b.version)) - Math.max(...[].concat(a.version)))[0]
+		);
+	};
+	if (packageName) {
+		const ours = nodeTypes.filter((d) => d.name.startsWith(`${packageName}.`)).map((d) => d.name);
+		if (!ours.length)
+			throw new Error(
+				`n8n did not load any node of ${packageName}; n8n output:\n${logs().slice(-4000)}`,
+			);
+		log(`n8n loaded ${[...new Set(ours)].join(', ')}`);
+	}
+	return { nodeTypes, describe };
+}
+
+/**
+ * The Data Tables the workflows use, before publishing (a published workflow may run at once):
+ * setUpDataTables (n8n 2.x: runs the setup workflow; 1.x: the editor's REST API in the owner's
+ * personal project), then on 1.x the imported workflows' Data Table nodes by id (dataTableNodesForN8n1).
+ */
+async function dataTablesStep({ major, session, specs, setupWorkflow, imported, log }) {
+	const projectId = major >= 2 ? undefined : await personalProjectId(session.authed);
+	const client = dataTablesClient({
+		major,
+		api: session.apiAnyStatus,
+		rest: session.authed,
+		projectId,
+	});
+	const { dataTables, setupRun } = await setUpDataTables({
+		client,
+		specs,
+		setupWorkflow: major >= 2 ? setupWorkflow : null,
+		rest: session.authed,
+		api: session.apiAnyStatus,
+		log,
+	});
+	if (major < 2)
+		await dataTableNodesByIdForN8n1({
+			api: session.apiAnyStatus,
+			client,
+			workflows: imported.map(({ json }) => json),
+			log,
+		});
+	return { projectId, dataTables, setupRun };
+}
+
+/** What the handle tells about one workflow: its triggers and their webhook URLs (not published yet). */
+function describeWorkflow({ file, json, url, describe }) {
+	const triggers = activatableTriggers(json);
+	const webhookUrls = triggers.flatMap((node) =>
+		webhookUrlsFor({
+			url,
+			workflowId: json.id,
+			node,
+			description: describe(node.type, node.typeVersion),
+		}),
+	);
+	return {
+		id: json.id,
+		name: json.name,
+		file,
+		active: false,
+		triggers: triggers.map((t) => t.name),
+		webhookUrls,
+	};
+}
+
+/**
+ * Publishes the workflows with an activatable trigger and waits until their webhooks answer.
+ * Publishing runs the trigger nodes' webhook `create()` (the Sesami Trigger registers its Flows
+ * through the Sesami API), so whatever those call must be up by now. Resolves the handle's
+ * `workflows` (a workflow deleted in the editor of a persistent folder is left out).
+ */
+async function publishAll({ entries, o, ctx }) {
+	const workflows = [];
+	for (const { file, json } of entries) {
+		const wf = describeWorkflow({ file, json, url: ctx.url, describe: ctx.describe });
+		if (o.publish && wf.triggers.length && !o.skipPublish?.(json, file)) {
+			const current = await ctx.api.get(`/workflows/${json.id}`, { validateStatus: () => true });
+			if (current.status === 404) {
+				ctx.log(
+					`  "${json.name}" (${json.id}) is not in n8n (deleted in the editor?); not publishing it`,
+				);
+				continue;
+			}
+			if (current.status !== 200)
+				throw new Error(`GET /api/v1/workflows/${json.id}: ${describeHttpError(current)}`);
+			let active = current.data.active;
+			if (active && o.republishActive) active = await unpublishToRepublish({ json, ctx });
+			if (!active) await publishOne({ file, json, ctx });
+			wf.active = true;
+			for (const hook of wf.webhookUrls) await waitForWebhook({ hook, json, ctx });
+			ctx.log(
+				`published "${json.name}" (${json.id})${wf.webhookUrls.length ? ': ' + wf.webhookUrls.map((h) => `${h.httpMethod} ${h.url}`).join(', ') : ''}`,
+			);
+		}
+		workflows.push(wf);
+	}
+	return workflows;
+}
+
+/** Unpublishes a published workflow so that publishing it again registers its triggers; resolves false. */
+async function unpublishToRepublish({ json, ctx }) {
+	const off = await unpublishWorkflow(ctx.api, json.id, ctx.major);
+	if (off.status !== 200)
+		throw new Error(
+			`unpublishing "${json.name}" (${json.id}) to publish it again: ${describeHttpError(off)}`,
+		);
+	await waitForPublication(ctx.authed, json.id, { major: ctx.major });
+	ctx.log(`  unpublished "${json.name}" to register its triggers again`);
+	return false;
+}
+
+/** Publishes one workflow and waits for the outcome (n8n 2.x answers before the triggers are activated). */
+async function publishOne({ file, json, ctx }) {
+	const mark = ctx.logs().length;
+	const what = `publishing "${json.name}" (${json.id}, ${path.basename(file)})`;
+	const r = await publishWorkflow(ctx.api, json.id, ctx.major);
+	if (r.status !== 200) {
+		await sleep(300); // let n8n's log of the failure arrive
+		throw new Error(
+			`${what} failed; its trigger node(s) ${activatableTriggers(json)
+				.map((t) => `"${t.name}" (${t.type})`)
+				.join(', ')} could not be activated.\n  ${describePublishError(r, ctx.logs().slice(mark))}`,
+		);
+	}
+	const status = await waitForPublication(ctx.authed, json.id, { major: ctx.major });
+	if (status && status.status !== 'published') {
+		await sleep(300);
+		const failures = publicationFailures(status, json);
+		throw new Error(
+			`${what} failed: n8n accepted the publish, then the trigger node(s) did not activate (publication status "${status.status}").\n  ${
+				failures.length ? failures.join('\n  ') : JSON.stringify(status)
+			}\n  (A trigger that registers webhooks elsewhere, such as the Sesami Trigger creating its Flows, calls that service while activating: is it reachable and does the credential work?)${errorLogLines(
+				ctx.logs().slice(mark),
+			)}`,
+		);
+	}
+}
+
+/** Waits (30 s at most) until a published workflow's webhook URL is registered. */
+async function waitForWebhook({ hook, json, ctx }) {
+	if (!hook.url) {
+		ctx.log(
+			`  ${json.name}: webhook "${hook.name}" of ${hook.node} has a path we cannot compute; not waiting for it`,
+		);
+		return;
+	}
+	const deadline = Date.now() + 30_000;
+	while (!(await webhookRegistered(hook.url, hook.httpMethod))) {
+		if (Date.now() > deadline) {
+			const status = await waitForPublication(ctx.authed, json.id, {
+				timeoutMs: 1,
+				major: ctx.major,
+			}).catch(() => null);
+			const failures = publicationFailures(status, json);
+			throw new Error(
+				`webhook ${hook.httpMethod} ${hook.url} still 404 30 s after publishing "${json.name}"${status ? ` (publication status "${status.status}")` : ''}${
+					failures.length ? `:\n  ${failures.join('\n  ')}` : ''
+				}${errorLogLines(ctx.logs().slice(-20_000))}`,
+			);
+		}
+		await sleep(150);
+	}
+}
+
+/**
+ * The restart of a handle: stops the server (as stop() does) and starts it again on the same user
+ * folder, port and encryption key, logs in again (handle.cookie / handle.rest are replaced) and
+ * waits until every production webhook of the published workflows is registered.
+ */
+async function restartServer({ handle, proc, owner, api, log }) {
+	if (proc.stopped) throw new Error('n8n was stopped; it cannot be restarted');
+	const t = Date.now();
+	log('restarting n8n (same user folder)');
+	await proc.kill();
+	const stopMs = Date.now() - t;
+	const bootMs = await proc.start();
+	const r = await axios.post(
+		`${handle.url}/rest/login`,
+		{ emailOrLdapLoginId: owner.email, password: owner.password },
+		{ timeout: 30_000, validateStatus: () => true },
+	);
+	if (r.status !== 200)
+		throw new Error(`POST /rest/login after the restart: ${describeHttpError(r)}`);
+	handle.cookie = cookieFrom(r);
+	handle.rest = axios.create({
+		baseURL: handle.url,
+		timeout: 60_000,
+		validateStatus: () => true,
+		headers: { Cookie: handle.cookie },
+	});
+	for (const wf of handle.workflows) {
+		// Published now (a test may have unpublished a workflow since the start)?
+		const current = await api.get(`/workflows/${wf.id}`, { validateStatus: () => true });
+		if (current.status !== 200 || !current.data?.active) continue;
+		for (const hook of wf.webhookUrls.filter((h) => h.url))
+			await waitForWebhookAfterRestart({ hook, wf, proc });
+	}
+	const readyMs = Date.now() - t;
+	log(
+		`n8n restarted: stopped in ${(stopMs / 1000).toFixed(1)} s, answering after ${(bootMs / 1000).toFixed(1)} s, webhooks registered after ${(readyMs / 1000).toFixed(1)} s`,
+	);
+	return { stopMs, startMs: bootMs, readyMs, cookie: handle.cookie };
+}
+
+async function waitForWebhookAfterRestart({ hook, wf, proc }) {
+	const deadline = Date.now() + 60_000;
+	while (!(await webhookRegistered(hook.url, hook.httpMethod).catch(() => false))) {
+		const exitInfo = proc.exitInfo;
+		if (exitInfo)
+			throw new Error(
+				`n8n exited after the restart (${exitInfo.signal ?? `exit ${exitInfo.code}`})${errorLogLines(proc.logs().slice(-20_000))}`,
+			);
+		if (Date.now() > deadline)
+			throw new Error(
+				`after the restart, webhook ${hook.httpMethod} ${hook.url} of "${wf.name}" is still not registered after 60 s${errorLogLines(proc.logs().slice(-20_000))}`,
+			);
+		await sleep(150);
+	}
+}
+
+/** The object startN8n resolves (see startN8n). */
+function instanceHandle({
+	version,
+	major,
+	paths,
+	inst,
+	proc,
+	session,
+	types,
+	tables,
+	workflows,
+	startMs,
+	log,
+}) {
+	const { url, port, brokerPort } = inst;
+	const cli = { nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, env: inst.env };
+	const { projectId, dataTables, setupRun } = tables;
+	let restarting = null;
+	const handle = {
+		url,
+		port,
+		brokerPort,
+		version,
+		/** 1 or 2: where the harness (and tests) must take n8n 1.x's routes */
+		major,
+		/** the owner's personal project (n8n 1.x: the REST data-table routes need it; undefined on 2.x) */
+		projectId,
+		userFolder: inst.userFolder,
+		encryptionKey: inst.encryptionKey,
+		apiKey: session.apiKey,
+		owner: { email: inst.owner.email, password: inst.owner.password },
+		cookie: session.cookie,
+		api: session.api,
+		rest: session.authed,
+		nodeTypes: types.nodeTypes,
+		workflows,
+		paths,
+		cli,
+		startMs,
+		/** [{ id, name, created, columns }] of the tables of the setup workflow (`setupWorkflow`) */
+		dataTables,
+		/** n8n 2.x: { workflowId, executionId } of the setup workflow's run at start-up (else null) */
+		dataTablesSetup: setupRun,
+		/** the Data Tables of this instance, through the route its version has (rows(id, filter), list(), ...) */
+		get tables() {
+			return dataTablesClient({ major, api: session.apiAnyStatus, rest: handle.rest, projectId });
+		},
+		/** The current `n8n start` child process (e.g. to notice an unexpected exit; a restart replaces it). */
+		get child() {
+			return proc.child;
+		},
+		/** Runs a workflow with `n8n execute` (separate process, separate broker port). */
+		execute: (workflowId, o = {}) =>
+			executeWorkflowCli({ ...cli, workflowId, excludePorts: [port, brokerPort], ...o }),
+		logs: proc.logs,
+		/**
+		 * Stops the server and starts it again on the same user folder, port and encryption key: the
+		 * database (workflows, static data such as trigger cursors, Data Tables, executions) survives.
+		 * n8n activates the published workflows itself at start-up (restartServer). Concurrent calls
+		 * share one restart. Resolves { stopMs, startMs, readyMs, cookie }.
+		 */
+		restart: () => {
+			restarting ??= restartServer({
+				handle,
+				proc,
+				owner: inst.owner,
+				api: session.api,
+				log,
+			}).finally(() => {
+				restarting = null;
+			});
+			return restarting;
+		},
+		stop: proc.stop,
+	};
+	return handle;
+}
+
+/**
+ * Starts n8n with the package linked. Options:
+ *  version       n8n version (default $N8N_SESAMI_N8N_VERSION or 2.41.1; 1.x runs on Node 22)
+ *  packageDir    the repo root (dist/ + package.json); linked as a community package
+ *  credentials   [{ id, name, type, data }] imported with the CLI (plaintext data)
+ *  workflowsDir | workflowFiles   workflow JSON files imported with the CLI
+ *  publish       publish every workflow with an activatable trigger (default true)
+ *  env, port     extra env for every n8n process; server port (default: a free one)
+ *  log           function(line) for harness progress, or true for stderr; n8n output goes to logs()
+ *  echoN8nLogs   also pass n8n's own output to log
+ *  keep          keep the temp user folder after stop()
+ *  userFolder    use this (persistent) folder instead of a temp one; it is never deleted
+ *  owner         { email, password, firstName, lastName } (default: random password)
+ *  encryptionKey default: random per run for temp folders; none (n8n's own config) for persistent ones
+ *  apiKeyLabel   label of the API key (keys with the same label are replaced)
+ *  setupWorkflow the Data Tables setup workflow file (workflows/setup-data-tables.json): its tables
+ *                are made before publishing. n8n 2.x: the workflow is imported (if the workflow
+ *                files do not include it) and run once, as "Execute workflow" in the editor does;
+ *                n8n 1.x: the same tables through the editor's REST API (see setUpDataTables)
+ *  republishActive  unpublish and publish again the workflows that are already published (persistent
+ *                folders): n8n 2.41 does not run a trigger's webhook checkExists/create at start-up
+ *                (its webhook row is still in the database), so registrations held by a service that
+ *                forgot them (a restarted simulator) are only made again this way
+ *  skipImport    (workflowJson, file) => boolean; workflows for which it returns true are not imported
+ *  logFile       also append n8n's output to this file
+ *  skipPublish   (workflowJson, file) => boolean; workflows for which it returns true are imported, not published
+ *  beforePublish async ({ url, api, apiKey, rest }) => void, run once the API key exists and the Data
+ *                Tables are made, before publishing (e.g. to put the API key into an n8n API credential)
+ *  startTimeoutMs  default 240000 (env N8N_START_TIMEOUT_MS)
+ */
+export async function startN8n(opts = {}) {
+	const o = {
+		version: process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION,
+		credentials: [],
+		publish: true,
+		env: {},
+		keep: false,
+		apiKeyLabel: 'e2e harness',
+		echoN8nLogs: false,
+		startTimeoutMs: Number(process.env.N8N_START_TIMEOUT_MS) || 240_000,
+		...opts,
+	};
+	const log = typeof o.log === 'function' ? o.log : o.log ? (m) => console.error(m) : () => {};
+	const { version, keep } = o;
+	const major = n8nMajor(version);
+	const t0 = Date.now();
+	const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+	const paths = await provision({ version, log });
+	const inst = await prepareInstance(o, { major, nodeDir: paths.nodeDir, keep, extraEnv: o.env });
+	const proc = serverProcess({ ...o, paths, inst, keep, log });
+	try {
+		// Link the package where the community-packages loader looks (linkPackage), then import.
+		const packageName = o.packageDir
+			? linkPackage({ userFolder: inst.userFolder, packageDir: o.packageDir })
+			: null;
+		const specs = o.setupWorkflow ? readSetupWorkflowTables(o.setupWorkflow) : [];
+		const entries = workflowsToImport({ ...o, setupFile: o.setupWorkflow, major });
+		const cliArgs = { paths, env: inst.env, append: proc.append, log, since };
+		await importWithCli({ ...cliArgs, credentials: o.credentials, entries: entries.imported });
+
+		log(`starting n8n ${version} on ${inst.url} (user folder ${inst.userFolder})`);
+		const startMs = await proc.start();
+		log(`n8n answers on ${inst.url} after ${(startMs / 1000).toFixed(1)} s`);
+
+		const session = await ownerSession({
+			url: inst.url,
+			owner: inst.owner,
+			apiKeyLabel: o.apiKeyLabel,
+			log,
+		});
+		const types = await loadNodeTypes({
+			authed: session.authed,
+			packageName,
+			logs: proc.logs,
+			log,
+		});
+		const tables = await dataTablesStep({
+			major,
+			session,
+			specs,
+			setupWorkflow: entries.setup,
+			imported: entries.imported,
+			log,
+		});
+		if (o.beforePublish)
+			await o.beforePublish({
+				url: inst.url,
+				api: session.api,
+				apiKey: session.apiKey,
+				rest: session.authed,
+			});
+
+		const ctx = {
+			...session,
+			url: inst.url,
+			major,
+			describe: types.describe,
+			logs: proc.logs,
+			log,
+		};
+		const workflows = await publishAll({ entries: entries.all, o, ctx });
+		log(`n8n ready (${since()})`);
+		return instanceHandle({
+			version,
+			major,
+			paths,
+			inst,
+			proc,
+			session,
+			types,
+			tables,
+			workflows,
+			startMs,
+			log,
+		});
+	} catch (error) {
+		await proc.stop();
+		throw error;
+	}
+}
 // ---------------------------------------------------------------------------------------------
 /**
  * Starts an `n8n worker` (queue mode) next to a main started with startN8n({ env: { EXECUTIONS_MODE:
