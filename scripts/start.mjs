@@ -68,11 +68,8 @@ const writeJson = (file, value, mode = 0o600) =>
 const hash = (value) =>
 	crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
-async function main() {
-	const loaded = loadDotEnv(path.join(root, '.env'));
-	if (loaded.length) say(`read .env: ${loaded.join(', ')}`);
-	fs.mkdirSync(sandbox, { recursive: true });
-
+/** `npm run build` (unless --no-build) and the n8n install (cached). */
+async function buildAndProvision() {
 	if (!args.has('--no-build')) {
 		say('npm run build');
 		const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -80,8 +77,10 @@ async function main() {
 	}
 	say('provisioning n8n (cached; the first run installs ~3 GB and takes ~5 min)');
 	await provision({ log: say });
+}
 
-	// The Sesami side: the real API when configured, else the simulator on a fixed port.
+/** The Sesami side: the real API when configured, else the simulator on a fixed port. */
+async function startSesamiSide() {
 	const real = Boolean(process.env.SESAMI_API_KEY && process.env.SESAMI_SHOP_ID);
 	let sim = null;
 	let credentialData;
@@ -124,8 +123,14 @@ async function main() {
 		};
 	}
 
-	// The imin side: the real imin when IMIN_API_KEY is set, else the imin simulator on a fixed port.
-	// The simulator's Success webhook goes to the imin Trigger's production URL (set once n8n is up).
+	return { sim, credentialData };
+}
+
+/**
+ * The imin side: the real imin when IMIN_API_KEY is set, else the imin simulator on a fixed port.
+ * The simulator's Success webhook goes to the imin Trigger's production URL (set once n8n is up).
+ */
+async function startIminSide() {
 	const realImin = Boolean(process.env.IMIN_API_KEY);
 	const iminWebhookKey = process.env.IMIN_WEBHOOK_KEY || 'imin-sandbox-webhook-key';
 	let iminSim = null;
@@ -173,9 +178,13 @@ async function main() {
 		};
 	}
 
-	// A real SMTP server on fixed ports, behind the "Sandbox SMTP" credential of the email workflows.
+	return { iminSim, iminData, iminWebhookKey };
+}
+
+/** A real SMTP server on fixed ports, behind the "Sandbox SMTP" credential of the email workflows. */
+function startSandboxSmtp() {
 	const { startSmtpServer } = require('../test/sim/smtp');
-	const smtp = await startSmtpServer({
+	return startSmtpServer({
 		host: '127.0.0.1',
 		port: Number(process.env.SMTP_PORT || 2525),
 		httpPort: Number(process.env.SMTP_INBOX_PORT || 8025),
@@ -186,26 +195,32 @@ async function main() {
 			`the sandbox SMTP server could not start (${error.message}); set SMTP_PORT / SMTP_INBOX_PORT to free ports`,
 		);
 	});
+}
 
-	// Import only what is new (or everything with --reimport), so edits made in the editor survive restarts.
-	const stateFile = path.join(sandbox, 'state.json');
-	const state = readJson(stateFile, { credentials: {}, workflows: {} });
-	state.credentials ??= {};
-	if (state.credentialHash && !state.credentials.sesamiSandbox001)
-		state.credentials.sesamiSandbox001 = state.credentialHash; // older state files
-	delete state.credentialHash;
-	const reimport = args.has('--reimport');
-	// W4 (My Page): the Shopify app whose App Proxy signs the storefront's requests. Fixed sandbox values
-	// (README "My Page"); SHOPIFY_SHOP_DOMAIN / SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET for a real store.
-	const myPageApp = {
+/**
+ * W4 (My Page): the Shopify app whose App Proxy signs the storefront's requests. Fixed sandbox values
+ * (README "My Page"); SHOPIFY_SHOP_DOMAIN / SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET for a real store.
+ */
+function myPageAppSettings(sim) {
+	return {
 		shopDomain:
 			process.env.SHOPIFY_SHOP_DOMAIN ||
 			(sim ? sim.fixtures.shops[0].domain : 'your-store.myshopify.com'),
 		clientId: process.env.SHOPIFY_CLIENT_ID || 'sandbox-my-page-app',
 		clientSecret: process.env.SHOPIFY_CLIENT_SECRET || 'sandbox-my-page-client-secret',
 	};
-	const n8nPort = Number(process.env.N8N_PORT || 5678);
-	const credentials = [
+}
+
+/** The credentials of the sandbox, with the values of the Sesami / imin side, SMTP and My Page. */
+function sandboxCredentials({
+	credentialData,
+	smtp,
+	iminData,
+	iminWebhookKey,
+	myPageApp,
+	n8nPort,
+}) {
+	return [
 		{ id: 'sesamiSandbox001', name: 'Sesami account', type: 'sesamiApi', data: credentialData },
 		{
 			id: 'smtpSandbox00001',
@@ -244,13 +259,21 @@ async function main() {
 			data: { apiKey: 'set-once-n8n-runs', baseUrl: `http://127.0.0.1:${n8nPort}/api/v1` },
 		},
 	];
-	const credentialsToImport = credentials.filter(
-		(c) => reimport || state.credentials[c.id] !== hash(c),
-	);
-	for (const c of credentialsToImport)
-		if (state.credentials[c.id] && !reimport)
-			say(`the settings of the "${c.name}" credential changed: re-importing it`);
+}
 
+/** The sandbox's state file: what was imported, by hash (only what is new is imported again). */
+function readState() {
+	const stateFile = path.join(sandbox, 'state.json');
+	const state = readJson(stateFile, { credentials: {}, workflows: {} });
+	state.credentials ??= {};
+	if (state.credentialHash && !state.credentials.sesamiSandbox001)
+		state.credentials.sesamiSandbox001 = state.credentialHash; // older state files
+	delete state.credentialHash;
+	return { stateFile, state };
+}
+
+/** The owner login of the sandbox (made once, kept in .sandbox/owner.json). */
+function sandboxOwner() {
 	const ownerFile = path.join(sandbox, 'owner.json');
 	const owner = readJson(ownerFile, null) ?? {
 		email: 'owner@example.com',
@@ -260,6 +283,24 @@ async function main() {
 	};
 	writeJson(ownerFile, owner);
 
+	return owner;
+}
+
+/**
+ * n8n on the persistent folder, importing only what is new (or everything with --reimport), so
+ * edits made in the editor survive restarts. The setup workflow makes the Data Tables (n8n 2.x).
+ */
+async function startSandboxN8n({ credentials, sim, n8nPort }) {
+	const reimport = args.has('--reimport');
+	const { stateFile, state } = readState();
+	const credentialsToImport = credentials.filter(
+		(c) => reimport || state.credentials[c.id] !== hash(c),
+	);
+	for (const c of credentialsToImport)
+		if (state.credentials[c.id] && !reimport)
+			say(`the settings of the "${c.name}" credential changed: re-importing it`);
+
+	const owner = sandboxOwner();
 	const changedFiles = [];
 	const imported = [];
 	const n8n = await startN8n({
@@ -294,17 +335,14 @@ async function main() {
 	for (const json of imported) state.workflows[json.id] = hash(json);
 	writeJson(stateFile, state);
 
-	// The production URL of the (published) imin Trigger: where imin, or the simulator, sends Success webhooks.
-	const iminHook = n8n.workflows
-		.filter((w) => w.active)
-		.flatMap((w) => w.webhookUrls)
-		.find((h) => h.type === 'n8n-nodes-sesami-imin.iminTrigger' && h.url);
-	const publicBase = (process.env.WEBHOOK_URL || `${n8n.url}/`).replace(/\/*$/, '/');
-	if (iminSim && iminHook)
-		iminSim.setWebhookDelivery({ url: iminHook.url, apiKey: iminWebhookKey });
+	return { n8n, owner, changedFiles };
+}
 
-	// My Page: the storefront simulator (test/sim/storefront) in front of W4, with the Sesami simulator's
-	// customers A and B (only with the simulator: a real Sesami shop has other customers).
+/**
+ * My Page: the storefront simulator (test/sim/storefront) in front of W4, with the Sesami
+ * simulator's customers A and B (only with the simulator: a real Sesami shop has other customers).
+ */
+async function startMyPageStorefront({ sim, n8n, myPageApp }) {
 	const {
 		startStorefront,
 		pickMyPageCustomers,
@@ -332,6 +370,11 @@ async function main() {
 		});
 	}
 
+	return { storefront, myPageUrl };
+}
+
+/** Ctrl-C / SIGTERM stop everything; an unexpected exit of n8n stops the rest (exit 1). */
+function installShutdown({ n8n, smtp, sim, iminSim, storefront }) {
 	let stopping = false;
 	const shutdown = async (code = 0) => {
 		if (stopping) return;
@@ -354,7 +397,10 @@ async function main() {
 		);
 		shutdown(1);
 	});
+}
 
+/** The banner: the editor, login and the Sesami side. */
+function printBannerHead({ n8n, owner, sim, credentialData }) {
 	console.log('');
 	console.log('==============================================================================');
 	console.log(` n8n editor:   ${n8n.url}/   (also http://localhost:${n8n.port}/)`);
@@ -372,6 +418,10 @@ async function main() {
 		console.log(
 			` Sesami:       real API ${credentialData.baseUrl} (shop ${credentialData.shopId})`,
 		);
+}
+
+/** The banner: the imin side. */
+function printBannerImin({ iminSim, iminData, iminHook, publicBase }) {
 	if (iminSim) {
 		const sample = iminSim.expectedBookable().scheduledSessions[0];
 		const body = JSON.stringify({
@@ -405,6 +455,10 @@ async function main() {
 				`               give imin the Success webhook URL ${publicBase}webhook/${iminHook.path} and the key IMIN_WEBHOOK_KEY (sent as X-Api-Key)`,
 			);
 	}
+}
+
+/** The banner: My Page, credentials, inbox. */
+function printBannerMyPage({ storefront, myPageUrl, myPageApp, smtp }) {
 	if (storefront) {
 		console.log(
 			` My Page:      storefront ${storefront.url}/pages/my-bookings   (App Proxy ${storefront.pathPrefix} -> ${storefront.appProxyUrl})`,
@@ -426,6 +480,10 @@ async function main() {
 	console.log(
 		` email inbox:  ${smtp.httpUrl}/   (SMTP ${smtp.host}:${smtp.port}, user ${smtp.user}; every email n8n sends lands here)`,
 	);
+}
+
+/** The banner: Data Tables, workflows and their webhooks, notes. */
+function printBannerN8n({ n8n, changedFiles }) {
 	if (n8n.dataTablesSetup)
 		console.log(
 			` data tables:  made by the workflow "Set up the Data Tables" (execution ${n8n.dataTablesSetup.executionId})`,
@@ -446,6 +504,43 @@ async function main() {
 	console.log(` n8n log:      ${path.join(sandbox, 'n8n.log')}`);
 	console.log(' Ctrl-C stops n8n and the simulators. Delete .sandbox/ to start from scratch.');
 	console.log('==============================================================================');
+}
+
+async function main() {
+	const loaded = loadDotEnv(path.join(root, '.env'));
+	if (loaded.length) say(`read .env: ${loaded.join(', ')}`);
+	fs.mkdirSync(sandbox, { recursive: true });
+	await buildAndProvision();
+	const { sim, credentialData } = await startSesamiSide();
+	const { iminSim, iminData, iminWebhookKey } = await startIminSide();
+	const smtp = await startSandboxSmtp();
+	const myPageApp = myPageAppSettings(sim);
+	const n8nPort = Number(process.env.N8N_PORT || 5678);
+	const credentials = sandboxCredentials({
+		credentialData,
+		smtp,
+		iminData,
+		iminWebhookKey,
+		myPageApp,
+		n8nPort,
+	});
+	const { n8n, owner, changedFiles } = await startSandboxN8n({ credentials, sim, n8nPort });
+
+	// The production URL of the (published) imin Trigger: where imin, or the simulator, sends Success webhooks.
+	const iminHook = n8n.workflows
+		.filter((w) => w.active)
+		.flatMap((w) => w.webhookUrls)
+		.find((h) => h.type === 'n8n-nodes-sesami-imin.iminTrigger' && h.url);
+	const publicBase = (process.env.WEBHOOK_URL || `${n8n.url}/`).replace(/\/*$/, '/');
+	if (iminSim && iminHook)
+		iminSim.setWebhookDelivery({ url: iminHook.url, apiKey: iminWebhookKey });
+
+	const { storefront, myPageUrl } = await startMyPageStorefront({ sim, n8n, myPageApp });
+	installShutdown({ n8n, smtp, sim, iminSim, storefront });
+	printBannerHead({ n8n, owner, sim, credentialData });
+	printBannerImin({ iminSim, iminData, iminHook, publicBase });
+	printBannerMyPage({ storefront, myPageUrl, myPageApp, smtp });
+	printBannerN8n({ n8n, changedFiles });
 }
 
 main().catch((error) => {

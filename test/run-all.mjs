@@ -5,7 +5,7 @@
 //
 // Flags: --unit-only, --e2e-only, --keep (keep temp folders: n8n user folder, context file),
 //        --no-build (skip `npm run build`; for quick local loops only),
-//        --only=<text> (only the e2e files whose name contains <text>; for quick local loops only),
+//        --only=<text>[,<text>...] (only the e2e files whose name contains one of them; for quick local loops only),
 //        --smoke (only test/e2e/smoke-*.test.mjs, with only the workflows they use: SMOKE_WORKFLOWS),
 //        --n8n=<version> (the n8n to test against; default $N8N_SESAMI_N8N_VERSION or 2.41.1).
 //        `npm run test:n8n1` = --e2e-only --smoke --n8n=1.123.81 (the last n8n 1.x, on Node 22).
@@ -499,7 +499,7 @@ async function stageE2e() {
 		.filter(
 			(f) =>
 				f.endsWith('.test.mjs') &&
-				(!only || f.includes(only)) &&
+				(!only || only.split(',').some((o) => f.includes(o))) &&
 				(!smoke || f.startsWith('smoke-')),
 		)
 		.sort()

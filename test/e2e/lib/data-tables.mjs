@@ -303,6 +303,14 @@ export async function setUpDataTables({ client, specs, setupWorkflow, rest, api,
 	if (!specs.length) return { dataTables: [], setupRun: null };
 	if (!setupWorkflow)
 		return { dataTables: await ensureDataTables(client, specs, { log }), setupRun: null };
+	const stored = await api.get(`/workflows/${setupWorkflow.id}`);
+	if (stored.status === 404) {
+		// Deleted in the editor of a persistent folder: make the same tables through the API instead.
+		log(
+			`"${setupWorkflow.name}" is not in n8n (deleted in the editor?); creating the tables through the API`,
+		);
+		return { dataTables: await ensureDataTables(client, specs, { log }), setupRun: null };
+	}
 	const before = await client.list();
 	assertNoNameClash(before, specs);
 	const { executionId } = await runSetupWorkflow({

@@ -704,7 +704,8 @@ function workflowsToImport({ workflowsDir, workflowFiles, skipImport, setupFile,
 	if (setupFile && major >= 2 && !all.some(({ file }) => isSetup(file)))
 		all.push(...readWorkflowFiles({ workflowFiles: [setupFile] }));
 	const imported = all.filter(({ json, file }) => !(skipImport && skipImport(json, file)));
-	const setup = imported.find(({ file }) => isSetup(file))?.json ?? null;
+	// Also when skipImport kept it out: a persistent folder has it from an earlier start.
+	const setup = all.find(({ file }) => isSetup(file))?.json ?? null;
 	return { all, imported, setup };
 }
 
@@ -1079,6 +1080,23 @@ function instanceHandle({
 	return handle;
 }
 
+/** startN8n's options with their defaults, and its `log` as a function. */
+function startOptions(opts) {
+	const o = {
+		version: process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION,
+		credentials: [],
+		publish: true,
+		env: {},
+		keep: false,
+		apiKeyLabel: 'e2e harness',
+		echoN8nLogs: false,
+		startTimeoutMs: Number(process.env.N8N_START_TIMEOUT_MS) || 240_000,
+		...opts,
+	};
+	const log = typeof o.log === 'function' ? o.log : o.log ? (m) => console.error(m) : () => {};
+	return { ...o, log };
+}
+
 /**
  * Starts n8n with the package linked. Options:
  *  version       n8n version (default $N8N_SESAMI_N8N_VERSION or 2.41.1; 1.x runs on Node 22)
@@ -1110,26 +1128,15 @@ function instanceHandle({
  *  startTimeoutMs  default 240000 (env N8N_START_TIMEOUT_MS)
  */
 export async function startN8n(opts = {}) {
-	const o = {
-		version: process.env.N8N_SESAMI_N8N_VERSION || DEFAULT_N8N_VERSION,
-		credentials: [],
-		publish: true,
-		env: {},
-		keep: false,
-		apiKeyLabel: 'e2e harness',
-		echoN8nLogs: false,
-		startTimeoutMs: Number(process.env.N8N_START_TIMEOUT_MS) || 240_000,
-		...opts,
-	};
-	const log = typeof o.log === 'function' ? o.log : o.log ? (m) => console.error(m) : () => {};
-	const { version, keep } = o;
+	const o = startOptions(opts);
+	const { version, keep, log } = o;
 	const major = n8nMajor(version);
 	const t0 = Date.now();
 	const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 	const paths = await provision({ version, log });
 	const inst = await prepareInstance(o, { major, nodeDir: paths.nodeDir, keep, extraEnv: o.env });
-	const proc = serverProcess({ ...o, paths, inst, keep, log });
+	const proc = serverProcess({ ...o, paths, inst });
 	try {
 		// Link the package where the community-packages loader looks (linkPackage), then import.
 		const packageName = o.packageDir
@@ -1144,57 +1151,24 @@ export async function startN8n(opts = {}) {
 		const startMs = await proc.start();
 		log(`n8n answers on ${inst.url} after ${(startMs / 1000).toFixed(1)} s`);
 
-		const session = await ownerSession({
-			url: inst.url,
-			owner: inst.owner,
-			apiKeyLabel: o.apiKeyLabel,
-			log,
-		});
-		const types = await loadNodeTypes({
-			authed: session.authed,
-			packageName,
-			logs: proc.logs,
-			log,
-		});
-		const tables = await dataTablesStep({
-			major,
-			session,
-			specs,
-			setupWorkflow: entries.setup,
-			imported: entries.imported,
-			log,
-		});
+		const { url, owner } = inst;
+		const session = await ownerSession({ url, owner, apiKeyLabel: o.apiKeyLabel, log });
+		const types = await loadNodeTypes({ ...session, packageName, logs: proc.logs, log });
+		const { setup: setupWorkflow, imported } = entries;
+		const tables = await dataTablesStep({ major, session, specs, setupWorkflow, imported, log });
 		if (o.beforePublish)
 			await o.beforePublish({
-				url: inst.url,
+				url,
 				api: session.api,
 				apiKey: session.apiKey,
 				rest: session.authed,
 			});
 
-		const ctx = {
-			...session,
-			url: inst.url,
-			major,
-			describe: types.describe,
-			logs: proc.logs,
-			log,
-		};
+		const ctx = { ...session, url, major, describe: types.describe, logs: proc.logs, log };
 		const workflows = await publishAll({ entries: entries.all, o, ctx });
 		log(`n8n ready (${since()})`);
-		return instanceHandle({
-			version,
-			major,
-			paths,
-			inst,
-			proc,
-			session,
-			types,
-			tables,
-			workflows,
-			startMs,
-			log,
-		});
+		const parts = { version, major, paths, inst, proc, session, types, tables };
+		return instanceHandle({ ...parts, workflows, startMs, log });
 	} catch (error) {
 		await proc.stop();
 		throw error;
