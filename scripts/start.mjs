@@ -18,7 +18,7 @@
 // Also started: a real SMTP server (test/sim/smtp) behind the "Sandbox SMTP" credential, with an inbox
 // page that shows every email the workflows send, and the Data Tables of workflows/setup/data-tables.json
 // (created through n8n's public API when missing).
-// My Page (W4): with the Sesami simulator, the storefront simulator (test/sim/storefront) on STOREFRONT_PORT
+// My Page (sesami-my-page-backend.json): with the Sesami simulator, the storefront simulator (test/sim/storefront) on STOREFRONT_PORT
 // (8030) plays the Shopify store and its App Proxy, with two test customers; the "Shopify app (My Page)"
 // credential gets SHOPIFY_SHOP_DOMAIN / SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET, or the sandbox values.
 import { spawnSync } from 'node:child_process';
@@ -198,7 +198,7 @@ function startSandboxSmtp() {
 }
 
 /**
- * W4 (My Page): the Shopify app whose App Proxy signs the storefront's requests. Fixed sandbox values
+ * sesami-my-page-backend.json (My Page): the Shopify app whose App Proxy signs the storefront's requests. Fixed sandbox values
  * (README "My Page"); SHOPIFY_SHOP_DOMAIN / SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET for a real store.
  */
 function myPageAppSettings(sim) {
@@ -339,7 +339,7 @@ async function startSandboxN8n({ credentials, sim, n8nPort }) {
 }
 
 /**
- * My Page: the storefront simulator (test/sim/storefront) in front of W4, with the Sesami
+ * My Page: the storefront simulator (test/sim/storefront) in front of sesami-my-page-backend.json, with the Sesami
  * simulator's customers A and B (only with the simulator: a real Sesami shop has other customers).
  */
 async function startMyPageStorefront({ sim, n8n, myPageApp }) {
@@ -469,7 +469,7 @@ function printBannerMyPage({ storefront, myPageUrl, myPageApp, smtp }) {
 			);
 	} else
 		console.log(
-			` My Page:      ${myPageUrl ? `App Proxy URL for your Shopify app: ${myPageUrl}` : 'W4 is not published'} (storefront simulator only with the Sesami simulator)`,
+			` My Page:      ${myPageUrl ? `App Proxy URL for your Shopify app: ${myPageUrl}` : 'sesami-my-page-backend.json is not published'} (storefront simulator only with the Sesami simulator)`,
 		);
 	console.log(
 		`               credential "Shopify app (My Page)" (shopifyAppSbx001): shop ${myPageApp.shopDomain}, client id ${myPageApp.clientId}, client secret ${process.env.SHOPIFY_CLIENT_SECRET ? '(SHOPIFY_CLIENT_SECRET)' : myPageApp.clientSecret}`,

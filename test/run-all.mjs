@@ -39,7 +39,7 @@ const n8nVersionArg = process.argv
 	?.slice('--n8n='.length);
 // One place for the version: provision(), startN8n() and `npm start` all read this variable.
 if (n8nVersionArg) process.env.N8N_SESAMI_N8N_VERSION = n8nVersionArg;
-/** The example workflows the smoke files (test/e2e/smoke-*.test.mjs) use: W1 and W3. */
+/** The example workflows the smoke files (test/e2e/smoke-*.test.mjs) use: sesami-flows-to-stored-links.json and imin-success-webhook.json. */
 const SMOKE_WORKFLOWS = ['sesami-flows-to-stored-links.json', 'imin-success-webhook.json'];
 
 const say = (m) => console.log(`[test] ${m}`);
@@ -280,7 +280,7 @@ async function stageE2e() {
 	log(`SMTP server on ${smtp.host}:${smtp.port} (inbox ${smtp.httpUrl})`);
 
 	// The imin sandbox (test/sim/imin): Firehose feeds, Checkout, Booking Platform and the Success
-	// webhook, with an API key and a webhook key made up for this run. The webhook target (W3's
+	// webhook, with an API key and a webhook key made up for this run. The webhook target (imin-success-webhook.json's
 	// production URL) is set once n8n is up (below).
 	const { startIminSimulator } = require('./sim/imin');
 	const iminKeys = {
@@ -292,7 +292,7 @@ async function stageE2e() {
 	const iminBroker = imin.fixtures.broker;
 	log(`imin simulator on ${imin.url} (Firehose ${imin.firehoseBaseUrl})`);
 
-	// W4 (My Page): the Shopify app whose App Proxy the storefront simulator plays (started once n8n is
+	// sesami-my-page-backend.json (My Page): the Shopify app whose App Proxy the storefront simulator plays (started once n8n is
 	// up, below); its shop is the Sesami simulator's shop 0, with a client id and secret made up for this run.
 	const myPageApp = {
 		shopDomain: shop.domain,
@@ -399,7 +399,7 @@ async function stageE2e() {
 	);
 
 	// imin's Success webhook goes to the production URL of the published workflow's imin Trigger
-	// (W3: <n8nUrl>/webhook/<webhookId>/imin), with this run's webhook key in X-Api-Key.
+	// (imin-success-webhook.json: <n8nUrl>/webhook/<webhookId>/imin), with this run's webhook key in X-Api-Key.
 	const iminHook = n8n.workflows
 		.filter((w) => w.active)
 		.flatMap((w) => w.webhookUrls.map((h) => ({ ...h, workflowId: w.id })))
@@ -410,7 +410,7 @@ async function stageE2e() {
 	} else log('no published workflow has an imin Trigger: the imin simulator sends no webhooks');
 
 	// The storefront simulator (test/sim/storefront): logs the two test customers in, renders the My
-	// Page snippet and forwards /apps/bookings to W4's production URL, signed as Shopify's App Proxy.
+	// Page snippet and forwards /apps/bookings to sesami-my-page-backend.json's production URL, signed as Shopify's App Proxy.
 	const { startStorefront, pickMyPageCustomers, myPageWebhookUrl } = require('./sim/storefront');
 	const storefront = await startStorefront({
 		port: 0,
@@ -426,7 +426,7 @@ async function stageE2e() {
 	});
 	cleanups.push(() => storefront.close());
 	log(
-		`storefront simulator on ${storefront.url} (App Proxy ${storefront.pathPrefix} -> ${storefront.appProxyUrl ?? 'W4 not imported'})`,
+		`storefront simulator on ${storefront.url} (App Proxy ${storefront.pathPrefix} -> ${storefront.appProxyUrl ?? 'sesami-my-page-backend.json not imported'})`,
 	);
 
 	// Restarting n8n is the runner's job (it owns the process and cleans it up): tests ask for it over

@@ -1,16 +1,16 @@
 // End-to-end: the imin simulator (test/sim/imin) -> the imin nodes in a real n8n 2.41.1 -> the
 // imported example workflows, as the runner published them:
-//   W3 workflows/imin-success-webhook.json: imin Trigger (Checkout Success) -> Data Table
+//   imin-success-webhook.json workflows/imin-success-webhook.json: imin Trigger (Checkout Success) -> Data Table
 //      "imin bookings" (one row per order) -> confirmation email over SMTP, logged in "imin
 //      confirmations sent" (once per order, also when the first attempt met an SMTP outage).
-//   W5 workflows/imin-firehose-checkout-links.json: two imin Firehose Triggers (session-series,
+//   imin-firehose-checkout-links.json workflows/imin-firehose-checkout-links.json: two imin Firehose Triggers (session-series,
 //      scheduled-sessions; polled every 20 s) and a 5-minute re-check -> Data Table "imin checkout
 //      links", one row per ScheduledSession, `bookable` and the guest `checkoutUrl`.
-// W5 starts walking the feeds when the runner publishes it (n8n polls once at activation), so by
+// imin-firehose-checkout-links.json starts walking the feeds when the runner publishes it (n8n polls once at activation), so by
 // the time this file runs its first walk is done or under way.
 // Run through `npm run test:e2e` (test/run-all.mjs), which provides E2E_CONTEXT.
 //
-// Leaves behind: W3 and W5 published, the simulator's default webhook delivery (W3's URL and key),
+// Leaves behind: imin-success-webhook.json and imin-firehose-checkout-links.json published, the simulator's default webhook delivery (imin-success-webhook.json's URL and key),
 // a few orders in the simulator, ~40 ticks of feed changes, and ONE n8n restart (the other files
 // run after this one, on the restarted instance).
 import assert from 'node:assert/strict';
@@ -43,7 +43,7 @@ const BOOKINGS_TABLE = 'imin bookings';
 const CONFIRMATIONS_TABLE = 'imin confirmations sent';
 const LINKS_TABLE = 'imin checkout links';
 const FEEDS = ['session-series', 'scheduled-sessions'];
-/** W5's polling interval (every minute: n8n 2.41 refuses shorter ones) and its re-check interval. */
+/** imin-firehose-checkout-links.json's polling interval (every minute: n8n 2.41 refuses shorter ones) and its re-check interval. */
 const POLL_MS = 60_000;
 const RECHECK_MS = 5 * 60_000;
 
@@ -87,7 +87,7 @@ async function simPost(path, body, status = 200) {
 	return r.data;
 }
 
-/** Sets the Success-webhook behaviour; the target (W3's URL) and key stay unless given. */
+/** Sets the Success-webhook behaviour; the target (imin-success-webhook.json's URL) and key stay unless given. */
 const webhookDelivery = (spec) => simPost('/webhook-delivery', spec);
 /** Default behaviour (one copy, no retries) with the run's key. */
 const resetWebhookDelivery = () => webhookDelivery({ apiKey: ctx.imin.webhookKey });
@@ -113,14 +113,14 @@ async function bookableSession(skip = new Set()) {
 	return { ...entry, seriesName: series?.data?.name };
 }
 
-/** Rows of one of W3's tables for one order. */
+/** Rows of one of imin-success-webhook.json's tables for one order. */
 const rowsOfOrder = (tableId, orderId) =>
 	dataTableRows(tableId, {
 		type: 'and',
 		filters: [{ columnName: 'orderId', condition: 'eq', value: orderId }],
 	});
 
-/** W3's executions after `afterId` that one order's deliveries started (the trigger's orderId), oldest first, with their run data. */
+/** imin-success-webhook.json's executions after `afterId` that one order's deliveries started (the trigger's orderId), oldest first, with their run data. */
 async function w3RunsOf(orderId, afterId) {
 	const runs = [];
 	for (const e of await executionsSince(w3.id, afterId)) {
@@ -138,7 +138,7 @@ async function w3RunsOf(orderId, afterId) {
 	return runs;
 }
 
-/** Waits until `n` finished W3 executions of one order exist (none unfinished), and returns them. */
+/** Waits until `n` finished imin-success-webhook.json executions of one order exist (none unfinished), and returns them. */
 async function finishedW3RunsOf(orderId, afterId, n, timeoutMs) {
 	let runs = [];
 	await waitFor(
@@ -149,21 +149,25 @@ async function finishedW3RunsOf(orderId, afterId, n, timeoutMs) {
 			runs = await w3RunsOf(orderId, afterId);
 			return runs.length >= n;
 		},
-		{ timeoutMs, intervalMs: 500, message: `${n} finished W3 execution(s) for order ${orderId}` },
+		{
+			timeoutMs,
+			intervalMs: 500,
+			message: `${n} finished imin-success-webhook.json execution(s) for order ${orderId}`,
+		},
 	).catch((error) =>
 		assert.fail(`${error.message}; have ${JSON.stringify(runs.map((e) => [e.id, e.status]))}`),
 	);
 	return runs;
 }
 
-/** Which trigger started a W5 execution (the trigger node in its run data). */
+/** Which trigger started a imin-firehose-checkout-links.json execution (the trigger node in its run data). */
 async function startedBy(id) {
 	const full = await executionWithData(id).catch(() => null);
 	const ran = Object.keys(full?.data?.resultData?.runData ?? {});
 	return ['Series feed', 'Sessions feed', 'Every 5 minutes'].find((n) => ran.includes(n)) ?? '?';
 }
 
-// --- the simulator's request log of the two feeds W5 follows ------------------------------------
+// --- the simulator's request log of the two feeds imin-firehose-checkout-links.json follows ------------------------------------
 
 const feedPath = (feed) => `/firehose/${feed}`;
 const pathAndQuery = (absolute) => {
@@ -198,7 +202,7 @@ async function feedsAtEnd(sinceMs) {
 	}
 	return true;
 }
-/** Waits until both triggers have read their feed to the end after `sinceMs` and W5 is idle. */
+/** Waits until both triggers have read their feed to the end after `sinceMs` and imin-firehose-checkout-links.json is idle. */
 async function waitForW5Caughtup(sinceMs, what) {
 	const t0 = Date.now();
 	await waitFor(() => feedsAtEnd(sinceMs), {
@@ -207,11 +211,11 @@ async function waitForW5Caughtup(sinceMs, what) {
 		message: `${what}: both Firehose Triggers requested the feeds' last page`,
 	});
 	const list = await finishedExecutions(w5.id, 0, { timeoutMs: 120_000 });
-	await assertSucceeded(list, 'W5');
+	await assertSucceeded(list, 'imin-firehose-checkout-links.json');
 	return Date.now() - t0;
 }
 
-// --- W5's table against the simulator's truth -----------------------------------------------
+// --- imin-firehose-checkout-links.json's table against the simulator's truth -----------------------------------------------
 
 /** What differs between "imin checkout links" and the simulator now ([] when they agree). */
 async function linksDiff() {
@@ -346,14 +350,18 @@ async function waitForTickApplied({ deleted, added }, what) {
 before(async () => {
 	w3 = workflowByFile(W3_FILE);
 	w5 = workflowByFile(W5_FILE);
-	assert.ok(w3.active, 'the runner published W3');
-	assert.ok(w5.active, 'the runner published W5');
-	assert.equal(w3.webhookUrls.length, 1, 'W3 has one webhook (the imin Trigger)');
+	assert.ok(w3.active, 'the runner published imin-success-webhook.json');
+	assert.ok(w5.active, 'the runner published imin-firehose-checkout-links.json');
+	assert.equal(
+		w3.webhookUrls.length,
+		1,
+		'imin-success-webhook.json has one webhook (the imin Trigger)',
+	);
 	assert.ok(ctx.imin?.simUrl, 'the context describes the imin simulator');
 	assert.equal(
 		ctx.imin.webhookUrl,
 		w3.webhookUrls[0].url,
-		"the simulator's Success webhook goes to W3's production URL",
+		"the simulator's Success webhook goes to imin-success-webhook.json's production URL",
 	);
 	assert.match(w3.webhookUrls[0].url, /\/webhook\/1a1a0003-f100-4000-8000-000000000003\/imin$/);
 	bookingsTable = await dataTableId(BOOKINGS_TABLE);
@@ -369,7 +377,7 @@ after(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('W3: imin Success webhook -> one stored booking, one email', () => {
+describe('imin-success-webhook.json: imin Success webhook -> one stored booking, one email', () => {
 	test('a booking whose Success webhook is delivered three times is stored once and emailed once', async () => {
 		const session = await bookableSession();
 		const customer = booker('triple');
@@ -403,7 +411,7 @@ describe('W3: imin Success webhook -> one stored booking, one email', () => {
 			3,
 			'one execution per delivery (the repeats wait, then find the confirmation logged)',
 		);
-		await assertSucceeded(runs, 'W3');
+		await assertSucceeded(runs, 'imin-success-webhook.json');
 
 		const rows = await rowsOfOrder(bookingsTable, order.identifier);
 		assert.equal(
@@ -622,7 +630,7 @@ describe('W3: imin Success webhook -> one stored booking, one email', () => {
 		assert.equal(
 			runs.length,
 			0,
-			`no execution of W3: ${JSON.stringify(runs.map((e) => [e.id, e.status]))}`,
+			`no execution of imin-success-webhook.json: ${JSON.stringify(runs.map((e) => [e.id, e.status]))}`,
 		);
 		const rows = await dataTableRows(bookingsTable, {
 			type: 'and',
@@ -638,7 +646,7 @@ describe('W3: imin Success webhook -> one stored booking, one email', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('W5: imin Firehose -> guest checkout links', () => {
+describe('imin-firehose-checkout-links.json: imin Firehose -> guest checkout links', () => {
 	test('walks both feeds from their first page to the RPDE end, one unbroken chain of next URLs', async () => {
 		const waited = await waitForW5Caughtup(0, 'first walk');
 		for (const feed of FEEDS) {
@@ -679,7 +687,9 @@ describe('W5: imin Firehose -> guest checkout links', () => {
 				row.bookable === true,
 				`${row.sessionId}: a checkoutUrl exactly when bookable`,
 			);
-		console.log(`# W5 caught up ${seconds(waited)} after this test started; ${rows.length} rows`);
+		console.log(
+			`# imin-firehose-checkout-links.json caught up ${seconds(waited)} after this test started; ${rows.length} rows`,
+		);
 	});
 
 	test('deleted sessions lose their rows at the next polls; added ones get rows', async () => {
@@ -785,7 +795,7 @@ describe('W5: imin Firehose -> guest checkout links', () => {
 			);
 		}
 		const runs = await finishedExecutions(w5.id, 0);
-		await assertSucceeded(runs, 'W5');
+		await assertSucceeded(runs, 'imin-firehose-checkout-links.json');
 		// Whatever ran meanwhile (re-checks of stored rows included): one row per live session, no row of a deleted one.
 		const { missing, extra } = await linksDiff();
 		assert.deepEqual(extra, [], 'no row of a deleted session came back');
@@ -798,7 +808,7 @@ describe('W5: imin Firehose -> guest checkout links', () => {
 
 	// Last: it covers the walk, the ticks and the restart, and the tests above shorten its wait.
 	test('stores exactly the bookable scheduled sessions, each with its guest checkout URL', async () => {
-		// W5's two triggers run concurrently: a session checked before its series was stored reads
+		// imin-firehose-checkout-links.json's two triggers run concurrently: a session checked before its series was stored reads
 		// "parent missing", and the series' own re-check can miss a session stored after it looked.
 		// The workflow settles that with its 5-minute re-check of every stored session, so this waits
 		// (bounded) for the table to agree with the simulator, then checks it stays in agreement.
@@ -824,7 +834,7 @@ describe('W5: imin Firehose -> guest checkout links', () => {
 			for (const e of runs.slice(-8))
 				kinds.push(`#${e.id} ${await startedBy(e.id)} ${e.status} ${e.startedAt}`);
 			assert.fail(
-				`${error.message}:\n  ${(diff?.problems ?? []).join('\n  ')}\n  last W5 executions: ${kinds.join('; ')}`,
+				`${error.message}:\n  ${(diff?.problems ?? []).join('\n  ')}\n  last imin-firehose-checkout-links.json executions: ${kinds.join('; ')}`,
 			);
 		});
 		const tookMs = Date.now() - t0;

@@ -1,6 +1,6 @@
 // End-to-end: generated malformed HTTP requests against every published trigger webhook in the real
-// n8n 2.41.1 (issue 7, part 4 "Bad input"): the Sesami Trigger of W1 and of W2, the imin Trigger of
-// W3 and the My Page Trigger of W4 (its GET and its POST path). The requests are generated with the
+// n8n 2.41.1 (issue 7, part 4 "Bad input"): the Sesami Trigger of sesami-flows-to-stored-links.json and of sesami-portal-emails.json, the imin Trigger of
+// imin-success-webhook.json and the My Page Trigger of sesami-my-page-backend.json (its GET and its POST path). The requests are generated with the
 // project's PRNG (test/sim/lib/prng.js) and a fixed seed, so a run is repeatable; every request is
 // written byte for byte on a raw TCP socket (net.Socket), so header injection, duplicated headers,
 // lying Content-Lengths and bytes that are not UTF-8 reach n8n exactly as written.
@@ -16,12 +16,12 @@
 // requests Node's HTTP parser refuses before n8n sees them, the status line's reason phrase), and a
 // valid-auth request is never answered 401 — except (issue 12) an authenticated request the
 // trigger can read: the Sesami Trigger keeps a readable JSON object for a known event (2xx,
-// `resolved: false`; W1 stores it in "Sesami unresolved pushes", W2 sends nothing) and the imin
-// Trigger keeps what it can read (204, recognized:false; W3 stores it in "imin unrecognised
+// `resolved: false`; sesami-flows-to-stored-links.json stores it in "Sesami unresolved pushes", sesami-portal-emails.json sends nothing) and the imin
+// Trigger keeps what it can read (204, recognized:false; imin-success-webhook.json stores it in "imin unrecognised
 // webhooks"); a 2xx without the valid secret or key is a failure. At the end: the n8n process that
-// served the suite is the same and alive, W1 / W2 ran once for each push they kept and W3 no more
-// than once per delivery it kept (all successfully), every W4 execution succeeded (only the
-// well-formed actions on unknown appointments start one, and W4 answers them 404 itself), and
+// served the suite is the same and alive, sesami-flows-to-stored-links.json / sesami-portal-emails.json ran once for each push they kept and imin-success-webhook.json no more
+// than once per delivery it kept (all successfully), every sesami-my-page-backend.json execution succeeded (only the
+// well-formed actions on unknown appointments start one, and sesami-my-page-backend.json answers them 404 itself), and
 // /healthz answers 200.
 //
 // Leaves behind: the kept requests' rows in "Sesami unresolved pushes" and "imin unrecognised
@@ -50,7 +50,7 @@ const { Rng } = require('../sim/lib/prng.js');
 
 const SEED = 'malformed-requests-v1';
 const PER_TRIGGER = 200; // at least 200 per published trigger
-const PER_TRIGGER_W4 = 224; // W4: its GET and POST paths together (96 GET, 112 POST, 16 other methods)
+const PER_TRIGGER_W4 = 224; // sesami-my-page-backend.json: its GET and POST paths together (96 GET, 112 POST, 16 other methods)
 const CONCURRENCY = 6;
 const REQUEST_TIMEOUT_MS = 90_000;
 const MiB = 1024 * 1024;
@@ -232,7 +232,7 @@ const alive = (pid) => {
 // ---------------------------------------------------------------------------------------------
 // Generators. A case: { cls, what, method, path, headers, body?, chunked?, validAuth, protocol?, allow? }
 // `protocol`: Node's HTTP parser may refuse it before n8n (no body; the status line is the reason).
-// `allow`: statuses accepted besides "any 4xx" rules (e.g. W4's own 404 for an unknown appointment).
+// `allow`: statuses accepted besides "any 4xx" rules (e.g. sesami-my-page-backend.json's own 404 for an unknown appointment).
 
 const utf8 = (s) => Buffer.from(s, 'utf8');
 const json = (v) => utf8(JSON.stringify(v));
@@ -376,7 +376,7 @@ function wrongContent(rng, unusable) {
 
 /**
  * Header injection and protocol abuse. `auth` is [name, value] of the valid header (Sesami / imin),
- * or null (W4: the auth is in the query). Returns { headers, protocol, what, framing? }.
+ * or null (sesami-my-page-backend.json: the auth is in the query). Returns { headers, protocol, what, framing? }.
  */
 function headerAbuse(rng, auth, body) {
 	const name = auth?.[0] ?? 'X-Custom';
@@ -484,7 +484,7 @@ function wrongMethod(rng, c, except = []) {
 // ---------------------------------------------------------------------------------------------
 // Per-trigger case lists
 
-/** Sesami Trigger (W1 or W2): secret header; valid pushes carry an appointment ID and ?event=. */
+/** Sesami Trigger (sesami-flows-to-stored-links.json or sesami-portal-emails.json): secret header; valid pushes carry an appointment ID and ?event=. */
 function sesamiCases(label, target, secret) {
 	let hugeCount = 0; // the first two huge bodies go above n8n's limit (with Content-Length, then chunked)
 	const rng = new Rng(SEED, label);
@@ -627,7 +627,7 @@ function sesamiCases(label, target, secret) {
 	}));
 }
 
-/** imin Trigger (W3): X-Api-Key; valid deliveries are Orders with orderedItem and an identifier. */
+/** imin Trigger (imin-success-webhook.json): X-Api-Key; valid deliveries are Orders with orderedItem and an identifier. */
 function iminCases(target, key) {
 	let hugeCount = 0; // the first two huge bodies go above n8n's limit (with Content-Length, then chunked)
 	const rng = new Rng(SEED, 'imin');
@@ -726,7 +726,7 @@ function iminCases(target, key) {
 	}));
 }
 
-/** My Page Trigger (W4): App Proxy signature in the query; GET lists, POST acts (op + fields). */
+/** My Page Trigger (sesami-my-page-backend.json): App Proxy signature in the query; GET lists, POST acts (op + fields). */
 function myPageCases(target) {
 	let hugeCount = 0; // the first two huge bodies go above n8n's limit (with Content-Length, then chunked)
 	const rng = new Rng(SEED, 'my-page');
@@ -806,7 +806,7 @@ function myPageCases(target) {
 						['op', 'cancel'],
 						['appointmentId', id()],
 					],
-					'cancel of an appointment Sesami does not know (W4 answers 404)',
+					'cancel of an appointment Sesami does not know (sesami-my-page-backend.json answers 404)',
 				],
 			];
 			const [extra, what] = rng.pick(variants)();
@@ -909,7 +909,7 @@ function myPageCases(target) {
 				],
 				() => [
 					{ op: 'reschedule', appointmentId: id(), dateTime: '2026-12-01T10:00:00+01:00' },
-					'reschedule of an appointment Sesami does not know (W4 answers 404)',
+					'reschedule of an appointment Sesami does not know (sesami-my-page-backend.json answers 404)',
 				],
 			];
 			const [value, what] = rng.pick(variants)();
@@ -1039,28 +1039,31 @@ before(async () => {
 	const w4 = hookOf(W4_FILE, 'n8n-nodes-sesami-imin.sesamiMyPageTrigger');
 	for (const t of [w1, w2, w3, w4]) assert.ok(t.wf.active, `${t.wf.file} is published`);
 	const [s1, s2] = [await flowSecretOf(w1.url), await flowSecretOf(w2.url)];
-	assert.ok(s1 && s2, 'the Flows of W1 and W2 carry their secret');
+	assert.ok(
+		s1 && s2,
+		'the Flows of sesami-flows-to-stored-links.json and sesami-portal-emails.json carry their secret',
+	);
 	targets = [
 		{
-			name: 'W1 Sesami Trigger',
+			name: 'sesami-flows-to-stored-links.json Sesami Trigger',
 			wf: w1.wf,
 			cases: sesamiCases('w1', w1, s1),
 			authHeader: [SECRET_HEADER, s1],
 		},
 		{
-			name: 'W2 Sesami Trigger',
+			name: 'sesami-portal-emails.json Sesami Trigger',
 			wf: w2.wf,
 			cases: sesamiCases('w2', w2, s2),
 			authHeader: [SECRET_HEADER, s2],
 		},
 		{
-			name: 'W3 imin Trigger',
+			name: 'imin-success-webhook.json imin Trigger',
 			wf: w3.wf,
 			cases: iminCases(w3, ctx.imin.webhookKey),
 			authHeader: ['X-Api-Key', ctx.imin.webhookKey],
 			keepsAuthenticated: true,
 		},
-		{ name: 'W4 My Page Trigger', wf: w4.wf, cases: myPageCases(w4) },
+		{ name: 'sesami-my-page-backend.json My Page Trigger', wf: w4.wf, cases: myPageCases(w4) },
 	];
 	pid = n8nServerPid();
 	assert.ok(pid, `found the n8n server process on port ${ctx.n8nPort}`);
@@ -1137,7 +1140,7 @@ const n8nDefects = [];
 function judge(c, answer, reason, target = {}) {
 	if (answer.error && !answer.status) return answer.error;
 	// Issue 12: the imin Trigger keeps every authenticated delivery it can read (answered 204 and
-	// emitted with recognized:false; W3 stores it in "imin unrecognised webhooks"). A 2xx is right
+	// emitted with recognized:false; imin-success-webhook.json stores it in "imin unrecognised webhooks"). A 2xx is right
 	// only when the request carried the valid key; unreadable bodies (too large, not UTF-8) stay 4xx.
 	if (answer.status >= 200 && answer.status < 300 && target.keepsAuthenticated) {
 		return c.validAuth && !c.protocol
@@ -1159,20 +1162,20 @@ function judge(c, answer, reason, target = {}) {
 	if (c.validAuth && !c.protocol && answer.status === 401)
 		return 'valid authentication answered 401';
 	if (c.allowUnknown && answer.status !== 404)
-		return `expected W4's own 404 for an unknown appointment, got ${answer.status}`;
+		return `expected sesami-my-page-backend.json's own 404 for an unknown appointment, got ${answer.status}`;
 	if (c.w4 && !c.allowUnknown && c.cls !== 'methods' && answer.status === 404)
-		return 'W4 ran the workflow (its own 404): the trigger let the request through';
+		return 'sesami-my-page-backend.json ran the workflow (its own 404): the trigger let the request through';
 	return undefined;
 }
 
-describe('Malformed requests against every published trigger: 4xx with a reason (W3: or kept when authenticated), no crash, no failed execution', () => {
+describe('Malformed requests against every published trigger: 4xx with a reason (imin-success-webhook.json: or kept when authenticated), no crash, no failed execution', () => {
 	for (const name of [
-		'W1 Sesami Trigger',
-		'W2 Sesami Trigger',
-		'W3 imin Trigger',
-		'W4 My Page Trigger',
+		'sesami-flows-to-stored-links.json Sesami Trigger',
+		'sesami-portal-emails.json Sesami Trigger',
+		'imin-success-webhook.json imin Trigger',
+		'sesami-my-page-backend.json My Page Trigger',
 	]) {
-		test(`${name}: ${name.startsWith('W4') ? PER_TRIGGER_W4 : PER_TRIGGER} generated malformed requests`, async () => {
+		test(`${name}: ${name.startsWith('sesami-my-page-backend.json') ? PER_TRIGGER_W4 : PER_TRIGGER} generated malformed requests`, async () => {
 			const target = targets.find((t) => t.name === name);
 			const started = Date.now();
 			const problems = await runTarget(target);
@@ -1182,14 +1185,14 @@ describe('Malformed requests against every published trigger: 4xx with a reason 
 				`# ${name}: ${mine.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, statuses ${statuses.join(', ')}`,
 			);
 			assert.ok(mine.length >= 200, `at least 200 requests (${mine.length})`);
-			if (name.startsWith('W4')) {
+			if (name.startsWith('sesami-my-page-backend.json')) {
 				const byMethod = (m) => mine.filter((r) => r.method === m).length;
 				console.log(
 					`# ${name}: GET ${byMethod('GET')}, POST ${byMethod('POST')}, other methods ${mine.length - byMethod('GET') - byMethod('POST')}`,
 				);
 				assert.ok(
 					byMethod('GET') >= 90 && byMethod('POST') >= 100,
-					'W4: its GET and POST paths both got their share',
+					'sesami-my-page-backend.json: its GET and POST paths both got their share',
 				);
 			}
 			assert.ok(alive(pid), 'the n8n server process is alive');
@@ -1215,7 +1218,7 @@ describe('Malformed requests against every published trigger: 4xx with a reason 
 		},
 	);
 
-	test('n8n is the same process, alive, /healthz 200; no W1-W2 execution, W3 only successful kept deliveries, W4 executions only successful refusals', async () => {
+	test('n8n is the same process, alive, /healthz 200; no sesami-flows-to-stored-links.json / sesami-portal-emails.json execution, imin-success-webhook.json only successful kept deliveries, sesami-my-page-backend.json executions only successful refusals', async () => {
 		assert.ok(alive(pid), 'the n8n server process that served the suite is alive');
 		assert.equal(n8nServerPid(), pid, 'n8n was not restarted');
 		const health = await axios.get(`${ctx.n8nUrl}/healthz`, {
@@ -1237,7 +1240,10 @@ describe('Malformed requests against every published trigger: 4xx with a reason 
 			await sleep(1000);
 		}
 		const describeRuns = (list) => list.map((e) => `#${e.id} ${e.status}`).join(', ');
-		for (const name of ['W1 Sesami Trigger', 'W2 Sesami Trigger']) {
+		for (const name of [
+			'sesami-flows-to-stored-links.json Sesami Trigger',
+			'sesami-portal-emails.json Sesami Trigger',
+		]) {
 			const kept = results.filter(
 				(r) => r.target === name && r.status >= 200 && r.status < 300,
 			).length;
@@ -1253,12 +1259,15 @@ describe('Malformed requests against every published trigger: 4xx with a reason 
 			);
 		}
 		const keptByW1 = results.filter(
-			(r) => r.target === 'W1 Sesami Trigger' && r.status >= 200 && r.status < 300,
+			(r) =>
+				r.target === 'sesami-flows-to-stored-links.json Sesami Trigger' &&
+				r.status >= 200 &&
+				r.status < 300,
 		).length;
 		if (keptByW1) {
-			const w1 = targets.find((t) => t.name === 'W1 Sesami Trigger');
+			const w1 = targets.find((t) => t.name === 'sesami-flows-to-stored-links.json Sesami Trigger');
 			const kept = await Promise.all(
-				seen['W1 Sesami Trigger']
+				seen['sesami-flows-to-stored-links.json Sesami Trigger']
 					.slice(0, 5)
 					.map(async (e) =>
 						executionNodeOutput(await executionWithData(e.id), 'Keep unresolved push'),
@@ -1267,33 +1276,35 @@ describe('Malformed requests against every published trigger: 4xx with a reason 
 			for (const rows of kept)
 				assert.equal(rows?.length, 1, `${w1.wf.file}: a kept push is stored as an unresolved push`);
 		}
-		// W3 (issue 12): one successful execution at most per authenticated delivery it answered 2xx
+		// imin-success-webhook.json (issue 12): one successful execution at most per authenticated delivery it answered 2xx
 		// (kept as an unrecognised webhook), none for anything else.
-		const w3 = seen['W3 imin Trigger'];
+		const w3 = seen['imin-success-webhook.json imin Trigger'];
 		const keptByW3 = results.filter(
-			(r) => r.target === 'W3 imin Trigger' && r.status >= 200 && r.status < 300,
+			(r) =>
+				r.target === 'imin-success-webhook.json imin Trigger' && r.status >= 200 && r.status < 300,
 		).length;
 		assert.deepEqual(
 			w3.filter((e) => e.status !== 'success').map((e) => `#${e.id} ${e.status}`),
 			[],
-			'every W3 execution succeeded',
+			'every imin-success-webhook.json execution succeeded',
 		);
 		assert.ok(
 			w3.length <= keptByW3,
-			`W3 executions (${w3.length}) only for the authenticated deliveries it answered 2xx (${keptByW3})`,
+			`imin-success-webhook.json executions (${w3.length}) only for the authenticated deliveries it answered 2xx (${keptByW3})`,
 		);
-		const w4 = seen['W4 My Page Trigger'];
+		const w4 = seen['sesami-my-page-backend.json My Page Trigger'];
 		assert.deepEqual(
 			w4.filter((e) => e.status !== 'success').map((e) => `#${e.id} ${e.status}`),
 			[],
-			'every W4 execution succeeded',
+			'every sesami-my-page-backend.json execution succeeded',
 		);
 		const unknownCases = results.filter(
-			(r) => r.target === 'W4 My Page Trigger' && /does not know/.test(r.what),
+			(r) =>
+				r.target === 'sesami-my-page-backend.json My Page Trigger' && /does not know/.test(r.what),
 		).length;
 		assert.ok(
 			w4.length <= unknownCases,
-			`W4 executions (${w4.length}) only for the well-formed actions on unknown appointments (${unknownCases})`,
+			`sesami-my-page-backend.json executions (${w4.length}) only for the well-formed actions on unknown appointments (${unknownCases})`,
 		);
 		console.log(
 			`# executions since the start: ${Object.entries(seen)

@@ -2,7 +2,7 @@
 // @sparticuz/chromium carries; lib/browser.mjs picks it) driven by playwright-core, on the
 // storefront simulator (test/sim/storefront), which renders the theme snippet
 // workflows/storefront/sesami-my-page.liquid with liquidjs, serves sesami-my-page.js and forwards
-// /apps/bookings to W4 in the real n8n, signed as Shopify's App Proxy.
+// /apps/bookings to sesami-my-page-backend.json in the real n8n, signed as Shopify's App Proxy.
 // Customer A logs in, sees exactly their appointments, reschedules one to an offered slot, cancels
 // another, and is told why a third cannot be cancelled; the Sesami simulator and the stored rows
 // follow. Every run saves a screenshot to test-results/my-page.png; docs/my-page.png (the README's) is
@@ -34,7 +34,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const A = customerA();
 const B = customerB();
 const app = myPage();
-const W4 = w4();
+const myPageWf = w4();
 
 let browser;
 let page;
@@ -60,7 +60,7 @@ before(async () => {
 	x = await createAppointment({ customer: A, service: 'standard', hoursAhead: 5 * 24 });
 	y = await createAppointment({ customer: A, service: 'standard', hoursAhead: 6 * 24 + 2 });
 	z = await createAppointment({ customer: A, service: 'standard', hoursAhead: 7 * 24 + 3 });
-	await settle(); // W1 stores the new appointments from their Flows
+	await settle(); // sesami-flows-to-stored-links.json stores the new appointments from their Flows
 	startedAt = new Date().toISOString();
 	const context = await browser.newContext({
 		viewport: { width: 1000, height: 900 },
@@ -77,7 +77,7 @@ after(async () => {
 	await settle().catch((error) => console.error(`# ${error.message}`));
 });
 
-describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => {
+describe('My Page in Chromium (storefront simulator -> App Proxy -> sesami-my-page-backend.json)', () => {
 	test('a visitor who is not logged in is sent to the login page', async () => {
 		await page.goto(`${app.storefrontUrl}/pages/my-bookings`);
 		await assertLoginLink();
@@ -86,7 +86,7 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 	});
 
 	test("A logs in and sees exactly A's upcoming appointments (none of B's)", async () => {
-		const mark = await lastExecutionId(W4.id);
+		const mark = await lastExecutionId(myPageWf.id);
 		await page.fill('#customer_email', A.email);
 		await page.fill('#customer_password', A.password);
 		await Promise.all([page.waitForURL(/\/account$/), page.click('button[type="submit"]')]);
@@ -103,14 +103,14 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 			await page.locator('h1').textContent(),
 			new RegExp(A.firstName ?? A.name.split(' ')[0]),
 		);
-		// W4 refreshes the stored rows after answering the list; a person looks at the page before clicking.
+		// sesami-my-page-backend.json refreshes the stored rows after answering the list; a person looks at the page before clicking.
 		await settle(mark);
 	});
 
 	test("a Cancel the backend refuses (the store cancelled it meanwhile) shows the backend's reason", async () => {
 		await simAct(z.id, 'cancel', { content: 'Cancelled by the store' });
 		const before = (await simAppointment(z.id)).events.length;
-		const mark = await lastExecutionId(W4.id);
+		const mark = await lastExecutionId(myPageWf.id);
 		await item(z.id).locator('[data-action="cancel"]').click();
 		await item(z.id).locator('[data-action="confirm-cancel"]').click();
 		await page.waitForFunction(
@@ -138,7 +138,7 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 		assert.ok(times.length > 0);
 		const chosen = times[Math.floor(times.length / 2)];
 		await item(x.id).locator('[data-role="time"]').selectOption(chosen);
-		const mark = await lastExecutionId(W4.id);
+		const mark = await lastExecutionId(myPageWf.id);
 		await item(x.id).locator('[data-action="confirm-reschedule"]').click();
 		await page.waitForFunction(() =>
 			/^Done: .* is now on /.test(
@@ -165,7 +165,7 @@ describe('My Page in Chromium (storefront simulator -> App Proxy -> W4)', () => 
 
 	test('A cancels another: Sesami, the stored row and the page follow', async () => {
 		await item(y.id).locator('[data-action="cancel"]').click();
-		const mark = await lastExecutionId(W4.id);
+		const mark = await lastExecutionId(myPageWf.id);
 		await item(y.id).locator('[data-action="confirm-cancel"]').click();
 		await page.waitForFunction(() =>
 			/^Done: .* is cancelled\./.test(

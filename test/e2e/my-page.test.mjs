@@ -1,4 +1,4 @@
-// End-to-end: the Shopify "My Page" backend, W4 (workflows/sesami-my-page-backend.json: Sesami My
+// End-to-end: the Shopify "My Page" backend, workflows/sesami-my-page-backend.json (Sesami My
 // Page Trigger -> list / slots / reschedule / cancel with the Sesami node's ownership and customer
 // policy -> Respond to Webhook), as the runner imported and published it in a real n8n 2.41.1, in
 // front of the Sesami simulator. Requests are signed as Shopify's App Proxy signs them, either by
@@ -7,12 +7,12 @@
 // Customer A = the Sesami simulator's shop 0 fixture customer, B = another customer with upcoming
 // appointments (the runner's context.myPage.customers).
 //
-// Session-token mode: the test publishes a second copy of W4 with the trigger's Verification set to
+// Session-token mode: the test publishes a second copy of sesami-my-page-backend.json with the trigger's Verification set to
 // "Customer Account Session Token" (created through the public API, deleted at the end), so the
 // token cases go through the real n8n too.
 //
 // Leaves behind: a few new appointments of A (some cancelled, rescheduled) and one of B in shop 0,
-// their stored rows; W4 published as the runner left it.
+// their stored rows; sesami-my-page-backend.json published as the runner left it.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -47,7 +47,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const A = customerA();
 const B = customerB();
 const app = myPage();
-const W4 = w4();
+const myPageWf = w4();
 const nowS = () => Math.floor(Date.now() / 1000);
 const idsOf = (answer) => (answer?.appointments ?? []).map((a) => a.id).sort();
 
@@ -97,12 +97,12 @@ async function assertForbidden(send, appointmentIds, reason) {
 }
 
 before(async () => {
-	assert.ok(W4.active, 'the runner published W4');
+	assert.ok(myPageWf.active, 'the runner published sesami-my-page-backend.json');
 	assert.notEqual(A.id, B.id);
 	assert.ok((await appointmentsOf(B.id)).length > 0, 'customer B has upcoming appointments');
-	await waitFor(() => webhookRegistered(W4.url, 'POST'), {
+	await waitFor(() => webhookRegistered(myPageWf.url, 'POST'), {
 		timeoutMs: 30_000,
-		message: 'W4 webhook registered',
+		message: 'sesami-my-page-backend.json webhook registered',
 	});
 });
 
@@ -152,8 +152,8 @@ describe('The test signer and token minter agree with @shopify/shopify-api', () 
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
-	const hook = () => W4.url;
+describe('Security matrix, App Proxy (sesami-my-page-backend.json): 401 and no execution', () => {
+	const hook = () => myPageWf.url;
 	const pairs = (over = {}) =>
 		shopify.proxyPairs({
 			shop: app.shopDomain,
@@ -166,18 +166,18 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 		list.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 
 	test('no signature', async () => {
-		await assertRefused(W4.id, () => callHook(hook(), { query: encode(pairs()) }), {
+		await assertRefused(myPageWf.id, () => callHook(hook(), { query: encode(pairs()) }), {
 			reason: /signature/,
 		});
 	});
 
 	test('no query at all', async () => {
-		await assertRefused(W4.id, () => callHook(hook()));
+		await assertRefused(myPageWf.id, () => callHook(hook()));
 	});
 
 	test('signed with the wrong secret', async () => {
 		await assertRefused(
-			W4.id,
+			myPageWf.id,
 			() =>
 				callHook(hook(), {
 					query: signedQuery({
@@ -197,24 +197,24 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 			`logged_in_customer_id=${B.id}`,
 		);
 		assert.ok(query.includes(`logged_in_customer_id=${B.id}`));
-		await assertRefused(W4.id, () => callHook(hook(), { query }), { reason: /signature/ });
+		await assertRefused(myPageWf.id, () => callHook(hook(), { query }), { reason: /signature/ });
 	});
 
 	test('tampered parameter: op changed after signing, and a parameter added after signing', async () => {
 		const signed = signedQuery({ extra: [['op', 'list']] });
-		await assertRefused(W4.id, () =>
+		await assertRefused(myPageWf.id, () =>
 			callHook(hook(), {
 				method: 'POST',
 				query: signed.replace('op=list', 'op=cancel'),
 				body: { appointmentId: 'a'.repeat(24) },
 			}),
 		);
-		await assertRefused(W4.id, () => callHook(hook(), { query: `${signed}&extra=1` }));
+		await assertRefused(myPageWf.id, () => callHook(hook(), { query: `${signed}&extra=1` }));
 	});
 
 	test('stale timestamp (5 minutes old, and 5 minutes ahead)', async () => {
 		await assertRefused(
-			W4.id,
+			myPageWf.id,
 			() =>
 				callHook(hook(), {
 					query: signedQuery({ extra: [['op', 'list']], timestamp: nowS() - 300 }),
@@ -222,7 +222,7 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 			{ reason: /timestamp/ },
 		);
 		await assertRefused(
-			W4.id,
+			myPageWf.id,
 			() =>
 				callHook(hook(), {
 					query: signedQuery({ extra: [['op', 'list']], timestamp: nowS() + 300 }),
@@ -234,13 +234,13 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 	test('blank customer (nobody logged in: logged_in_customer_id present but empty), correctly signed', async () => {
 		const query = signedQuery({ customerId: '', extra: [['op', 'list']] });
 		assert.match(query, /logged_in_customer_id=&/);
-		await assertRefused(W4.id, () => callHook(hook(), { query }), { reason: /customer/ });
+		await assertRefused(myPageWf.id, () => callHook(hook(), { query }), { reason: /customer/ });
 	});
 
 	// 403, not 401: the request is proven (signed with the app's secret) but for a shop this backend does not serve.
 	test('another shop, correctly signed: 403', async () => {
 		await assertRefused(
-			W4.id,
+			myPageWf.id,
 			() =>
 				callHook(hook(), {
 					query: signedQuery({ extra: [['op', 'list']], shop: 'another-store.myshopify.com' }),
@@ -253,16 +253,20 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 	test('a repeated shop, timestamp or signature: 400 with the reason', async () => {
 		const signed = signedQuery({ extra: [['op', 'list']] });
 		await assertRefused(
-			W4.id,
+			myPageWf.id,
 			() => callHook(hook(), { query: `shop=another-store.myshopify.com&${signed}` }),
 			{ status: 400, reason: /repeated shop/ },
 		);
-		await assertRefused(W4.id, () => callHook(hook(), { query: `${signed}&timestamp=${nowS()}` }), {
-			status: 400,
-			reason: /repeated timestamp/,
-		});
 		await assertRefused(
-			W4.id,
+			myPageWf.id,
+			() => callHook(hook(), { query: `${signed}&timestamp=${nowS()}` }),
+			{
+				status: 400,
+				reason: /repeated timestamp/,
+			},
+		);
+		await assertRefused(
+			myPageWf.id,
 			() => callHook(hook(), { query: `${signed}&signature=${'0'.repeat(64)}` }),
 			{ status: 400, reason: /repeated signature/ },
 		);
@@ -272,24 +276,24 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 		const anonymous = await callHook(`${app.storefrontUrl}${app.pathPrefix}`, { query: 'op=list' });
 		assert.equal(anonymous.status, 401, anonymous.data);
 		const a = await storefrontSession(A);
-		const mark = await lastExecutionId(W4.id);
+		const mark = await lastExecutionId(myPageWf.id);
 		// Shopify appends its own parameters: the browser's copy is joined with Shopify's ("B,A"), which is not a customer id.
 		const spoofed = await a.proxy('list', undefined, {
 			query: `op=list&logged_in_customer_id=${B.id}`,
 		});
 		assert.equal(spoofed.status, 401, spoofed.data);
 		await sleep(300);
-		assert.deepEqual(await executionsSince(W4.id, mark), []);
+		assert.deepEqual(await executionsSince(myPageWf.id, mark), []);
 	});
 
 	test('a valid signature with a malformed action gets 400 with a reason, and no execution', async () => {
 		await assertRefused(
-			W4.id,
+			myPageWf.id,
 			() => callHook(hook(), { query: signedQuery({ extra: [['op', 'delete_everything']] }) }),
 			{ status: 400, reason: /unknown action/ },
 		);
 		await assertRefused(
-			W4.id,
+			myPageWf.id,
 			() =>
 				callHook(hook(), {
 					method: 'POST',
@@ -302,7 +306,7 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 			},
 		);
 		await assertRefused(
-			W4.id,
+			myPageWf.id,
 			() =>
 				callHook(hook(), {
 					method: 'POST',
@@ -315,7 +319,7 @@ describe('Security matrix, App Proxy (W4): 401 and no execution', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('Security matrix, customer-account session token (a copy of W4 in token mode): 401 and no execution', () => {
+describe('Security matrix, customer-account session token (a copy of sesami-my-page-backend.json in token mode): 401 and no execution', () => {
 	let copy; // { id, url }
 	const mint = (claims, options) => shopify.mintSessionToken(claims, app.clientSecret, options);
 	const claims = (over = {}) =>
@@ -332,7 +336,7 @@ describe('Security matrix, customer-account session token (a copy of W4 in token
 		});
 
 	before(async () => {
-		const json = JSON.parse(fs.readFileSync(W4.file, 'utf8'));
+		const json = JSON.parse(fs.readFileSync(myPageWf.file, 'utf8'));
 		const webhookId = crypto.randomUUID();
 		const nodes = json.nodes.map((n) =>
 			n.type === 'n8n-nodes-sesami-imin.sesamiMyPageTrigger'
@@ -348,9 +352,12 @@ describe('Security matrix, customer-account session token (a copy of W4 in token
 		assert.equal(
 			r.status,
 			200,
-			`creating the token-mode copy of W4: ${JSON.stringify(r.data).slice(0, 500)}`,
+			`creating the token-mode copy of sesami-my-page-backend.json: ${JSON.stringify(r.data).slice(0, 500)}`,
 		);
-		copy = { id: r.data.id, url: W4.url.replace(/\/webhook\/[^/]+\//, `/webhook/${webhookId}/`) };
+		copy = {
+			id: r.data.id,
+			url: myPageWf.url.replace(/\/webhook\/[^/]+\//, `/webhook/${webhookId}/`),
+		};
 		const p = await api.post(`/workflows/${copy.id}/publish`, {});
 		assert.equal(p.status, 200, JSON.stringify(p.data).slice(0, 500));
 		const status = await waitForPublication(n8nOwner(), copy.id);
@@ -488,7 +495,7 @@ describe("Ownership matrix: customer A acting on B's appointments", () => {
 		['cancel', () => ({})],
 	]) {
 		test(`${op}: 403 on every one of B's upcoming appointments, and nothing changes`, async () => {
-			const mark = await lastExecutionId(W4.id);
+			const mark = await lastExecutionId(myPageWf.id);
 			for (const b of bAppointments) {
 				await assertForbidden(
 					() => asCustomer(A.id, op, { appointmentId: b.id, ...payload(b) }),
@@ -496,7 +503,7 @@ describe("Ownership matrix: customer A acting on B's appointments", () => {
 					/not the Shopify customer|does not belong/,
 				);
 			}
-			const runs = await executionsSince(W4.id, mark);
+			const runs = await executionsSince(myPageWf.id, mark);
 			assert.equal(runs.length, bAppointments.length, 'one execution per request');
 			assert.ok(
 				runs.every((e) => e.status === 'success'),
@@ -611,11 +618,11 @@ describe('Happy path: list, slots, reschedule, cancel (simulator and stored rows
 	before(async () => {
 		x = await createAppointment({ customer: A, service: 'standard', hoursAhead: 5 * 24 });
 		y = await createAppointment({ customer: A, service: 'standard', hoursAhead: 6 * 24 });
-		await settle(); // W1 stores the new appointments from their Flows
+		await settle(); // sesami-flows-to-stored-links.json stores the new appointments from their Flows
 	});
 
 	test("list = exactly A's upcoming, uncancelled appointments, with what A may do; the stored rows are refreshed", async () => {
-		const mark = await lastExecutionId(W4.id);
+		const mark = await lastExecutionId(myPageWf.id);
 		const r = await asCustomer(A.id, 'list');
 		assert.equal(r.status, 200, r.data);
 		assert.match(String(r.headers['cache-control']), /no-store/);
@@ -668,7 +675,7 @@ describe('Happy path: list, slots, reschedule, cancel (simulator and stored rows
 		);
 		assert.ok(offered.length > 0, 'free slots are offered');
 		const slot = offered[Math.floor(offered.length / 2)];
-		const mark = await lastExecutionId(W4.id);
+		const mark = await lastExecutionId(myPageWf.id);
 		const r = await asCustomer(A.id, 'reschedule', {
 			appointmentId: x.id,
 			dateTime: slot.startTime.replace(' ', 'T'),
@@ -690,20 +697,20 @@ describe('Happy path: list, slots, reschedule, cancel (simulator and stored rows
 		);
 		assert.equal(row.status, 'RESCHEDULED');
 		assert.equal(row.cancelled, false);
-		const listMark = await lastExecutionId(W4.id);
+		const listMark = await lastExecutionId(myPageWf.id);
 		const list = await asCustomer(A.id, 'list');
 		assert.equal(
 			Date.parse(list.json.appointments.find((i) => i.id === x.id).start),
 			Date.parse(after.datetime),
 		);
-		// W4 refreshes the stored rows after it has answered the list: let that finish before the next
+		// sesami-my-page-backend.json refreshes the stored rows after it has answered the list: let that finish before the next
 		// change, as a person's next click would (see the report: a change within that moment can be
 		// overwritten by the refresh).
 		await settle(listMark);
 	});
 
 	test('cancel (refund per the service): Sesami, the stored row and the list follow', async () => {
-		const mark = await lastExecutionId(W4.id);
+		const mark = await lastExecutionId(myPageWf.id);
 		const r = await asCustomer(A.id, 'cancel', { appointmentId: y.id });
 		assert.equal(r.status, 200, r.data);
 		assert.equal(r.json.ok, true);

@@ -1,10 +1,10 @@
-// End-to-end: Sesami Flows -> the Sesami Trigger in a real n8n 2.41.1 -> the imported example
-// workflows W1 (workflows/sesami-flows-to-stored-links.json: one Data Table row per appointment)
-// and W2 (workflows/sesami-portal-emails.json: one email per appointment and event, real SMTP).
-// The simulator fires the Flows the trigger registered when the runner published W1 / W2.
+// End-to-end: Sesami Flows -> the Sesami Trigger in a real n8n 2.41.1 -> the imported example workflows
+// workflows/sesami-flows-to-stored-links.json (one Data Table row per appointment)
+// and workflows/sesami-portal-emails.json (one email per appointment and event, real SMTP).
+// The simulator fires the Flows the trigger registered when the runner published sesami-flows-to-stored-links.json / sesami-portal-emails.json.
 // Run through `npm run test:e2e` (test/run-all.mjs), which provides E2E_CONTEXT.
 //
-// Leaves behind: W1 and W2 published (as the runner left them), default Flow-delivery switches,
+// Leaves behind: sesami-flows-to-stored-links.json and sesami-portal-emails.json published (as the runner left them), default Flow-delivery switches,
 // nothing pending in the simulator, and ~70 new appointments in shop 0 (one cancelled), which
 // sesami.test.mjs tolerates (it counts upcoming appointments before and after its own run).
 import assert from 'node:assert/strict';
@@ -112,7 +112,7 @@ async function deliveries(params = {}) {
 	return r.data;
 }
 
-/** Every W1 / W2 execution after `afterId` finished with success (the n8n error when not). */
+/** Every sesami-flows-to-stored-links.json / sesami-portal-emails.json execution after `afterId` finished with success (the n8n error when not). */
 async function assertAllSucceeded(executionsByWorkflow) {
 	for (const [workflowId, list] of Object.entries(executionsByWorkflow))
 		await assertSucceeded(list, `workflow ${workflowId}`);
@@ -132,7 +132,10 @@ async function settle(afterId, expected = {}, timeoutMs = 60_000) {
 before(async () => {
 	w1 = workflowByFile(W1_FILE);
 	w2 = workflowByFile(W2_FILE);
-	assert.ok(w1.active && w2.active, `the runner published W1 (${w1.active}) and W2 (${w2.active})`);
+	assert.ok(
+		w1.active && w2.active,
+		`the runner published sesami-flows-to-stored-links.json (${w1.active}) and sesami-portal-emails.json (${w2.active})`,
+	);
 	assert.equal(w1.webhookUrls.length, 1);
 	assert.equal(w2.webhookUrls.length, 1);
 	linksTable = await dataTableId(LINKS_TABLE);
@@ -144,11 +147,11 @@ before(async () => {
 });
 
 after(async () => {
-	// Whatever happened: default delivery switches, nothing held, W1 published, executions done.
+	// Whatever happened: default delivery switches, nothing held, sesami-flows-to-stored-links.json published, executions done.
 	await sim.delete('/flow-delivery');
 	await sim.post('/flow-delivery/flush');
 	await ensurePublished(w1, W1_EVENTS).catch((error) =>
-		console.error(`# could not re-publish W1: ${error.message}`),
+		console.error(`# could not re-publish sesami-flows-to-stored-links.json: ${error.message}`),
 	);
 	await waitForFlowsSettled({ workflowIds: [w1.id, w2.id], timeoutMs: BULK_SETTLE_MS }).catch(
 		(error) => console.error(`# ${error.message}`),
@@ -157,7 +160,7 @@ after(async () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('Automatic registration of Sesami Flows', () => {
-	test('publishing W1 and W2 created their WEBHOOK Flows in the simulator, with a secret header', async () => {
+	test('publishing sesami-flows-to-stored-links.json and sesami-portal-emails.json created their WEBHOOK Flows in the simulator, with a secret header', async () => {
 		const flows = await simFlows();
 		for (const [wf, events] of [
 			[w1, W1_EVENTS],
@@ -199,7 +202,7 @@ describe('Automatic registration of Sesami Flows', () => {
 		assert.notEqual(await flowSecret(w1), await flowSecret(w2), 'each workflow has its own secret');
 	});
 
-	test('unpublishing W1 deletes its Flows (only its own); publishing again recreates them', async () => {
+	test('unpublishing sesami-flows-to-stored-links.json deletes its Flows (only its own); publishing again recreates them', async () => {
 		const before = flowsOf(await simFlows(), w1);
 		const oldSecret = await flowSecret(w1);
 		try {
@@ -207,17 +210,21 @@ describe('Automatic registration of Sesami Flows', () => {
 			assert.equal(off.status, 200, JSON.stringify(off.data));
 			await waitFor(async () => flowsOf(await simFlows(), w1).length === 0, {
 				timeoutMs: 15_000,
-				message: "W1's Flows deleted",
+				message: "sesami-flows-to-stored-links.json's Flows deleted",
 			});
 			const flows = await simFlows();
-			assert.equal(flowsOf(flows, w2).length, W2_EVENTS.length, "W2's Flows are untouched");
+			assert.equal(
+				flowsOf(flows, w2).length,
+				W2_EVENTS.length,
+				"sesami-portal-emails.json's Flows are untouched",
+			);
 			assert.ok(
 				!flows.some((f) => before.some((b) => b.id === f.id)),
 				'the deleted Flows are gone by id',
 			);
 			await waitFor(async () => !(await webhookRegistered(w1.webhookUrls[0].url, 'POST')), {
 				timeoutMs: 15_000,
-				message: 'W1 webhook unregistered',
+				message: 'sesami-flows-to-stored-links.json webhook unregistered',
 			});
 		} finally {
 			await ensurePublished(w1, W1_EVENTS);
@@ -235,28 +242,28 @@ describe('Automatic registration of Sesami Flows', () => {
 		for (const f of again) assert.equal(JSON.parse(f.template.headers)[SECRET_HEADER], secret);
 	});
 
-	// Pushes arriving while n8n is still activating W1 (its Flows already exist) must not be refused:
+	// Pushes arriving while n8n is still activating sesami-flows-to-stored-links.json (its Flows already exist) must not be refused:
 	// the trigger derives the secret instead of storing a new one at each registration.
-	test('pushes that arrive while W1 is being published are not rejected', async () => {
+	test('pushes that arrive while sesami-flows-to-stored-links.json is being published are not rejected', async () => {
 		const mark = await lastExecutionId([w1.id, w2.id]);
 		const off = await api.post(`/workflows/${w1.id}/unpublish`, {});
 		assert.equal(off.status, 200);
 		await waitForPublication(n8nOwner(), w1.id);
 		await waitFor(async () => flowsOf(await simFlows(), w1).length === 0, {
 			timeoutMs: 15_000,
-			message: "W1's Flows deleted",
+			message: "sesami-flows-to-stored-links.json's Flows deleted",
 		});
 		const ids = new Set();
 		try {
 			const on = await api.post(`/workflows/${w1.id}/publish`, {});
 			assert.equal(on.status, 200);
-			// Book appointments from the moment W1's first Flow exists until its activation is over.
+			// Book appointments from the moment sesami-flows-to-stored-links.json's first Flow exists until its activation is over.
 			let settled = false;
 			const publication = waitForPublication(n8nOwner(), w1.id).finally(() => (settled = true));
 			await waitFor(async () => flowsOf(await simFlows(), w1).length > 0, {
 				timeoutMs: 60_000,
 				intervalMs: 20,
-				message: "W1's first Flow",
+				message: "sesami-flows-to-stored-links.json's first Flow",
 			});
 			for (let i = 0; !settled && i < 15; i++) {
 				ids.add((await createAppointment({ customer: customerFor(`activation-${i}`) })).id);
@@ -271,7 +278,10 @@ describe('Automatic registration of Sesami Flows', () => {
 			(d) =>
 				ids.has(d.appointmentId) && d.target.startsWith(w1.webhookUrls[0].url) && d.status !== 200,
 		);
-		assert.ok(ids.size > 0, 'some appointments were booked while W1 was being activated');
+		assert.ok(
+			ids.size > 0,
+			'some appointments were booked while sesami-flows-to-stored-links.json was being activated',
+		);
 		assert.deepEqual(
 			rejected.map((d) => `${d.trigger} ${d.status} ${d.responseBody ?? d.error}`),
 			[],
@@ -281,7 +291,7 @@ describe('Automatic registration of Sesami Flows', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('W1: created -> rescheduled -> cancelled ends as one stored row', () => {
+describe('sesami-flows-to-stored-links.json: created -> rescheduled -> cancelled ends as one stored row', () => {
 	test('each step updates the same row; the last one marks it cancelled, with the final start and link', async () => {
 		let mark = await lastExecutionId([w1.id, w2.id]);
 		const created = await createAppointment({ customer: customerFor('sequence') });
@@ -327,7 +337,7 @@ describe('W1: created -> rescheduled -> cancelled ends as one stored row', () =>
 		assert.equal(row.customerEmail, customerFor('sequence').email);
 		assert.equal(row.shopId, shop.id);
 		assert.equal(row.orderName, final.orderName);
-		// W2 listens to created / rescheduled only: the cancellation fired W1's Flow alone.
+		// sesami-portal-emails.json listens to created / rescheduled only: the cancellation fired sesami-flows-to-stored-links.json's Flow alone.
 		const d = await deliveries({ appointmentId: id });
 		assert.deepEqual(
 			d.filter((x) => x.trigger === 'APPOINTMENT_CANCELLED').map((x) => x.target.split('?')[0]),
@@ -392,7 +402,7 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 		);
 		console.log(
 			`bulk: ${appointments.length} appointments, ${sent.length} deliveries (${sent.filter((d) => d.copy > 0).length} duplicates), ` +
-				`${settled[w1.id].length} W1 + ${settled[w2.id].length} W2 executions, ${messages.length} emails, settled in ${runMs} ms`,
+				`${settled[w1.id].length} sesami-flows-to-stored-links.json + ${settled[w2.id].length} sesami-portal-emails.json executions, ${messages.length} emails, settled in ${runMs} ms`,
 		);
 	});
 
@@ -424,11 +434,11 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 		assert.equal(
 			sent.length,
 			BULK * 4 + dupes.length,
-			'created + rescheduled to W1 and W2, plus the copies',
+			'created + rescheduled to sesami-flows-to-stored-links.json and sesami-portal-emails.json, plus the copies',
 		);
 	});
 
-	test('every W1 and W2 execution succeeded', async () => {
+	test('every sesami-flows-to-stored-links.json and sesami-portal-emails.json execution succeeded', async () => {
 		await assertAllSucceeded(settled);
 		assert.equal(
 			settled[w1.id].length,
@@ -499,7 +509,7 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 				);
 				assert.ok(!m.text.includes('&amp;'), 'the text part is not HTML-escaped');
 			}
-			// One "booked" and one "moved" email (the subjects of W2's template).
+			// One "booked" and one "moved" email (the subjects of sesami-portal-emails.json's template).
 			assert.equal(
 				new Set(mine.map((m) => m.subject.split(':')[0])).size,
 				2,
@@ -511,7 +521,7 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 				mine.map((m) => m.subject).join(' | '),
 			);
 		}
-		// W2's own log agrees: one row per (appointment, event).
+		// sesami-portal-emails.json's own log agrees: one row per (appointment, event).
 		const ids = new Set(appointments.map((a) => a.id));
 		const logged = (await dataTableRows(emailsTable)).filter((r) => ids.has(r.appointmentId));
 		const keys = logged.map((r) => `${r.appointmentId}|${r.event}`);
@@ -521,7 +531,7 @@ describe(`${BULK} appointments with duplicate and out-of-order deliveries`, () =
 });
 
 // ---------------------------------------------------------------------------------------------
-describe("W1's webhook: secret check and tolerant parsing", () => {
+describe("sesami-flows-to-stored-links.json's webhook: secret check and tolerant parsing", () => {
 	let url;
 	let mark;
 	before(async () => {
@@ -544,7 +554,7 @@ describe("W1's webhook: secret check and tolerant parsing", () => {
 		assert.deepEqual(
 			since.map((e) => `${e.id} ${e.status}`),
 			[],
-			`${what} started an execution of W1`,
+			`${what} started an execution of sesami-flows-to-stored-links.json`,
 		);
 	}
 
@@ -641,7 +651,10 @@ describe("W1's webhook: secret check and tolerant parsing", () => {
 				const list = await executionsSince(w1.id, mark);
 				return list.length && list.every((e) => e.stoppedAt) ? list : null;
 			},
-			{ timeoutMs: 30_000, message: 'the W1 execution of the quirky push' },
+			{
+				timeoutMs: 30_000,
+				message: 'the sesami-flows-to-stored-links.json execution of the quirky push',
+			},
 		);
 		assert.equal(execution.status, 'success');
 		const full = await executionWithData(execution.id);
@@ -668,7 +681,7 @@ describe("W1's webhook: secret check and tolerant parsing", () => {
 			Array.isArray(item.repairs) && item.repairs.length >= 1,
 			`repairs: ${JSON.stringify(item.repairs)}`,
 		);
-		// ...and W1 stored the unescaped link.
+		// ...and sesami-flows-to-stored-links.json stored the unescaped link.
 		const rows = await dataTableRows(linksTable, byAppointment(created.id));
 		assert.equal(rows.length, 1);
 		assert.equal(rows[0].customerManagementLink, internal.customerManagementLink);
@@ -681,7 +694,7 @@ function appointmentIdForProbe() {
 }
 
 // The workflow files these tests drive (a renamed node would break the static-data lookups above).
-test('W1 and W2 are the imported workflow files, with the Sesami Trigger in Automatic mode', () => {
+test('sesami-flows-to-stored-links.json and sesami-portal-emails.json are the imported workflow files, with the Sesami Trigger in Automatic mode', () => {
 	for (const file of [W1_FILE, W2_FILE]) {
 		const json = JSON.parse(
 			fs.readFileSync(new URL(`../../workflows/${file}`, import.meta.url), 'utf8'),

@@ -1,11 +1,11 @@
 // Smoke (runs on every n8n the package supports: `npm test` on 2.41.1, `npm run test:n8n1` on
-// 1.123.81): W3 (workflows/imin-success-webhook.json) runs. A booking in the imin simulator sends
-// its Success webhook (twice: imin may repeat it) to W3's imin Trigger; it ends as ONE row in
+// 1.123.81): workflows/imin-success-webhook.json runs. A booking in the imin simulator sends
+// its Success webhook (twice: imin may repeat it) to imin-success-webhook.json's imin Trigger; it ends as ONE row in
 // "imin bookings", ONE confirmation email and ONE row in "imin confirmations sent" (the repeat
-// waits 10 s, then finds the email logged). The full W3 / W5 suite is imin.test.mjs.
+// waits 10 s, then finds the email logged). The full imin-success-webhook.json / imin-firehose-checkout-links.json suite is imin.test.mjs.
 // Run through test/run-all.mjs, which provides E2E_CONTEXT.
 //
-// Leaves behind: the simulator's default webhook delivery (W3's URL and key), one order.
+// Leaves behind: the simulator's default webhook delivery (imin-success-webhook.json's URL and key), one order.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { before, test } from 'node:test';
@@ -53,7 +53,7 @@ async function simCall(method, pathname, body, params) {
 
 before(async () => {
 	w3 = workflowByFile(W3_FILE);
-	assert.ok(w3.active, 'the runner published W3');
+	assert.ok(w3.active, 'the runner published imin-success-webhook.json');
 	assert.match(
 		w3.webhookUrls[0].url,
 		/\/webhook\/1a1a0003-f100-4000-8000-000000000003\/imin$/,
@@ -62,7 +62,7 @@ before(async () => {
 	assert.equal(
 		ctx.imin.webhookUrl,
 		w3.webhookUrls[0].url,
-		"the simulator's Success webhook goes to W3's production URL",
+		"the simulator's Success webhook goes to imin-success-webhook.json's production URL",
 	);
 	// Published still? (In `npm test` other files run first.)
 	const current = await n8nApi().get(`/workflows/${w3.id}`);
@@ -72,7 +72,7 @@ before(async () => {
 		assert.equal(
 			r.status,
 			200,
-			`publishing W3 again: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+			`publishing imin-success-webhook.json again: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
 		);
 	}
 	const hook = w3.webhookUrls[0];
@@ -85,7 +85,7 @@ before(async () => {
 	confirmations = await dataTableId(CONFIRMATIONS_TABLE);
 });
 
-test(`W3 on n8n ${ctx.n8nVersion}: an imin Success webhook (delivered twice) ends as one booking and one email`, async () => {
+test(`imin-success-webhook.json on n8n ${ctx.n8nVersion}: an imin Success webhook (delivered twice) ends as one booking and one email`, async () => {
 	const expected = await simCall('get', '/expected/bookable');
 	const session = expected.scheduledSessions[0];
 	assert.ok(session, 'the simulator has a bookable scheduled session');
@@ -125,7 +125,11 @@ test(`W3 on n8n ${ctx.n8nVersion}: an imin Success webhook (delivered twice) end
 				runs.every((e) => e.stoppedAt && !['new', 'running', 'waiting'].includes(e.status))
 			);
 		},
-		{ timeoutMs: 60_000, intervalMs: 300, message: 'two finished W3 executions' },
+		{
+			timeoutMs: 60_000,
+			intervalMs: 300,
+			message: 'two finished imin-success-webhook.json executions',
+		},
 	);
 	for (const e of runs.filter((x) => x.status !== 'success')) {
 		const full = await executionWithData(e.id).catch(() => null);
@@ -136,7 +140,7 @@ test(`W3 on n8n ${ctx.n8nVersion}: an imin Success webhook (delivered twice) end
 				`  ${name}: ${JSON.stringify(r[0]?.data?.main?.[0]?.[0]?.json ?? r[0]?.error?.message ?? null).slice(0, 400)}`,
 		);
 		assert.fail(
-			`W3 execution #${e.id} ${e.status} on n8n ${ctx.n8nVersion}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? '?'})\n${outputs.join('\n')}`,
+			`imin-success-webhook.json execution #${e.id} ${e.status} on n8n ${ctx.n8nVersion}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? '?'})\n${outputs.join('\n')}`,
 		);
 	}
 	assert.equal(runs.length, 2, 'one execution per delivery');

@@ -1,11 +1,11 @@
 // Smoke (runs on every n8n the package supports: `npm test` on 2.41.1, `npm run test:n8n1` on
-// 1.123.81): W1 (workflows/sesami-flows-to-stored-links.json) runs. The runner published W1, which
+// 1.123.81): workflows/sesami-flows-to-stored-links.json runs. The runner published sesami-flows-to-stored-links.json, which
 // registered its Flows in the Sesami simulator (Automatic mode); the simulator's Flows push
 // created -> rescheduled -> cancelled for one appointment, and the three pushes end as ONE stored
-// row with the final state and the management link. The full W1 / W2 suite is sesami-flows.test.mjs.
+// row with the final state and the management link. The full sesami-flows-to-stored-links.json / sesami-portal-emails.json suite is sesami-flows.test.mjs.
 // Run through test/run-all.mjs, which provides E2E_CONTEXT.
 //
-// Leaves behind: W1 published, one cancelled appointment in shop 0 (sesami.test.mjs tolerates it).
+// Leaves behind: sesami-flows-to-stored-links.json published, one cancelled appointment in shop 0 (sesami.test.mjs tolerates it).
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { before, test } from 'node:test';
@@ -55,7 +55,7 @@ async function simPost(pathname, body) {
 	return r.data;
 }
 
-/** Waits until W1's executions after `mark` have settled, and every one of them succeeded (n8n's error if not). */
+/** Waits until sesami-flows-to-stored-links.json's executions after `mark` have settled, and every one of them succeeded (n8n's error if not). */
 async function settled(mark) {
 	const seen = await waitForFlowsSettled({
 		workflowIds: [w1.id],
@@ -67,7 +67,7 @@ async function settled(mark) {
 		const full = await executionWithData(e.id).catch(() => null);
 		const err = full?.data?.resultData?.error;
 		assert.fail(
-			`W1 execution #${e.id} ${e.status} on n8n ${ctx.n8nVersion}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? '?'})`,
+			`sesami-flows-to-stored-links.json execution #${e.id} ${e.status} on n8n ${ctx.n8nVersion}: ${err?.message ?? '?'} ${err?.description ?? ''} (node ${err?.node?.name ?? '?'})`,
 		);
 	}
 	return seen[w1.id];
@@ -75,7 +75,7 @@ async function settled(mark) {
 
 before(async () => {
 	w1 = workflowByFile(W1_FILE);
-	assert.ok(w1.active, 'the runner published W1');
+	assert.ok(w1.active, 'the runner published sesami-flows-to-stored-links.json');
 	const hook = w1.webhookUrls[0];
 	assert.match(
 		hook.url,
@@ -90,7 +90,7 @@ before(async () => {
 		assert.equal(
 			r.status,
 			200,
-			`publishing W1 again: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
+			`publishing sesami-flows-to-stored-links.json again: HTTP ${r.status} ${JSON.stringify(r.data).slice(0, 300)}`,
 		);
 	}
 	await waitFor(() => webhookRegistered(hook.url, hook.httpMethod).catch(() => false), {
@@ -100,7 +100,7 @@ before(async () => {
 	});
 	table = await dataTableId(LINKS_TABLE);
 	await sim.delete('/flow-delivery'); // default delivery: once, in order
-	// Publishing ran the trigger's create(): one active WEBHOOK Flow per event, pointing at W1.
+	// Publishing ran the trigger's create(): one active WEBHOOK Flow per event, pointing at sesami-flows-to-stored-links.json.
 	await waitFor(
 		async () => {
 			const r = await sim.get('/state/flows', { params: { shopId: shop.id } });
@@ -114,12 +114,12 @@ before(async () => {
 		},
 		{
 			timeoutMs: 30_000,
-			message: `W1's Flows (${W1_EVENTS.join(', ')}) registered in the simulator`,
+			message: `sesami-flows-to-stored-links.json's Flows (${W1_EVENTS.join(', ')}) registered in the simulator`,
 		},
 	);
 });
 
-test(`W1 on n8n ${ctx.n8nVersion}: created -> rescheduled -> cancelled pushes end as one stored row`, async () => {
+test(`sesami-flows-to-stored-links.json on n8n ${ctx.n8nVersion}: created -> rescheduled -> cancelled pushes end as one stored row`, async () => {
 	let mark = await lastExecutionId([w1.id]);
 	const created = await simPost('/appointments', { customer });
 	await settled(mark);

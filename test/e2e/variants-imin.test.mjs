@@ -1,7 +1,7 @@
 // End-to-end (issue 12): the imin points no public source settles, played by the imin simulator's
 // variant switch (test/sim/imin/variants.js, POST /__sim/variants), against the example workflows
 // in a real n8n 2.41.1:
-//   successShape  order | not-order | no-ordered-item | wrapped   -> W3 (workflows/imin-success-webhook.json)
+//   successShape  order | not-order | no-ordered-item | wrapped   -> workflows/imin-success-webhook.json
 //   customerDetailChange  once | twice-different                  -> an imin Trigger listening to
 //                       Customer Detail Change (a workflow this file creates and deletes again)
 // For each variant it checks what a merchant would: the booking row and exactly one email when the
@@ -9,12 +9,12 @@
 // booking and no email but a kept, visible row in "imin unrecognised webhooks" naming the order;
 // for Customer Detail Changes, one execution per real change, none marked as a repeat. Zero failed
 // executions. One line per variant on stdout: `variant <point>=<value>: ok`.
-// W5 is not played here: its points (deleted items, 503, modified) are not simulator variants; the
-// Firehose Trigger's handling is unit-tested (test/unit/imin-firehose-trigger.test.ts) and W5 (now on
+// imin-firehose-checkout-links.json is not played here: its points (deleted items, 503, modified) are not simulator variants; the
+// Firehose Trigger's handling is unit-tested (test/unit/imin-firehose-trigger.test.ts) and imin-firehose-checkout-links.json (now on
 // the trigger's version 2) runs in test/e2e/imin.test.mjs, deletes included.
 // Run through `npm run test:e2e` (test/run-all.mjs), which provides E2E_CONTEXT.
 //
-// Leaves behind: a few orders in the simulator, rows in W3's tables for this run's bookers; the
+// Leaves behind: a few orders in the simulator, rows in imin-success-webhook.json's tables for this run's bookers; the
 // variants back at their defaults (DELETE /__sim/variants), the default webhook delivery.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -100,7 +100,7 @@ async function book(customer) {
 	);
 	assert.ok(
 		mine[0].status >= 200 && mine[0].status < 300,
-		`W3 accepted the delivery (HTTP ${mine[0].status} ${mine[0].responseBody ?? mine[0].error ?? ''})`,
+		`imin-success-webhook.json accepted the delivery (HTTP ${mine[0].status} ${mine[0].responseBody ?? mine[0].error ?? ''})`,
 	);
 	return { order, session, body: mine[0].body };
 }
@@ -118,11 +118,11 @@ async function noEmailTo(address, settleMs = 3000) {
 
 before(async () => {
 	w3 = workflowByFile(W3_FILE);
-	assert.ok(w3.active, 'the runner published W3');
+	assert.ok(w3.active, 'the runner published imin-success-webhook.json');
 	assert.equal(
 		ctx.imin.webhookUrl,
 		w3.webhookUrls[0].url,
-		"the simulator's Success webhook goes to W3's production URL",
+		"the simulator's Success webhook goes to imin-success-webhook.json's production URL",
 	);
 	bookingsTable = await dataTableId(BOOKINGS_TABLE);
 	confirmationsTable = await dataTableId(CONFIRMATIONS_TABLE);
@@ -139,7 +139,7 @@ after(async () => {
 		console.error(`# could not reset the imin simulator's variants: ${JSON.stringify(reset.data)}`);
 });
 
-describe('W3 under each successShape variant', () => {
+describe('imin-success-webhook.json under each successShape variant', () => {
 	/** The webhook carries the booking: one row, one email, logged once, nothing kept as unrecognised. */
 	for (const shape of ['order', 'wrapped']) {
 		test(`successShape=${shape}: the booking is stored and emailed once`, async () => {
@@ -155,7 +155,7 @@ describe('W3 under each successShape variant', () => {
 				);
 			else assert.deepEqual(body, order, 'the simulator sent the Order');
 			const runs = await finishedExecutions(w3.id, mark, { atLeast: 1 });
-			await assertSucceeded(runs, 'W3');
+			await assertSucceeded(runs, 'imin-success-webhook.json');
 			assert.equal(runs.length, 1, 'one execution for the one delivery');
 
 			const rows = await rowsWhere(bookingsTable, 'orderId', order.identifier);
@@ -210,7 +210,7 @@ describe('W3 under each successShape variant', () => {
 				});
 			else assert.equal(body.orderedItem, undefined, 'the Order came without orderedItem');
 			const runs = await finishedExecutions(w3.id, mark, { atLeast: 1 });
-			await assertSucceeded(runs, 'W3');
+			await assertSucceeded(runs, 'imin-success-webhook.json');
 			assert.equal(runs.length, 1, 'one execution for the one delivery');
 
 			const ref = shape === 'not-order' ? order.id : order.identifier;

@@ -1,4 +1,4 @@
-// End-to-end: W4 (workflows/sesami-my-page-backend.json, the Shopify "My Page" backend) under each
+// End-to-end: workflows/sesami-my-page-backend.json (the Shopify "My Page" backend) under each
 // variant of the Sesami Admin API points no public source settles (test/sim/sesami/variants.js):
 //   times = iso-offset | naive-minutes | naive-seconds   appointment times with an offset, or naive
 //                                                         wall-clock strings in the shop's zone
@@ -7,7 +7,7 @@
 //   repeatCancel = noop-200 (with apply-then-502)         the retried cancel answers 200, not 400
 //   arrayQuery = single-not-list                          a single ids value is not a list
 // For each: the Sesami simulator is switched (POST /__sim/variants), then the customer lists,
-// asks for slots, reschedules and cancels through W4, signed as Shopify's App Proxy signs. What the
+// asks for slots, reschedules and cancels through sesami-my-page-backend.json, signed as Shopify's App Proxy signs. What the
 // customer sees is checked: the right appointments with the right times, each change carried out
 // exactly once (Sesami's events), the stored rows, and no failed execution. One line per variant
 // on stdout: `variant <point>=<value>: ok`. The variants are reset at the end (DELETE /__sim/variants).
@@ -35,7 +35,7 @@ import {
 } from './lib/my-page.mjs';
 
 const A = customerA();
-const W4 = w4();
+const myPageWf = w4();
 const ISO_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const VARIANTS = [
@@ -69,10 +69,10 @@ async function setVariants(spec) {
 const events = (a, type) => a.events.filter((e) => e.type === type).length;
 
 before(async () => {
-	assert.ok(W4.active, 'the runner published W4');
-	await waitFor(() => webhookRegistered(W4.url, 'POST'), {
+	assert.ok(myPageWf.active, 'the runner published sesami-my-page-backend.json');
+	await waitFor(() => webhookRegistered(myPageWf.url, 'POST'), {
 		timeoutMs: 30_000,
-		message: 'W4 webhook registered',
+		message: 'sesami-my-page-backend.json webhook registered',
 	});
 	await setVariants(null);
 });
@@ -83,7 +83,7 @@ after(async () => {
 	assert.equal(r.status, 200);
 });
 
-describe('W4 under each Sesami Admin API variant: list, slots, reschedule, cancel', () => {
+describe('sesami-my-page-backend.json under each Sesami Admin API variant: list, slots, reschedule, cancel', () => {
 	for (const variant of VARIANTS) {
 		test(`variant ${variant.label}`, async () => {
 			// the appointments are created before the switch (the simulator's control endpoints are not affected by it anyway)
@@ -93,7 +93,7 @@ describe('W4 under each Sesami Admin API variant: list, slots, reschedule, cance
 			await settle();
 			const since = new Date().toISOString();
 			const mark = await lastExecutionId(relatedWorkflowIds());
-			const w4Mark = await lastExecutionId(W4.id);
+			const w4Mark = await lastExecutionId(myPageWf.id);
 			await setVariants(variant.set);
 			try {
 				// 1. the list: exactly A's upcoming appointments, each with its true start and end, ISO with offset
@@ -199,7 +199,7 @@ describe('W4 under each Sesami Admin API variant: list, slots, reschedule, cance
 					'the stored row has the new start',
 				);
 				assert.equal((await storedRow(y.id)).cancelled, true, 'the stored row is cancelled');
-				const w4Runs = await executionsSince(W4.id, w4Mark);
+				const w4Runs = await executionsSince(myPageWf.id, w4Mark);
 				assert.equal(w4Runs.length, 4, 'list, slots, reschedule, cancel');
 				const failed = [];
 				for (const id of relatedWorkflowIds())

@@ -1,18 +1,18 @@
-// End-to-end variant matrix, Sesami Flows side: the example workflows W1
-// (workflows/sesami-flows-to-stored-links.json) and W2 (workflows/sesami-portal-emails.json) in the
+// End-to-end variant matrix, Sesami Flows side: the example workflows sesami-flows-to-stored-links.json
+// (workflows/sesami-flows-to-stored-links.json) and workflows/sesami-portal-emails.json in the
 // real n8n, while the Sesami simulator plays each answer no public source rules out for a point of
 // Sesami's contract we could not verify (docs/unverified-contract.md): which Flow variables render,
 // how Flow headers are read, the plan's Flow limit with other tools' Flows in the slots, and the
 // Admin API's time format and list encoding as the trigger meets them when it loads appointments
-// (W4 under the Admin API variants: variants-my-page.test.mjs).
+// (sesami-my-page-backend.json under the Admin API variants: variants-my-page.test.mjs).
 //
 // Each variant: book, reschedule and cancel appointments of fresh customers; every push must reach
-// n8n (2xx, none lost), every execution succeed, W1 store one row per appointment with the
-// management link and the latest state, W2 send exactly one email per (appointment, event); where
+// n8n (2xx, none lost), every execution succeed, sesami-flows-to-stored-links.json store one row per appointment with the
+// management link and the latest state, sesami-portal-emails.json send exactly one email per (appointment, event); where
 // the data truly is missing (a customer with neither name nor phone under documented-only variables)
 // the push is kept in "Sesami unresolved pushes" with the reason. Prints `variant <point>=<value>: ok`.
 //
-// Leaves behind: default variants, W1 and W2 published with intact Flows, a few appointments and rows.
+// Leaves behind: default variants, sesami-flows-to-stored-links.json and sesami-portal-emails.json published with intact Flows, a few appointments and rows.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -107,7 +107,7 @@ async function allDelivered(ids, label) {
 
 /**
  * The scenario every Flow variant runs: three customers book; the second reschedules, the third
- * cancels. Then: one W1 row per appointment with the latest state and link, one W2 email per
+ * cancels. Then: one sesami-flows-to-stored-links.json row per appointment with the latest state and link, one sesami-portal-emails.json email per
  * (appointment, event), nothing unresolved.
  */
 async function bookRescheduleCancel(label) {
@@ -139,7 +139,10 @@ async function bookRescheduleCancel(label) {
 					? list
 					: null;
 			},
-			{ timeoutMs: 30_000, message: `${label}: W1 row of ${a.id} with the latest state` },
+			{
+				timeoutMs: 30_000,
+				message: `${label}: sesami-flows-to-stored-links.json row of ${a.id} with the latest state`,
+			},
 		);
 		assert.equal(rows.length, 1, `${label}: one row per appointment`);
 		assert.equal(
@@ -179,20 +182,20 @@ before(async () => {
 after(async () => {
 	await sim.delete('/variants');
 	await ensurePublished(w1, W1_EVENTS).catch((e) =>
-		console.error(`# could not re-publish W1: ${e.message}`),
+		console.error(`# could not re-publish sesami-flows-to-stored-links.json: ${e.message}`),
 	);
 	await ensurePublished(w2, W2_EVENTS).catch((e) =>
-		console.error(`# could not re-publish W2: ${e.message}`),
+		console.error(`# could not re-publish sesami-portal-emails.json: ${e.message}`),
 	);
 });
 
-describe('Sesami Flow variants: W1 and W2 hold', () => {
+describe('Sesami Flow variants: sesami-flows-to-stored-links.json and sesami-portal-emails.json hold', () => {
 	for (const [point, value] of [
 		['flowVariables', 'full'],
 		['flowVariables', 'documented-only'],
 		['flowHeaders', 'lines'],
 		['flowHeaders', 'ignored'],
-		// the Admin API points, as W1 / W2 meet them when the trigger loads the appointment
+		// the Admin API points, as sesami-flows-to-stored-links.json / sesami-portal-emails.json meet them when the trigger loads the appointment
 		['times', 'naive-minutes'],
 		['times', 'naive-seconds'],
 		['arrayQuery', 'single-not-list'],
@@ -281,29 +284,33 @@ describe("Plan limits: the shop's Flow slots, other tools' Flows in them", () =>
 		['6', '1', true, false],
 		['1', '0', false, false],
 	]) {
-		test(`variant maxFlows=${maxFlows} otherFlows=${otherFlows}: W1 ${w1Fits ? 'fits' : 'refused whole'}, W2 ${w2Fits ? 'fits' : 'refused whole'}`, async () => {
+		test(`variant maxFlows=${maxFlows} otherFlows=${otherFlows}: sesami-flows-to-stored-links.json ${w1Fits ? 'fits' : 'refused whole'}, sesami-portal-emails.json ${w2Fits ? 'fits' : 'refused whole'}`, async () => {
 			await unpublishBoth();
 			await setVariants({ maxFlows, otherFlows });
 			const before = (await simFlows()).map((f) => f.id).sort();
 			const one = await tryPublish(w1, W1_EVENTS);
-			assert.equal(one.ok, w1Fits, `W1: ${one.message ?? 'published'}`);
+			assert.equal(
+				one.ok,
+				w1Fits,
+				`sesami-flows-to-stored-links.json: ${one.message ?? 'published'}`,
+			);
 			if (!w1Fits) {
 				assert.match(one.message, /Not enough Sesami Flow slots|Flow slots/, one.message);
 				assert.deepEqual(
 					(await simFlows()).map((f) => f.id).sort(),
 					before,
-					'W1: nothing created or deleted',
+					'sesami-flows-to-stored-links.json: nothing created or deleted',
 				);
 			}
 			const afterW1 = (await simFlows()).map((f) => f.id).sort();
 			const two = await tryPublish(w2, W2_EVENTS);
-			assert.equal(two.ok, w2Fits, `W2: ${two.message ?? 'published'}`);
+			assert.equal(two.ok, w2Fits, `sesami-portal-emails.json: ${two.message ?? 'published'}`);
 			if (!w2Fits) {
 				assert.match(two.message, /Flow slots/, two.message);
 				assert.deepEqual(
 					(await simFlows()).map((f) => f.id).sort(),
 					afterW1,
-					'W2: nothing created or deleted',
+					'sesami-portal-emails.json: nothing created or deleted',
 				);
 			}
 			if (w1Fits) {
@@ -316,7 +323,10 @@ describe("Plan limits: the shop's Flow slots, other tools' Flows in them", () =>
 				await waitFor(
 					async () =>
 						(await dataTableRows(linksTable, byColumn('appointmentId', a.id))).length === 1,
-					{ timeoutMs: 60_000, message: 'W1 stored the new appointment' },
+					{
+						timeoutMs: 60_000,
+						message: 'sesami-flows-to-stored-links.json stored the new appointment',
+					},
 				);
 				assert.deepEqual(
 					(await executionsSince(w1.id, mark))

@@ -8,20 +8,20 @@
 // data) or, for a webhook trigger, the sender gets a 5xx and re-sends; a failed run writes nothing to
 // the Data Tables, and the run after it writes the full, correct state.
 //
-// - W1 (Sesami Trigger, Fetch Full Appointment -> "Sesami appointment links"): cancellations (W1 is
+// - sesami-flows-to-stored-links.json (Sesami Trigger, Fetch Full Appointment -> "Sesami appointment links"): cancellations (sesami-flows-to-stored-links.json is
 //   the only workflow listening to them) with faults on the appointment GET.
-// - W1 + W2 (portal emails) on a creation whose first deliveries fail: the re-sent pushes store one
+// - sesami-flows-to-stored-links.json + sesami-portal-emails.json (portal emails) on a creation whose first deliveries fail: the re-sent pushes store one
 //   row and send one email.
-// - W4 (My Page backend): cancel through the signed App Proxy with faults on the ownership GET and
+// - sesami-my-page-backend.json (My Page backend): cancel through the signed App Proxy with faults on the ownership GET and
 //   the cancel POST.
 // - The appointments report (manual, `n8n execute`): faults on the appointment list.
-// - W5 (imin Firehose -> checkout links): faults on the two feeds at the minute polls; runs alongside
+// - imin-firehose-checkout-links.json (imin Firehose -> checkout links): faults on the two feeds at the minute polls; runs alongside
 //   the Sesami scenarios (another simulator), and its tests come last.
 //
-// The file name sorts after the other e2e files on purpose: they assert that every W5 execution
+// The file name sorts after the other e2e files on purpose: they assert that every imin-firehose-checkout-links.json execution
 // succeeded and validate every recorded Sesami exchange against the OpenAPI document, which
 // injected faults would break. Leaves behind: a few cancelled / created appointments in shop 0, their
-// rows and emails, some failed executions of W1, W2, W5 and the report, ticks in the imin feeds, no
+// rows and emails, some failed executions of sesami-flows-to-stored-links.json, sesami-portal-emails.json, imin-firehose-checkout-links.json and the report, ticks in the imin feeds, no
 // fault switched on and the default Flow delivery settings.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -51,10 +51,10 @@ import { asCustomer, createAppointment, customerA, simAppointment } from './lib/
 const sim = simControl();
 const imin = iminControl();
 const shop = simShop(0);
-const W1 = workflowByFile('sesami-flows-to-stored-links.json');
-const W2 = workflowByFile('sesami-portal-emails.json');
-const W4 = workflowByFile('sesami-my-page-backend.json');
-const W5 = workflowByFile('imin-firehose-checkout-links.json');
+const storedLinksWf = workflowByFile('sesami-flows-to-stored-links.json');
+const portalEmailsWf = workflowByFile('sesami-portal-emails.json');
+const myPageWf = workflowByFile('sesami-my-page-backend.json');
+const firehoseWf = workflowByFile('imin-firehose-checkout-links.json');
 const REPORT = workflowByFile('sesami-appointments-report.json');
 const LINKS = 'Sesami appointment links';
 const EMAILS_LOG = 'Sesami portal emails sent';
@@ -95,7 +95,7 @@ async function freshAppointments(n, exclude = new Set()) {
 	return list;
 }
 
-/** Cancels in Sesami directly (staff): fires APPOINTMENT_CANCELLED, which only W1 listens to. */
+/** Cancels in Sesami directly (staff): fires APPOINTMENT_CANCELLED, which only sesami-flows-to-stored-links.json listens to. */
 async function staffCancel(id) {
 	const r = await sim.post(`/appointments/${id}/cancel`, {});
 	assert.equal(r.status, 200, `POST /__sim/appointments/${id}/cancel: ${JSON.stringify(r.data)}`);
@@ -104,7 +104,7 @@ async function staffCancel(id) {
 
 /**
  * Flow deliveries of an appointment to one workflow's webhook, since `sinceIso` (freshAppointments
- * may pick appointments an earlier e2e file created, whose created / rescheduled pushes W1 already
+ * may pick appointments an earlier e2e file created, whose created / rescheduled pushes sesami-flows-to-stored-links.json already
  * answered).
  */
 async function deliveriesTo(workflow, appointmentId, sinceIso = '') {
@@ -165,7 +165,7 @@ const content = (rows, key) =>
 		.sort((a, b) => String(a[key]).localeCompare(String(b[key])));
 
 // ---------------------------------------------------------------------------------------------
-// W5 runs on the minute polls of its two Firehose triggers: it is driven in the background while
+// imin-firehose-checkout-links.json runs on the minute polls of its two Firehose triggers: it is driven in the background while
 // the Sesami scenarios run, and asserted at the end.
 
 const iminPhases = {};
@@ -214,7 +214,7 @@ function seriesHold(rows, changes) {
 async function w5Quiet(timeoutMs) {
 	await waitFor(
 		async () => {
-			const running = (await executionsSince(W5.id, 0)).filter((e) => !e.stoppedAt);
+			const running = (await executionsSince(firehoseWf.id, 0)).filter((e) => !e.stoppedAt);
 			if (running.length) return false;
 			for (const feed of ['session-series', 'scheduled-sessions']) {
 				const gets = await feedGets(feed, '');
@@ -225,14 +225,15 @@ async function w5Quiet(timeoutMs) {
 		{
 			timeoutMs,
 			intervalMs: 2000,
-			message: 'W5 has walked both feeds to their end and runs nothing',
+			message:
+				'imin-firehose-checkout-links.json has walked both feeds to their end and runs nothing',
 		},
 	);
 }
 
 function driveW5() {
 	const phase = (name, fn) => {
-		const p = (iminPhases[name] = timed(`W5 ${name}`, fn));
+		const p = (iminPhases[name] = timed(`imin-firehose-checkout-links.json ${name}`, fn));
 		p.catch(() => {});
 		return p;
 	};
@@ -242,7 +243,7 @@ function driveW5() {
 	const a = ready.then(() =>
 		phase('A', async () => {
 			const since = new Date().toISOString();
-			const mark = await lastExecutionId(W5.id);
+			const mark = await lastExecutionId(firehoseWf.id);
 			const seriesBefore = await rowsOf(SERIES);
 			const changes = await tickBoth();
 			await setIminFaults([
@@ -278,7 +279,7 @@ function driveW5() {
 			let failedSeries = [];
 			await waitFor(
 				async () => {
-					const list = await executionsSince(W5.id, mark);
+					const list = await executionsSince(firehoseWf.id, mark);
 					failedSeries = list.filter((e) => e.status === 'error');
 					return (
 						failedSeries.length >= 1 &&
@@ -293,7 +294,7 @@ function driveW5() {
 				},
 			);
 			const seriesDuring = await rowsOf(SERIES);
-			const runs = await executionsSince(W5.id, mark);
+			const runs = await executionsSince(firehoseWf.id, mark);
 			const errors = await Promise.all(failedSeries.map((e) => executionError(e.id)));
 			const sessionGets = await feedGets('scheduled-sessions', since);
 			const seriesGets = await feedGets('session-series', since);
@@ -306,7 +307,7 @@ function driveW5() {
 	const b = a.then(() =>
 		phase('B', async () => {
 			const since = new Date().toISOString();
-			const mark = await lastExecutionId(W5.id);
+			const mark = await lastExecutionId(firehoseWf.id);
 			const changesA = (await iminPhases.A).changes;
 			let changes = [];
 			for (let i = 0; i < 6 && !changes.some((c) => c.feed === 'scheduled-sessions'); i++)
@@ -332,7 +333,7 @@ function driveW5() {
 			await sleep(3000); // a retry, if there were one, would come within the node's bounds
 			const gets429 = await feedGets('scheduled-sessions', since);
 			const heldBack = sessionsHold(await rowsOf(SESSIONS), changes);
-			const runs = await finished(W5.id, mark, { atLeast: 1 });
+			const runs = await finished(firehoseWf.id, mark, { atLeast: 1 });
 			return { changes, gets429, heldBack, runs };
 		}),
 	);
@@ -340,13 +341,13 @@ function driveW5() {
 	phase('C', async () => {
 		await b;
 		const { changes } = await iminPhases.B;
-		const mark = await lastExecutionId(W5.id);
+		const mark = await lastExecutionId(firehoseWf.id);
 		await waitFor(async () => sessionsHold(await rowsOf(SESSIONS), changes), {
 			timeoutMs: 150_000,
 			intervalMs: 2000,
 			message: "the sessions' changes held back by the 429 are stored at the next poll",
 		});
-		return { runs: await finished(W5.id, mark, { atLeast: 1 }) };
+		return { runs: await finished(firehoseWf.id, mark, { atLeast: 1 }) };
 	});
 }
 
@@ -371,12 +372,12 @@ after(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('W1: Sesami Trigger fetching the full appointment', () => {
+describe('sesami-flows-to-stored-links.json: Sesami Trigger fetching the full appointment', () => {
 	test('429 (Retry-After 1 s), 500, a dropped connection and a slow answer: the push is stored', async () => {
-		await timed('W1 within bounds', async () => {
+		await timed('sesami-flows-to-stored-links.json within bounds', async () => {
 			const [a] = await freshAppointments(1);
 			const since = new Date().toISOString();
-			const mark = await lastExecutionId(W1.id);
+			const mark = await lastExecutionId(storedLinksWf.id);
 			const match = { method: 'GET', path: appointmentPath(a.id) };
 			await setSesamiFaults([
 				{ mode: '429', retryAfter: 1, count: 1, match },
@@ -386,13 +387,13 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 			]);
 			try {
 				await staffCancel(a.id);
-				const runs = await finished(W1.id, mark);
+				const runs = await finished(storedLinksWf.id, mark);
 				assert.deepEqual(
 					runs.map((e) => e.status),
 					['success'],
-					'one successful W1 execution',
+					'one successful sesami-flows-to-stored-links.json execution',
 				);
-				const sent = await deliveriesTo(W1, a.id, since);
+				const sent = await deliveriesTo(storedLinksWf, a.id, since);
 				assert.ok(sent.length >= 1, 'a Flow delivery for the appointment');
 				assert.deepEqual(
 					sent.map((d) => [d.status, d.attempt]),
@@ -424,9 +425,9 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 	});
 
 	test('persistent 500, Retry-After beyond the budget, always dropped: NodeApiError in the execution, 5xx to Sesami, nothing written; the re-sent push stores the row', async () => {
-		await timed('W1 beyond bounds + re-send', async () => {
+		await timed('sesami-flows-to-stored-links.json beyond bounds + re-send', async () => {
 			const [x500, x429, xDrop] = await freshAppointments(3);
-			const mark = await lastExecutionId(W1.id);
+			const mark = await lastExecutionId(storedLinksWf.id);
 			const before = content(await rowsOf(LINKS), 'appointmentId');
 			await setSesamiFaults([
 				{ mode: '500', count: -1, match: { method: 'GET', path: appointmentPath(x500.id) } },
@@ -446,18 +447,20 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 				await waitFor(
 					async () =>
 						(
-							await Promise.all([x500, x429, xDrop].map((a) => deliveriesTo(W1, a.id, since)))
+							await Promise.all(
+								[x500, x429, xDrop].map((a) => deliveriesTo(storedLinksWf, a.id, since)),
+							)
 						).every((list) => list.length >= 1),
 					{
 						timeoutMs: 30_000,
 						message: 'the first delivery of each cancellation was answered',
 					},
 				);
-				const errors = await finished(W1.id, mark, { atLeast: 3 });
+				const errors = await finished(storedLinksWf.id, mark, { atLeast: 3 });
 				await setSesamiFaults(null);
 				cleared = true;
 				for (const a of [x500, x429, xDrop]) {
-					const first = (await deliveriesTo(W1, a.id, since))[0];
+					const first = (await deliveriesTo(storedLinksWf, a.id, since))[0];
 					assert.ok(
 						first.status >= 500 && first.status < 600,
 						`the delivery for ${a.id} got a 5xx, so Sesami re-sends it (got ${first.status} ${first.error ?? ''})`,
@@ -490,7 +493,7 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 					[x429, 1],
 					[xDrop, 4],
 				]) {
-					const failedDeliveries = (await deliveriesTo(W1, a.id, since)).filter(
+					const failedDeliveries = (await deliveriesTo(storedLinksWf, a.id, since)).filter(
 						(d) => d.status >= 500,
 					).length;
 					const faulted = (await sesamiGets(appointmentPath(a.id), since)).filter(
@@ -527,7 +530,7 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 					assert.equal(mine[0].lastEvent, 'APPOINTMENT_CANCELLED');
 					assert.equal(mine[0].customerManagementLink, a.customerManagementLink);
 					assert.equal(
-						(await deliveriesTo(W1, a.id, since)).at(-1).status,
+						(await deliveriesTo(storedLinksWf, a.id, since)).at(-1).status,
 						200,
 						'the re-sent delivery was answered 200',
 					);
@@ -539,11 +542,11 @@ describe('W1: Sesami Trigger fetching the full appointment', () => {
 	});
 });
 
-describe('W1 + W2 on a new appointment whose first deliveries fail', () => {
+describe('sesami-flows-to-stored-links.json + sesami-portal-emails.json on a new appointment whose first deliveries fail', () => {
 	test('the re-sent pushes store one row and send exactly one email (the re-sent push is no duplicate)', async () => {
-		await timed('W1+W2 re-send', async () => {
-			const markW1 = await lastExecutionId(W1.id);
-			const markW2 = await lastExecutionId(W2.id);
+		await timed('sesami-flows-to-stored-links.json+sesami-portal-emails.json re-send', async () => {
+			const markW1 = await lastExecutionId(storedLinksWf.id);
+			const markW2 = await lastExecutionId(portalEmailsWf.id);
 			const emailsBefore = content(await rowsOf(EMAILS_LOG), 'emailKey');
 			const linksBefore = content(await rowsOf(LINKS), 'appointmentId');
 			// every appointment GET fails (the id is not known before the creation fires the Flows)
@@ -562,18 +565,26 @@ describe('W1 + W2 on a new appointment whose first deliveries fail', () => {
 				created = r.data;
 				await waitFor(
 					async () =>
-						(await deliveriesTo(W1, created.id)).length >= 1 &&
-						(await deliveriesTo(W2, created.id)).length >= 1,
+						(await deliveriesTo(storedLinksWf, created.id)).length >= 1 &&
+						(await deliveriesTo(portalEmailsWf, created.id)).length >= 1,
 					{ timeoutMs: 30_000, message: 'both first deliveries answered' },
 				);
 				await setSesamiFaults(null);
 				cleared = true;
-				const firstW1 = (await deliveriesTo(W1, created.id))[0];
-				const firstW2 = (await deliveriesTo(W2, created.id))[0];
-				assert.ok(firstW1.status >= 500, `W1's first delivery got a 5xx (${firstW1.status})`);
-				assert.ok(firstW2.status >= 500, `W2's first delivery got a 5xx (${firstW2.status})`);
-				const w2Failed = (await finished(W2.id, markW2)).filter((e) => e.status === 'error');
-				assert.ok(w2Failed.length >= 1, 'W2 recorded the failed run');
+				const firstW1 = (await deliveriesTo(storedLinksWf, created.id))[0];
+				const firstW2 = (await deliveriesTo(portalEmailsWf, created.id))[0];
+				assert.ok(
+					firstW1.status >= 500,
+					`sesami-flows-to-stored-links.json's first delivery got a 5xx (${firstW1.status})`,
+				);
+				assert.ok(
+					firstW2.status >= 500,
+					`sesami-portal-emails.json's first delivery got a 5xx (${firstW2.status})`,
+				);
+				const w2Failed = (await finished(portalEmailsWf.id, markW2)).filter(
+					(e) => e.status === 'error',
+				);
+				assert.ok(w2Failed.length >= 1, 'sesami-portal-emails.json recorded the failed run');
 				assert.match(
 					(await executionError(w2Failed[0].id)).error.message,
 					/^Sesami had a server error \(500\) after 4 attempts$/,
@@ -594,15 +605,19 @@ describe('W1 + W2 on a new appointment whose first deliveries fail', () => {
 			const state = await simAppointment(created.id);
 			await waitFor(
 				async () => (await rowsOf(EMAILS_LOG)).some((r) => r.appointmentId === created.id),
-				{ timeoutMs: 60_000, intervalMs: 1000, message: 'W2 logged the email after the re-send' },
+				{
+					timeoutMs: 60_000,
+					intervalMs: 1000,
+					message: 'sesami-portal-emails.json logged the email after the re-send',
+				},
 			);
 			await waitFor(async () => (await rowsOf(LINKS)).some((r) => r.appointmentId === created.id), {
 				timeoutMs: 30_000,
 				intervalMs: 1000,
-				message: 'W1 stored the row after the re-send',
+				message: 'sesami-flows-to-stored-links.json stored the row after the re-send',
 			});
-			await finished(W1.id, markW1, { atLeast: 2 });
-			await finished(W2.id, markW2, { atLeast: 2 });
+			await finished(storedLinksWf.id, markW1, { atLeast: 2 });
+			await finished(portalEmailsWf.id, markW2, { atLeast: 2 });
 			const logged = (await rowsOf(EMAILS_LOG)).filter((r) => r.appointmentId === created.id);
 			assert.deepEqual(
 				logged.map((r) => r.event),
@@ -623,29 +638,32 @@ describe('W1 + W2 on a new appointment whose first deliveries fail', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('W4: My Page cancel', () => {
+describe('sesami-my-page-backend.json: My Page cancel', () => {
 	const A = customerA();
 	let ok;
 	let refused;
 	before(async () => {
-		const mark = await lastExecutionId(W1.id);
+		const mark = await lastExecutionId(storedLinksWf.id);
 		ok = await createAppointment({ customer: A, service: 'standard', hoursAhead: 8 * 24 });
 		refused = await createAppointment({ customer: A, service: 'standard', hoursAhead: 9 * 24 });
-		// W1 stores the two new appointments from their Flows
-		await finished(W1.id, mark, { atLeast: 2 });
+		// sesami-flows-to-stored-links.json stores the two new appointments from their Flows
+		await finished(storedLinksWf.id, mark, { atLeast: 2 });
 		await waitFor(
 			async () => {
 				const rows = byKey(await rowsOf(LINKS), 'appointmentId');
 				return rows.has(ok.id) && rows.has(refused.id);
 			},
-			{ timeoutMs: 30_000, message: 'W1 stored the two new appointments' },
+			{
+				timeoutMs: 30_000,
+				message: 'sesami-flows-to-stored-links.json stored the two new appointments',
+			},
 		);
 	});
 
 	test('429 on the ownership check, 500 and a dropped connection on the cancel: cancelled, answered 200, row updated', async () => {
-		await timed('W4 within bounds', async () => {
+		await timed('sesami-my-page-backend.json within bounds', async () => {
 			const since = new Date().toISOString();
-			const mark = await lastExecutionId([W1.id, W4.id]);
+			const mark = await lastExecutionId([storedLinksWf.id, myPageWf.id]);
 			await setSesamiFaults([
 				{
 					mode: '429',
@@ -683,11 +701,11 @@ describe('W4: My Page cancel', () => {
 						(await rowsOf(LINKS)).find((row) => row.appointmentId === ok.id)?.cancelled === true,
 					{ timeoutMs: 30_000, message: 'the stored row is cancelled' },
 				);
-				// W1 stores the cancellation too, from the Flow the cancel fired: let it finish
+				// sesami-flows-to-stored-links.json stores the cancellation too, from the Flow the cancel fired: let it finish
 				await waitForFlowsSettled({
-					workflowIds: [W1.id, W2.id, W4.id],
+					workflowIds: [storedLinksWf.id, portalEmailsWf.id, myPageWf.id],
 					afterId: mark,
-					expected: { [W1.id]: 1 },
+					expected: { [storedLinksWf.id]: 1 },
 					timeoutMs: 60_000,
 				});
 			} finally {
@@ -697,8 +715,8 @@ describe('W4: My Page cancel', () => {
 	});
 
 	test('the cancel failing for good: 502 with a reason, the error in the execution, nothing changed; clicking again works', async () => {
-		await timed('W4 beyond bounds + retry', async () => {
-			const mark = await lastExecutionId(W4.id);
+		await timed('sesami-my-page-backend.json beyond bounds + retry', async () => {
+			const mark = await lastExecutionId(myPageWf.id);
 			const before = content(await rowsOf(LINKS), 'appointmentId');
 			await setSesamiFaults([
 				{
@@ -713,7 +731,7 @@ describe('W4: My Page cancel', () => {
 				assert.equal(r.json.error, 'failed');
 				assert.match(String(r.json.reason), /Sesami/);
 				assert.equal((await simAppointment(refused.id)).status, 'BOOKED', 'Sesami did not cancel');
-				const [run] = await finished(W4.id, mark);
+				const [run] = await finished(myPageWf.id, mark);
 				const full = await executionWithData(run.id);
 				const out = full.data.resultData.runData['Cancel for the customer'][0].data.main[0][0].json;
 				assert.equal(out.error, 'Sesami had a server error (500) after 4 attempts');
@@ -803,7 +821,7 @@ describe('Appointments report (n8n execute)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('W5: imin Firehose polls', () => {
+describe('imin-firehose-checkout-links.json: imin Firehose polls', () => {
 	test('sessions feed within the bounds (429, 500, drop, slow): the changes are stored at that poll', async () => {
 		const A = await iminPhases.A;
 		const statuses = A.sessionGets.slice(0, 4).map((r) => [r.status, r.fault ?? null]);
@@ -822,7 +840,7 @@ describe('W5: imin Firehose polls', () => {
 		const sessionRuns = A.runs.filter((e) => e.status !== 'error');
 		assert.ok(
 			sessionRuns.length >= 1 && sessionRuns.every((e) => e.status === 'success'),
-			`the other W5 executions succeeded: ${JSON.stringify(A.runs.map((e) => [e.id, e.status]))}`,
+			`the other imin-firehose-checkout-links.json executions succeeded: ${JSON.stringify(A.runs.map((e) => [e.id, e.status]))}`,
 		);
 	});
 
@@ -863,7 +881,7 @@ describe('W5: imin Firehose polls', () => {
 		assert.equal(B.heldBack, false, 'the changes behind the 429 were not stored by that poll');
 		assert.ok(
 			B.runs.every((e) => e.status === 'success'),
-			`no failed W5 execution: ${JSON.stringify(B.runs.map((e) => [e.id, e.status]))}`,
+			`no failed imin-firehose-checkout-links.json execution: ${JSON.stringify(B.runs.map((e) => [e.id, e.status]))}`,
 		);
 		const C = await iminPhases.C;
 		assert.ok(C.runs.every((e) => e.status === 'success'));

@@ -3,7 +3,7 @@
 //
 //   PostgreSQL + Redis (throw-away, test/queue/services.mjs) -> n8n 2.41.1 main (EXECUTIONS_MODE=queue,
 //   webhooks on main) + two `n8n worker` processes, one shared encryption key, the package linked into
-//   every process's user folder -> W1 (stored links) and W2 (portal emails) published with the Sesami
+//   every process's user folder -> sesami-flows-to-stored-links.json (stored links) and sesami-portal-emails.json (portal emails) published with the Sesami
 //   Trigger answering "When Last Node Finishes", and the recovery workflow
 //   (workflows/n8n-execution-recovery.json) -> the Sesami simulator fires ~1,000 Flows pushes (created
 //   + rescheduled for each appointment, 25 % duplicated, 25 % held back and sent newest first, failed
@@ -11,10 +11,10 @@
 //   workflow runs in n8n (`n8n execute`, its "Run now" trigger) and re-runs what crashed.
 //
 // Asserts: exactly one row per appointment with its latest state; one email per (appointment, event),
-// logged once (a second email only where the kill cut W2 off between the SMTP server's accept and the
-// log: SMTP has no idempotency key); no W1 / W2 execution left unfinished; every crashed or failed one either has a successful
+// logged once (a second email only where the kill cut sesami-portal-emails.json off between the SMTP server's accept and the
+// log: SMTP has no idempotency key); no sesami-flows-to-stored-links.json / sesami-portal-emails.json execution left unfinished; every crashed or failed one either has a successful
 // retry, or lost its input to n8n (a dead worker's stalled job) while every failed delivery attempt was
-// followed by a 2xx re-send of the same delivery. Then a recovery case: W2 pushes while the SMTP server
+// followed by a 2xx re-send of the same delivery. Then a recovery case: sesami-portal-emails.json pushes while the SMTP server
 // refuses (no re-sends), so the executions fail with their input kept; the recovery workflow must
 // re-run each one successfully, still one email per (appointment, event).
 // Ends with `queue: N passed, N failed`; exit code 0 only when nothing failed.
@@ -143,7 +143,7 @@ function inputKept(e) {
 
 async function main() {
 	say(
-		`${APPOINTMENTS} appointments (created + rescheduled, to W1 and W2: ~${Math.round(APPOINTMENTS * 4 * 1.25)} pushes with the copies), ${KILL ? 'SIGKILL of worker 1 mid-run' : 'no kill (--no-kill)'}`,
+		`${APPOINTMENTS} appointments (created + rescheduled, to sesami-flows-to-stored-links.json and sesami-portal-emails.json: ~${Math.round(APPOINTMENTS * 4 * 1.25)} pushes with the copies), ${KILL ? 'SIGKILL of worker 1 mid-run' : 'no kill (--no-kill)'}`,
 	);
 	if (!flag('no-build')) {
 		say('npm run build');
@@ -295,7 +295,11 @@ async function main() {
 	const w1 = byFile(W1_FILE);
 	const w2 = byFile(W2_FILE);
 	const recovery = byFile(RECOVERY_FILE);
-	check('W1 and W2 published in queue mode', w1?.active && w2?.active, `${w1?.id} ${w2?.id}`);
+	check(
+		'sesami-flows-to-stored-links.json and sesami-portal-emails.json published in queue mode',
+		w1?.active && w2?.active,
+		`${w1?.id} ${w2?.id}`,
+	);
 
 	// ------------------------------------------------------------------------------------------
 	// The pushes
@@ -419,13 +423,16 @@ async function main() {
 		const m = toW1.find((d) => d.trigger === 'APPOINTMENT_RESCHEDULED');
 		return c && m && c.id < m.id && Date.parse(c.at) > Date.parse(m.at);
 	}).length;
-	figures['appointments whose pushes came out of order (W1)'] = outOfOrder;
+	figures['appointments whose pushes came out of order (sesami-flows-to-stored-links.json)'] =
+		outOfOrder;
 
 	const statusCount = (list) =>
 		list.reduce((m, e) => ((m[e.status] = (m[e.status] ?? 0) + 1), m), {});
 	const before = [...settled[w1.id], ...settled[w2.id]];
 	const w2ExecutionIds = new Set(settled[w2.id].map((e) => String(e.id)));
-	figures['W1+W2 executions before recovery'] = { total: before.length, ...statusCount(before) };
+	figures[
+		'sesami-flows-to-stored-links.json+sesami-portal-emails.json executions before recovery'
+	] = { total: before.length, ...statusCount(before) };
 	const lost = before.filter((e) => e.status === 'error' || e.status === 'crashed');
 	if (KILL)
 		check(
@@ -488,7 +495,8 @@ async function main() {
 		stableMs: 3000,
 	});
 	const all = [...settled[w1.id], ...settled[w2.id]];
-	figures['W1+W2 executions after recovery'] = { total: all.length, ...statusCount(all) };
+	figures['sesami-flows-to-stored-links.json+sesami-portal-emails.json executions after recovery'] =
+		{ total: all.length, ...statusCount(all) };
 	// Each crashed or failed original: a retry that n8n itself records as successful, or its input
 	// dropped by n8n and the push recovered by the sender's re-send.
 	const originals = all.filter((e) => ['error', 'crashed'].includes(e.status) && !e.retryOf);
@@ -556,7 +564,7 @@ async function main() {
 	}
 	figures['crashed/failed recovered by retry / by re-send'] = `${viaRetry} / ${viaResend}`;
 	check(
-		'every crashed or failed W1/W2 execution was recovered (successful retry, or dropped input + successful re-send)',
+		'every crashed or failed sesami-flows-to-stored-links.json/sesami-portal-emails.json execution was recovered (successful retry, or dropped input + successful re-send)',
 		unrecovered.length === 0,
 		unrecovered.slice(0, 10).join(', '),
 	);
@@ -564,7 +572,7 @@ async function main() {
 		(e) => ['new', 'running', 'waiting', 'unknown'].includes(e.status) || !e.stoppedAt,
 	);
 	check(
-		'no W1/W2 execution is left unfinished',
+		'no sesami-flows-to-stored-links.json/sesami-portal-emails.json execution is left unfinished',
 		unfinished.length === 0,
 		unfinished
 			.slice(0, 10)
@@ -577,7 +585,7 @@ async function main() {
 	const rows = (await ctx.dataTableRows(await ctx.dataTableId(LINKS_TABLE))).filter((r) =>
 		ids.has(r.appointmentId),
 	);
-	figures['stored rows (W1)'] = rows.length;
+	figures['stored rows (sesami-flows-to-stored-links.json)'] = rows.length;
 	check(
 		`exactly ${APPOINTMENTS} stored rows, one per appointment`,
 		rows.length === APPOINTMENTS && new Set(rows.map((r) => r.appointmentId)).size === APPOINTMENTS,
@@ -621,14 +629,14 @@ async function main() {
 	}
 	const twice = [...perKey.entries()].filter(([, list]) => list.length > 1);
 	// SMTP has no idempotency key: a worker killed after the SMTP server accepted an email and before
-	// W2 logged it leaves an execution whose input n8n dropped, and the sender's re-send emails again.
+	// sesami-portal-emails.json logged it leaves an execution whose input n8n dropped, and the sender's re-send emails again.
 	// That is the one window where a second email is possible; it is bounded by those executions.
 	const cutOffW2 = droppedLost.filter((e) => w2ExecutionIds.has(String(e.id))).length;
 	const extra = messages.length - perKey.size;
 	figures['emails sent twice (kill between send and log)'] =
-		`${extra} (W2 executions cut off by the kill: ${cutOffW2})`;
+		`${extra} (sesami-portal-emails.json executions cut off by the kill: ${cutOffW2})`;
 	check(
-		`one email per (appointment, event): ${APPOINTMENTS * 2}; a second one only where the kill cut W2 off between sending and logging`,
+		`one email per (appointment, event): ${APPOINTMENTS * 2}; a second one only where the kill cut sesami-portal-emails.json off between sending and logging`,
 		perKey.size === APPOINTMENTS * 2 && extra <= cutOffW2 && (KILL || extra === 0),
 		`${messages.length} emails, ${perKey.size} distinct, cut off ${cutOffW2}, sent twice: ${twice
 			.slice(0, 5)
@@ -664,7 +672,7 @@ async function main() {
 
 	// ------------------------------------------------------------------------------------------
 	// The recovery workflow's own case: executions that failed with their input kept. The SMTP server
-	// refuses (an outage) and the simulator does not re-send, so W2 fails on "Send portal email" for
+	// refuses (an outage) and the simulator does not re-send, so sesami-portal-emails.json fails on "Send portal email" for
 	// each push (and each copy); only the recovery workflow can bring those emails back.
 	const outageT0 = Date.now();
 	const lastId = Math.max(0, ...all.map((e) => Number(e.id)));
@@ -702,7 +710,7 @@ async function main() {
 		(d) => outageIds.has(d.appointmentId) && d.target.startsWith(w2.webhookUrls[0].url),
 	);
 	const failedW2 = during[w2.id].filter((e) => e.status === 'error');
-	figures['outage: W2 pushes (copies included) / failed executions'] =
+	figures['outage: sesami-portal-emails.json pushes (copies included) / failed executions'] =
 		`${outageDeliveries.length} / ${failedW2.length}`;
 	const failedKept = [];
 	for (const e of failedW2)
@@ -713,12 +721,12 @@ async function main() {
 		)
 			failedKept.push(e);
 	check(
-		'outage: every W2 push failed with its input kept, none succeeded, W1 unaffected',
+		'outage: every sesami-portal-emails.json push failed with its input kept, none succeeded, sesami-flows-to-stored-links.json unaffected',
 		outageDeliveries.length >= OUTAGE_APPOINTMENTS &&
 			failedW2.length === outageDeliveries.length &&
 			failedKept.length === failedW2.length &&
 			during[w1.id].every((e) => e.status === 'success'),
-		`${outageDeliveries.length} pushes, W2 ${JSON.stringify(statusCount(during[w2.id]))} (${failedKept.length} with input), W1 ${JSON.stringify(statusCount(during[w1.id]))}`,
+		`${outageDeliveries.length} pushes, sesami-portal-emails.json ${JSON.stringify(statusCount(during[w2.id]))} (${failedKept.length} with input), sesami-flows-to-stored-links.json ${JSON.stringify(statusCount(during[w1.id]))}`,
 	);
 	say(`outage: running "${recovery.name}" again`);
 	const rec2 = await executeWorkflowCli({
@@ -739,7 +747,7 @@ async function main() {
 	};
 	const failedIds = new Set(failedW2.map((e) => String(e.id)));
 	check(
-		'outage: the recovery workflow retried one failed W2 execution per push (copies superseded), each successfully',
+		'outage: the recovery workflow retried one failed sesami-portal-emails.json execution per push (copies superseded), each successfully',
 		rec2.ok &&
 			out2 &&
 			out2.retried === OUTAGE_APPOINTMENTS &&
@@ -770,7 +778,7 @@ async function main() {
 			);
 	}
 	check(
-		'outage: n8n records a successful retry (retrySuccessId) for each failed W2 execution or the one it was superseded by',
+		'outage: n8n records a successful retry (retrySuccessId) for each failed sesami-portal-emails.json execution or the one it was superseded by',
 		failedW2.length > 0 && notRetried.length === 0,
 		notRetried.slice(0, 5).join(', '),
 	);

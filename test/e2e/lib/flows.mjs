@@ -1,4 +1,4 @@
-// Helpers of the e2e files that drive the Sesami Flows workflows (W1 / W2): the Flows the simulator
+// Helpers of the e2e files that drive the Sesami Flows workflows (sesami-flows-to-stored-links.json / sesami-portal-emails.json): the Flows the simulator
 // holds, the secret they send, and waiting until a published workflow receives pushes.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// What the My Page e2e files (my-page.test.mjs, my-page-browser.test.mjs) share: W4, the two test
+// What the My Page e2e files (my-page.test.mjs, my-page-browser.test.mjs) share: sesami-my-page-backend.json, the two test
 // customers, Shopify-signed calls (test/helpers/shopify.js, never the package's verifier), the
 // storefront simulator, and the Sesami simulator's and the Data Table's view of an appointment.
 import assert from 'node:assert/strict';
@@ -34,15 +34,15 @@ export function myPage() {
 export const customerA = () => myPage().customers[0];
 export const customerB = () => myPage().customers[1];
 
-/** W4 as the runner imported and published it, and its production URL (GET and POST share it). */
+/** sesami-my-page-backend.json as the runner imported and published it, and its production URL (GET and POST share it). */
 export function w4() {
 	const wf = workflowByFile(W4_FILE);
 	const url = wf.webhookUrls.find((h) => h.url)?.url;
-	assert.ok(url, 'W4 has a production webhook URL');
+	assert.ok(url, 'sesami-my-page-backend.json has a production webhook URL');
 	return { ...wf, url };
 }
 
-/** The W1 / W2 / W4 ids that exist (W1 writes the same Data Table from the Flows the changes fire). */
+/** The sesami-flows-to-stored-links.json / sesami-portal-emails.json / sesami-my-page-backend.json ids that exist (sesami-flows-to-stored-links.json writes the same Data Table from the Flows the changes fire). */
 export function relatedWorkflowIds() {
 	return [W1_FILE, W2_FILE, W4_FILE].flatMap((f) => {
 		try {
@@ -105,7 +105,7 @@ function parseJson(text) {
 }
 
 /**
- * What the storefront script does, straight to W4 and signed like the App Proxy: GET ?op=list, or
+ * What the storefront script does, straight to sesami-my-page-backend.json and signed like the App Proxy: GET ?op=list, or
  * POST ?op=<op> with the JSON body { op, ...payload }.
  */
 export function asCustomer(customerId, op, payload) {
@@ -278,7 +278,7 @@ export async function storedRow(appointmentId) {
 	return rows[0];
 }
 
-/** Waits until W4 (and W1 / W2, fed by the Flows the changes fire) have no unfinished execution. */
+/** Waits until sesami-my-page-backend.json (and sesami-flows-to-stored-links.json / sesami-portal-emails.json, fed by the Flows the changes fire) have no unfinished execution. */
 export async function settle(afterId = 0) {
 	return waitForFlowsSettled({
 		workflowIds: relatedWorkflowIds(),

@@ -159,7 +159,7 @@ export function n8nEnv({ nodeDir, userFolder, encryptionKey, port, extra = {} })
  *    Data Table at the same moment (a webhook delivered twice) failed: "Transaction is not started yet".
  *  - Its default expression engine `vm` (isolated-vm, backported to 1.x) evaluates every
  *    `$('Node')` reference (`.item`, `.first()`, `.itemMatching()`) to null, while `$json` works;
- *    W2, W3 and W4 address earlier nodes that way (W3's email went out with no recipient).
+ *    sesami-portal-emails.json, imin-success-webhook.json and sesami-my-page-backend.json address earlier nodes that way (imin-success-webhook.json's email went out with no recipient).
  *    `legacy`, the engine of 1.x before, evaluates them correctly.
  * n8n 2.41.1 (measured): its database monitor pings SQLite (`SELECT 1`) every 2 s and answers every
  * request, webhooks included, with 503 "Database is not ready!" from the first ping slower than
