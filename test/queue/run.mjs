@@ -141,27 +141,19 @@ function inputKept(e) {
 	return Boolean(run.executionData) && (stack.length > 0 || ran.length > 0);
 }
 
-async function main() {
-	say(
-		`${APPOINTMENTS} appointments (created + rescheduled, to sesami-flows-to-stored-links.json and sesami-portal-emails.json: ~${Math.round(APPOINTMENTS * 4 * 1.25)} pushes with the copies), ${KILL ? 'SIGKILL of worker 1 mid-run' : 'no kill (--no-kill)'}`,
-	);
-	if (!flag('no-build')) {
-		say('npm run build');
-		const code = await runStreaming('npm', ['run', 'build']);
-		if (code !== 0) throw new Error(`npm run build exited ${code}`);
-	}
-	const { provision } = await import('../e2e/lib/provision.mjs');
-	const {
-		startN8n,
-		startN8nWorker,
-		freePort,
-		executeWorkflowCli,
-		N8N_API_CREDENTIAL,
-		setN8nApiKey,
-	} = await import('../e2e/lib/n8n.mjs');
-	const { startPostgres, startRedis } = await import('./services.mjs');
-	await provision({ log: say });
+/** Executions counted by status: { success: n, error: n, ... }. */
+const statusCount = (list) =>
+	list.reduce((m, e) => ((m[e.status] = (m[e.status] ?? 0) + 1), m), {});
 
+/** Whether n8n records a successful retry of execution `e` (its retrySuccessId, retryOf = e). */
+async function retriedOk(api, e) {
+	if (!e?.retrySuccessId) return false;
+	const r = await api.get(`/executions/${e.retrySuccessId}`);
+	return r.status === 200 && r.data.status === 'success' && String(r.data.retryOf) === String(e.id);
+}
+
+/** PostgreSQL, Redis, the Sesami simulator and the SMTP server, each stopped at the end. */
+async function startServices({ startPostgres, startRedis }) {
 	const pg = await startPostgres({ log: say });
 	cleanups.push(() => pg.stop());
 	const redis = await startRedis({ log: say, exclude: [pg.port] });
@@ -183,12 +175,12 @@ async function main() {
 	cleanups.push(() => smtp.close());
 	say(`Sesami simulator ${sim.url}, SMTP ${smtp.host}:${smtp.port} (inbox ${smtp.httpUrl})`);
 
-	const port = await freePort([pg.port, redis.port]);
-	const url = `http://127.0.0.1:${port}`;
-	const wfDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-wf-'));
-	cleanups.push(async () => fs.rmSync(wfDir, { recursive: true, force: true }));
-	const workflowFiles = prepareWorkflows(wfDir, { apiBaseUrl: `${url}/api/v1` });
-	const credentials = [
+	return { pg, redis, sim, shop, smtp };
+}
+
+/** The credentials the queue-mode workflows use (Sesami simulator, SMTP, n8n API). */
+function queueCredentials({ shop, sim, smtp, url, N8N_API_CREDENTIAL }) {
+	return [
 		{
 			id: 'sesamiSandbox001',
 			name: 'Sesami account',
@@ -217,7 +209,11 @@ async function main() {
 		// The API key exists only once n8n runs: beforePublish below puts it in.
 		{ ...N8N_API_CREDENTIAL, data: { apiKey: 'set-once-n8n-runs', baseUrl: `${url}/api/v1` } },
 	];
-	const queueEnv = {
+}
+
+/** The environment of main and workers: queue mode on PostgreSQL + Redis, bounded stall detection. */
+function queueEnvFor({ pg, redis }) {
+	return {
 		EXECUTIONS_MODE: 'queue',
 		...pg.env(),
 		...redis.env(),
@@ -227,6 +223,11 @@ async function main() {
 		QUEUE_WORKER_LOCK_DURATION: '30000',
 		QUEUE_WORKER_STALLED_INTERVAL: '15000',
 	};
+}
+
+/** n8n main in queue mode, with the workflows published and the Data Tables made. */
+async function startMain({ lib, port, url, credentials, workflowFiles, queueEnv }) {
+	const { startN8n, setN8nApiKey } = lib;
 	const logFile = path.join(os.tmpdir(), `n8n-queue-main-${process.pid}.log`);
 	const main = await startN8n({
 		port,
@@ -247,7 +248,12 @@ async function main() {
 	});
 	figures['n8n main ready after'] = secs();
 
-	// Two workers, each with its own user folder (the package linked there too), broker and health ports.
+	return main;
+}
+
+/** Two workers, each with its own user folder (the package linked there too), broker and health ports. */
+async function startWorkers({ lib, main }) {
+	const { startN8nWorker } = lib;
 	const workerLog = (w) => path.join(os.tmpdir(), `n8n-queue-${w.name}-${process.pid}.log`);
 	const workers = await Promise.all(
 		['worker1', 'worker2'].map((name) =>
@@ -264,7 +270,11 @@ async function main() {
 		});
 	figures['main + 2 workers ready after'] = secs();
 
-	// The e2e helpers (test/e2e/lib/context.mjs) read their endpoints from a context file.
+	return workers;
+}
+
+/** The e2e helpers (test/e2e/lib/context.mjs), reading their endpoints from a context file. */
+async function e2eContext({ url, port, main, sim, smtp }) {
 	const ctxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-ctx-'));
 	fs.chmodSync(ctxDir, 0o700);
 	cleanups.push(async () => fs.rmSync(ctxDir, { recursive: true, force: true }));
@@ -289,21 +299,11 @@ async function main() {
 	);
 	process.env.E2E_CONTEXT = ctxFile;
 	const ctx = await import('../e2e/lib/context.mjs');
-	const api = ctx.n8nApi();
-	const simCtl = ctx.simControl();
-	const byFile = (f) => main.workflows.find((w) => w.file.endsWith(`/${f}`));
-	const w1 = byFile(W1_FILE);
-	const w2 = byFile(W2_FILE);
-	const recovery = byFile(RECOVERY_FILE);
-	check(
-		'sesami-flows-to-stored-links.json and sesami-portal-emails.json published in queue mode',
-		w1?.active && w2?.active,
-		`${w1?.id} ${w2?.id}`,
-	);
+	return ctx;
+}
 
-	// ------------------------------------------------------------------------------------------
-	// The pushes
-	const run = crypto.randomBytes(3).toString('hex');
+/** The simulator's Flow delivery for the pushes: copies, reordering, holding, re-sends. */
+async function configureDelivery({ simCtl }) {
 	const set = await simCtl.post('/flow-delivery', {
 		duplicate: 1,
 		duplicateRate: 0.25,
@@ -316,6 +316,13 @@ async function main() {
 		timeoutMs: 180_000,
 	});
 	if (set.status !== 200) throw new Error(`POST /__sim/flow-delivery: ${JSON.stringify(set.data)}`);
+}
+
+/**
+ * Books APPOINTMENTS appointments and reschedules each LAG bookings later, paced to MAX_IN_FLIGHT
+ * deliveries, flushing the held ones every 25, and SIGKILLs worker 1 mid-run (restarted DOWN_MS later).
+ */
+async function sendPushes({ simCtl, workers, run }) {
 	const appointments = [];
 	const inFlight = async () => {
 		const d = (await simCtl.get('/flow-delivery')).data;
@@ -387,7 +394,12 @@ async function main() {
 	say(
 		`all ${APPOINTMENTS} appointments booked and rescheduled after ${((Date.now() - pushT0) / 1000).toFixed(0)} s; waiting for the deliveries and executions to settle`,
 	);
-	let settled = await ctx.waitForFlowsSettled({
+	return { appointments, killedAt, pushT0 };
+}
+
+/** Waits until the pushes settled; checks every push was finally answered 200. */
+async function checkDeliveries({ ctx, simCtl, w1, w2, appointments, pushT0 }) {
+	const settled = await ctx.waitForFlowsSettled({
 		workflowIds: [w1.id, w2.id],
 		timeoutMs: 600_000,
 		stableMs: 3000,
@@ -426,8 +438,6 @@ async function main() {
 	figures['appointments whose pushes came out of order (sesami-flows-to-stored-links.json)'] =
 		outOfOrder;
 
-	const statusCount = (list) =>
-		list.reduce((m, e) => ((m[e.status] = (m[e.status] ?? 0) + 1), m), {});
 	const before = [...settled[w1.id], ...settled[w2.id]];
 	const w2ExecutionIds = new Set(settled[w2.id].map((e) => String(e.id)));
 	figures[
@@ -441,10 +451,14 @@ async function main() {
 			`${lost.length}`,
 		);
 
-	// ------------------------------------------------------------------------------------------
-	// The recovery workflow, in n8n ("Run now": `n8n execute` against the same database and API).
+	return { ids, deliveries, failedAttempts, w2ExecutionIds, lost };
+}
+
+/** Runs the recovery workflow in n8n ("Run now": `n8n execute` against the same database and API). */
+async function runRecovery({ q, lost }) {
+	const { main, workers, port, api, recovery, lib } = q;
 	say(`running "${recovery.name}" (${recovery.id})`);
-	const rec = await executeWorkflowCli({
+	const rec = await lib.executeWorkflowCli({
 		...main.cli,
 		env: { ...main.cli.env, EXECUTIONS_MODE: 'regular' },
 		workflowId: recovery.id,
@@ -489,7 +503,12 @@ async function main() {
 			),
 		`reported ${out?.notRetryable}, dropped ${droppedLost.length}`,
 	);
-	settled = await ctx.waitForFlowsSettled({
+	return { out, lostDetail, droppedLost };
+}
+
+/** After the recovery: every failed delivery attempt was followed by a 2xx attempt. */
+async function settleAfterRecovery({ ctx, w1, w2, deliveries, failedAttempts }) {
+	const settled = await ctx.waitForFlowsSettled({
 		workflowIds: [w1.id, w2.id],
 		timeoutMs: 300_000,
 		stableMs: 3000,
@@ -514,16 +533,14 @@ async function main() {
 			.map((d) => `delivery ${d.id} attempt ${d.attempt}: ${d.status} ${d.error ?? ''}`)
 			.join('; '),
 	);
+	return { all, originals, failedAttemptsUnanswered };
+}
+
+/** Each crashed or failed original was recovered; none is left unfinished. */
+async function checkRecovered({ api, out, all, originals, failedAttemptsUnanswered, lostDetail }) {
 	const supersededBy = new Map(
 		(out?.supersededExecutions ?? []).map((x) => [String(x.executionId), String(x.supersededBy)]),
 	);
-	const retriedOk = async (e) => {
-		if (!e?.retrySuccessId) return false;
-		const r = await api.get(`/executions/${e.retrySuccessId}`);
-		return (
-			r.status === 200 && r.data.status === 'success' && String(r.data.retryOf) === String(e.id)
-		);
-	};
 	const unrecovered = [];
 	let viaRetry = 0;
 	let viaResend = 0;
@@ -546,7 +563,10 @@ async function main() {
 		// Superseded: the same push as another failed execution, whose retry must have succeeded.
 		if (
 			supersededBy.has(String(e.id)) &&
-			(await retriedOk(originals.find((x) => String(x.id) === supersededBy.get(String(e.id)))))
+			(await retriedOk(
+				api,
+				originals.find((x) => String(x.id) === supersededBy.get(String(e.id))),
+			))
 		) {
 			viaRetry++;
 			continue;
@@ -579,9 +599,10 @@ async function main() {
 			.map((e) => `#${e.id} ${e.status}`)
 			.join(', '),
 	);
+}
 
-	// ------------------------------------------------------------------------------------------
-	// The outcome
+/** The outcome in "Sesami appointment links": one row per appointment with its latest state. */
+async function checkRows({ ctx, simCtl, ids, appointments }) {
 	const rows = (await ctx.dataTableRows(await ctx.dataTableId(LINKS_TABLE))).filter((r) =>
 		ids.has(r.appointmentId),
 	);
@@ -611,7 +632,10 @@ async function main() {
 		stale.length === 0,
 		stale.slice(0, 5).join('; '),
 	);
+}
 
+/** The outcome in the SMTP server and "Sesami portal emails sent": one email per (appointment, event). */
+async function checkEmails({ ctx, ids, appointments, run, killedAt, droppedLost, w2ExecutionIds }) {
 	const emails = new Set(appointments.map((a) => a.customer?.email ?? `queue-${run}`));
 	const messages = (await ctx.smtpMessages()).filter((m) =>
 		m.to.some((to) => emails.has(to) || to.startsWith(`queue-${run}-`)),
@@ -669,11 +693,16 @@ async function main() {
 			new Set(logged.map((r) => `${r.appointmentId}|${r.event}`)).size === APPOINTMENTS * 2,
 		`${logged.length} rows`,
 	);
+}
 
-	// ------------------------------------------------------------------------------------------
-	// The recovery workflow's own case: executions that failed with their input kept. The SMTP server
-	// refuses (an outage) and the simulator does not re-send, so sesami-portal-emails.json fails on "Send portal email" for
-	// each push (and each copy); only the recovery workflow can bring those emails back.
+/**
+ * The recovery workflow's own case: executions that failed with their input kept. The SMTP server
+ * refuses (an outage) and the simulator does not re-send, so sesami-portal-emails.json fails on
+ * "Send portal email" for each push (and each copy); only the recovery workflow can bring those
+ * emails back. This part: the pushes during the outage.
+ */
+async function outagePushes({ q, all, run }) {
+	const { ctx, simCtl, smtp, api, w1, w2 } = q;
 	const outageT0 = Date.now();
 	const lastId = Math.max(0, ...all.map((e) => Number(e.id)));
 	const o = await simCtl.post('/flow-delivery', {
@@ -699,7 +728,7 @@ async function main() {
 		outage.push(r.data);
 	}
 	const outageIds = new Set(outage.map((a) => a.id));
-	let during = await ctx.waitForFlowsSettled({
+	const during = await ctx.waitForFlowsSettled({
 		workflowIds: [w1.id, w2.id],
 		afterId: lastId,
 		timeoutMs: 300_000,
@@ -728,8 +757,14 @@ async function main() {
 			during[w1.id].every((e) => e.status === 'success'),
 		`${outageDeliveries.length} pushes, sesami-portal-emails.json ${JSON.stringify(statusCount(during[w2.id]))} (${failedKept.length} with input), sesami-flows-to-stored-links.json ${JSON.stringify(statusCount(during[w1.id]))}`,
 	);
+	return { outageT0, lastId, outageIds, failedW2 };
+}
+
+/** The outage case, continued: the recovery workflow re-runs each failed execution once. */
+async function outageRecovery({ q, run, outageT0, lastId, outageIds, failedW2 }) {
+	const { ctx, api, main, workers, port, recovery, w1, w2, lib } = q;
 	say(`outage: running "${recovery.name}" again`);
-	const rec2 = await executeWorkflowCli({
+	const rec2 = await lib.executeWorkflowCli({
 		...main.cli,
 		env: { ...main.cli.env, EXECUTIONS_MODE: 'regular' },
 		workflowId: recovery.id,
@@ -757,14 +792,14 @@ async function main() {
 			out2.supersededExecutions.every((x) => failedIds.has(String(x.executionId))),
 		`${rec2.status} ${JSON.stringify(out2 ? { retried: out2.retried, succeeded: out2.succeeded, superseded: out2.superseded, failed: failedW2.length, notSucceeded: out2.notSucceeded?.slice(0, 3) } : rec2.stderr?.slice(-1500))}`,
 	);
-	during = await ctx.waitForFlowsSettled({
+	const settledAfter = await ctx.waitForFlowsSettled({
 		workflowIds: [w1.id, w2.id],
 		afterId: lastId,
 		timeoutMs: 120_000,
 		stableMs: 2000,
 	});
 	const notRetried = [];
-	const failedNow = during[w2.id].filter((x) => failedIds.has(String(x.id)));
+	const failedNow = settledAfter[w2.id].filter((x) => failedIds.has(String(x.id)));
 	const supersededBy2 = new Map(
 		(out2?.supersededExecutions ?? []).map((x) => [String(x.executionId), String(x.supersededBy)]),
 	);
@@ -772,7 +807,7 @@ async function main() {
 		const own = supersededBy2.has(String(e.id))
 			? failedNow.find((x) => String(x.id) === supersededBy2.get(String(e.id)))
 			: e;
-		if (!(await retriedOk(own)))
+		if (!(await retriedOk(api, own)))
 			notRetried.push(
 				`#${e.id}${own !== e ? ` (superseded by #${own?.id})` : ''} retrySuccessId ${own?.retrySuccessId}`,
 			);
@@ -798,6 +833,58 @@ async function main() {
 	);
 	figures['outage case took (s)'] = Math.round((Date.now() - outageT0) / 1000);
 	figures['wall time'] = secs();
+}
+
+async function main() {
+	say(
+		`${APPOINTMENTS} appointments (created + rescheduled, to sesami-flows-to-stored-links.json and sesami-portal-emails.json: ~${Math.round(APPOINTMENTS * 4 * 1.25)} pushes with the copies), ${KILL ? 'SIGKILL of worker 1 mid-run' : 'no kill (--no-kill)'}`,
+	);
+	if (!flag('no-build')) {
+		say('npm run build');
+		const code = await runStreaming('npm', ['run', 'build']);
+		if (code !== 0) throw new Error(`npm run build exited ${code}`);
+	}
+	const { provision } = await import('../e2e/lib/provision.mjs');
+	const lib = await import('../e2e/lib/n8n.mjs');
+	const { startPostgres, startRedis } = await import('./services.mjs');
+	await provision({ log: say });
+	const { pg, redis, sim, shop, smtp } = await startServices({ startPostgres, startRedis });
+
+	const port = await lib.freePort([pg.port, redis.port]);
+	const url = `http://127.0.0.1:${port}`;
+	const wfDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-wf-'));
+	cleanups.push(async () => fs.rmSync(wfDir, { recursive: true, force: true }));
+	const workflowFiles = prepareWorkflows(wfDir, { apiBaseUrl: `${url}/api/v1` });
+	const { N8N_API_CREDENTIAL } = lib;
+	const credentials = queueCredentials({ shop, sim, smtp, url, N8N_API_CREDENTIAL });
+	const queueEnv = queueEnvFor({ pg, redis });
+	const main = await startMain({ lib, port, url, credentials, workflowFiles, queueEnv });
+	const workers = await startWorkers({ lib, main });
+	const ctx = await e2eContext({ url, port, main, sim, smtp });
+	const api = ctx.n8nApi();
+	const simCtl = ctx.simControl();
+	const byFile = (f) => main.workflows.find((w) => w.file.endsWith(`/${f}`));
+	const w1 = byFile(W1_FILE);
+	const w2 = byFile(W2_FILE);
+	const recovery = byFile(RECOVERY_FILE);
+	check(
+		'sesami-flows-to-stored-links.json and sesami-portal-emails.json published in queue mode',
+		w1?.active && w2?.active,
+		`${w1?.id} ${w2?.id}`,
+	);
+	const q = { lib, main, workers, port, smtp, ctx, api, simCtl, w1, w2, recovery };
+
+	const run = crypto.randomBytes(3).toString('hex');
+	await configureDelivery({ simCtl });
+	const pushes = await sendPushes({ simCtl, workers, run });
+	const delivered = await checkDeliveries({ ctx, simCtl, w1, w2, ...pushes });
+	const recovered = await runRecovery({ q, lost: delivered.lost });
+	const settled = await settleAfterRecovery({ ctx, w1, w2, ...delivered });
+	await checkRecovered({ api, ...recovered, ...settled });
+	await checkRows({ ctx, simCtl, ids: delivered.ids, appointments: pushes.appointments });
+	await checkEmails({ ctx, run, ...pushes, ...delivered, ...recovered });
+	const outage = await outagePushes({ q, all: settled.all, run });
+	await outageRecovery({ q, run, ...outage });
 }
 
 main()
