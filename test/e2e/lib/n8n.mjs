@@ -178,11 +178,7 @@ export function versionEnv(major) {
 export function runN8nCli({ nodeBin, n8nBin, env, args, timeoutMs = 180_000 }) {
 	return new Promise((resolve, reject) => {
 		const child = track(
-			spawn(nodeBin, [n8nBin, ...args], {
-				env,
-				detached: true,
-				stdio: ['ignore', 'pipe', 'pipe'],
-			}),
+			spawn(nodeBin, [n8nBin, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }),
 		);
 		let stdout = '';
 		let stderr = '';
@@ -373,10 +369,7 @@ export async function webhookRegistered(hookUrl, method) {
 		r = await axios.request({
 			method: 'OPTIONS',
 			url: hookUrl,
-			headers: {
-				Origin: 'http://127.0.0.1',
-				'Access-Control-Request-Method': method,
-			},
+			headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': method },
 			validateStatus: () => true,
 			timeout: 15_000,
 		});
@@ -496,11 +489,7 @@ export function linkPackage({ userFolder, packageDir }) {
 		fs.writeFileSync(
 			manifest,
 			JSON.stringify(
-				{
-					name: 'installed-nodes',
-					private: true,
-					dependencies: { [packageName]: '*' },
-				},
+				{ name: 'installed-nodes', private: true, dependencies: { [packageName]: '*' } },
 				null,
 				2,
 			) + '\n',
@@ -532,11 +521,7 @@ async function prepareInstance(opts, { major, nodeDir, keep, extraEnv }) {
 		userFolder,
 		encryptionKey,
 		port,
-		extra: {
-			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-			...versionEnv(major),
-			...extraEnv,
-		},
+		extra: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...versionEnv(major), ...extraEnv },
 	});
 	const owner = {
 		email: 'owner@example.com',
@@ -546,16 +531,7 @@ async function prepareInstance(opts, { major, nodeDir, keep, extraEnv }) {
 		...(opts.owner ?? {}),
 	};
 	const url = `http://127.0.0.1:${port}`;
-	return {
-		persistent,
-		userFolder,
-		port,
-		brokerPort,
-		encryptionKey,
-		env,
-		url,
-		owner,
-	};
+	return { persistent, userFolder, port, brokerPort, encryptionKey, env, url, owner };
 }
 
 /**
@@ -672,11 +648,7 @@ async function waitForSettings(url, { startTimeoutMs, exited, output }) {
 async function importFileWithCli({ paths, env, tmp, command, name, content, ok, append }) {
 	const file = path.join(tmp, name);
 	fs.writeFileSync(file, JSON.stringify(content), { mode: 0o600 });
-	const r = await runN8nCli({
-		...paths,
-		env,
-		args: [command, `--input=${file}`],
-	});
+	const r = await runN8nCli({ ...paths, env, args: [command, `--input=${file}`] });
 	append('[import] ', r.stdout + r.stderr);
 	if (r.code !== 0 || !ok(r.stdout + r.stderr))
 		throw new Error(
@@ -752,10 +724,7 @@ async function ownerSession({ url, owner, apiKeyLabel, log }) {
 	const first = settings.userManagement?.showSetupOnFirstLoad;
 	const r = first
 		? await rest.post('/owner/setup', owner)
-		: await rest.post('/login', {
-				emailOrLdapLoginId: owner.email,
-				password: owner.password,
-			});
+		: await rest.post('/login', { emailOrLdapLoginId: owner.email, password: owner.password });
 	if (r.status !== 200)
 		throw new Error(
 			`${first ? 'POST /rest/owner/setup' : `POST /rest/login as ${owner.email}`}: ${describeHttpError(r)}`,
@@ -775,10 +744,7 @@ async function ownerSession({ url, owner, apiKeyLabel, log }) {
 		headers: { 'X-N8N-API-KEY': apiKey },
 	};
 	const api = axios.create(apiOptions);
-	const apiAnyStatus = axios.create({
-		...apiOptions,
-		validateStatus: () => true,
-	});
+	const apiAnyStatus = axios.create({ ...apiOptions, validateStatus: () => true });
 	return { cookie, authed, api, apiAnyStatus, apiKey };
 }
 
@@ -890,16 +856,9 @@ function describeWorkflow({ file, json, url, describe }) {
 async function publishAll({ entries, o, ctx }) {
 	const workflows = [];
 	for (const { file, json } of entries) {
-		const wf = describeWorkflow({
-			file,
-			json,
-			url: ctx.url,
-			describe: ctx.describe,
-		});
+		const wf = describeWorkflow({ file, json, url: ctx.url, describe: ctx.describe });
 		if (o.publish && wf.triggers.length && !o.skipPublish?.(json, file)) {
-			const current = await ctx.api.get(`/workflows/${json.id}`, {
-				validateStatus: () => true,
-			});
+			const current = await ctx.api.get(`/workflows/${json.id}`, { validateStatus: () => true });
 			if (current.status === 404) {
 				ctx.log(
 					`  "${json.name}" (${json.id}) is not in n8n (deleted in the editor?); not publishing it`,
@@ -947,9 +906,7 @@ async function publishOne({ file, json, ctx }) {
 				.join(', ')} could not be activated.\n  ${describePublishError(r, ctx.logs().slice(mark))}`,
 		);
 	}
-	const status = await waitForPublication(ctx.authed, json.id, {
-		major: ctx.major,
-	});
+	const status = await waitForPublication(ctx.authed, json.id, { major: ctx.major });
 	if (status && status.status !== 'published') {
 		await sleep(300);
 		const failures = publicationFailures(status, json);
@@ -1017,9 +974,7 @@ async function restartServer({ handle, proc, owner, api, log }) {
 	});
 	for (const wf of handle.workflows) {
 		// Published now (a test may have unpublished a workflow since the start)?
-		const current = await api.get(`/workflows/${wf.id}`, {
-			validateStatus: () => true,
-		});
+		const current = await api.get(`/workflows/${wf.id}`, { validateStatus: () => true });
 		if (current.status !== 200 || !current.data?.active) continue;
 		for (const hook of wf.webhookUrls.filter((h) => h.url))
 			await waitForWebhookAfterRestart({ hook, wf, proc });
@@ -1092,12 +1047,7 @@ function instanceHandle({
 		dataTablesSetup: setupRun,
 		/** the Data Tables of this instance, through the route its version has (rows(id, filter), list(), ...) */
 		get tables() {
-			return dataTablesClient({
-				major,
-				api: session.apiAnyStatus,
-				rest: handle.rest,
-				projectId,
-			});
+			return dataTablesClient({ major, api: session.apiAnyStatus, rest: handle.rest, projectId });
 		},
 		/** The current `n8n start` child process (e.g. to notice an unexpected exit; a restart replaces it). */
 		get child() {
@@ -1105,12 +1055,7 @@ function instanceHandle({
 		},
 		/** Runs a workflow with `n8n execute` (separate process, separate broker port). */
 		execute: (workflowId, o = {}) =>
-			executeWorkflowCli({
-				...cli,
-				workflowId,
-				excludePorts: [port, brokerPort],
-				...o,
-			}),
+			executeWorkflowCli({ ...cli, workflowId, excludePorts: [port, brokerPort], ...o }),
 		logs: proc.logs,
 		/**
 		 * Stops the server and starts it again on the same user folder, port and encryption key: the
@@ -1190,73 +1135,29 @@ export async function startN8n(opts = {}) {
 	const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 	const paths = await provision({ version, log });
-	const inst = await prepareInstance(o, {
-		major,
-		nodeDir: paths.nodeDir,
-		keep,
-		extraEnv: o.env,
-	});
+	const inst = await prepareInstance(o, { major, nodeDir: paths.nodeDir, keep, extraEnv: o.env });
 	const proc = serverProcess({ ...o, paths, inst });
 	try {
 		// Link the package where the community-packages loader looks (linkPackage), then import.
-		const packageName = o.packageDir
-			? linkPackage({ userFolder: inst.userFolder, packageDir: o.packageDir })
-			: null;
+		const { userFolder, url, owner } = inst;
+		const packageName = o.packageDir ? linkPackage({ userFolder, packageDir: o.packageDir }) : null;
 		const specs = o.setupWorkflow ? readSetupWorkflowTables(o.setupWorkflow) : [];
-		const entries = workflowsToImport({
-			...o,
-			setupFile: o.setupWorkflow,
-			major,
-		});
+		const entries = workflowsToImport({ ...o, setupFile: o.setupWorkflow, major });
 		const cliArgs = { paths, env: inst.env, append: proc.append, log, since };
-		await importWithCli({
-			...cliArgs,
-			credentials: o.credentials,
-			entries: entries.imported,
-		});
+		await importWithCli({ ...cliArgs, credentials: o.credentials, entries: entries.imported });
 
-		log(`starting n8n ${version} on ${inst.url} (user folder ${inst.userFolder})`);
+		log(`starting n8n ${version} on ${url} (user folder ${userFolder})`);
 		const startMs = await proc.start();
-		log(`n8n answers on ${inst.url} after ${(startMs / 1000).toFixed(1)} s`);
+		log(`n8n answers on ${url} after ${(startMs / 1000).toFixed(1)} s`);
 
-		const { url, owner } = inst;
-		const session = await ownerSession({
-			url,
-			owner,
-			apiKeyLabel: o.apiKeyLabel,
-			log,
-		});
-		const types = await loadNodeTypes({
-			...session,
-			packageName,
-			logs: proc.logs,
-			log,
-		});
+		const session = await ownerSession({ url, owner, apiKeyLabel: o.apiKeyLabel, log });
+		const types = await loadNodeTypes({ ...session, packageName, logs: proc.logs, log });
 		const { setup: setupWorkflow, imported } = entries;
-		const tables = await dataTablesStep({
-			major,
-			session,
-			specs,
-			setupWorkflow,
-			imported,
-			log,
-		});
-		if (o.beforePublish)
-			await o.beforePublish({
-				url,
-				api: session.api,
-				apiKey: session.apiKey,
-				rest: session.authed,
-			});
+		const tables = await dataTablesStep({ major, session, specs, setupWorkflow, imported, log });
+		const { api, apiKey, authed: rest } = session;
+		if (o.beforePublish) await o.beforePublish({ url, api, apiKey, rest });
 
-		const ctx = {
-			...session,
-			url,
-			major,
-			describe: types.describe,
-			logs: proc.logs,
-			log,
-		};
+		const ctx = { ...session, url, major, describe: types.describe, logs: proc.logs, log };
 		const workflows = await publishAll({ entries: entries.all, o, ctx });
 		log(`n8n ready (${since()})`);
 		const parts = { version, major, paths, inst, proc, session, types, tables };
