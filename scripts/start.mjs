@@ -16,8 +16,8 @@
 // IMIN_BROKER_URL; IMIN_WEBHOOK_KEY (the X-Api-Key imin sends to the imin Trigger, both modes).
 //
 // Also started: a real SMTP server (test/sim/smtp) behind the "Sandbox SMTP" credential, with an inbox
-// page that shows every email the workflows send, and the Data Tables of workflows/setup/data-tables.json
-// (created through n8n's public API when missing).
+// page that shows every email the workflows send. The Data Tables are made by running the setup
+// workflow workflows/setup-data-tables.json once at every start (it reuses existing tables).
 // My Page (sesami-my-page-backend.json): with the Sesami simulator, the storefront simulator (test/sim/storefront) on STOREFRONT_PORT
 // (8030) plays the Shopify store and its App Proxy, with two test customers; the "Shopify app (My Page)"
 // credential gets SHOPIFY_SHOP_DOMAIN / SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET, or the sandbox values.

@@ -212,7 +212,7 @@ export function dataTables() {
 	});
 }
 
-/** The id of the Data Table the runner created from workflows/setup/data-tables.json (exact name). */
+/** The id of the Data Table the runner made with the setup workflow (workflows/setup-data-tables.json) (exact name). */
 export async function dataTableId(name) {
 	const known = (getContext().dataTables ?? []).find((t) => t.name === name);
 	if (known) return known.id;
