@@ -11,20 +11,23 @@
  *   const sim = await startSesamiSimulator({ port: 0, host: '127.0.0.1', appointments: 260, seed: 42 });
  *   sim.baseUrl  // http://127.0.0.1:PORT/api/v1
  *
- * Auth (sesami.md §3.3): `x-api-key`, `x-client-id`, `x-shop-id`.
+ * Routes: ./routes/ (one module per API area; the table is ./routes/index.js).
+ *
+ * Auth (https://sesami.dev/docs/sesami-api/personal-access-token,
+ * https://sesami.dev/docs/sesami-api/make-a-request): `x-api-key`, `x-client-id`, `x-shop-id`.
  *   401 [{property:'user', constraints:[{name:'unauthorized'}]}]  unknown/missing key, wrong client id
  *       (a missing one too unless strictClientId:false), or an x-shop-id that is not the key's shop
  *   403 [{property:'shop', constraints:[{name:'forbidden'}]}]     key valid, {shop} path segment is another shop
  *   403 [{property:'user', constraints:[{name:'valid_permissions', payload:'Shop:<id>:Write'}]}]
  *       read-only key on POST/PATCH/PUT/DELETE
  *
- * Control endpoints (never recorded, no auth): GET/DELETE /__sim/exchanges, GET/POST/DELETE /__sim/faults
+ * Control endpoints (./routes/admin.js; never recorded, no auth): GET/DELETE /__sim/exchanges, GET/POST/DELETE /__sim/faults
  *        (fault switch and exchange record: ../lib/faults.js),
  * GET/POST/DELETE /__sim/variants (unverified contract points: ./variants.js, ../lib/variants.js),
  * GET /__sim/fixtures, GET /__sim/state/appointments/:id, GET /__sim/state/:collection[?shopId=],
  * POST /__sim/reset (optional body {seed, appointments}), GET /__sim/health.
  *
- * Flows (./flows.js, sesami.md §4): appointment changes fire the shop's active IMMEDIATELY WEBHOOK
+ * Flows (./flows.js, https://sesami.dev/docs/sesami-flows/flows): appointment changes fire the shop's active IMMEDIATELY WEBHOOK
  * Flows whose trigger matches; the rendered body is POSTed to the Flow's target (local targets only
  * unless allowExternalTargets). Deliveries are asynchronous; `await sim.idle()` waits for them.
  *   POST /__sim/appointments  {shopId?, serviceId?, variantId?, locationId?, resourceId?, customer?,
@@ -46,6 +49,7 @@
 const http = require('node:http');
 const { buildState, DEFAULT_SEED, DEFAULT_APPOINTMENTS } = require('./seed');
 const { ApiError, matchRoute, err, createAppointment, appointmentAction } = require('./routes');
+const { handleControl } = require('./routes/admin');
 const { Rng } = require('../lib/prng');
 const {
 	createFaultSwitch,
@@ -70,17 +74,6 @@ const { SESAMI_VARIANTS } = require('./variants');
 const API_PREFIX = '/api/v1';
 const FAULT_MODES = ['429', '500', 'slow', 'drop'];
 const WRITE_METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'];
-const COLLECTIONS = [
-	'shops',
-	'services',
-	'resources',
-	'resourceTypes',
-	'locations',
-	'appointments',
-	'reservations',
-	'flows',
-	'customers',
-];
 
 /**
  * Start a simulator.
@@ -297,97 +290,27 @@ async function startSesamiSimulator(options = {}) {
 		return list;
 	}
 
-	function control(req, res, url, rawBody) {
-		const parts = url.pathname.split('/').filter(Boolean); // ['__sim', ...]
-		const method = req.method;
-		const json = (status, body) => send(res, status, body);
-		const bodyOf = () => {
-			if (rawBody === undefined || rawBody.trim() === '') return undefined;
-			try {
-				return JSON.parse(rawBody);
-			} catch {
-				throw new ApiError(400, err('ROOT', 'is_json'));
-			}
-		};
-		try {
-			if (parts[1] === 'appointments') {
-				if (parts.length === 2 && method === 'POST') return json(201, createAndFire(bodyOf()));
-				if (parts.length === 4 && method === 'POST')
-					return json(200, actOn(decodeURIComponent(parts[2]), parts[3], bodyOf()));
-			}
-			if (parts[1] === 'flow-delivery') {
-				if (parts.length === 2 && method === 'POST')
-					return json(200, { settings: flows.configure(bodyOf() || {}) });
-				if (parts.length === 2 && method === 'DELETE')
-					return json(200, { settings: flows.reset() });
-				if (parts.length === 2 && method === 'GET') {
-					return json(200, {
-						settings: flows.settings,
-						pending: flows.pending,
-						held: flows.held,
-						problems: flows.problems,
-					});
-				}
-				if (parts.length === 3 && parts[2] === 'flush' && method === 'POST')
-					return json(200, { flushed: flows.flush() });
-			}
-			if (parts[1] === 'deliveries' && parts.length === 2) {
-				if (method === 'GET') {
-					const wait = url.searchParams.get('wait');
-					if (wait && wait !== '0' && wait !== 'false') {
-						flows.idle(10000).then((idle) => {
-							if (!res.writableEnded)
-								send(res, 200, filterDeliveries(url.searchParams), { 'x-sim-idle': String(idle) });
-						});
-						return undefined;
-					}
-					return json(200, filterDeliveries(url.searchParams));
-				}
-				if (method === 'DELETE') return json(200, { cleared: flows.clearDeliveries() });
-			}
-			if (parts[1] === 'exchanges' && parts.length === 2) {
-				if (method === 'GET') return json(200, exchanges);
-				if (method === 'DELETE') return json(200, { cleared: recorder.clear() });
-			}
-			if (parts[1] === 'faults' && parts.length === 2) {
-				const answer = faults.control(method, rawBody);
-				if (answer) return json(answer.status, answer.body);
-			}
-			if (parts[1] === 'variants' && parts.length === 2) {
-				const answer = variants.control(method, rawBody);
-				syncOtherToolFlows();
-				return json(answer.status, answer.body);
-			}
-			if (parts[1] === 'fixtures' && method === 'GET') return json(200, built.fixtures);
-			if (parts[1] === 'health' && method === 'GET') return json(200, { ok: true });
-			if (parts[1] === 'reset' && method === 'POST') {
-				seed(tryJson(rawBody) || {});
-				syncOtherToolFlows();
-				faults.clear();
-				return json(200, { ok: true, fixtures: built.fixtures });
-			}
-			if (parts[1] === 'state' && method === 'GET' && parts[2]) {
-				const coll = parts[2];
-				if (!COLLECTIONS.includes(coll)) return json(404, err('collection', 'not_found'));
-				const list = built.state[coll];
-				if (parts[3]) {
-					const item = list.find((x) => x.id === decodeURIComponent(parts[3]));
-					return item
-						? json(200, item)
-						: json(404, err(coll === 'appointments' ? 'appointment' : coll, 'not_found'));
-				}
-				const shopId = url.searchParams.get('shopId');
-				return json(
-					200,
-					shopId ? list.filter((x) => x.shopId === shopId || x.id === shopId) : list,
-				);
-			}
-			return json(404, err('ROOT', 'not_found'));
-		} catch (e) {
-			if (e instanceof ApiError) return json(e.status, e.body);
-			return json(400, err('ROOT', 'invalid_input', String(e.message || e)));
-		}
-	}
+	/** What the control endpoints (./routes/admin.js) work with. */
+	const controlInternals = {
+		flows,
+		recorder,
+		exchanges,
+		faults,
+		variants,
+		send,
+		createAndFire,
+		actOn,
+		filterDeliveries,
+		syncOtherToolFlows,
+		state: () => built.state,
+		fixtures: () => built.fixtures,
+		reset(overrides) {
+			seed(overrides);
+			syncOtherToolFlows();
+			faults.clear();
+			return built.fixtures;
+		},
+	};
 
 	const server = http.createServer((req, res) => {
 		const chunks = [];
@@ -396,7 +319,7 @@ async function startSesamiSimulator(options = {}) {
 			const rawBody = chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
 			const url = new URL(req.url, 'http://sim.local');
 			if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) {
-				control(req, res, url, rawBody);
+				handleControl(controlInternals, req, res, url, rawBody);
 				return;
 			}
 			const method = req.method.toUpperCase();

@@ -6,10 +6,10 @@
  */
 import axios, { AxiosInstance } from 'axios';
 
-import { createSesamiContract } from '../contract/sesami-contract';
-import { startSesamiSimulator } from '../sim/sesami';
-import { formatDate, TEMPLATE_VARIABLES } from '../sim/sesami/flows';
-import { closedPortUrl, startReceiver } from '../sim/lib/receiver';
+import { createSesamiContract } from '../../contract/sesami-contract';
+import { startSesamiSimulator } from './index';
+import { formatDate, TEMPLATE_VARIABLES } from './flows';
+import { closedPortUrl, startReceiver } from '../lib/receiver';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;

@@ -6,9 +6,9 @@
  */
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 
-import { startIminSimulator } from '../sim/imin';
-import { startReceiver } from '../sim/lib/receiver';
-import { createPageChecker, memoryUsageMb, requiredFieldsMissing } from '../sim/imin/rpde-check';
+import { startIminSimulator } from './index';
+import { startReceiver } from '../lib/receiver';
+import { createPageChecker, memoryUsageMb, requiredFieldsMissing } from './rpde-check';
 
 type Sim = Awaited<ReturnType<typeof startIminSimulator>>;
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;

@@ -4,8 +4,8 @@
  */
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 
-import { createSesamiContract } from '../contract/sesami-contract';
-import { startSesamiSimulator } from '../sim/sesami';
+import { createSesamiContract } from '../../contract/sesami-contract';
+import { startSesamiSimulator } from './index';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Shop = Sim['fixtures']['shops'][number];
