@@ -1,5 +1,5 @@
 /**
- * The simulator fires Sesami Flows (sesami.md §4): appointment changes render every active
+ * The simulator fires Sesami Flows (https://sesami.dev/docs/sesami-flows/flows): appointment changes render every active
  * IMMEDIATELY WEBHOOK Flow's template with Handlebars, as Sesami does (HTML escaping, comma-less
  * #each), and POST it with the Flow's headers to a real local receiver. Delivery switches:
  * duplicate, reorder, delay, retry.
