@@ -35,7 +35,8 @@ function resourceWorks(resource, startMs, minutes) {
 	);
 }
 
-function getAvailability(ctx) {
+/** The query of GET /availabilities/:shop, validated (400 with every problem at once). */
+function readAvailabilityQuery(ctx) {
 	const q = ctx.query;
 	const errs = new V.Errors();
 	const serviceId = scalarParam(q, 'service', errs, 'is_mongo_id');
@@ -59,26 +60,11 @@ function getAvailability(ctx) {
 	const startMs = dateParam(q, 'start', errs, outTz);
 	const endMs = dateParam(q, 'end', errs, outTz);
 	if (errs.any) throw badRequest(errs);
+	return { serviceId, variantId, ids, locationId, quantity, outTz, startMs, endMs };
+}
 
-	const service = ctx.state.services.find((s) => s.id === serviceId && s.shopId === ctx.shop.id);
-	if (!service) throw notFound('service');
-	const variant = service.variants.find((v) => v.id === variantId || v.externalId === variantId);
-	if (!variant) throw notFound('variant');
-	if (locationId && !service.locationIds.includes(locationId))
-		throw invalid('locationId', 'invalid_id');
-	const shopResources = inShop(ctx.state.resources, ctx.shop.id);
-	if (ids.some((id) => !shopResources.some((r) => r.id === id))) throw invalid('ids', 'invalid_id');
-
-	const now = ctx.sim.now();
-	const firstDate = T.dateInTz(startMs === undefined ? now : startMs, outTz);
-	const lastDate = endMs === undefined ? T.addDaysToDate(firstDate, 6) : T.dateInTz(endMs, outTz);
-	if (lastDate < firstDate) throw invalid('end', 'valid_interval');
-	const span = Math.round(
-		(Date.parse(`${lastDate}T00:00:00Z`) - Date.parse(`${firstDate}T00:00:00Z`)) / T.DAY,
-	);
-	if (span > 62) throw invalid('end', 'valid_interval', 'at most 62 days');
-
-	// the resources that can serve this booking
+/** The resources that can serve this booking: the ones asked for, or the location's primary ones. */
+function candidateResources(service, locationId, ids, shopResources) {
 	const locs = service.locations.filter((l) => !locationId || l.locationId === locationId);
 	let candidates;
 	if (ids.length) {
@@ -93,8 +79,43 @@ function getAvailability(ctx) {
 			(r) => set.has(r.id) && (!primaryType || r.type === primaryType),
 		);
 	}
-	candidates = candidates.filter((r) => r.status);
+	return candidates.filter((r) => r.status);
+}
 
+/** How many more bookings the candidates can take at slotStart (group services: seats left). */
+function remainingAt(ctx, { service, candidates, minutes, capacityPer }, slotStart) {
+	const from = slotStart - service.bufferTimeBefore * T.MINUTE;
+	const to = slotStart + (minutes + service.bufferTimeAfter) * T.MINUTE;
+	let remaining = 0;
+	for (const r of candidates) {
+		if (!resourceWorks(r, slotStart, minutes)) continue;
+		const overlapping = ctx.state.appointments.filter(
+			(a) =>
+				a.status !== STATUS.CANCELLED &&
+				a.resources.includes(r.id) &&
+				Date.parse(a.rangeStart) < to &&
+				Date.parse(a.rangeEnd) > from,
+		);
+		if (!overlapping.length) remaining += capacityPer;
+		else if (
+			service.groupAppointments &&
+			overlapping.every((a) => a.service === service.id && Date.parse(a.datetime) === slotStart)
+		) {
+			remaining += Math.max(
+				0,
+				capacityPer - overlapping.reduce((n, a) => n + (a.quantity || 1), 0),
+			);
+		}
+	}
+	return remaining;
+}
+
+/**
+ * The slots of the days firstDate..lastDate (in outTz), by date: the shop-timezone calendar is
+ * walked one day either side of the window, fully booked slots left out.
+ */
+function slotsByDate(ctx, { service, variant, candidates, quantity, outTz, firstDate, lastDate }) {
+	const now = ctx.sim.now();
 	const minutes = durationOf(variant);
 	const step = FLEX_MINUTES[service.flexStartInterval] || minutes;
 	const stz = shopTz(ctx);
@@ -104,8 +125,7 @@ function getAvailability(ctx) {
 	const capacityPer = service.groupAppointments ? service.groupAppointmentSlots || 1 : 1;
 	const days = new Map();
 	for (let d = firstDate; d <= lastDate; d = T.addDaysToDate(d, 1)) days.set(d, []);
-
-	// walk the shop-timezone calendar one day either side of the requested window
+	const offer = { service, candidates, minutes, capacityPer };
 	for (
 		let d = T.addDaysToDate(firstDate, -1);
 		d <= T.addDaysToDate(lastDate, 1);
@@ -118,31 +138,7 @@ function getAvailability(ctx) {
 				const slotStart = T.wallToUtc(y, mo, da, Math.floor(m / 60), m % 60, stz);
 				const outDate = T.dateInTz(slotStart, outTz);
 				if (!days.has(outDate) || slotStart < earliest || slotStart > latest) continue;
-				const from = slotStart - service.bufferTimeBefore * T.MINUTE;
-				const to = slotStart + (minutes + service.bufferTimeAfter) * T.MINUTE;
-				let remaining = 0;
-				for (const r of candidates) {
-					if (!resourceWorks(r, slotStart, minutes)) continue;
-					const overlapping = ctx.state.appointments.filter(
-						(a) =>
-							a.status !== STATUS.CANCELLED &&
-							a.resources.includes(r.id) &&
-							Date.parse(a.rangeStart) < to &&
-							Date.parse(a.rangeEnd) > from,
-					);
-					if (!overlapping.length) remaining += capacityPer;
-					else if (
-						service.groupAppointments &&
-						overlapping.every(
-							(a) => a.service === service.id && Date.parse(a.datetime) === slotStart,
-						)
-					) {
-						remaining += Math.max(
-							0,
-							capacityPer - overlapping.reduce((n, a) => n + (a.quantity || 1), 0),
-						);
-					}
-				}
+				const remaining = remainingAt(ctx, offer, slotStart);
 				if (remaining <= 0) continue; // fully booked: the slot disappears
 				days.get(outDate).push({
 					status: remaining >= quantity ? 'available' : 'unavailable',
@@ -154,6 +150,43 @@ function getAvailability(ctx) {
 			}
 		}
 	}
+	return days;
+}
+
+function getAvailability(ctx) {
+	const q = readAvailabilityQuery(ctx);
+	const { ids, locationId, outTz } = q;
+	const service = ctx.state.services.find((s) => s.id === q.serviceId && s.shopId === ctx.shop.id);
+	if (!service) throw notFound('service');
+	const variant = service.variants.find(
+		(v) => v.id === q.variantId || v.externalId === q.variantId,
+	);
+	if (!variant) throw notFound('variant');
+	if (locationId && !service.locationIds.includes(locationId))
+		throw invalid('locationId', 'invalid_id');
+	const shopResources = inShop(ctx.state.resources, ctx.shop.id);
+	if (ids.some((id) => !shopResources.some((r) => r.id === id))) throw invalid('ids', 'invalid_id');
+
+	const now = ctx.sim.now();
+	const firstDate = T.dateInTz(q.startMs === undefined ? now : q.startMs, outTz);
+	const lastDate =
+		q.endMs === undefined ? T.addDaysToDate(firstDate, 6) : T.dateInTz(q.endMs, outTz);
+	if (lastDate < firstDate) throw invalid('end', 'valid_interval');
+	const span = Math.round(
+		(Date.parse(`${lastDate}T00:00:00Z`) - Date.parse(`${firstDate}T00:00:00Z`)) / T.DAY,
+	);
+	if (span > 62) throw invalid('end', 'valid_interval', 'at most 62 days');
+
+	const candidates = candidateResources(service, locationId, ids, shopResources);
+	const days = slotsByDate(ctx, {
+		service,
+		variant,
+		candidates,
+		quantity: q.quantity,
+		outTz,
+		firstDate,
+		lastDate,
+	});
 	const body = [...days.entries()].map(([date, slots]) => ({
 		date,
 		slots: slots.sort((a, b) => a._ms - b._ms).map(({ _ms, ...s }) => s),
