@@ -111,15 +111,8 @@ function customerFor(ctx, input, instant) {
 	return c;
 }
 
-/**
- * Create a new appointment as a Shopify checkout (or an instant booking) would, in ctx.shop.
- * input: { serviceId?, variantId?, locationId?, resourceId?, customer?: {id} | {firstName?,
- * lastName?, name?, email?, phone?, externalId?, timezone?}, datetime?, instant?,
- * lineItemProperties?: [{name, value}] }. Returns the internal record (Flows are not fired here).
- */
-function createAppointment(ctx, input = {}) {
-	if (!input || typeof input !== 'object' || Array.isArray(input))
-		throw invalid('ROOT', 'is_object');
+/** The service, variant and location a new appointment is for (defaults: the shop's first ones). */
+function chooseOffering(ctx, input) {
 	const services = inShop(ctx.state.services, ctx.shop.id);
 	let service;
 	if (input.serviceId !== undefined) {
@@ -142,9 +135,14 @@ function createAppointment(ctx, input = {}) {
 			? service.locations.find((l) => l.locationId === input.locationId)
 			: service.locations[0];
 	if (!location) throw invalid('locationId', 'invalid_id');
-	const minutes = durationOf(variant);
-	const now = ctx.sim.now();
+	return { service, instant, variant, location };
+}
 
+/**
+ * The start and the resource of a new appointment: `datetime` (the first free primary resource
+ * then), or the first free slot a day or more ahead.
+ */
+function chooseStart(ctx, input, { service, variant, location, minutes, now }) {
 	let startMs;
 	let resourceId = input.resourceId;
 	if (
@@ -177,19 +175,11 @@ function createAppointment(ctx, input = {}) {
 		resourceId = slot.resourceId;
 	}
 	if (!resourceId) throw invalid('resourceId', 'is_not_empty');
+	return { startMs, resourceId };
+}
 
-	const customer = customerFor(ctx, input.customer, instant);
-	const customerTz =
-		(input.customer && input.customer.timezone) || customer._timezone || shopTz(ctx);
-	const rng = ctx.sim.rng;
-	const id = ctx.sim.newId();
-	const token = rng.hex(32);
-	const nowIso = new Date(now).toISOString();
-	const shopAppointments = inShop(ctx.state.appointments, ctx.shop.id);
-	const lastOrder = shopAppointments.reduce(
-		(n, a) => Math.max(n, Number(String(a.orderName).replace(/^#/, '')) || 0),
-		1000,
-	);
+/** The line item properties: as given, or the Date / Time / Timezone a checkout records. */
+function lineItemProperties(ctx, input, startMs, customerTz) {
 	const question = ctx.shop.settings.lineItemPropertiesToCapture[3];
 	let props;
 	if (input.lineItemProperties !== undefined) {
@@ -212,6 +202,42 @@ function createAppointment(ctx, input = {}) {
 		];
 		if (question) props.push({ id: ctx.sim.newId(), name: question, value: 'First visit' });
 	}
+	return props;
+}
+
+/**
+ * Create a new appointment as a Shopify checkout (or an instant booking) would, in ctx.shop.
+ * input: { serviceId?, variantId?, locationId?, resourceId?, customer?: {id} | {firstName?,
+ * lastName?, name?, email?, phone?, externalId?, timezone?}, datetime?, instant?,
+ * lineItemProperties?: [{name, value}] }. Returns the internal record (Flows are not fired here).
+ */
+function createAppointment(ctx, input = {}) {
+	if (!input || typeof input !== 'object' || Array.isArray(input))
+		throw invalid('ROOT', 'is_object');
+	const { service, instant, variant, location } = chooseOffering(ctx, input);
+	const minutes = durationOf(variant);
+	const now = ctx.sim.now();
+	const { startMs, resourceId } = chooseStart(ctx, input, {
+		service,
+		variant,
+		location,
+		minutes,
+		now,
+	});
+
+	const customer = customerFor(ctx, input.customer, instant);
+	const customerTz =
+		(input.customer && input.customer.timezone) || customer._timezone || shopTz(ctx);
+	const rng = ctx.sim.rng;
+	const id = ctx.sim.newId();
+	const token = rng.hex(32);
+	const nowIso = new Date(now).toISOString();
+	const shopAppointments = inShop(ctx.state.appointments, ctx.shop.id);
+	const lastOrder = shopAppointments.reduce(
+		(n, a) => Math.max(n, Number(String(a.orderName).replace(/^#/, '')) || 0),
+		1000,
+	);
+	const props = lineItemProperties(ctx, input, startMs, customerTz);
 	const price = ZERO_DECIMALS.includes(ctx.shop.currency)
 		? Math.round(variant.price)
 		: Math.round(variant.price * 100) / 100;
