@@ -1,6 +1,7 @@
 'use strict';
 /**
- * The simulator's own model of imin's bookability rules (imin.md §4.1), written from the contract
+ * The simulator's own model of imin's bookability rules ("Is an Opportunity Bookable?",
+ * https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/firehose-and-checkout), written from the contract
  * only (nothing from nodes/). It gives the "expected truth" the tests compare the nodes against.
  *
  * An occurrence (ScheduledSession / Slot) is bookable at instant `now` when ALL of:
@@ -10,10 +11,10 @@
  *   4. that publicAdult's flag is `true` (either spelling);
  *   5. `now < startDate` (not started);
  *   6. `now >= startDate - publicAdult.validFromBeforeStartDate` (window open; no duration = no lower bound,
- *      as in the contract's suggested implementation §4.3).
+ *      as in the contract's suggested implementation).
  * `reason` is the FIRST failing rule in that order; `reasons` lists every failing one.
  *
- * The generator never produces data on which the contract's optional "extra guards" (§4.3:
+ * The generator never produces data on which the contract's optional "extra guards" (
  * eventStatus cancelled, capacity 0, validThroughBeforeStartDate) would disagree with these rules:
  * a cancelled or full occurrence always has its flag false, and no offer carries
  * validThroughBeforeStartDate.

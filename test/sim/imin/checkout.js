@@ -1,13 +1,17 @@
 'use strict';
 /**
- * imin Checkout, as the contract describes it (imin.md §2.2–2.6):
- * - validation of the Authenticated Checkout "Request Webhook" body (`imin:CheckoutSession`, §2.4);
- * - the Order a completed booking becomes (Booking Platform Order shape, §2.6), which is also the
+ * imin Checkout, as imin documents it
+ * (https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/firehose-and-checkout/loading-the-checkout-via-firehose,
+ * https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/imin-authenticated-checkout,
+ * https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/imin-standalone-checkout):
+ * - validation of the Authenticated Checkout "Request Webhook" body (`imin:CheckoutSession`);
+ * - the Order a completed booking becomes (Booking Platform Order shape,
+ *   https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/orders/order-by-id), which is also the
  *   body of the Success webhook;
  * - the small HTML pages (guest checkout, checkout session, confirmation, not found).
  *
  * Error bodies are OpenActive-style JSON-LD: `{ '@context': 'https://openactive.io/', '@type': <error
- * type>, name, description }`. imin's real 400 body is unknown (§2.5); the types are chosen from the
+ * type>, name, description }`. imin's real 400 body is unknown (not documented); the types are chosen from the
  * OpenActive error model, plus `InvalidRequestError` for a body that is not an imin:CheckoutSession at all.
  */
 
@@ -326,7 +330,7 @@ function notBookableError(identifier, evaluation) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Orders (§2.6)
+// Orders (https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/orders/order-by-id)
 
 const round2 = (n) => Math.round(n * 100) / 100;
 

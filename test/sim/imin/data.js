@@ -3,14 +3,16 @@
  * Static vocabulary for the imin simulator's generated OpenActive data: publishers (each with its
  * own identifier scheme, some of which need URI encoding), venues and activities.
  *
- * Identifiers are the PUBLISHER's identifiers (imin.md §2.2: e.g.
+ * Identifiers are the PUBLISHER's identifiers
+ * (https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/firehose-and-checkout/loading-the-checkout-via-firehose: e.g.
  * `https://opendata.fusion-lifestyle.com/OpenActive/api/scheduled-sessions/1234567`). The schemes
  * below deliberately contain characters that `encodeURIComponent` must encode: `/` and `:`
  * (everywhere), `?` `&` `=` (riverside), a space and `#` (parkside), a raw `%` and an already
  * percent-encoded `%25` (northgate), non-ASCII letters and `+` (cafesports).
  */
 
-/** the Firehose host the `@id`s are minted on (they need not resolve, imin.md §3.1) */
+/** the Firehose host the `@id`s are minted on (they need not resolve,
+ * https://docs.imin.co/firehose/introduction-to-the-firehose/) */
 const DEFAULT_ID_BASE = 'https://firehose.imin.co/firehose/';
 
 const CONTEXT = ['https://openactive.io/', 'https://openactive.io/ns-beta', 'https://imin.co/'];
@@ -279,7 +281,8 @@ function organization(publisher) {
 	};
 }
 
-/** Recursively rename `@type` -> `type` and `@id` -> `id` (imin's data mixes both spellings, §1.3). */
+/** Recursively rename `@type` -> `type` and `@id` -> `id` (imin's data mixes both
+ * spellings, https://docs.imin.co/using-the-platform/our-data/context-and-field-names). */
 function plainKeys(value) {
 	if (Array.isArray(value)) return value.map(plainKeys);
 	if (!value || typeof value !== 'object') return value;

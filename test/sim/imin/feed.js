@@ -1,6 +1,6 @@
 'use strict';
 /**
- * RPDE feed storage (imin.md §3.3): items ordered by (modified, id), read with the
+ * RPDE feed storage (https://openactive.io/realtime-paged-data-exchange/): items ordered by (modified, id), read with the
  * `afterTimestamp` + `afterId` strategy:
  *   (modified = afterTimestamp AND id > afterId) OR modified > afterTimestamp  ORDER BY modified, id
  * Ids are compared as JavaScript strings (UTF-16 code units), exactly as the RPDE validator does.

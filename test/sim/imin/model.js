@@ -15,7 +15,8 @@
  *   `afterId` half of the cursor matters; every later change gets a `modified` greater than any in
  *   any feed (one value per tick).
  * - Some series are deleted from the start (tombstones), and some sessions reference a series that
- *   never existed: both are "parent missing" (orphans, imin.md §3.4).
+ *   never existed: both are "parent missing" (orphans; a consumer must cope with them,
+ *   https://developer.openactive.io/publishing-data/data-feeds/how-a-data-feed-works).
  */
 
 const { Rng } = require('../lib/prng');

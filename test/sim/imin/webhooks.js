@@ -1,11 +1,16 @@
 'use strict';
 /**
- * Webhooks imin sends to the broker (imin.md §2.6, §2.8, §2.9):
+ * Webhooks imin sends to the broker (Success:
+ * https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/firehose-and-checkout/loading-the-checkout-via-firehose,
+ * Customer Detail Change:
+ * https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/customer-management/webhooks,
+ * Seller Onboarding: https://docs.imin.co/imin-and-booking-systems/seller-onboarding/api):
  *   'success'                 the Order, after a completed booking (payload shape: the Booking Platform Order)
  *   'customer-detail-change'  { '@context', '@type': 'CustomerAccount', '@id', identifier }
  *   'seller-onboarding'       { context, type: Create|Update|DeleteAction, agent, result | object }
  * Each is a POST with `content-type: application/json` and the pre-arranged key in `X-Api-Key`
- * (documented for Customer Management; assumed for the others, §2.6). Deliveries are asynchronous;
+ * (documented for Customer Management; assumed for the others, whose payloads imin does not
+ * publish). Deliveries are asynchronous;
  * `idle()` resolves when none is pending.
  *
  * Settings (setWebhookDelivery / POST /__sim/webhook-delivery):

@@ -1,6 +1,7 @@
 'use strict';
 /**
- * Sesami Flows, fired by the simulator (sesami.md §4).
+ * Sesami Flows, fired by the simulator (https://sesami.dev/docs/sesami-flows/flows,
+ * https://help.sesami.co/automations/email-and-webhook-as-action-types).
  *
  * When an appointment is created, rescheduled, cancelled, checked in, started or marked no-show,
  * every ACTIVE (`status: true`) WEBHOOK Flow of the shop whose `trigger` matches and whose
@@ -13,7 +14,7 @@
  * The renderer is exported on its own (`renderTemplate`, `templateVariables`, `formatDate`) so
  * fixtures can be generated with exactly what the simulator sends.
  *
- * Decisions where sesami.md is silent (kept consistent everywhere):
+ * Decisions where Sesami's docs are silent (kept consistent everywhere):
  * - Variables are snapshotted when the event happens; a delayed or held delivery carries the
  *   state of that moment (so out-of-order deliveries really carry older states).
  * - `template.headers` is NOT rendered with Handlebars (a secret holding `=` would be escaped).
@@ -296,7 +297,8 @@ function documentedVariables(variables) {
 const ZERO_DECIMAL_CURRENCIES = ['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF'];
 
 /**
- * The variables a Flow template sees for one appointment and trigger (sesami.md §4.3 first,
+ * The variables a Flow template sees for one appointment and trigger (the documented ones first,
+ * https://sesami.dev/docs/sesami-flows/flows;
  * then the ones the package's canonical template uses, then a few more).
  * @param {{ shops: any[], services: any[], locations: any[], resources: any[] }} state
  * @param {any} appointment  the simulator's internal appointment record
@@ -318,7 +320,7 @@ function templateVariables(state, appointment, trigger) {
 	const endMs = startMs + Number(a.duration || 0) * T.MINUTE;
 	const price = Number(a.price || 0);
 	return {
-		// documented (sesami.md §4.3)
+		// documented (https://sesami.dev/docs/sesami-flows/flows)
 		CustomerName: c.name,
 		CustomerPhone: c.phone,
 		LineItemProperties: (a.lineItemProperties || []).map((p) => ({ name: p.name, value: p.value })),
@@ -329,7 +331,7 @@ function templateVariables(state, appointment, trigger) {
 		DateTimeInStoreTimezone: T.formatInTz(startMs, shopTz),
 		DateTimeInCustomerTimezone: T.formatInTz(startMs, customerTz),
 		CustomerManagementLink: a.customerManagementLink,
-		// assumed by the package's canonical template (unverified names, sesami.md §4.5)
+		// assumed by the package's canonical template (unverified names: Sesami publishes no list)
 		AppointmentId: a.id,
 		AppointmentStatus: a.status,
 		EndDateTime: new Date(endMs),

@@ -11,20 +11,23 @@
  *   const sim = await startSesamiSimulator({ port: 0, host: '127.0.0.1', appointments: 260, seed: 42 });
  *   sim.baseUrl  // http://127.0.0.1:PORT/api/v1
  *
- * Auth (sesami.md §3.3): `x-api-key`, `x-client-id`, `x-shop-id`.
+ * Routes: ./routes/ (one module per API area; the table is ./routes/index.js).
+ *
+ * Auth (https://sesami.dev/docs/sesami-api/personal-access-token,
+ * https://sesami.dev/docs/sesami-api/make-a-request): `x-api-key`, `x-client-id`, `x-shop-id`.
  *   401 [{property:'user', constraints:[{name:'unauthorized'}]}]  unknown/missing key, wrong client id
  *       (a missing one too unless strictClientId:false), or an x-shop-id that is not the key's shop
  *   403 [{property:'shop', constraints:[{name:'forbidden'}]}]     key valid, {shop} path segment is another shop
  *   403 [{property:'user', constraints:[{name:'valid_permissions', payload:'Shop:<id>:Write'}]}]
  *       read-only key on POST/PATCH/PUT/DELETE
  *
- * Control endpoints (never recorded, no auth): GET/DELETE /__sim/exchanges, GET/POST/DELETE /__sim/faults
+ * Control endpoints (./routes/admin.js; never recorded, no auth): GET/DELETE /__sim/exchanges, GET/POST/DELETE /__sim/faults
  *        (fault switch and exchange record: ../lib/faults.js),
  * GET/POST/DELETE /__sim/variants (unverified contract points: ./variants.js, ../lib/variants.js),
  * GET /__sim/fixtures, GET /__sim/state/appointments/:id, GET /__sim/state/:collection[?shopId=],
  * POST /__sim/reset (optional body {seed, appointments}), GET /__sim/health.
  *
- * Flows (./flows.js, sesami.md §4): appointment changes fire the shop's active IMMEDIATELY WEBHOOK
+ * Flows (./flows.js, https://sesami.dev/docs/sesami-flows/flows): appointment changes fire the shop's active IMMEDIATELY WEBHOOK
  * Flows whose trigger matches; the rendered body is POSTed to the Flow's target (local targets only
  * unless allowExternalTargets). Deliveries are asynchronous; `await sim.idle()` waits for them.
  *   POST /__sim/appointments  {shopId?, serviceId?, variantId?, locationId?, resourceId?, customer?,
@@ -43,18 +46,12 @@
  *        is pending, at most 10 s)   DELETE /__sim/deliveries
  */
 
-const http = require('node:http');
 const { buildState, DEFAULT_SEED, DEFAULT_APPOINTMENTS } = require('./seed');
-const { ApiError, matchRoute, err, createAppointment, appointmentAction } = require('./routes');
+const { ApiError, err, createAppointment, appointmentAction } = require('./routes');
+const { createSimServer, API_PREFIX } = require('./http');
+const { sesamiHandle } = require('./handle');
 const { Rng } = require('../lib/prng');
-const {
-	createFaultSwitch,
-	applyFault,
-	createRecorder,
-	redactHeaders,
-	parseQuery,
-	tryJson,
-} = require('../lib/faults');
+const { createFaultSwitch, createRecorder } = require('../lib/faults');
 const R = require('./render');
 const {
 	createFlowDispatcher,
@@ -67,20 +64,7 @@ const {
 const { createVariantSwitch } = require('../lib/variants');
 const { SESAMI_VARIANTS } = require('./variants');
 
-const API_PREFIX = '/api/v1';
 const FAULT_MODES = ['429', '500', 'slow', 'drop'];
-const WRITE_METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'];
-const COLLECTIONS = [
-	'shops',
-	'services',
-	'resources',
-	'resourceTypes',
-	'locations',
-	'appointments',
-	'reservations',
-	'flows',
-	'customers',
-];
 
 /**
  * Start a simulator.
@@ -200,61 +184,6 @@ async function startSesamiSimulator(options = {}) {
 	}
 	syncOtherToolFlows();
 
-	function authenticate(headers) {
-		const unauthorized = () => new ApiError(401, err('user', 'unauthorized'));
-		const apiKey = headers['x-api-key'];
-		const key = typeof apiKey === 'string' ? keysByValue.get(apiKey) : undefined;
-		if (!key) throw unauthorized();
-		const clientId = headers['x-client-id'];
-		if (clientId === undefined || clientId === '') {
-			if (opts.strictClientId) throw unauthorized();
-		} else if (clientId !== key.clientId) {
-			throw unauthorized();
-		}
-		const shopHeader = headers['x-shop-id'];
-		if (shopHeader !== undefined && shopHeader !== '' && shopHeader !== key.shopId)
-			throw unauthorized();
-		return key;
-	}
-
-	/** Handle one API request (path relative to /api/v1). Returns { status, body?, headers? }. */
-	function handleApi(method, path, query, headers, rawBody) {
-		const match = matchRoute(method, path);
-		if (!match || !match.route) throw new ApiError(404, err('ROOT', 'not_found'));
-		const auth = authenticate(headers);
-		const { route, params } = match;
-		if (route.shopParam && params[route.shopParam] !== auth.shopId) {
-			throw new ApiError(403, err('shop', 'forbidden'));
-		}
-		if (auth.readOnly && WRITE_METHODS.includes(method)) {
-			throw new ApiError(403, err('user', 'valid_permissions', `Shop:${auth.shopId}:Write`));
-		}
-		let body;
-		if (WRITE_METHODS.includes(method) && rawBody !== undefined && rawBody.trim() !== '') {
-			try {
-				body = JSON.parse(rawBody);
-			} catch {
-				throw new ApiError(400, err('ROOT', 'is_json'));
-			}
-		}
-		const state = built.state;
-		const shop = state.shops.find((s) => s.id === auth.shopId);
-		if (!shop) throw new ApiError(404, err('shop', 'not_found'));
-		return route.handler({
-			sim: internal,
-			state,
-			shop,
-			auth,
-			method,
-			params,
-			query,
-			body,
-			headers,
-		});
-	}
-
-	const sockets = new Set();
-
 	function send(res, status, body, headers = {}) {
 		const h = { 'x-request-id': idRng.uuid(), ...headers };
 		let text;
@@ -297,170 +226,32 @@ async function startSesamiSimulator(options = {}) {
 		return list;
 	}
 
-	function control(req, res, url, rawBody) {
-		const parts = url.pathname.split('/').filter(Boolean); // ['__sim', ...]
-		const method = req.method;
-		const json = (status, body) => send(res, status, body);
-		const bodyOf = () => {
-			if (rawBody === undefined || rawBody.trim() === '') return undefined;
-			try {
-				return JSON.parse(rawBody);
-			} catch {
-				throw new ApiError(400, err('ROOT', 'is_json'));
-			}
-		};
-		try {
-			if (parts[1] === 'appointments') {
-				if (parts.length === 2 && method === 'POST') return json(201, createAndFire(bodyOf()));
-				if (parts.length === 4 && method === 'POST')
-					return json(200, actOn(decodeURIComponent(parts[2]), parts[3], bodyOf()));
-			}
-			if (parts[1] === 'flow-delivery') {
-				if (parts.length === 2 && method === 'POST')
-					return json(200, { settings: flows.configure(bodyOf() || {}) });
-				if (parts.length === 2 && method === 'DELETE')
-					return json(200, { settings: flows.reset() });
-				if (parts.length === 2 && method === 'GET') {
-					return json(200, {
-						settings: flows.settings,
-						pending: flows.pending,
-						held: flows.held,
-						problems: flows.problems,
-					});
-				}
-				if (parts.length === 3 && parts[2] === 'flush' && method === 'POST')
-					return json(200, { flushed: flows.flush() });
-			}
-			if (parts[1] === 'deliveries' && parts.length === 2) {
-				if (method === 'GET') {
-					const wait = url.searchParams.get('wait');
-					if (wait && wait !== '0' && wait !== 'false') {
-						flows.idle(10000).then((idle) => {
-							if (!res.writableEnded)
-								send(res, 200, filterDeliveries(url.searchParams), { 'x-sim-idle': String(idle) });
-						});
-						return undefined;
-					}
-					return json(200, filterDeliveries(url.searchParams));
-				}
-				if (method === 'DELETE') return json(200, { cleared: flows.clearDeliveries() });
-			}
-			if (parts[1] === 'exchanges' && parts.length === 2) {
-				if (method === 'GET') return json(200, exchanges);
-				if (method === 'DELETE') return json(200, { cleared: recorder.clear() });
-			}
-			if (parts[1] === 'faults' && parts.length === 2) {
-				const answer = faults.control(method, rawBody);
-				if (answer) return json(answer.status, answer.body);
-			}
-			if (parts[1] === 'variants' && parts.length === 2) {
-				const answer = variants.control(method, rawBody);
-				syncOtherToolFlows();
-				return json(answer.status, answer.body);
-			}
-			if (parts[1] === 'fixtures' && method === 'GET') return json(200, built.fixtures);
-			if (parts[1] === 'health' && method === 'GET') return json(200, { ok: true });
-			if (parts[1] === 'reset' && method === 'POST') {
-				seed(tryJson(rawBody) || {});
-				syncOtherToolFlows();
-				faults.clear();
-				return json(200, { ok: true, fixtures: built.fixtures });
-			}
-			if (parts[1] === 'state' && method === 'GET' && parts[2]) {
-				const coll = parts[2];
-				if (!COLLECTIONS.includes(coll)) return json(404, err('collection', 'not_found'));
-				const list = built.state[coll];
-				if (parts[3]) {
-					const item = list.find((x) => x.id === decodeURIComponent(parts[3]));
-					return item
-						? json(200, item)
-						: json(404, err(coll === 'appointments' ? 'appointment' : coll, 'not_found'));
-				}
-				const shopId = url.searchParams.get('shopId');
-				return json(
-					200,
-					shopId ? list.filter((x) => x.shopId === shopId || x.id === shopId) : list,
-				);
-			}
-			return json(404, err('ROOT', 'not_found'));
-		} catch (e) {
-			if (e instanceof ApiError) return json(e.status, e.body);
-			return json(400, err('ROOT', 'invalid_input', String(e.message || e)));
-		}
-	}
+	/** The simulator's internals, `c` in ./http.js, ./handle.js and the control endpoints (./routes/admin.js). */
+	const c = {
+		options: opts,
+		internal,
+		keys: () => keysByValue,
+		flows,
+		recorder,
+		exchanges,
+		faults,
+		variants,
+		send,
+		createAndFire,
+		actOn,
+		filterDeliveries,
+		syncOtherToolFlows,
+		state: () => built.state,
+		fixtures: () => built.fixtures,
+		reset(overrides) {
+			seed(overrides);
+			syncOtherToolFlows();
+			faults.clear();
+			return built.fixtures;
+		},
+	};
 
-	const server = http.createServer((req, res) => {
-		const chunks = [];
-		req.on('data', (c) => chunks.push(c));
-		req.on('end', () => {
-			const rawBody = chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
-			const url = new URL(req.url, 'http://sim.local');
-			if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) {
-				control(req, res, url, rawBody);
-				return;
-			}
-			const method = req.method.toUpperCase();
-			const isApi = url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`);
-			const path = isApi ? url.pathname.slice(API_PREFIX.length) || '/' : url.pathname;
-			const query = parseQuery(url.search);
-			const headers = {};
-			for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = v;
-			const exchange = recorder.start({
-				method,
-				path,
-				rawPath: req.url,
-				query,
-				headers: redactHeaders(headers),
-				requestBody: tryJson(rawBody),
-				responseBody: undefined,
-				responseHeaders: {},
-			});
-			if (rawBody !== undefined && exchange.requestBody === undefined)
-				exchange.rawRequestBody = rawBody;
-			const finish = (status, body, headers) => {
-				const responseHeaders = send(res, status, body, headers);
-				recorder.finish(exchange, {
-					status,
-					responseBody: body === undefined ? undefined : JSON.parse(JSON.stringify(body)),
-					responseHeaders,
-				});
-			};
-			if (!isApi) return finish(404, err('ROOT', 'not_found'));
-			const run = () => {
-				let result;
-				try {
-					result = handleApi(method, path, query, headers, rawBody);
-				} catch (e) {
-					if (e instanceof ApiError) return finish(e.status, e.body, e.headers);
-					exchange.error = String((e && e.stack) || e);
-					return finish(500, err('ROOT', 'internal_server_error'));
-				}
-				if (result.gatewayError) exchange.fault = 'gateway-502';
-				return finish(result.status, result.body, result.headers);
-			};
-			const fault = faults.take(method, path, API_PREFIX + path);
-			if (!fault) return run();
-			exchange.fault = fault.mode;
-			applyFault(fault, {
-				run,
-				socket: req.socket,
-				onDrop: () => recorder.finish(exchange, { status: 0 }),
-				answer: (status, faultHeaders) =>
-					finish(
-						status,
-						err('ROOT', status === 429 ? 'rate_limit' : 'internal_server_error'),
-						faultHeaders,
-					),
-			});
-			return undefined;
-		});
-	});
-	server.on('connection', (s) => {
-		sockets.add(s);
-		s.on('close', () => sockets.delete(s));
-	});
-	server.keepAliveTimeout = 5000;
-
+	const { server, sockets } = createSimServer(c);
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(opts.port, opts.host, () => {
@@ -472,128 +263,7 @@ async function startSesamiSimulator(options = {}) {
 	const hostForUrl =
 		addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
 	const url = `http://${hostForUrl}:${addr.port}`;
-
-	const sim = {
-		url,
-		baseUrl: url + API_PREFIX,
-		port: addr.port,
-		get fixtures() {
-			return built.fixtures;
-		},
-		get state() {
-			return built.state;
-		},
-		exchanges,
-		/** the unverified contract points played (../lib/variants.js): variants.set({point: variant}), .reset(), .all(), .get(point) */
-		variants: {
-			get: variants.get,
-			all: variants.all,
-			set(spec) {
-				const all = variants.set(spec);
-				syncOtherToolFlows();
-				return all;
-			},
-			reset() {
-				const all = variants.reset();
-				syncOtherToolFlows();
-				return all;
-			},
-		},
-		clearExchanges() {
-			recorder.clear();
-		},
-		/** spec: {mode:'429'|'500'|'slow'|'drop', count?=1 (-1 forever), retryAfter?, delayMs?, match?:{method?, pathPrefix?, path?}} or an array, or null to clear (test/sim/lib/faults.js) */
-		setFaults(spec) {
-			return faults.set(spec);
-		},
-		clearFaults() {
-			faults.clear();
-		},
-		get faults() {
-			return faults.list;
-		},
-		/** re-seed (optionally with another seed / appointment count); faults are cleared, exchanges kept */
-		reset(overrides) {
-			seed(overrides || {});
-			syncOtherToolFlows();
-			faults.clear();
-			return built.fixtures;
-		},
-		/** the simulator's clock (epoch ms) */
-		now: () => internal.now(),
-		/**
-		 * (shopId, appointment, trigger) => fires the shop's matching Flows. Replaceable (a test may
-		 * wrap it); the default is the Flow dispatcher's emit.
-		 */
-		set emitAppointmentEvent(fn) {
-			internal.emitAppointmentEvent = fn;
-		},
-		get emitAppointmentEvent() {
-			return internal.emitAppointmentEvent;
-		},
-		/**
-		 * Create a new BOOKED appointment (default: shop 0, its first non-instant service, a seeded
-		 * Shopify customer, the first free slot a day or more ahead) and fire APPOINTMENT_CREATED.
-		 * Returns the appointment as the API renders it in the shop timezone.
-		 * @param {{shopId?: string, serviceId?: string, variantId?: string, locationId?: string, resourceId?: string,
-		 *   customer?: {id?: string, firstName?: string, lastName?: string, name?: string, email?: string, phone?: string, externalId?: string, timezone?: string},
-		 *   datetime?: string, instant?: boolean, lineItemProperties?: Array<{name: string, value: string}>}} [input]
-		 */
-		createAppointment(input) {
-			return createAndFire(input || {});
-		},
-		/**
-		 * Change an appointment like the control endpoint does and fire the matching trigger.
-		 * @param {string} id
-		 * @param {'reschedule'|'cancel'|'check-in'|'no-show'|'start'} action
-		 * @param {Record<string, unknown>} [body]
-		 */
-		appointmentAction(id, action, body) {
-			return actOn(id, action, body);
-		},
-		/** every delivery attempt: {id, flowId, flowName, trigger, appointmentId, target, headers (secrets '***'), body, status, attempt, copy, at, durationMs, error?, responseBody?, problems?} */
-		deliveries: flows.deliveries,
-		clearDeliveries() {
-			return flows.clearDeliveries();
-		},
-		/** Flows that could not be delivered as written (unparsable headers, template errors, external targets) */
-		flowProblems: flows.problems,
-		/** resolves (true) once no delivery is pending; false when timeoutMs passed first */
-		idle(timeoutMs) {
-			return flows.idle(timeoutMs);
-		},
-		/** replace the delivery settings: {duplicate, duplicateRate, duplicateDelayMs, duplicateConcurrent, reorder, reorderRate, holdMs, delayMs, retryOnFailure: {attempts, delayMs}, timeoutMs} */
-		setFlowDelivery(spec) {
-			return flows.configure(spec || {});
-		},
-		resetFlowDelivery() {
-			return flows.reset();
-		},
-		get flowDelivery() {
-			return flows.settings;
-		},
-		/** send held (reorder) deliveries now, newest first; returns how many */
-		flushFlowDeliveries() {
-			return flows.flush();
-		},
-		/** render a template with an appointment's variables, exactly as a Flow delivery would */
-		renderFlowTemplate(template, appointmentId, trigger = 'APPOINTMENT_CREATED') {
-			const a = built.state.appointments.find((x) => x.id === appointmentId);
-			if (!a) throw new Error(`unknown appointment ${appointmentId}`);
-			const shop = built.state.shops.find((s) => s.id === a.shopId);
-			return renderTemplate(template, templateVariables(built.state, a, trigger), {
-				shopTimezone: shop.settings.timezone,
-			});
-		},
-		close() {
-			flows.close();
-			return new Promise((resolve) => {
-				server.close(() => resolve());
-				for (const s of sockets) s.destroy();
-			});
-		},
-	};
-	return sim;
+	return sesamiHandle(c, { url, port: addr.port, server, sockets });
 }
 
 /** Fixtures of the default simulator (seed 42, 260 appointments); ids are stable for a given seed. */

@@ -1,7 +1,8 @@
 'use strict';
 /**
  * Deterministic seed data for the Sesami simulator, written from sesami-openapi.json and
- * sesami.md (§2 ids, §3.8 schemas, §4.2 flows, §8 Shopify linkage).
+ * Sesami's public docs (https://sesami.dev/docs/sesami-api/intro, https://sesami.dev/docs/sesami-flows/flows,
+ * https://help.sesami.co/apps-integrations/shopify/customers).
  *
  * Every id comes from a PRNG stream keyed by (seed, label); nothing depends on the wall clock except
  * appointment/reservation *times*, which are placed relative to `now` (default: Date.now()).
@@ -276,7 +277,8 @@ const SHOP_PROFILES = [
 ];
 
 /**
- * Customer self-service policy per service index (sesami.md §5). Index 1 always has the 48 h
+ * Customer self-service policy per service index
+ * (https://help.sesami.co/booking/booking-features/cancellations-rescheduling). Index 1 always has the 48 h
  * notice window, index 2 always forbids rescheduling, index 3 forbids cancelling.
  */
 const SERVICE_POLICIES = [
@@ -376,7 +378,8 @@ function wdayRule(rng, weekday, from, to) {
 	};
 }
 
-/** Credentials per shop: a read/write PAT pair and a read-only pair (sesami.md §3.3). */
+/** Credentials per shop: a read/write PAT pair and a read-only pair
+ * (https://sesami.dev/docs/sesami-api/personal-access-token). */
 function makeCredentials(seed, i) {
 	const rng = new Rng(seed, `keys:${i}`);
 	return {

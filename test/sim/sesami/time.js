@@ -2,7 +2,8 @@
 /**
  * Time-zone helpers for the Sesami simulator (Node built-ins only: Intl).
  *
- * The Admin API renders appointment times "in the requested timezone" (sesami.md §3.9, §11):
+ * The Admin API renders appointment times "in the requested timezone"
+ * (the `timezone` query parameter of https://api.sesami.co/swagger):
  * we render them as ISO-8601 with the zone's UTC offset, e.g. `2026-12-01T10:00:00+01:00`.
  * `createdAt` / `updatedAt` / event `dateTime` are ISO UTC (`toISOString()`).
  */

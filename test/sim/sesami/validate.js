@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Request validation for the simulator, hand-written from the OpenAPI request schemas and the
- * error model of sesami.md §3.5: a JSON array of `{property, constraints:[{name, payload?}]}`.
+ * error model of https://sesami.dev/docs/sesami-api/errors: a JSON array of `{property, constraints:[{name, payload?}]}`.
  * Constraint names come from the documented list (is_not_empty, is_enum, is_boolean, is_string,
  * is_object, is_date, is_array, is_number, is_mongo_id, is_time_zone, is_email, is_url, min, max,
  * invalid_id, valid_interval, invalid_input, ...).
@@ -311,7 +311,7 @@ const CREATE_LOCATION = {
 	businessAddress: BUSINESS_ADDRESS,
 	isDefault: { type: 'boolean' },
 };
-/** UpdateLocationRequest is an empty schema in the document (§3.1); we apply CreateLocationRequest's fields, none required. */
+/** UpdateLocationRequest is an empty schema in the document (https://api.sesami.co/swagger); we apply CreateLocationRequest's fields, none required. */
 const UPDATE_LOCATION = { ...CREATE_LOCATION, name: { type: 'string', notEmpty: true } };
 
 const CREATE_RESOURCE_TYPE = { name: { type: 'string', required: true } };

@@ -16,7 +16,7 @@
  * user / password (535 otherwise; MAIL FROM without AUTH gets 530). Messages are parsed with
  * mailparser's simpleParser.
  *
- * HTTP inbox on httpPort (httpPort: false starts none):
+ * HTTP inbox on httpPort (httpPort: false starts none; routes in ./inbox.js):
  *   GET /                 HTML list, newest first (subject, to, date; links to the messages)
  *   GET /messages         JSON, in arrival order
  *   GET /messages/:id     the message's HTML body (its text in <pre> when it has no HTML part)
@@ -29,6 +29,7 @@
 const http = require('node:http');
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
+const { createInboxHandler } = require('./inbox');
 
 const MAX_SIZE = 10 * 1024 * 1024;
 
@@ -61,36 +62,6 @@ function headerValue(v) {
 		return v.value + params;
 	}
 	return JSON.stringify(v);
-}
-
-const escapeHtml = (s) =>
-	String(s === undefined || s === null ? '' : s).replace(
-		/[&<>"']/g,
-		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
-	);
-
-function inboxPage(messages) {
-	const rows = messages
-		.slice()
-		.reverse()
-		.map(
-			(m) =>
-				`<tr><td><a href="/messages/${m.id}">${escapeHtml(m.subject || '(no subject)')}</a></td><td>${escapeHtml(m.to.join(', '))}</td>` +
-				`<td>${escapeHtml(m.from)}</td><td><time datetime="${escapeHtml(m.date)}">${escapeHtml(m.date)}</time></td></tr>`,
-		)
-		.join('\n');
-	return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sandbox inbox (${messages.length})</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left}th{background:#f5f5f5}</style>
-</head><body>
-<h1>Sandbox inbox</h1>
-<p>${messages.length} message(s), newest first. JSON: <a href="/messages">/messages</a></p>
-<table><thead><tr><th>Subject</th><th>To</th><th>From</th><th>Date</th></tr></thead>
-<tbody>
-${rows || '<tr><td colspan="4">No messages yet.</td></tr>'}
-</tbody></table>
-</body></html>
-`;
 }
 
 /**
@@ -228,65 +199,15 @@ async function startSmtpServer(options = {}) {
 	let httpUrl;
 	const httpSockets = new Set();
 	if (opts.httpPort !== false && opts.httpPort !== null && opts.httpPort !== undefined) {
-		httpServer = http.createServer((req, res) => {
-			const url = new URL(req.url, 'http://inbox.local');
-			const send = (status, body, type) => {
-				const headers = {
-					'content-type': type,
-					'content-length': Buffer.byteLength(body),
-					'cache-control': 'no-store',
-				};
-				if (type.startsWith('text/html'))
-					headers['content-security-policy'] =
-						"default-src 'none'; style-src 'unsafe-inline'; img-src data: https:";
-				res.writeHead(status, headers);
-				res.end(body);
-			};
-			const json = (status, body) =>
-				send(status, JSON.stringify(body), 'application/json; charset=utf-8');
-			const parts = url.pathname.split('/').filter(Boolean);
-			if (req.method === 'GET' && parts.length === 0)
-				return send(200, inboxPage(messages), 'text/html; charset=utf-8');
-			if (parts[0] === 'messages' && parts.length === 1) {
-				if (req.method === 'GET') return json(200, messages);
-				if (req.method === 'DELETE') {
-					const n = messages.length;
-					messages.length = 0;
-					return json(200, { cleared: n });
-				}
-			}
-			if (parts[0] === 'outage' && parts.length === 1) {
-				if (req.method === 'GET') return json(200, { refusing });
-				if (req.method === 'PUT') {
-					const chunks = [];
-					req.on('data', (c) => chunks.push(c));
-					req.on('end', () => {
-						let body;
-						try {
-							body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
-						} catch {
-							body = null;
-						}
-						if (!body || typeof body.refusing !== 'boolean')
-							return json(400, { error: 'send {"refusing": true | false}' });
-						refusing = body.refusing;
-						return json(200, { refusing });
-					});
-					return undefined;
-				}
-			}
-			if (parts[0] === 'messages' && parts.length === 2 && req.method === 'GET') {
-				const asJson = parts[1].endsWith('.json');
-				const id = decodeURIComponent(asJson ? parts[1].slice(0, -5) : parts[1]);
-				const m = messages.find((x) => x.id === id);
-				if (!m) return json(404, { error: 'not found' });
-				if (asJson) return json(200, m);
-				const html =
-					m.html || `<!doctype html><meta charset="utf-8"><pre>${escapeHtml(m.text)}</pre>`;
-				return send(200, html, 'text/html; charset=utf-8');
-			}
-			return json(404, { error: 'not found' });
-		});
+		httpServer = http.createServer(
+			createInboxHandler({
+				messages,
+				getRefusing: () => refusing,
+				setRefusing: (on) => {
+					refusing = on;
+				},
+			}),
+		);
 		httpServer.on('connection', (s) => {
 			httpSockets.add(s);
 			s.on('close', () => httpSockets.delete(s));

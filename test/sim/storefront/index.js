@@ -11,7 +11,9 @@
  *     customers: [{ id: '7876441139527', email: 'zara.chen@example.com', name: 'Zara Chen', password: '...' }],
  *   });
  *
- * What it does, as Shopify does it (shared/reference/shopify.md):
+ * What it does, as Shopify does it (customer accounts:
+ * https://shopify.dev/docs/storefronts/themes/architecture/templates/customers-account, Liquid:
+ * https://shopify.dev/docs/api/liquid/objects/customer, App Proxy: https://shopify.dev/docs/apps/build/online-store/app-proxies):
  * - /account/login: a login form; a logged-in customer has a session cookie (HttpOnly, in memory).
  * - /account (login required, like the classic customer account page) and /pages/my-bookings (any
  *   visitor, like a page template on a store with new customer accounts): a theme page rendered with
@@ -38,13 +40,19 @@ const http = require('node:http');
 const path = require('node:path');
 const { Liquid } = require('liquidjs');
 const { signAppProxyQuery, proxyPairs } = require('../../helpers/shopify.js');
+const { createRouter } = require('../lib/router');
+const { LAYOUT, ACCOUNT, HOME, LOGIN } = require('./theme');
+const {
+	pickMyPageCustomers,
+	myPageWebhookUrl,
+	MY_PAGE_WORKFLOW_FILE,
+	DEFAULT_PASSWORDS,
+} = require('./my-page');
 
 const STOREFRONT_DIR = path.resolve(__dirname, '..', '..', '..', 'workflows', 'storefront');
 const SESSION_COOKIE = 'storefront_session';
 const SUBPATH = /^[A-Za-z0-9_-]{1,30}$/;
 const PREFIXES = ['a', 'apps', 'community', 'tools'];
-/** Default passwords of the two test customers (documented in the README; test logins only). */
-const DEFAULT_PASSWORDS = ['my-page-a', 'my-page-b'];
 
 const escapeHtml = (s) =>
 	String(s ?? '').replace(
@@ -76,135 +84,6 @@ function readBody(req, limit = 1_000_000) {
 		req.on('error', reject);
 	});
 }
-
-/**
- * The two test customers of the sandbox and the tests, from the Sesami simulator's data: A = the
- * shop's fixture customer (`fixtures.shops[i].customer`, the one with the most appointments), B = the
- * other Shopify customer of that shop with the most upcoming, uncancelled appointments (ties: the
- * lower externalId).
- * @param {{ fixtures: object, appointments: object[], now?: number, shopIndex?: number, passwords?: string[] }} input
- *   `appointments`: the simulator's internal records (sim.state.appointments or GET /__sim/state/appointments)
- * @returns {{ id: string, email: string, name: string, firstName: string, lastName: string, password: string, sesamiCustomerId: string }[]}
- */
-function pickMyPageCustomers({
-	fixtures,
-	appointments,
-	now = Date.now(),
-	shopIndex = 0,
-	passwords = DEFAULT_PASSWORDS,
-}) {
-	const shop = fixtures.shops[shopIndex];
-	if (!shop?.customer?.externalId)
-		throw new Error(`the Sesami simulator's shop ${shopIndex} has no fixture customer`);
-	const mine = appointments.filter((a) => a.shopId === shop.id);
-	const counts = new Map();
-	for (const a of mine) {
-		const ext = a.customer?.externalId;
-		if (
-			!ext ||
-			ext === shop.customer.externalId ||
-			a.status === 'CANCELLED' ||
-			Date.parse(a.datetime) <= now
-		)
-			continue;
-		const entry = counts.get(ext) ?? { n: 0, customer: a.customer };
-		entry.n += 1;
-		counts.set(ext, entry);
-	}
-	const [bId, b] =
-		[...counts.entries()].sort((x, y) => y[1].n - x[1].n || (x[0] < y[0] ? -1 : 1))[0] ?? [];
-	if (!bId)
-		throw new Error(
-			`the Sesami simulator's shop ${shopIndex} has no second customer with upcoming appointments`,
-		);
-	const aRecord =
-		mine.find((x) => x.customer?.externalId === shop.customer.externalId)?.customer ?? {};
-	const person = (c, fallbackName) => {
-		const name = c.name || [c.firstName, c.lastName].filter(Boolean).join(' ') || fallbackName;
-		return {
-			name,
-			firstName: c.firstName || name.split(' ')[0],
-			lastName: c.lastName || name.split(' ').slice(1).join(' '),
-		};
-	};
-	return [
-		{
-			id: String(shop.customer.externalId),
-			email: shop.customer.email,
-			...person({ ...aRecord, name: shop.customer.name }, 'Customer A'),
-			password: passwords[0],
-			sesamiCustomerId: shop.customer.id,
-		},
-		{
-			id: String(bId),
-			email: b.customer.email,
-			...person(b.customer, 'Customer B'),
-			password: passwords[1],
-			sesamiCustomerId: b.customer.id,
-		},
-	];
-}
-
-const LAYOUT = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ page_title | escape }} – {{ shop.name | escape }}</title>
-<style>
-  body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2327; background: #f6f5f2; line-height: 1.45; }
-  header.site { background: #1d2327; color: #fff; padding: .9rem 1.5rem; display: flex; align-items: center; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
-  header.site a { color: #fff; }
-  header.site .brand { font-weight: 700; font-size: 1.15rem; text-decoration: none; }
-  header.site nav { display: flex; gap: 1.2rem; align-items: center; }
-  main { padding: 1rem 1.5rem 3rem; }
-  .account-head { max-width: 46rem; margin: 1.5rem auto 0; }
-  .account-head h1 { margin: 0 0 .25rem; font-size: 1.6rem; }
-  .account-head p { margin: 0; color: #555; }
-  form.inline { display: inline; margin: 0; }
-  form.inline button { background: none; border: 0; color: #fff; text-decoration: underline; font: inherit; cursor: pointer; padding: 0; }
-</style>
-</head>
-<body>
-<header class="site">
-  <a class="brand" href="{{ routes.root_url }}">{{ shop.name | escape }}</a>
-  <nav aria-label="Account">
-    <a href="/pages/my-bookings">My bookings</a>
-    {%- if customer %}
-    <span data-role="who">{{ customer.name | escape }}</span>
-    <form class="inline" method="post" action="{{ routes.account_logout_url }}"><button type="submit">Log out</button></form>
-    {%- else %}
-    <a href="{{ routes.account_login_url }}">Log in</a>
-    {%- endif %}
-  </nav>
-</header>
-<main>
-{{ content_for_layout }}
-</main>
-</body>
-</html>`;
-
-const ACCOUNT = `<div class="account-head">
-  <h1>{% if customer %}Hello, {{ customer.first_name | escape }}{% else %}My bookings{% endif %}</h1>
-  {%- if customer %}<p>{{ customer.email | escape }}</p>{% endif %}
-</div>
-{% render 'sesami-my-page', proxy_path: proxy_path %}`;
-
-const HOME = `<div class="account-head"><h1>Welcome to {{ shop.name | escape }}</h1>
-<p>Book online, then see, reschedule or cancel your appointments on <a href="/pages/my-bookings">My bookings</a>.</p></div>`;
-
-const LOGIN = `<div class="account-head">
-  <h1>Log in</h1>
-  {%- if error %}<p role="alert" style="color:#a12d2d">{{ error | escape }}</p>{% endif %}
-  <form method="post" action="{{ routes.account_login_url }}" style="display:grid;gap:.5rem;max-width:22rem;margin-top:1rem">
-    <input type="hidden" name="return_to" value="{{ return_to | escape }}">
-    <label for="customer_email">Email</label>
-    <input id="customer_email" name="email" type="email" autocomplete="email" required value="{{ email | escape }}">
-    <label for="customer_password">Password</label>
-    <input id="customer_password" name="password" type="password" autocomplete="current-password" required>
-    <button type="submit" style="margin-top:.5rem;padding:.5rem;font:inherit">Sign in</button>
-  </form>
-</div>`;
 
 /**
  * @param {object} options
@@ -404,94 +283,137 @@ async function startStorefront(options = {}) {
 		res.end(answer.body);
 	}
 
-	async function handle(req, res) {
-		const url = new URL(req.url, 'http://storefront.local');
-		const method = req.method.toUpperCase();
-		const customer = currentCustomer(req);
-		if (url.pathname === pathPrefix || url.pathname.startsWith(`${pathPrefix}/`))
-			return proxy(req, res, url, customer);
-		if (url.pathname === '/__storefront/health') {
-			res.writeHead(200, { 'content-type': 'application/json' });
-			return res.end(JSON.stringify({ ok: true }));
+	/** GET /assets/<file>: the theme assets (the snippet's script). */
+	function asset(req, res, url) {
+		const name = decodeURIComponent(url.pathname.slice('/assets/'.length));
+		const file = path.join(opts.themeDir, name);
+		if (!/^[\w.-]+$/.test(name) || !fs.existsSync(file)) {
+			res.writeHead(404, { 'content-type': 'text/plain' });
+			return res.end('Not found');
 		}
-		if (url.pathname === '/__storefront/requests') {
-			if (method === 'DELETE') requests.length = 0;
-			res.writeHead(200, { 'content-type': 'application/json' });
-			return res.end(JSON.stringify(method === 'DELETE' ? { cleared: true } : requests));
-		}
-		if (url.pathname === '/favicon.ico') {
-			res.writeHead(204);
-			return res.end();
-		}
-		if (method === 'GET' && url.pathname.startsWith('/assets/')) {
-			const name = decodeURIComponent(url.pathname.slice('/assets/'.length));
-			const file = path.join(opts.themeDir, name);
-			if (!/^[\w.-]+$/.test(name) || !fs.existsSync(file)) {
-				res.writeHead(404, { 'content-type': 'text/plain' });
-				return res.end('Not found');
-			}
-			const type = name.endsWith('.js')
-				? 'text/javascript; charset=utf-8'
-				: name.endsWith('.css')
-					? 'text/css; charset=utf-8'
-					: 'application/octet-stream';
-			res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-			return res.end(fs.readFileSync(file));
-		}
-		if (url.pathname === '/account/login') {
-			const returnTo = /^\/[^/\\]/.test(url.searchParams.get('return_to') || '')
-				? url.searchParams.get('return_to')
-				: '/account';
-			if (method === 'GET')
-				return page(res, { title: 'Log in', body: LOGIN, vars: { return_to: returnTo } });
-			if (method === 'POST') {
-				const form = new URLSearchParams((await readBody(req)).toString('utf8'));
-				const email = String(form.get('email') || '')
-					.trim()
-					.toLowerCase();
-				const who = customers.find((c) => c.email.toLowerCase() === email);
-				const target = /^\/[^/\\]/.test(form.get('return_to') || '')
-					? form.get('return_to')
-					: '/account';
-				if (
-					!who ||
-					!crypto.timingSafeEqual(
-						crypto
-							.createHash('sha256')
-							.update(String(form.get('password') || ''))
-							.digest(),
-						crypto.createHash('sha256').update(who.password).digest(),
-					)
-				) {
-					return page(res, {
-						title: 'Log in',
-						body: LOGIN,
-						status: 401,
-						vars: { error: 'Incorrect email or password.', email, return_to: target },
-					});
-				}
-				const sid = crypto.randomBytes(24).toString('base64url');
-				sessions.set(sid, who.id);
-				return redirect(res, target, {
-					'set-cookie': `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`,
-				});
-			}
-		}
-		if (url.pathname === '/account/logout' && (method === 'POST' || method === 'GET')) {
-			const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-			if (sid) sessions.delete(sid);
-			return redirect(res, '/', {
-				'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`,
+		const type = name.endsWith('.js')
+			? 'text/javascript; charset=utf-8'
+			: name.endsWith('.css')
+				? 'text/css; charset=utf-8'
+				: 'application/octet-stream';
+		res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+		return res.end(fs.readFileSync(file));
+	}
+
+	const returnTarget = (value) => (/^\/[^/\\]/.test(value || '') ? value : '/account');
+
+	/** POST /account/login: a session for the right email + password, the login page again otherwise. */
+	async function login(req, res) {
+		const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+		const email = String(form.get('email') || '')
+			.trim()
+			.toLowerCase();
+		const who = customers.find((c) => c.email.toLowerCase() === email);
+		const target = returnTarget(form.get('return_to'));
+		if (
+			!who ||
+			!crypto.timingSafeEqual(
+				crypto
+					.createHash('sha256')
+					.update(String(form.get('password') || ''))
+					.digest(),
+				crypto.createHash('sha256').update(who.password).digest(),
+			)
+		) {
+			return page(res, {
+				title: 'Log in',
+				body: LOGIN,
+				status: 401,
+				vars: { error: 'Incorrect email or password.', email, return_to: target },
 			});
 		}
-		if (method === 'GET' && url.pathname === '/account') {
-			if (!customer) return redirect(res, '/account/login?return_to=%2Faccount');
-			return page(res, { title: 'Account', body: ACCOUNT, customer });
-		}
-		if (method === 'GET' && url.pathname === '/pages/my-bookings')
-			return page(res, { title: 'My bookings', body: ACCOUNT, customer });
-		if (method === 'GET' && url.pathname === '/')
-			return page(res, { title: 'Home', body: HOME, customer });
+		const sid = crypto.randomBytes(24).toString('base64url');
+		sessions.set(sid, who.id);
+		return redirect(res, target, {
+			'set-cookie': `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`,
+		});
+	}
+
+	function logout(req, res) {
+		const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+		if (sid) sessions.delete(sid);
+		return redirect(res, '/', {
+			'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`,
+		});
+	}
+
+	const jsonAnswer = (res, body) => {
+		res.writeHead(200, { 'content-type': 'application/json' });
+		return res.end(JSON.stringify(body));
+	};
+
+	/**
+	 * The storefront's routes (../lib/router.js; paths as sent, not decoded): method, path,
+	 * handler(req, res, url, customer). A path no row serves is the theme's 404 page.
+	 */
+	const router = createRouter([
+		{ method: '*', path: `${pathPrefix}/*?`, handler: proxy },
+		{
+			method: '*',
+			path: '/__storefront/health',
+			handler: (req, res) => jsonAnswer(res, { ok: true }),
+		},
+		{
+			method: '*',
+			path: '/__storefront/requests',
+			handler: (req, res) => {
+				const clear = req.method.toUpperCase() === 'DELETE';
+				if (clear) requests.length = 0;
+				return jsonAnswer(res, clear ? { cleared: true } : requests);
+			},
+		},
+		{
+			method: '*',
+			path: '/favicon.ico',
+			handler: (req, res) => {
+				res.writeHead(204);
+				return res.end();
+			},
+		},
+		{ method: 'GET', path: '/assets/*name', handler: asset },
+		{
+			method: 'GET',
+			path: '/account/login',
+			handler: (req, res, url) =>
+				page(res, {
+					title: 'Log in',
+					body: LOGIN,
+					vars: { return_to: returnTarget(url.searchParams.get('return_to')) },
+				}),
+		},
+		{ method: 'POST', path: '/account/login', handler: login },
+		{ method: ['POST', 'GET'], path: '/account/logout', handler: logout },
+		{
+			method: 'GET',
+			path: '/account',
+			handler: (req, res, url, customer) =>
+				customer
+					? page(res, { title: 'Account', body: ACCOUNT, customer })
+					: redirect(res, '/account/login?return_to=%2Faccount'),
+		},
+		{
+			method: 'GET',
+			path: '/pages/my-bookings',
+			handler: (req, res, url, customer) =>
+				page(res, { title: 'My bookings', body: ACCOUNT, customer }),
+		},
+		{
+			method: 'GET',
+			path: '/',
+			handler: (req, res, url, customer) => page(res, { title: 'Home', body: HOME, customer }),
+		},
+	]);
+
+	async function handle(req, res) {
+		const url = new URL(req.url, 'http://storefront.local');
+		const customer = currentCustomer(req);
+		const match = router.match(req.method.toUpperCase(), url.pathname);
+		if (match && match.route) return match.route.handler(req, res, url, customer);
 		return page(res, {
 			title: 'Not found',
 			body: '<div class="account-head"><h1>Page not found</h1></div>',
@@ -544,18 +466,6 @@ async function startStorefront(options = {}) {
 				server.close(() => resolve());
 			}),
 	};
-}
-
-/** The file name of W4, the workflow behind the App Proxy. */
-const MY_PAGE_WORKFLOW_FILE = 'sesami-my-page-backend.json';
-
-/**
- * The production URL of W4's My Page Trigger among the harness' workflow entries
- * (startN8n().workflows: [{ file, webhookUrls: [{ httpMethod, url }] }]); null when W4 is not there.
- */
-function myPageWebhookUrl(workflows) {
-	const wf = (workflows || []).find((w) => path.basename(String(w.file)) === MY_PAGE_WORKFLOW_FILE);
-	return wf?.webhookUrls?.find((h) => h.url)?.url ?? null;
 }
 
 module.exports = {

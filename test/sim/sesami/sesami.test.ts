@@ -4,8 +4,8 @@
  */
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 
-import { createSesamiContract } from '../contract/sesami-contract';
-import { startSesamiSimulator } from '../sim/sesami';
+import { createSesamiContract } from '../../contract/sesami-contract';
+import { startSesamiSimulator } from './index';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Shop = Sim['fixtures']['shops'][number];
@@ -156,7 +156,8 @@ describe('authentication (x-api-key, x-client-id, x-shop-id)', () => {
 			{ 'x-shop-id': sim.fixtures.shops[1].id },
 		];
 		for (const overrides of cases) {
-			// a request without x-api-key breaks the contract (sesami.md §3.3) on purpose
+			// a request without x-api-key breaks the contract
+			// (https://sesami.dev/docs/sesami-api/make-a-request) on purpose
 			const marker =
 				'x-api-key' in overrides && overrides['x-api-key'] === undefined ? INVALID_ON_PURPOSE : {};
 			const res = await client(headersOf(shop, overrides)).get(`/${shop.id}/services`, {

@@ -6,8 +6,8 @@
  */
 import axios, { AxiosInstance } from 'axios';
 
-import { createSesamiContract } from '../contract/sesami-contract';
-import { startSesamiSimulator } from '../sim/sesami';
+import { createSesamiContract } from '../../contract/sesami-contract';
+import { startSesamiSimulator } from './index';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Shop = Sim['fixtures']['shops'][number];

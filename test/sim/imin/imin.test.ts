@@ -1,14 +1,14 @@
 /**
  * The imin simulator (test/sim/imin), checked over real HTTP with axios the way a broker would use
  * imin: Firehose RPDE feeds (with @openactive/rpde-validator's page checks), the bookability truth
- * it publishes (against a second, independent implementation of imin.md §4.1 written here), the
+ * it publishes (against a second, independent implementation of imin's bookability rules written here), the
  * checkout endpoints, bookings and the webhooks they fire, and the fault switches.
  */
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 
-import { startIminSimulator } from '../sim/imin';
-import { startReceiver } from '../sim/lib/receiver';
-import { createPageChecker, memoryUsageMb, requiredFieldsMissing } from '../sim/imin/rpde-check';
+import { startIminSimulator } from './index';
+import { startReceiver } from '../lib/receiver';
+import { createPageChecker, memoryUsageMb, requiredFieldsMissing } from './rpde-check';
 
 type Sim = Awaited<ReturnType<typeof startIminSimulator>>;
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -88,7 +88,8 @@ const idOf = (o: unknown): string | undefined =>
 			: undefined;
 
 // ---------------------------------------------------------------------------------------------
-// A second implementation of imin's bookability rules (imin.md §4.1), independent of the simulator's
+// A second implementation of imin's bookability rules
+// (https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/firehose-and-checkout), independent of the simulator's
 
 const flag = (o: Json | undefined) =>
 	o ? (o['imin:isPotentiallyBookable'] ?? o['_imin:isPotentiallyBookable']) : undefined;
@@ -371,7 +372,7 @@ describe('Firehose RPDE feeds', () => {
 });
 
 describe('bookability truth', () => {
-	it('fixtures.expected and /__sim/expected/bookable agree with an independent implementation of §4.1', async () => {
+	it('fixtures.expected and /__sim/expected/bookable agree with an independent implementation of the bookability rules', async () => {
 		const now = Date.now();
 		const [series, sessions, fus, slots] = await Promise.all(
 			FEEDS.map((f) => walk(`${sim.firehoseBaseUrl}${f}`)),

@@ -1,15 +1,15 @@
 /**
- * The simulator fires Sesami Flows (sesami.md §4): appointment changes render every active
+ * The simulator fires Sesami Flows (https://sesami.dev/docs/sesami-flows/flows): appointment changes render every active
  * IMMEDIATELY WEBHOOK Flow's template with Handlebars, as Sesami does (HTML escaping, comma-less
  * #each), and POST it with the Flow's headers to a real local receiver. Delivery switches:
  * duplicate, reorder, delay, retry.
  */
 import axios, { AxiosInstance } from 'axios';
 
-import { createSesamiContract } from '../contract/sesami-contract';
-import { startSesamiSimulator } from '../sim/sesami';
-import { formatDate, TEMPLATE_VARIABLES } from '../sim/sesami/flows';
-import { closedPortUrl, startReceiver } from '../sim/lib/receiver';
+import { createSesamiContract } from '../../contract/sesami-contract';
+import { startSesamiSimulator } from './index';
+import { formatDate, TEMPLATE_VARIABLES } from './flows';
+import { closedPortUrl, startReceiver } from '../lib/receiver';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;

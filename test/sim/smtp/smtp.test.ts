@@ -4,8 +4,8 @@
  */
 import axios from 'axios';
 
-import { buildMultipart, sendRaw, sendWithNodemailer } from '../sim/smtp/client';
-import { startSmtpServer } from '../sim/smtp';
+import { buildMultipart, sendRaw, sendWithNodemailer } from './client';
+import { startSmtpServer } from './index';
 
 type Smtp = Awaited<ReturnType<typeof startSmtpServer>>;
 
