@@ -1,18 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { IminApi } from '../../credentials/IminApi.credentials';
-import { Imin } from '../../nodes/Imin/Imin.node';
 import { IminTrigger } from '../../nodes/Imin/IminTrigger/IminTrigger.node';
-import { createContext, createWebhookContext } from '../helpers/n8n-context';
-import { startIminSimulator } from '../sim/imin';
-
-type Sim = Awaited<ReturnType<typeof startIminSimulator>>;
-let sim: Sim;
+import { webhookContext } from '../helpers/n8n-context';
+import { useIminSimulator } from '../helpers/setup';
 
 /** The parts of the simulator's fixtures these tests use. */
 interface Sample {
@@ -38,42 +28,13 @@ const fixtures = () => sim.fixtures as unknown as Fixtures;
 
 const WEBHOOK_KEY = ['imin', 'sends', 'this', 'value', '0123456789'].join('-');
 
-beforeAll(async () => {
-	sim = await startIminSimulator({
-		port: 0,
+const { sim, run } = useIminSimulator(
+	{
 		apiKey: 'unit-imin-key',
 		webhook: { url: 'http://127.0.0.1:9/unused', apiKey: WEBHOOK_KEY },
-	});
-});
-afterAll(async () => {
-	await sim.close();
-});
-
-function credentials(): IDataObject {
-	return {
-		apiKey: 'unit-imin-key',
-		firehoseBaseUrl: sim.firehoseBaseUrl,
-		checkoutBaseUrl: sim.checkoutBaseUrl,
-		bookBaseUrl: sim.bookBaseUrl,
-		brokerName: 'Unit Broker',
-		brokerUrl: 'https://broker.example.com',
-	};
-}
-
-async function run(
-	parameters: IDataObject,
-	options: { continueOnFail?: boolean; items?: INodeExecutionData[] } = {},
-) {
-	const context = createContext({
-		parameters,
-		credentials: { iminApi: credentials() },
-		credentialTypes: { iminApi: new IminApi() },
-		continueOnFail: options.continueOnFail,
-		items: options.items,
-	});
-	const [output] = await new Imin().execute.call(context as unknown as IExecuteFunctions);
-	return output;
-}
+	},
+	{ brokerName: 'Unit Broker', brokerUrl: 'https://broker.example.com' },
+);
 
 describe('imin node against the imin simulator', () => {
 	it("Check agrees with the simulator's own truth for every kind of sample", async () => {
@@ -236,7 +197,7 @@ describe('imin Trigger', () => {
 		events = ['checkoutSuccess'],
 		workflowId = 'wf-unit',
 	) {
-		const context = createWebhookContext({
+		const context = webhookContext({
 			workflowId,
 			parameters: { events, settings: {} },
 			credentials: { iminWebhookApi: { apiKey: WEBHOOK_KEY } },
@@ -244,7 +205,7 @@ describe('imin Trigger', () => {
 			headers: { 'content-type': 'application/json', ...headers },
 			staticData,
 		});
-		const result = await new IminTrigger().webhook.call(context as unknown as IWebhookFunctions);
+		const result = await new IminTrigger().webhook.call(context);
 		return { result, response: context.response };
 	}
 

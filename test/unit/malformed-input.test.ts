@@ -1,7 +1,7 @@
 // Fixes found by the malformed-request e2e suite (test/e2e/malformed-requests.test.mjs): every
 // trigger answers a body or field it cannot use with 4xx and a reason and starts nothing, never
 // throws (n8n would answer 500 and record a failed execution), and never spends minutes of CPU.
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
 import { SesamiApi } from '../../credentials/SesamiApi.credentials';
 import { IminTrigger } from '../../nodes/Imin/IminTrigger/IminTrigger.node';
@@ -15,7 +15,7 @@ import {
 	nestedDeeperThan,
 	parseTolerantJson,
 } from '../../nodes/shared/tolerantJson';
-import { createWebhookContext } from '../helpers/n8n-context';
+import { webhookContext } from '../helpers/n8n-context';
 import { proxyPairs, signAppProxyQuery } from '../helpers/shopify';
 import { startSesamiSimulator } from '../sim/sesami';
 
@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 function bodyContext(extra: IDataObject) {
-	return createWebhookContext({ parameters: {}, credentials: {}, credentialTypes: {}, ...extra });
+	return webhookContext({ parameters: {}, credentials: {}, credentialTypes: {}, ...extra });
 }
 
 describe('tolerant JSON parser: linear time, bounded depth', () => {
@@ -78,8 +78,7 @@ describe('tolerant JSON parser: linear time, bounded depth', () => {
 });
 
 describe('readBody: never throws, answers what n8n could not read', () => {
-	const read = (extra: IDataObject) =>
-		readBody.call(bodyContext(extra) as unknown as IWebhookFunctions);
+	const read = (extra: IDataObject) => readBody.call(bodyContext(extra));
 
 	it('reads UTF-8 text', async () => {
 		await expect(read({ body: '{"a":"é ✓ 😀"}' })).resolves.toEqual({
@@ -150,7 +149,7 @@ describe('Sesami Trigger: valid secret, unusable push', () => {
 			headers = {} as IDataObject,
 		} = {},
 	): Promise<Answer> {
-		const context = createWebhookContext({
+		const context = webhookContext({
 			parameters: { registration: 'automatic', events, settings: { fetchFullAppointment: fetch } },
 			nodeName: 'Sesami Trigger',
 			credentials: {
@@ -168,14 +167,14 @@ describe('Sesami Trigger: valid secret, unusable push', () => {
 			query,
 			headers: { 'x-sesami-flow-secret': secret, ...headers },
 		});
-		const result = await new SesamiTrigger().webhook.call(context as unknown as IWebhookFunctions);
+		const result = await new SesamiTrigger().webhook.call(context);
 		return { result, response: context.response as Answer['response'] };
 	}
 
 	beforeAll(async () => {
 		// The secret a registered Flow sends (derived from the API key and the URL): register the Flows
 		// and read it from one of them, as Sesami holds it.
-		const context = createWebhookContext({
+		const context = webhookContext({
 			parameters: { registration: 'automatic', events, settings: {} },
 			nodeName: 'Sesami Trigger',
 			credentials: {
@@ -292,13 +291,13 @@ describe('imin Trigger: valid key, unusable body', () => {
 		...over,
 	});
 	async function deliver(body: string | Buffer, headers: IDataObject = {}): Promise<Answer> {
-		const context = createWebhookContext({
+		const context = webhookContext({
 			parameters: { events: ['checkoutSuccess'], settings: {} },
 			credentials: { iminWebhookApi: { apiKey: IMIN_KEY } },
 			body,
 			headers: { 'x-api-key': IMIN_KEY, ...headers },
 		});
-		const result = await new IminTrigger().webhook.call(context as unknown as IWebhookFunctions);
+		const result = await new IminTrigger().webhook.call(context);
 		return { result, response: context.response as Answer['response'] };
 	}
 
@@ -386,7 +385,7 @@ describe('My Page: valid signature, unusable action', () => {
 			APP_SECRET,
 		);
 		const call = async (extra: IDataObject) => {
-			const context = createWebhookContext({
+			const context = webhookContext({
 				parameters: { verification: 'appProxy', settings: {} },
 				credentials: {
 					shopifyAppApi: {
@@ -399,9 +398,7 @@ describe('My Page: valid signature, unusable action', () => {
 				url: `/webhook/x/my-page?${query}`,
 				...extra,
 			});
-			const result = await new SesamiMyPageTrigger().webhook.call(
-				context as unknown as IWebhookFunctions,
-			);
+			const result = await new SesamiMyPageTrigger().webhook.call(context);
 			return { result, response: context.response as Answer['response'] };
 		};
 		const ok = await call({

@@ -4,10 +4,10 @@
  * 403 for another shop, 401 for a bad signature or a timestamp outside the window, whose upper
  * bound holds whatever the node's setting says.
  */
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { SesamiMyPageTrigger } from '../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
-import { createWebhookContext } from '../helpers/n8n-context';
+import { webhookContext } from '../helpers/n8n-context';
 import { proxyPairs, signAppProxyQuery } from '../helpers/shopify';
 
 const SHOP = 'bloom-and-brow.myshopify.com';
@@ -16,7 +16,7 @@ const CUSTOMER = '7001234567890';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 async function call(query: string, settings: IDataObject = {}) {
-	const context = createWebhookContext({
+	const context = webhookContext({
 		parameters: { verification: 'appProxy', settings },
 		nodeName: 'My Page Trigger',
 		credentials: {
@@ -26,9 +26,7 @@ async function call(query: string, settings: IDataObject = {}) {
 		url: `/webhook/abc/my-page?${query}`,
 		query: Object.fromEntries(new URLSearchParams(query)),
 	});
-	const result = await new SesamiMyPageTrigger().webhook.call(
-		context as unknown as IWebhookFunctions,
-	);
+	const result = await new SesamiMyPageTrigger().webhook.call(context);
 	const response = context.response as { statusCode?: number; body?: IDataObject };
 	return {
 		status: response.statusCode,

@@ -1,50 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { Sesami } from '../../nodes/Sesami/Sesami.node';
 import { parseRetryAfter } from '../../nodes/Sesami/transport';
 import { createSesamiContract } from '../contract/sesami-contract';
-import { createContext } from '../helpers/n8n-context';
-import { startSesamiSimulator } from '../sim/sesami';
+import { rl, useSesamiSimulator } from '../helpers/setup';
+import type { RunOptions } from '../helpers/setup';
 
-type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
+const { sim, shop, run } = useSesamiSimulator({ appointments: 250 });
 
-const rl = (value: string) => ({ __rl: true, mode: 'id', value });
-
-let sim: Sim;
-let shop: Sim['fixtures']['shops'][number];
-
-async function run(
-	parameters: IDataObject | IDataObject[],
-	options: {
-		credentials?: IDataObject;
-		items?: INodeExecutionData[];
-		continueOnFail?: boolean;
-		onError?: 'continueRegularOutput' | 'continueErrorOutput';
-	} = {},
-): Promise<INodeExecutionData[]> {
-	const context = createContext({
-		parameters,
-		credentials: {
-			sesamiApi: {
-				apiKey: shop.apiKey,
-				clientId: shop.clientId,
-				shopId: shop.id,
-				baseUrl: sim.baseUrl,
-				timezone: shop.timezone,
-				...(options.credentials ?? {}),
-			},
-		},
-		credentialTypes: { sesamiApi: new SesamiApi() },
-		items: options.items,
-		continueOnFail: options.continueOnFail,
-		onError: options.onError,
-	});
-	const [output] = await new Sesami().execute.call(context as unknown as IExecuteFunctions);
-	return output;
-}
-
-async function failure(parameters: IDataObject, options: { credentials?: IDataObject } = {}) {
+async function failure(parameters: IDataObject, options: RunOptions = {}) {
 	try {
 		await run(parameters, options);
 	} catch (error) {
@@ -63,15 +26,6 @@ const getAppointment = () => ({
 	resource: 'appointment',
 	operation: 'get',
 	appointmentId: rl(shop.appointments.upcoming),
-});
-
-beforeAll(async () => {
-	sim = await startSesamiSimulator({ port: 0, appointments: 250 });
-	shop = sim.fixtures.shops[0];
-});
-
-afterAll(async () => {
-	await sim.close();
 });
 
 beforeEach(() => {

@@ -1,48 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { Sesami } from '../../nodes/Sesami/Sesami.node';
-import { createContext } from '../helpers/n8n-context';
-import { startSesamiSimulator } from '../sim/sesami';
+import { rl, useSesamiSimulator } from '../helpers/setup';
 
-type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Appointment = IDataObject & {
 	id: string;
 	customer: IDataObject;
 	events: IDataObject[];
 	datetime: string;
 };
-let sim: Sim;
-let shop: Sim['fixtures']['shops'][number];
-
-const rl = (value: string) => ({ __rl: true, mode: 'id', value });
-
-beforeAll(async () => {
-	sim = await startSesamiSimulator({ port: 0 });
-	shop = sim.fixtures.shops[0];
-});
-afterAll(async () => {
-	await sim.close();
-});
+const { sim, shop, run: runNode } = useSesamiSimulator();
 beforeEach(() => sim.clearExchanges());
 
 async function run(parameters: IDataObject): Promise<INodeExecutionData[]> {
-	const context = createContext({
-		parameters,
-		credentials: {
-			sesamiApi: {
-				apiKey: shop.apiKey,
-				clientId: shop.clientId,
-				shopId: shop.id,
-				baseUrl: sim.baseUrl,
-				timezone: shop.timezone,
-			},
-		},
-		credentialTypes: { sesamiApi: new SesamiApi() },
-		continueOnFail: true,
-	});
-	const [output] = await new Sesami().execute.call(context as unknown as IExecuteFunctions);
-	return output;
+	return await runNode(parameters, { continueOnFail: true });
 }
 
 const stored = (id: string) => (sim.state.appointments as Appointment[]).find((a) => a.id === id)!;

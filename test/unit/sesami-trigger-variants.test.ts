@@ -2,11 +2,11 @@
 // Flow variables (only the documented ones render), Flow headers (dropped), the plan's Flow limit
 // and a registration that drifted. Bodies are rendered by the simulator's own Flow renderer (real
 // Handlebars) from the package's template, exactly as the simulator would send them.
-import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { SesamiApi } from '../../credentials/SesamiApi.credentials';
 import { SesamiTrigger } from '../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { createWebhookContext } from '../helpers/n8n-context';
+import { webhookContext } from '../helpers/n8n-context';
 import { startSesamiSimulator } from '../sim/sesami';
 import { renderTemplate, templateVariables } from '../sim/sesami/flows';
 
@@ -38,7 +38,7 @@ function context(
 		events?: string[];
 	} = {},
 ) {
-	return createWebhookContext({
+	return webhookContext({
 		parameters: {
 			registration: 'automatic',
 			events: extra.events ?? EVENTS,
@@ -88,7 +88,7 @@ function rendered(
 
 async function push(body: string, extra: Parameters<typeof context>[0] = {}) {
 	const ctx = context({ body, ...extra });
-	const result = await new SesamiTrigger().webhook.call(ctx as unknown as IWebhookFunctions);
+	const result = await new SesamiTrigger().webhook.call(ctx);
 	return {
 		result,
 		response: ctx.response as { statusCode?: number; body?: IDataObject },
@@ -108,11 +108,11 @@ async function newAppointment(customer: IDataObject, datetime?: string): Promise
 describe('Flow variables: only the documented ones render', () => {
 	let secret = '';
 	beforeAll(async () => {
-		await hooks().create.call(context() as unknown as IHookFunctions);
+		await hooks().create.call(context());
 		secret = secretOf(ours()[0]);
 	});
 	afterAll(async () => {
-		await hooks().delete.call(context() as unknown as IHookFunctions);
+		await hooks().delete.call(context());
 	});
 
 	it('finds the appointment by start time and customer name, emits the full record, and says which fields arrived empty', async () => {
@@ -216,13 +216,13 @@ describe('Flow variables: only the documented ones render', () => {
 
 describe('Registration repairs itself', () => {
 	afterEach(async () => {
-		await hooks().delete.call(context() as unknown as IHookFunctions);
-		await hooks().delete.call(context({ webhookUrl: MOVED_URL }) as unknown as IHookFunctions);
+		await hooks().delete.call(context());
+		await hooks().delete.call(context({ webhookUrl: MOVED_URL }));
 	});
 
 	it('a Flow disabled, retargeted or edited in Sesami is seen on publish and recreated, never duplicated', async () => {
-		await hooks().create.call(context() as unknown as IHookFunctions);
-		expect(await hooks().checkExists.call(context() as unknown as IHookFunctions)).toBe(true);
+		await hooks().create.call(context());
+		expect(await hooks().checkExists.call(context())).toBe(true);
 		for (const drift of [
 			(f: IDataObject) => (f.status = false),
 			(f: IDataObject) => (f.target = String(f.target).replace(/token=[^&]+/, 'token=changed')),
@@ -230,9 +230,9 @@ describe('Registration repairs itself', () => {
 			(f: IDataObject) => ((f.template as IDataObject).headers = '{}'),
 		]) {
 			drift(ours()[0]);
-			expect(await hooks().checkExists.call(context() as unknown as IHookFunctions)).toBe(false);
-			await hooks().create.call(context() as unknown as IHookFunctions);
-			expect(await hooks().checkExists.call(context() as unknown as IHookFunctions)).toBe(true);
+			expect(await hooks().checkExists.call(context())).toBe(false);
+			await hooks().create.call(context());
+			expect(await hooks().checkExists.call(context())).toBe(true);
 			expect(
 				ours()
 					.map((f) => f.trigger)
@@ -242,14 +242,10 @@ describe('Registration repairs itself', () => {
 	});
 
 	it("after n8n's URL changed, the Flows of the old URL are found by their mark and replaced", async () => {
-		await hooks().create.call(context() as unknown as IHookFunctions);
+		await hooks().create.call(context());
 		const before = shopFlows().length;
-		expect(
-			await hooks().checkExists.call(
-				context({ webhookUrl: MOVED_URL }) as unknown as IHookFunctions,
-			),
-		).toBe(false);
-		await hooks().create.call(context({ webhookUrl: MOVED_URL }) as unknown as IHookFunctions);
+		expect(await hooks().checkExists.call(context({ webhookUrl: MOVED_URL }))).toBe(false);
+		await hooks().create.call(context({ webhookUrl: MOVED_URL }));
 		expect(ours()).toHaveLength(0);
 		expect(ours(MOVED_URL)).toHaveLength(EVENTS.length);
 		expect(shopFlows()).toHaveLength(before);
@@ -259,7 +255,7 @@ describe('Registration repairs itself', () => {
 		const before = shopFlows().map((f) => f.id);
 		sim.variants.set({ maxFlows: '1' });
 		const error = await hooks()
-			.create.call(context() as unknown as IHookFunctions)
+			.create.call(context())
 			.then(
 				() => undefined,
 				(e: Error & { description?: string }) => e,
@@ -269,13 +265,9 @@ describe('Registration repairs itself', () => {
 		expect(shopFlows().map((f) => f.id)).toEqual(before);
 
 		sim.variants.set({ maxFlows: '6', otherFlows: '3' });
-		await expect(hooks().create.call(context() as unknown as IHookFunctions)).rejects.toThrow(
-			/allows 6 Flows and 5 are used/,
-		);
+		await expect(hooks().create.call(context())).rejects.toThrow(/allows 6 Flows and 5 are used/);
 		expect(ours()).toHaveLength(0);
-		await hooks().create.call(
-			context({ events: ['APPOINTMENT_CREATED'] }) as unknown as IHookFunctions,
-		);
+		await hooks().create.call(context({ events: ['APPOINTMENT_CREATED'] }));
 		expect(ours()).toHaveLength(1);
 	});
 
@@ -284,9 +276,7 @@ describe('Registration repairs itself', () => {
 			{ mode: 'slow', delayMs: 1, match: { method: 'POST', pathPrefix: `/${shop().id}/flows` } },
 			{ mode: '500', match: { method: 'POST', pathPrefix: `/${shop().id}/flows` } },
 		]);
-		await expect(hooks().create.call(context() as unknown as IHookFunctions)).rejects.toThrow(
-			/server error/,
-		);
+		await expect(hooks().create.call(context())).rejects.toThrow(/server error/);
 		expect(ours()).toHaveLength(0);
 	});
 });

@@ -1,9 +1,9 @@
-import type { IDataObject, IHookFunctions, INodeTypes, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeTypes } from 'n8n-workflow';
 import { Workflow, resolveWebhookDescriptionField } from 'n8n-workflow';
 
 import { SesamiApi } from '../../credentials/SesamiApi.credentials';
 import { SesamiTrigger } from '../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { createWebhookContext } from '../helpers/n8n-context';
+import { webhookContext } from '../helpers/n8n-context';
 import { startSesamiSimulator } from '../sim/sesami';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
@@ -31,7 +31,7 @@ function context(
 		staticData?: IDataObject;
 	} = {},
 ) {
-	return createWebhookContext({
+	return webhookContext({
 		parameters,
 		nodeName: 'Sesami Trigger',
 		credentials: {
@@ -63,7 +63,7 @@ describe('Automatic registration (create / checkExists / delete)', () => {
 	const hooks = new SesamiTrigger().webhookMethods.default;
 
 	it('creates one WEBHOOK Flow per event with a secret header, and finds them again', async () => {
-		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
+		const ctx = context(parameters, { staticData });
 		expect(await hooks.checkExists.call(ctx)).toBe(false);
 		expect(await hooks.create.call(ctx)).toBe(true);
 		const flows = flowsOfThisWebhook();
@@ -97,7 +97,7 @@ describe('Automatic registration (create / checkExists / delete)', () => {
 
 	it('registering again keeps the same secret (a push arriving meanwhile is not refused)', async () => {
 		const before = flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers);
-		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
+		const ctx = context(parameters, { staticData });
 		expect(await hooks.create.call(ctx)).toBe(true);
 		expect(flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers)).toEqual(
 			before,
@@ -105,7 +105,7 @@ describe('Automatic registration (create / checkExists / delete)', () => {
 	});
 
 	it('delete removes the Flows', async () => {
-		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
+		const ctx = context(parameters, { staticData });
 		expect(await hooks.delete.call(ctx)).toBe(true);
 		expect(flowsOfThisWebhook()).toHaveLength(0);
 		expect(await hooks.checkExists.call(ctx)).toBe(false);
@@ -120,7 +120,7 @@ describe('webhook()', () => {
 			{ registration: 'automatic', events: ['APPOINTMENT_CREATED'], settings: {} },
 			{},
 		);
-		await new SesamiTrigger().webhookMethods.default.create.call(ctx as unknown as IHookFunctions);
+		await new SesamiTrigger().webhookMethods.default.create.call(ctx);
 		secret = JSON.parse(String((flowsOfThisWebhook()[0].template as IDataObject).headers))[
 			'x-sesami-flow-secret'
 		];
@@ -135,7 +135,7 @@ describe('webhook()', () => {
 
 	async function push(parameters: IDataObject, extra: Parameters<typeof context>[1]) {
 		const ctx = context(parameters, extra);
-		const result = await new SesamiTrigger().webhook.call(ctx as unknown as IWebhookFunctions);
+		const result = await new SesamiTrigger().webhook.call(ctx);
 		return { result, response: ctx.response };
 	}
 

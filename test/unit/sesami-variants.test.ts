@@ -4,15 +4,11 @@
  * after a cancel / reschedule was carried out, a repeated cancel answered 200, and a single
  * `ids` value not read as a list. Against the simulator over real HTTP.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { Sesami } from '../../nodes/Sesami/Sesami.node';
 import { readAppointmentTimes } from '../../nodes/Sesami/helpers/appointmentTimes';
-import { createContext } from '../helpers/n8n-context';
-import { startSesamiSimulator } from '../sim/sesami';
+import { rl, useSesamiSimulator } from '../helpers/setup';
 
-type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Appointment = IDataObject & {
 	id: string;
 	customer: IDataObject;
@@ -20,19 +16,9 @@ type Appointment = IDataObject & {
 	datetime: string;
 	status: string;
 };
-let sim: Sim;
-let shop: Sim['fixtures']['shops'][number];
-
-const rl = (value: string) => ({ __rl: true, mode: 'id', value });
+const { sim, shop, run: runNode } = useSesamiSimulator();
 const TIMES = ['iso-offset', 'naive-minutes', 'naive-seconds'];
 
-beforeAll(async () => {
-	sim = await startSesamiSimulator({ port: 0 });
-	shop = sim.fixtures.shops[0];
-});
-afterAll(async () => {
-	await sim.close();
-});
 beforeEach(() => sim.clearExchanges());
 afterEach(() => {
 	sim.variants.reset();
@@ -43,22 +29,10 @@ async function run(
 	parameters: IDataObject,
 	credentialTimezone = shop.timezone,
 ): Promise<INodeExecutionData[]> {
-	const context = createContext({
-		parameters,
-		credentials: {
-			sesamiApi: {
-				apiKey: shop.apiKey,
-				clientId: shop.clientId,
-				shopId: shop.id,
-				baseUrl: sim.baseUrl,
-				timezone: credentialTimezone,
-			},
-		},
-		credentialTypes: { sesamiApi: new SesamiApi() },
+	return await runNode(parameters, {
 		continueOnFail: true,
+		credentials: { timezone: credentialTimezone },
 	});
-	const [output] = await new Sesami().execute.call(context as unknown as IExecuteFunctions);
-	return output;
 }
 
 const stored = (id: string) => (sim.state.appointments as Appointment[]).find((a) => a.id === id)!;
