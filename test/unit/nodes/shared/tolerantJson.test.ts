@@ -1,5 +1,8 @@
-import { normalizeFlowPush } from '../../nodes/Sesami/SesamiTrigger/helpers/normalize';
-import { htmlUnescape, parseTolerantJson, unescapeDeep } from '../../nodes/shared/tolerantJson';
+import {
+	htmlUnescape,
+	parseTolerantJson,
+	unescapeDeep,
+} from '../../../../nodes/shared/tolerantJson';
 
 function parse(text: string) {
 	const result = parseTolerantJson(text);
@@ -76,62 +79,5 @@ describe('tolerant parsing of rendered Flow bodies', () => {
 			),
 		).toBe('https://x.test/m?a=1&token=abc "q" \'s\' ` <b>');
 		expect(unescapeDeep({ 'a&amp;b': ['x&amp;y'] })).toEqual({ 'a&b': ['x&y'] });
-	});
-});
-
-describe('normalising a push', () => {
-	it('reads the canonical template', () => {
-		const push = normalizeFlowPush(
-			{
-				trigger: 'APPOINTMENT_RESCHEDULED',
-				appointmentId: '64F1C2A9B7E4D3A1C2B3D4E5',
-				startUtc: '2026-12-01T09:00:00+00:00',
-				endUtc: '2026-12-01T10:00:00+00:00',
-				customerTimezone: 'Europe/Berlin',
-				customerName: 'Ada Lovelace',
-				customerEmail: 'Ada@Example.com',
-				shopifyCustomerId: 'gid://shopify/Customer/7001234567890',
-				orderId: '5551234567890',
-				orderName: '#1001',
-				managementLink: 'https://app.sesami.co/manage/x?token=1',
-				price: '45.00',
-			},
-			null,
-		);
-		expect(push).toMatchObject({
-			event: 'APPOINTMENT_RESCHEDULED',
-			appointmentId: '64f1c2a9b7e4d3a1c2b3d4e5',
-			startUtc: '2026-12-01T09:00:00.000Z',
-			start: '2026-12-01T10:00:00+01:00',
-			end: '2026-12-01T11:00:00+01:00',
-			customer: {
-				name: 'Ada Lovelace',
-				email: 'ada@example.com',
-				shopifyCustomerId: '7001234567890',
-			},
-			orderId: '5551234567890',
-			orderName: '#1001',
-			customerManagementLink: 'https://app.sesami.co/manage/x?token=1',
-			price: 45,
-		});
-	});
-
-	it('reads nested, snake_case and unix-seconds templates, and takes the event from the URL', () => {
-		const push = normalizeFlowPush(
-			{
-				customer: { email: 'b@x.test', name: 'B' },
-				order_id: '42',
-				start: '1796115600',
-				customer_management_link: 'https://l',
-			},
-			'APPOINTMENT_CREATED',
-		);
-		expect(push).toMatchObject({
-			event: 'APPOINTMENT_CREATED',
-			customer: { email: 'b@x.test', name: 'B' },
-			orderId: '42',
-			startUtc: new Date(1796115600 * 1000).toISOString(),
-			customerManagementLink: 'https://l',
-		});
 	});
 });

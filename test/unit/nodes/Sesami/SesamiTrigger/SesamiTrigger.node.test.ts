@@ -1,10 +1,10 @@
 import type { IDataObject, INodeTypes } from 'n8n-workflow';
-import { Workflow, resolveWebhookDescriptionField } from 'n8n-workflow';
+import { resolveWebhookDescriptionField, Workflow } from 'n8n-workflow';
 
-import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { SesamiTrigger } from '../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { webhookContext } from '../helpers/n8n-context';
-import { startSesamiSimulator } from '../sim/sesami';
+import { SesamiApi } from '../../../../../credentials/SesamiApi.credentials';
+import { SesamiTrigger } from '../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
+import { webhookContext } from '../../../../helpers/n8n-context';
+import { startSesamiSimulator } from '../../../../sim/sesami';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 let sim: Sim;
@@ -52,65 +52,6 @@ function context(
 
 const flowsOfThisWebhook = () =>
 	(sim.state.flows as IDataObject[]).filter((flow) => String(flow.target).startsWith(WEBHOOK_URL));
-
-describe('Automatic registration (create / checkExists / delete)', () => {
-	const parameters = {
-		registration: 'automatic',
-		events: ['APPOINTMENT_CREATED', 'APPOINTMENT_CANCELLED'],
-		settings: {},
-	};
-	const staticData: IDataObject = {};
-	const hooks = new SesamiTrigger().webhookMethods.default;
-
-	it('creates one WEBHOOK Flow per event with a secret header, and finds them again', async () => {
-		const ctx = context(parameters, { staticData });
-		expect(await hooks.checkExists.call(ctx)).toBe(false);
-		expect(await hooks.create.call(ctx)).toBe(true);
-		const flows = flowsOfThisWebhook();
-		expect(flows.map((flow) => flow.trigger).sort()).toEqual([
-			'APPOINTMENT_CANCELLED',
-			'APPOINTMENT_CREATED',
-		]);
-		for (const flow of flows) {
-			expect(flow).toMatchObject({
-				action: 'WEBHOOK',
-				status: true,
-				when: { unit: 'IMMEDIATELY' },
-			});
-			expect(String((flow.template as IDataObject).body)).toContain('{{CustomerManagementLink}}');
-		}
-		const secrets = new Set(
-			flows.map(
-				(flow) =>
-					JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret'],
-			),
-		);
-		expect(secrets.size).toBe(1);
-		expect([...secrets][0]).toMatch(/^[a-f0-9]{64}$/);
-		// the same secret rides in the target URL too, for a Sesami that drops or rewrites Flow headers
-		for (const flow of flows)
-			expect(flow.target).toBe(`${WEBHOOK_URL}?event=${flow.trigger}&token=${[...secrets][0]}`);
-		expect(staticData.flowIds).toHaveLength(2);
-		expect(JSON.stringify(staticData)).not.toContain([...secrets][0]);
-		expect(await hooks.checkExists.call(ctx)).toBe(true);
-	});
-
-	it('registering again keeps the same secret (a push arriving meanwhile is not refused)', async () => {
-		const before = flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers);
-		const ctx = context(parameters, { staticData });
-		expect(await hooks.create.call(ctx)).toBe(true);
-		expect(flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers)).toEqual(
-			before,
-		);
-	});
-
-	it('delete removes the Flows', async () => {
-		const ctx = context(parameters, { staticData });
-		expect(await hooks.delete.call(ctx)).toBe(true);
-		expect(flowsOfThisWebhook()).toHaveLength(0);
-		expect(await hooks.checkExists.call(ctx)).toBe(false);
-	});
-});
 
 describe('webhook()', () => {
 	let secret = '';
