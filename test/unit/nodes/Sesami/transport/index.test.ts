@@ -1,9 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { parseRetryAfter } from '../../nodes/Sesami/transport';
-import { createSesamiContract } from '../contract/sesami-contract';
-import { rl, useSesamiSimulator } from '../helpers/setup';
-import type { RunOptions } from '../helpers/setup';
+import { parseRetryAfter } from '../../../../../nodes/Sesami/transport';
+import { createSesamiContract } from '../../../../contract/sesami-contract';
+import { rl, useSesamiSimulator } from '../../../../helpers/setup';
+import type { RunOptions } from '../../../../helpers/setup';
 
 const { sim, shop, run } = useSesamiSimulator({ appointments: 250 });
 
@@ -267,5 +267,63 @@ describe('retries', () => {
 			3000,
 		);
 		expect(parseRetryAfter('soon')).toBeUndefined();
+	});
+});
+
+describe('under the Admin API variants', () => {
+	// The simulator's arrayQuery switch (test/sim/sesami/variants.js): how Sesami reads a repeated
+	// or comma-separated `ids` query, which no public source settles.
+	const { sim, shop, run: runNode } = useSesamiSimulator();
+
+	beforeEach(() => sim.clearExchanges());
+	afterEach(() => {
+		sim.variants.reset();
+		sim.clearFaults();
+	});
+
+	async function run(
+		parameters: IDataObject,
+		credentialTimezone = shop.timezone,
+	): Promise<INodeExecutionData[]> {
+		return await runNode(parameters, {
+			continueOnFail: true,
+			credentials: { timezone: credentialTimezone },
+		});
+	}
+
+	const exchanges = (method: string, pathEnd: string) =>
+		(sim.exchanges as IDataObject[]).filter(
+			(e) => e.method === method && String(e.path).endsWith(pathEnd),
+		);
+
+	describe('arrayQuery single-not-list: a single ids value is not read as a list', () => {
+		const ids = () => [shop.appointments.upcoming, shop.appointments.upcoming2];
+		it.each(['repeat', 'comma'])(
+			'Get Many with IDs (List Query Format %s) gives the right appointments',
+			async (arrayFormat) => {
+				sim.variants.set({ arrayQuery: 'single-not-list' });
+				for (const wanted of [ids().slice(0, 1), ids()]) {
+					const output = await run({
+						resource: 'appointment',
+						operation: 'getAll',
+						returnAll: true,
+						filters: { filterType: 'ALL', ids: wanted.join(',') },
+						options: { arrayFormat },
+					});
+					expect(output.map((item) => item.json.id).sort()).toEqual([...wanted].sort());
+				}
+			},
+		);
+
+		it('under the default (any) nothing changes: one request', async () => {
+			const output = await run({
+				resource: 'appointment',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { filterType: 'ALL', ids: ids()[0] },
+			});
+			expect(output.map((item) => item.json.id)).toEqual([ids()[0]]);
+			expect(exchanges('GET', '/appointments')).toHaveLength(1);
+		});
 	});
 });

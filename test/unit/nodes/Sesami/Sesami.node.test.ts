@@ -1,10 +1,7 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { Sesami } from '../../nodes/Sesami/Sesami.node';
-import { createSesamiContract } from '../contract/sesami-contract';
-import { loadOptionsContext } from '../helpers/n8n-context';
-import { rl, useSesamiSimulator } from '../helpers/setup';
+import { createSesamiContract } from '../../../contract/sesami-contract';
+import { rl, useSesamiSimulator } from '../../../helpers/setup';
 
 type Exchange = {
 	method: string;
@@ -18,7 +15,7 @@ type Exchange = {
 };
 
 const contract = createSesamiContract();
-const { sim, shop, credentials, run } = useSesamiSimulator();
+const { sim, shop, run } = useSesamiSimulator();
 
 function exchanges(): Exchange[] {
 	return sim.exchanges as Exchange[];
@@ -439,33 +436,6 @@ describe('requests of every operation (method, path, headers, query, body) again
 			},
 		});
 		expect(item.json.created).toBe(true);
-		expectContractClean();
-	});
-});
-
-describe('list search (resource locators)', () => {
-	it.each([
-		['searchAppointments', '/appointments'],
-		['searchServices', '/services'],
-		['searchResources', '/resources'],
-		['searchLocations', '/locations'],
-	])('%s lists items with their IDs', async (method, path) => {
-		const context = loadOptionsContext({
-			parameters: {},
-			credentials: { sesamiApi: credentials() },
-			credentialTypes: { sesamiApi: new SesamiApi() },
-		});
-		const node = new Sesami();
-		const search = (
-			node.methods.listSearch as Record<
-				string,
-				(this: ILoadOptionsFunctions) => Promise<INodeListSearchResult>
-			>
-		)[method];
-		const result = await search.call(context);
-		expect(result.results.length).toBeGreaterThan(0);
-		for (const entry of result.results) expect(entry.value).toMatch(/^[a-f0-9]{24}$/);
-		expect(exchanges()[0].path).toBe(`/${shop.id}${path}`);
 		expectContractClean();
 	});
 });

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { rl, useSesamiSimulator } from '../helpers/setup';
+import { rl, useSesamiSimulator } from '../../../../helpers/setup';
 
 type Appointment = IDataObject & {
 	id: string;
@@ -17,12 +17,6 @@ async function run(parameters: IDataObject): Promise<INodeExecutionData[]> {
 
 const stored = (id: string) => (sim.state.appointments as Appointment[]).find((a) => a.id === id)!;
 const ownerOf = (id: string) => String(stored(id).customer.externalId);
-const someoneElse = (id: string) =>
-	String(
-		(sim.state.appointments as Appointment[]).find(
-			(a) => a.customer.externalId && a.customer.externalId !== ownerOf(id),
-		)!.customer.externalId,
-	);
 const writes = () => (sim.exchanges as IDataObject[]).filter((e) => e.method !== 'GET');
 
 async function newAppointment(serviceId: string, hoursAhead: number): Promise<Appointment> {
@@ -31,48 +25,6 @@ async function newAppointment(serviceId: string, hoursAhead: number): Promise<Ap
 		datetime: new Date(Date.now() + hoursAhead * 3600_000).toISOString(),
 	})) as Appointment;
 }
-
-describe('Only for Customer (ownership)', () => {
-	it('Get: the owner gets the appointment, another customer a 403', async () => {
-		const id = shop.appointments.upcoming;
-		const [mine] = await run({
-			resource: 'appointment',
-			operation: 'get',
-			appointmentId: rl(id),
-			options: { onlyForCustomer: `gid://shopify/Customer/${ownerOf(id)}` },
-		});
-		expect(mine.json.id).toBe(id);
-		const [theirs] = await run({
-			resource: 'appointment',
-			operation: 'get',
-			appointmentId: rl(id),
-			options: { onlyForCustomer: someoneElse(id) },
-		});
-		expect(theirs.json).toMatchObject({
-			httpCode: '403',
-			error: 'This appointment does not belong to this customer',
-		});
-	});
-
-	it.each(['cancel', 'reschedule'])(
-		'%s for another customer: 403 and nothing changes in Sesami',
-		async (operation) => {
-			const id = shop.appointments.upcoming2;
-			const before = JSON.stringify(stored(id));
-			const [item] = await run({
-				resource: 'appointment',
-				operation,
-				appointmentId: rl(id),
-				refundMoney: false,
-				dateTime: new Date(Date.now() + 30 * 86400_000).toISOString(),
-				additionalFields: { onlyForCustomer: someoneElse(id) },
-			});
-			expect(item.json.httpCode).toBe('403');
-			expect(writes()).toHaveLength(0);
-			expect(JSON.stringify(stored(id))).toBe(before);
-		},
-	);
-});
 
 describe('Customer policy', () => {
 	const attempt = (operation: string, id: string) =>
@@ -155,48 +107,5 @@ describe('Customer policy', () => {
 		expect(String((item.json.policy as IDataObject).cancelReason)).toMatch(
 			/cannot be cancelled online/,
 		);
-	});
-});
-
-describe('Get Many for Customer', () => {
-	it("returns exactly the customer's upcoming appointments, for the numeric or the gid form", async () => {
-		const customer = shop.customer!;
-		const expected = (sim.state.appointments as Appointment[])
-			.filter(
-				(a) =>
-					a.shopId === shop.id &&
-					a.customer.externalId === customer.externalId &&
-					Date.parse(a.datetime) >= Date.now(),
-			)
-			.map((a) => a.id)
-			.sort();
-		for (const customerId of [
-			customer.externalId,
-			`gid://shopify/Customer/${customer.externalId}`,
-		]) {
-			const output = await run({
-				resource: 'appointment',
-				operation: 'getManyForCustomer',
-				customerId,
-				filterType: 'UPCOMING',
-				simplify: true,
-				options: { includePolicy: true },
-			});
-			expect(output.map((item) => item.json.id).sort()).toEqual(expected);
-			for (const item of output) {
-				expect(item.json.shopifyCustomerId).toBe(customer.externalId);
-				expect(item.json.policy).toBeDefined();
-			}
-		}
-	});
-
-	it('refuses something that is not a Shopify customer ID', async () => {
-		const [item] = await run({
-			resource: 'appointment',
-			operation: 'getManyForCustomer',
-			customerId: 'ada@example.com',
-			filterType: 'UPCOMING',
-		});
-		expect(item.json.httpCode).toBe('403');
 	});
 });
