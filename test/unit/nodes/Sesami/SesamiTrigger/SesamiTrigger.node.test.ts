@@ -1,10 +1,11 @@
-import type { IDataObject, INodeTypes } from 'n8n-workflow';
+import type { IDataObject, INodeTypes, IWebhookResponseData } from 'n8n-workflow';
 import { resolveWebhookDescriptionField, Workflow } from 'n8n-workflow';
 
 import { SesamiApi } from '../../../../../credentials/SesamiApi.credentials';
 import { SesamiTrigger } from '../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
 import { webhookContext } from '../../../../helpers/n8n-context';
 import { startSesamiSimulator } from '../../../../sim/sesami';
+import { MAX_BODY_BYTES } from '../../../../../nodes/shared/rawBody';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 let sim: Sim;
@@ -296,6 +297,181 @@ describe('webhook description: Respond fields', () => {
 		expect(resolveWebhookDescriptionField(node, webhook, 'responseData')).toEqual({
 			resolved: true,
 			value: '',
+		});
+	});
+});
+
+describe('malformed input', () => {
+	// Fixes found by the malformed-request e2e suite (test/e2e/malformed-requests.test.mjs): every
+	// trigger answers a body or field it cannot use with 4xx and a reason and starts nothing, never
+	// throws (n8n would answer 500 and record a failed execution), and never spends minutes of CPU.
+
+	type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
+	type Answer = {
+		result: IWebhookResponseData;
+		response: { statusCode?: number; body?: IDataObject };
+	};
+
+	const WEBHOOK_URL = 'http://127.0.0.1:5999/webhook/5e5a0001-f100-4000-8000-000000000001/flows';
+
+	let sim: Sim;
+	beforeAll(async () => {
+		sim = await startSesamiSimulator({ port: 0 });
+	});
+	afterAll(async () => {
+		await sim.close();
+	});
+
+	describe('Sesami Trigger: valid secret, unusable push', () => {
+		const events = ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED'];
+		const shop = () => sim.fixtures.shops[0];
+		let secret = '';
+
+		async function push(
+			body: string | Buffer,
+			{
+				query = { event: 'APPOINTMENT_CREATED' } as IDataObject,
+				fetch = true,
+				headers = {} as IDataObject,
+			} = {},
+		): Promise<Answer> {
+			const context = webhookContext({
+				parameters: {
+					registration: 'automatic',
+					events,
+					settings: { fetchFullAppointment: fetch },
+				},
+				nodeName: 'Sesami Trigger',
+				credentials: {
+					sesamiApi: {
+						apiKey: shop().apiKey,
+						clientId: shop().clientId,
+						shopId: shop().id,
+						baseUrl: sim.baseUrl,
+						timezone: shop().timezone,
+					},
+				},
+				credentialTypes: { sesamiApi: new SesamiApi() },
+				webhookUrl: WEBHOOK_URL,
+				body,
+				query,
+				headers: { 'x-sesami-flow-secret': secret, ...headers },
+			});
+			const result = await new SesamiTrigger().webhook.call(context);
+			return { result, response: context.response as Answer['response'] };
+		}
+
+		beforeAll(async () => {
+			// The secret a registered Flow sends (derived from the API key and the URL): register the Flows
+			// and read it from one of them, as Sesami holds it.
+			const context = webhookContext({
+				parameters: { registration: 'automatic', events, settings: {} },
+				nodeName: 'Sesami Trigger',
+				credentials: {
+					sesamiApi: {
+						apiKey: shop().apiKey,
+						clientId: shop().clientId,
+						shopId: shop().id,
+						baseUrl: sim.baseUrl,
+						timezone: shop().timezone,
+					},
+				},
+				credentialTypes: { sesamiApi: new SesamiApi() },
+				webhookUrl: WEBHOOK_URL,
+			});
+			await new SesamiTrigger().webhookMethods.default.create.call(context as never);
+			const flow = (sim.state.flows as IDataObject[]).find((f) =>
+				String(f.target).startsWith(`${WEBHOOK_URL}?`),
+			) as IDataObject;
+			secret = JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret'];
+		});
+
+		const refused = (answer: Answer, status: number, reason: RegExp) => {
+			expect(answer.response.statusCode).toBe(status);
+			expect(String(answer.response.body?.reason)).toMatch(reason);
+			expect(answer.result.workflowData).toBeUndefined();
+			expect(answer.result.noWebhookResponse).toBe(true);
+		};
+
+		it('the right secret and a good push still start the workflow', async () => {
+			const answer = await push(JSON.stringify({ appointmentId: shop().appointments.upcoming }));
+			expect(answer.result.workflowData?.[0][0].json).toMatchObject({
+				appointmentId: shop().appointments.upcoming,
+				event: 'APPOINTMENT_CREATED',
+			});
+		});
+
+		/** An authenticated push that does not identify an appointment: kept (2xx) and marked, never refused. */
+		const kept = (answer: Answer, reason: RegExp) => {
+			expect(answer.response.statusCode).toBeUndefined();
+			expect(answer.result.noWebhookResponse).toBeUndefined();
+			const item = answer.result.workflowData?.[0][0].json as IDataObject;
+			expect(item).toMatchObject({ resolved: false, event: 'APPOINTMENT_CREATED' });
+			expect(String(item.unresolvedReason)).toMatch(reason);
+			return item;
+		};
+
+		it('kept and marked resolved: false (not 400): an appointment ID of the wrong type or shape, a customer email that is none', async () => {
+			for (const appointmentId of [
+				123,
+				true,
+				'x',
+				'not-an-id-at-all',
+				`${'a'.repeat(23)}g`,
+				'../../etc/passwd',
+			]) {
+				const item = kept(await push(JSON.stringify({ appointmentId })), /no start time/);
+				expect(item.appointment).toBeUndefined();
+			}
+			const item = kept(await push(JSON.stringify({ customerEmail: 12345 })), /no start time/);
+			expect((item.customer as IDataObject).email).toBeNull();
+			kept(await push(JSON.stringify({ appointmentId: { $ne: null } })), /no start time/);
+		});
+
+		it('400 still for a push that names no event this node knows (the ?event= of its own Flow URL)', async () => {
+			refused(
+				await push(JSON.stringify({ appointmentId: shop().appointments.upcoming }), { query: {} }),
+				400,
+				/no Sesami event/,
+			);
+			refused(
+				await push(JSON.stringify({ appointmentId: shop().appointments.upcoming }), {
+					query: { event: ['A', 'B'] },
+				}),
+				400,
+				/no Sesami event/,
+			);
+		});
+
+		it('kept and marked (not 422): Fetch Full Appointment for an appointment or email Sesami does not know', async () => {
+			kept(
+				await push(JSON.stringify({ appointmentId: 'f'.repeat(24) })),
+				/Sesami has no appointment f{24}/,
+			);
+			kept(
+				await push(JSON.stringify({ customerEmail: 'nobody-here@example.com' })),
+				/no appointment of nobody-here@example.com/,
+			);
+		});
+
+		it('413 / 400 for a body too large, not UTF-8 or nested too deeply', async () => {
+			refused(
+				await push('{}', { headers: { 'content-length': String(MAX_BODY_BYTES * 20) } }),
+				413,
+				/larger than/,
+			);
+			refused(
+				await push(Buffer.from('{"appointmentId":"\xff"}', 'latin1')),
+				400,
+				/not valid UTF-8/,
+			);
+			refused(
+				await push(
+					`{"appointmentId":"${shop().appointments.upcoming}","x":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+				),
+				400,
+				/deeper/,
+			);
 		});
 	});
 });

@@ -8,18 +8,18 @@
 import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
-import { IminApi } from '../../credentials/IminApi.credentials';
+import { IminApi } from '../../../../../credentials/IminApi.credentials';
 import {
 	IminFirehoseTrigger,
 	MAX_REMEMBERED,
 	olderThanRemembered,
 	retryAfter503Ms,
-} from '../../nodes/Imin/IminFirehoseTrigger/IminFirehoseTrigger.node';
-import { quoteItemModified } from '../../nodes/Imin/helpers/rpde';
-import type { RpdeItem } from '../../nodes/Imin/helpers/rpde';
-import { pollContext } from '../helpers/n8n-context';
-import { startIminSimulator } from '../sim/imin';
-import { startReceiver } from '../sim/lib/receiver';
+} from '../../../../../nodes/Imin/IminFirehoseTrigger/IminFirehoseTrigger.node';
+import { quoteItemModified } from '../../../../../nodes/Imin/helpers/rpde';
+import type { RpdeItem } from '../../../../../nodes/Imin/helpers/rpde';
+import { pollContext } from '../../../../helpers/n8n-context';
+import { startIminSimulator } from '../../../../sim/imin';
+import { startReceiver } from '../../../../sim/lib/receiver';
 
 type Sim = Awaited<ReturnType<typeof startIminSimulator>>;
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
