@@ -3,9 +3,9 @@
  * A small stand-in for n8n's execution context (IExecuteFunctions / ILoadOptionsFunctions) for
  * unit tests (typed for TypeScript tests by test/helpers/n8n-context.ts; the benchmarks under
  * bench/ require this file from plain JavaScript). Requests go over real HTTP (to the simulators),
- * with the same semantics as n8n's `helpers.httpRequestWithAuthentication`: the credential class's own `authenticate` is applied,
- * `qs` is serialised with `arrayFormat`, JSON bodies, `returnFullResponse`,
- * `ignoreHttpStatusErrors`, `timeout`. The e2e suite runs the same code inside a real n8n.
+ * with the same semantics as n8n's `helpers.httpRequestWithAuthentication`: the credential class's
+ * own `authenticate` is applied, `qs` is serialised with `arrayFormat`, JSON bodies,
+ * `returnFullResponse`, `ignoreHttpStatusErrors`, `timeout`. The e2e suite runs the same code inside a real n8n.
  */
 const axios = require('axios');
 
