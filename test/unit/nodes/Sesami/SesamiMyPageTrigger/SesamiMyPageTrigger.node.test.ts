@@ -8,7 +8,12 @@ import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
 import { SesamiMyPageTrigger } from '../../../../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
 import { webhookContext } from '../../../../helpers/n8n-context';
-import { proxyPairs, signAppProxyQuery } from '../../../../helpers/shopify';
+import {
+	mintSessionToken,
+	proxyPairs,
+	signAppProxyQuery,
+	tokenClaims,
+} from '../../../../helpers/shopify';
 import { readAction } from '../../../../../nodes/Sesami/SesamiMyPageTrigger/actions';
 import { MAX_BODY_BYTES } from '../../../../../nodes/shared/rawBody';
 
@@ -47,6 +52,85 @@ const signed = (over: { shop?: string; timestamp?: number; secret?: string } = {
 		}),
 		over.secret ?? SECRET,
 	);
+
+describe('My Page Trigger: what a verified request gives the workflow', () => {
+	/** One request through webhook(); the emitted item and the response headers. */
+	async function started(options: {
+		verification: 'appProxy' | 'sessionToken';
+		query: string;
+		headers?: Record<string, string>;
+	}) {
+		const context = webhookContext({
+			parameters: { verification: options.verification, settings: {} },
+			nodeName: 'My Page Trigger',
+			credentials: {
+				shopifyAppApi: { shopDomains: SHOP, clientId: 'client-id', clientSecret: SECRET },
+			},
+			method: 'GET',
+			url: `/webhook/abc/my-page?${options.query}`,
+			query: Object.fromEntries(new URLSearchParams(options.query)),
+			headers: options.headers,
+		});
+		const result = await new SesamiMyPageTrigger().webhook.call(context);
+		const items = result.workflowData?.[0] ?? [];
+		return { items, headers: context.response.headers ?? {}, status: context.response.statusCode };
+	}
+
+	it('App Proxy: the shop, the verified customer, the action and the path prefix', async () => {
+		const { items, headers } = await started({ verification: 'appProxy', query: signed() });
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({
+			verification: 'appProxy',
+			shop: SHOP,
+			customerId: CUSTOMER,
+			customerGid: `gid://shopify/Customer/${CUSTOMER}`,
+			action: 'list',
+			pathPrefix: '/apps/bookings',
+		});
+		expect(Date.parse(String(items[0].json.receivedAt))).not.toBeNaN();
+		// App Proxy requests come from Shopify's servers, not the browser: no CORS headers
+		expect(headers['access-control-allow-origin']).toBeUndefined();
+	});
+
+	it('session token: the customer from the token, no path prefix, and CORS headers', async () => {
+		// Customer account UI extensions call the backend from the browser with a session token
+		// (https://shopify.dev/docs/api/customer-account-ui-extensions/latest/configuration#network-access)
+		const token = await mintSessionToken(
+			tokenClaims({ shop: SHOP, clientId: 'client-id', customerId: CUSTOMER }),
+			SECRET,
+		);
+		const { items, headers } = await started({
+			verification: 'sessionToken',
+			query: 'op=list',
+			headers: { Authorization: `Bearer ${token}` },
+		});
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({
+			verification: 'sessionToken',
+			shop: SHOP,
+			customerId: CUSTOMER,
+			customerGid: `gid://shopify/Customer/${CUSTOMER}`,
+			action: 'list',
+			pathPrefix: null,
+		});
+		expect(headers).toMatchObject({
+			'access-control-allow-origin': '*',
+			'access-control-allow-headers': 'Authorization, Content-Type',
+			'access-control-allow-methods': 'GET, POST, OPTIONS',
+		});
+	});
+
+	it('session token refused: 401 with a reason, and still the CORS headers (the browser reads it)', async () => {
+		const { items, headers, status } = await started({
+			verification: 'sessionToken',
+			query: 'op=list',
+			headers: { Authorization: 'Bearer not-a-token' },
+		});
+		expect(items).toHaveLength(0);
+		expect(status).toBe(401);
+		expect(headers['access-control-allow-origin']).toBe('*');
+	});
+});
 
 describe('My Page Trigger (App Proxy) answers', () => {
 	it('a good request starts the workflow with the verified customer', async () => {
