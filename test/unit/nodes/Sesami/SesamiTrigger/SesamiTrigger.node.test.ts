@@ -159,11 +159,21 @@ describe('webhook()', () => {
 			headers: { 'X-My-Flow-Secret': MANUAL_VALUE },
 		});
 		expect(ok.result.workflowData).toBeDefined();
+		// what the user sees: one item for the pushed appointment
+		expect(ok.response.statusCode).not.toBe(401);
+		expect(ok.result.workflowData![0]).toHaveLength(1);
+		expect(ok.result.workflowData![0][0].json).toMatchObject({
+			appointmentId: shop.appointments.upcoming,
+			duplicate: false,
+		});
 		const denied = await push(manual, {
 			body: body(shop.appointments.upcoming),
 			headers: { 'x-sesami-flow-secret': MANUAL_VALUE },
 		});
 		expect(denied.response.statusCode).toBe(401);
+		expect(denied.result.workflowData).toBeUndefined();
+		expect(denied.response.body).toMatchObject({ error: 'unauthorized' });
+		expect(String((denied.response.body as IDataObject).reason)).not.toBe('');
 	});
 
 	it('Fetch Full Appointment loads the appointment from the API', async () => {
