@@ -16,7 +16,7 @@ if (!existsSync(path.join(root, 'dist/nodes/Sesami/Sesami.node.js'))) {
 }
 const { Sesami } = require(path.join(root, 'dist/nodes/Sesami/Sesami.node.js'));
 const { SesamiApi } = require(path.join(root, 'dist/credentials/SesamiApi.credentials.js'));
-const { createContext } = require(path.join(root, 'test/helpers/n8n-context.js'));
+const { createContext } = require(path.join(root, 'test/helpers/fake-n8n.js'));
 const { startSesamiSimulator } = require(path.join(root, 'test/sim/sesami'));
 
 const sizes = [1, 100, 250, 1000];

@@ -29,7 +29,7 @@ let started = performance.now();
 if (mode === 'node') {
 	const { walkFeed } = require(path.join(root, 'dist/nodes/Imin/transport/index.js'));
 	const { IminApi } = require(path.join(root, 'dist/credentials/IminApi.credentials.js'));
-	const { createContext } = require(path.join(root, 'test/helpers/n8n-context.js'));
+	const { createContext } = require(path.join(root, 'test/helpers/fake-n8n.js'));
 	const context = createContext({
 		parameters: {},
 		nodeType: 'n8n-nodes-sesami-imin.iminFirehoseTrigger',

@@ -1,8 +1,9 @@
 'use strict';
 /**
  * Shopify's side of the My Page tests, independent of the package's verifier:
- * - signAppProxyQuery: signs a query as Shopify's App Proxy does (shopify.md §1, the documented
- *   algorithm), checked against @shopify/shopify-api's validateHmac in the tests;
+ * - signAppProxyQuery: signs a query as Shopify's App Proxy does (the documented algorithm,
+ *   https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies),
+ *   checked against @shopify/shopify-api's validateHmac in the tests;
  * - mintSessionToken: a customer-account session token signed with jose (what Shopify's
  *   libraries use), checked against @shopify/shopify-api's decodeSessionToken.
  */

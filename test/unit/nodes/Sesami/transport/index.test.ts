@@ -1,50 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { Sesami } from '../../nodes/Sesami/Sesami.node';
-import { parseRetryAfter } from '../../nodes/Sesami/transport';
-import { createSesamiContract } from '../contract/sesami-contract';
-import { createContext } from '../helpers/n8n-context';
-import { startSesamiSimulator } from '../sim/sesami';
+import { parseRetryAfter } from '../../../../../nodes/Sesami/transport';
+import { createSesamiContract } from '../../../../contract/sesami-contract';
+import { rl, useSesamiSimulator } from '../../../../helpers/setup';
+import type { RunOptions } from '../../../../helpers/setup';
 
-type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
+const { sim, shop, run } = useSesamiSimulator({ appointments: 250 });
 
-const rl = (value: string) => ({ __rl: true, mode: 'id', value });
-
-let sim: Sim;
-let shop: Sim['fixtures']['shops'][number];
-
-async function run(
-	parameters: IDataObject | IDataObject[],
-	options: {
-		credentials?: IDataObject;
-		items?: INodeExecutionData[];
-		continueOnFail?: boolean;
-		onError?: 'continueRegularOutput' | 'continueErrorOutput';
-	} = {},
-): Promise<INodeExecutionData[]> {
-	const context = createContext({
-		parameters,
-		credentials: {
-			sesamiApi: {
-				apiKey: shop.apiKey,
-				clientId: shop.clientId,
-				shopId: shop.id,
-				baseUrl: sim.baseUrl,
-				timezone: shop.timezone,
-				...(options.credentials ?? {}),
-			},
-		},
-		credentialTypes: { sesamiApi: new SesamiApi() },
-		items: options.items,
-		continueOnFail: options.continueOnFail,
-		onError: options.onError,
-	});
-	const [output] = await new Sesami().execute.call(context as unknown as IExecuteFunctions);
-	return output;
-}
-
-async function failure(parameters: IDataObject, options: { credentials?: IDataObject } = {}) {
+async function failure(parameters: IDataObject, options: RunOptions = {}) {
 	try {
 		await run(parameters, options);
 	} catch (error) {
@@ -63,15 +26,6 @@ const getAppointment = () => ({
 	resource: 'appointment',
 	operation: 'get',
 	appointmentId: rl(shop.appointments.upcoming),
-});
-
-beforeAll(async () => {
-	sim = await startSesamiSimulator({ port: 0, appointments: 250 });
-	shop = sim.fixtures.shops[0];
-});
-
-afterAll(async () => {
-	await sim.close();
 });
 
 beforeEach(() => {
@@ -313,5 +267,63 @@ describe('retries', () => {
 			3000,
 		);
 		expect(parseRetryAfter('soon')).toBeUndefined();
+	});
+});
+
+describe('under the Admin API variants', () => {
+	// The simulator's arrayQuery switch (test/sim/sesami/variants.js): how Sesami reads a repeated
+	// or comma-separated `ids` query, which no public source settles.
+	const { sim, shop, run: runNode } = useSesamiSimulator();
+
+	beforeEach(() => sim.clearExchanges());
+	afterEach(() => {
+		sim.variants.reset();
+		sim.clearFaults();
+	});
+
+	async function run(
+		parameters: IDataObject,
+		credentialTimezone = shop.timezone,
+	): Promise<INodeExecutionData[]> {
+		return await runNode(parameters, {
+			continueOnFail: true,
+			credentials: { timezone: credentialTimezone },
+		});
+	}
+
+	const exchanges = (method: string, pathEnd: string) =>
+		(sim.exchanges as IDataObject[]).filter(
+			(e) => e.method === method && String(e.path).endsWith(pathEnd),
+		);
+
+	describe('arrayQuery single-not-list: a single ids value is not read as a list', () => {
+		const ids = () => [shop.appointments.upcoming, shop.appointments.upcoming2];
+		it.each(['repeat', 'comma'])(
+			'Get Many with IDs (List Query Format %s) gives the right appointments',
+			async (arrayFormat) => {
+				sim.variants.set({ arrayQuery: 'single-not-list' });
+				for (const wanted of [ids().slice(0, 1), ids()]) {
+					const output = await run({
+						resource: 'appointment',
+						operation: 'getAll',
+						returnAll: true,
+						filters: { filterType: 'ALL', ids: wanted.join(',') },
+						options: { arrayFormat },
+					});
+					expect(output.map((item) => item.json.id).sort()).toEqual([...wanted].sort());
+				}
+			},
+		);
+
+		it('under the default (any) nothing changes: one request', async () => {
+			const output = await run({
+				resource: 'appointment',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { filterType: 'ALL', ids: ids()[0] },
+			});
+			expect(output.map((item) => item.json.id)).toEqual([ids()[0]]);
+			expect(exchanges('GET', '/appointments')).toHaveLength(1);
+		});
 	});
 });

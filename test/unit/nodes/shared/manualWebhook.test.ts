@@ -5,9 +5,9 @@ import type {
 	IHookFunctions,
 } from 'n8n-workflow';
 
-import { IminTrigger } from '../../nodes/Imin/IminTrigger/IminTrigger.node';
-import { SesamiMyPageTrigger } from '../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
-import { SesamiTrigger } from '../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
+import { IminTrigger } from '../../../../nodes/Imin/IminTrigger/IminTrigger.node';
+import { SesamiMyPageTrigger } from '../../../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
+import { SesamiTrigger } from '../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
 
 // nodes/shared/manualWebhook.ts: the credential tests that call nothing, and the no-op webhook lifecycle.
 

@@ -1,10 +1,11 @@
-import type { IDataObject, IHookFunctions, INodeTypes, IWebhookFunctions } from 'n8n-workflow';
-import { Workflow, resolveWebhookDescriptionField } from 'n8n-workflow';
+import type { IDataObject, INodeTypes, IWebhookResponseData } from 'n8n-workflow';
+import { resolveWebhookDescriptionField, Workflow } from 'n8n-workflow';
 
-import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { SesamiTrigger } from '../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { createWebhookContext } from '../helpers/n8n-context';
-import { startSesamiSimulator } from '../sim/sesami';
+import { SesamiApi } from '../../../../../credentials/SesamiApi.credentials';
+import { SesamiTrigger } from '../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
+import { webhookContext } from '../../../../helpers/n8n-context';
+import { startSesamiSimulator } from '../../../../sim/sesami';
+import { MAX_BODY_BYTES } from '../../../../../nodes/shared/rawBody';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 let sim: Sim;
@@ -31,7 +32,7 @@ function context(
 		staticData?: IDataObject;
 	} = {},
 ) {
-	return createWebhookContext({
+	return webhookContext({
 		parameters,
 		nodeName: 'Sesami Trigger',
 		credentials: {
@@ -53,65 +54,6 @@ function context(
 const flowsOfThisWebhook = () =>
 	(sim.state.flows as IDataObject[]).filter((flow) => String(flow.target).startsWith(WEBHOOK_URL));
 
-describe('Automatic registration (create / checkExists / delete)', () => {
-	const parameters = {
-		registration: 'automatic',
-		events: ['APPOINTMENT_CREATED', 'APPOINTMENT_CANCELLED'],
-		settings: {},
-	};
-	const staticData: IDataObject = {};
-	const hooks = new SesamiTrigger().webhookMethods.default;
-
-	it('creates one WEBHOOK Flow per event with a secret header, and finds them again', async () => {
-		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
-		expect(await hooks.checkExists.call(ctx)).toBe(false);
-		expect(await hooks.create.call(ctx)).toBe(true);
-		const flows = flowsOfThisWebhook();
-		expect(flows.map((flow) => flow.trigger).sort()).toEqual([
-			'APPOINTMENT_CANCELLED',
-			'APPOINTMENT_CREATED',
-		]);
-		for (const flow of flows) {
-			expect(flow).toMatchObject({
-				action: 'WEBHOOK',
-				status: true,
-				when: { unit: 'IMMEDIATELY' },
-			});
-			expect(String((flow.template as IDataObject).body)).toContain('{{CustomerManagementLink}}');
-		}
-		const secrets = new Set(
-			flows.map(
-				(flow) =>
-					JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret'],
-			),
-		);
-		expect(secrets.size).toBe(1);
-		expect([...secrets][0]).toMatch(/^[a-f0-9]{64}$/);
-		// the same secret rides in the target URL too, for a Sesami that drops or rewrites Flow headers
-		for (const flow of flows)
-			expect(flow.target).toBe(`${WEBHOOK_URL}?event=${flow.trigger}&token=${[...secrets][0]}`);
-		expect(staticData.flowIds).toHaveLength(2);
-		expect(JSON.stringify(staticData)).not.toContain([...secrets][0]);
-		expect(await hooks.checkExists.call(ctx)).toBe(true);
-	});
-
-	it('registering again keeps the same secret (a push arriving meanwhile is not refused)', async () => {
-		const before = flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers);
-		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
-		expect(await hooks.create.call(ctx)).toBe(true);
-		expect(flowsOfThisWebhook().map((flow) => (flow.template as IDataObject).headers)).toEqual(
-			before,
-		);
-	});
-
-	it('delete removes the Flows', async () => {
-		const ctx = context(parameters, { staticData }) as unknown as IHookFunctions;
-		expect(await hooks.delete.call(ctx)).toBe(true);
-		expect(flowsOfThisWebhook()).toHaveLength(0);
-		expect(await hooks.checkExists.call(ctx)).toBe(false);
-	});
-});
-
 describe('webhook()', () => {
 	let secret = '';
 	beforeAll(async () => {
@@ -120,7 +62,7 @@ describe('webhook()', () => {
 			{ registration: 'automatic', events: ['APPOINTMENT_CREATED'], settings: {} },
 			{},
 		);
-		await new SesamiTrigger().webhookMethods.default.create.call(ctx as unknown as IHookFunctions);
+		await new SesamiTrigger().webhookMethods.default.create.call(ctx);
 		secret = JSON.parse(String((flowsOfThisWebhook()[0].template as IDataObject).headers))[
 			'x-sesami-flow-secret'
 		];
@@ -135,7 +77,7 @@ describe('webhook()', () => {
 
 	async function push(parameters: IDataObject, extra: Parameters<typeof context>[1]) {
 		const ctx = context(parameters, extra);
-		const result = await new SesamiTrigger().webhook.call(ctx as unknown as IWebhookFunctions);
+		const result = await new SesamiTrigger().webhook.call(ctx);
 		return { result, response: ctx.response };
 	}
 
@@ -217,11 +159,21 @@ describe('webhook()', () => {
 			headers: { 'X-My-Flow-Secret': MANUAL_VALUE },
 		});
 		expect(ok.result.workflowData).toBeDefined();
+		// what the user sees: one item for the pushed appointment
+		expect(ok.response.statusCode).not.toBe(401);
+		expect(ok.result.workflowData![0]).toHaveLength(1);
+		// (duplicate depends on the pushes of the tests before: the trigger remembers deliveries)
+		expect(ok.result.workflowData![0][0].json).toMatchObject({
+			appointmentId: shop.appointments.upcoming,
+		});
 		const denied = await push(manual, {
 			body: body(shop.appointments.upcoming),
 			headers: { 'x-sesami-flow-secret': MANUAL_VALUE },
 		});
 		expect(denied.response.statusCode).toBe(401);
+		expect(denied.result.workflowData).toBeUndefined();
+		expect(denied.response.body).toMatchObject({ error: 'unauthorized' });
+		expect(String((denied.response.body as IDataObject).reason)).not.toBe('');
 	});
 
 	it('Fetch Full Appointment loads the appointment from the API', async () => {
@@ -355,6 +307,181 @@ describe('webhook description: Respond fields', () => {
 		expect(resolveWebhookDescriptionField(node, webhook, 'responseData')).toEqual({
 			resolved: true,
 			value: '',
+		});
+	});
+});
+
+describe('malformed input', () => {
+	// Fixes found by the malformed-request e2e suite (test/e2e/malformed-requests.test.mjs): every
+	// trigger answers a body or field it cannot use with 4xx and a reason and starts nothing, never
+	// throws (n8n would answer 500 and record a failed execution), and never spends minutes of CPU.
+
+	type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
+	type Answer = {
+		result: IWebhookResponseData;
+		response: { statusCode?: number; body?: IDataObject };
+	};
+
+	const WEBHOOK_URL = 'http://127.0.0.1:5999/webhook/5e5a0001-f100-4000-8000-000000000001/flows';
+
+	let sim: Sim;
+	beforeAll(async () => {
+		sim = await startSesamiSimulator({ port: 0 });
+	});
+	afterAll(async () => {
+		await sim.close();
+	});
+
+	describe('Sesami Trigger: valid secret, unusable push', () => {
+		const events = ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED'];
+		const shop = () => sim.fixtures.shops[0];
+		let secret = '';
+
+		async function push(
+			body: string | Buffer,
+			{
+				query = { event: 'APPOINTMENT_CREATED' } as IDataObject,
+				fetch = true,
+				headers = {} as IDataObject,
+			} = {},
+		): Promise<Answer> {
+			const context = webhookContext({
+				parameters: {
+					registration: 'automatic',
+					events,
+					settings: { fetchFullAppointment: fetch },
+				},
+				nodeName: 'Sesami Trigger',
+				credentials: {
+					sesamiApi: {
+						apiKey: shop().apiKey,
+						clientId: shop().clientId,
+						shopId: shop().id,
+						baseUrl: sim.baseUrl,
+						timezone: shop().timezone,
+					},
+				},
+				credentialTypes: { sesamiApi: new SesamiApi() },
+				webhookUrl: WEBHOOK_URL,
+				body,
+				query,
+				headers: { 'x-sesami-flow-secret': secret, ...headers },
+			});
+			const result = await new SesamiTrigger().webhook.call(context);
+			return { result, response: context.response as Answer['response'] };
+		}
+
+		beforeAll(async () => {
+			// The secret a registered Flow sends (derived from the API key and the URL): register the Flows
+			// and read it from one of them, as Sesami holds it.
+			const context = webhookContext({
+				parameters: { registration: 'automatic', events, settings: {} },
+				nodeName: 'Sesami Trigger',
+				credentials: {
+					sesamiApi: {
+						apiKey: shop().apiKey,
+						clientId: shop().clientId,
+						shopId: shop().id,
+						baseUrl: sim.baseUrl,
+						timezone: shop().timezone,
+					},
+				},
+				credentialTypes: { sesamiApi: new SesamiApi() },
+				webhookUrl: WEBHOOK_URL,
+			});
+			await new SesamiTrigger().webhookMethods.default.create.call(context as never);
+			const flow = (sim.state.flows as IDataObject[]).find((f) =>
+				String(f.target).startsWith(`${WEBHOOK_URL}?`),
+			) as IDataObject;
+			secret = JSON.parse(String((flow.template as IDataObject).headers))['x-sesami-flow-secret'];
+		});
+
+		const refused = (answer: Answer, status: number, reason: RegExp) => {
+			expect(answer.response.statusCode).toBe(status);
+			expect(String(answer.response.body?.reason)).toMatch(reason);
+			expect(answer.result.workflowData).toBeUndefined();
+			expect(answer.result.noWebhookResponse).toBe(true);
+		};
+
+		it('the right secret and a good push still start the workflow', async () => {
+			const answer = await push(JSON.stringify({ appointmentId: shop().appointments.upcoming }));
+			expect(answer.result.workflowData?.[0][0].json).toMatchObject({
+				appointmentId: shop().appointments.upcoming,
+				event: 'APPOINTMENT_CREATED',
+			});
+		});
+
+		/** An authenticated push that does not identify an appointment: kept (2xx) and marked, never refused. */
+		const kept = (answer: Answer, reason: RegExp) => {
+			expect(answer.response.statusCode).toBeUndefined();
+			expect(answer.result.noWebhookResponse).toBeUndefined();
+			const item = answer.result.workflowData?.[0][0].json as IDataObject;
+			expect(item).toMatchObject({ resolved: false, event: 'APPOINTMENT_CREATED' });
+			expect(String(item.unresolvedReason)).toMatch(reason);
+			return item;
+		};
+
+		it('kept and marked resolved: false (not 400): an appointment ID of the wrong type or shape, a customer email that is none', async () => {
+			for (const appointmentId of [
+				123,
+				true,
+				'x',
+				'not-an-id-at-all',
+				`${'a'.repeat(23)}g`,
+				'../../etc/passwd',
+			]) {
+				const item = kept(await push(JSON.stringify({ appointmentId })), /no start time/);
+				expect(item.appointment).toBeUndefined();
+			}
+			const item = kept(await push(JSON.stringify({ customerEmail: 12345 })), /no start time/);
+			expect((item.customer as IDataObject).email).toBeNull();
+			kept(await push(JSON.stringify({ appointmentId: { $ne: null } })), /no start time/);
+		});
+
+		it('400 still for a push that names no event this node knows (the ?event= of its own Flow URL)', async () => {
+			refused(
+				await push(JSON.stringify({ appointmentId: shop().appointments.upcoming }), { query: {} }),
+				400,
+				/no Sesami event/,
+			);
+			refused(
+				await push(JSON.stringify({ appointmentId: shop().appointments.upcoming }), {
+					query: { event: ['A', 'B'] },
+				}),
+				400,
+				/no Sesami event/,
+			);
+		});
+
+		it('kept and marked (not 422): Fetch Full Appointment for an appointment or email Sesami does not know', async () => {
+			kept(
+				await push(JSON.stringify({ appointmentId: 'f'.repeat(24) })),
+				/Sesami has no appointment f{24}/,
+			);
+			kept(
+				await push(JSON.stringify({ customerEmail: 'nobody-here@example.com' })),
+				/no appointment of nobody-here@example.com/,
+			);
+		});
+
+		it('413 / 400 for a body too large, not UTF-8 or nested too deeply', async () => {
+			refused(
+				await push('{}', { headers: { 'content-length': String(MAX_BODY_BYTES * 20) } }),
+				413,
+				/larger than/,
+			);
+			refused(
+				await push(Buffer.from('{"appointmentId":"\xff"}', 'latin1')),
+				400,
+				/not valid UTF-8/,
+			);
+			refused(
+				await push(
+					`{"appointmentId":"${shop().appointments.upcoming}","x":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+				),
+				400,
+				/deeper/,
+			);
 		});
 	});
 });

@@ -1,17 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeListSearchResult,
-} from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { SesamiApi } from '../../credentials/SesamiApi.credentials';
-import { Sesami } from '../../nodes/Sesami/Sesami.node';
-import { createSesamiContract } from '../contract/sesami-contract';
-import { createContext } from '../helpers/n8n-context';
-import { startSesamiSimulator } from '../sim/sesami';
+import { createSesamiContract } from '../../../contract/sesami-contract';
+import { rl, useSesamiSimulator } from '../../../helpers/setup';
 
-type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 type Exchange = {
 	method: string;
 	path: string;
@@ -24,40 +15,7 @@ type Exchange = {
 };
 
 const contract = createSesamiContract();
-const rl = (value: string) => ({ __rl: true, mode: 'id', value });
-
-let sim: Sim;
-let shop: Sim['fixtures']['shops'][number];
-
-function credentials(overrides: IDataObject = {}): IDataObject {
-	return {
-		apiKey: shop.apiKey,
-		clientId: shop.clientId,
-		shopId: shop.id,
-		baseUrl: sim.baseUrl,
-		timezone: shop.timezone,
-		...overrides,
-	};
-}
-
-async function run(
-	parameters: IDataObject | IDataObject[],
-	options: {
-		credentials?: IDataObject;
-		items?: INodeExecutionData[];
-		continueOnFail?: boolean;
-	} = {},
-): Promise<INodeExecutionData[]> {
-	const context = createContext({
-		parameters,
-		credentials: { sesamiApi: options.credentials ?? credentials() },
-		credentialTypes: { sesamiApi: new SesamiApi() },
-		items: options.items,
-		continueOnFail: options.continueOnFail,
-	});
-	const [output] = await new Sesami().execute.call(context as unknown as IExecuteFunctions);
-	return output;
-}
+const { sim, shop, run } = useSesamiSimulator();
 
 function exchanges(): Exchange[] {
 	return sim.exchanges as Exchange[];
@@ -68,15 +26,6 @@ function expectContractClean() {
 	expect(report.violations).toEqual([]);
 	expect(report.checked).toBeGreaterThan(0);
 }
-
-beforeAll(async () => {
-	sim = await startSesamiSimulator({ port: 0 });
-	shop = sim.fixtures.shops[0];
-});
-
-afterAll(async () => {
-	await sim.close();
-});
 
 beforeEach(() => sim.clearExchanges());
 
@@ -487,33 +436,6 @@ describe('requests of every operation (method, path, headers, query, body) again
 			},
 		});
 		expect(item.json.created).toBe(true);
-		expectContractClean();
-	});
-});
-
-describe('list search (resource locators)', () => {
-	it.each([
-		['searchAppointments', '/appointments'],
-		['searchServices', '/services'],
-		['searchResources', '/resources'],
-		['searchLocations', '/locations'],
-	])('%s lists items with their IDs', async (method, path) => {
-		const context = createContext({
-			parameters: {},
-			credentials: { sesamiApi: credentials() },
-			credentialTypes: { sesamiApi: new SesamiApi() },
-		});
-		const node = new Sesami();
-		const search = (
-			node.methods.listSearch as Record<
-				string,
-				(...args: unknown[]) => Promise<INodeListSearchResult>
-			>
-		)[method];
-		const result = await search.call(context);
-		expect(result.results.length).toBeGreaterThan(0);
-		for (const entry of result.results) expect(entry.value).toMatch(/^[a-f0-9]{24}$/);
-		expect(exchanges()[0].path).toBe(`/${shop.id}${path}`);
 		expectContractClean();
 	});
 });

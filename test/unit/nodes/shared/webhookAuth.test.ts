@@ -1,16 +1,18 @@
+import fc from 'fast-check';
+
 import {
 	APP_PROXY_MAX_SKEW_SECONDS,
 	appProxyWindowSeconds,
 	verifyAppProxy,
 	verifySessionToken,
-} from '../../nodes/shared/webhookAuth';
+} from '../../../../nodes/shared/webhookAuth';
 import {
 	mintSessionToken,
 	proxyPairs,
 	shopifyOracle,
 	signAppProxyQuery,
 	tokenClaims,
-} from '../helpers/shopify';
+} from '../../../helpers/shopify';
 
 const SHOP = 'bloom-and-brow.myshopify.com';
 const OTHER_SHOP = 'someone-else.myshopify.com';
@@ -272,5 +274,101 @@ describe('customer account session token', () => {
 			expect([token.slice(0, 20), result.ok]).toEqual([token.slice(0, 20), false]);
 			if (!result.ok) expect(result.reason).toMatch(reason);
 		}
+	});
+});
+
+describe('property-based (fast-check)', () => {
+	/**
+	 * Property-based tests (fast-check) of every parser that reads outside input: Sesami Flow bodies,
+	 * imin webhook payloads and RPDE pages, Shopify App Proxy queries and session tokens, My Page
+	 * actions. Thousands of generated cases: none may throw, valid input must be read exactly, and
+	 * anything changed in signed input must be refused.
+	 */
+
+	const RUNS = 2000;
+	const SHOP = 'fuzz-shop.myshopify.com';
+	const SECRET = ['fuzz', 'client', 'secret', 'value'].join('-');
+
+	describe('Shopify App Proxy queries and session tokens', () => {
+		const value = fc.string({ maxLength: 20 });
+		const extraKeys = fc.uniqueArray(fc.stringMatching(/^x[a-z_]{1,8}$/), { maxLength: 3 });
+
+		it('any query Shopify signs is accepted, with the customer it names', () => {
+			fc.assert(
+				fc.property(
+					fc.stringMatching(/^[1-9]\d{0,15}$/),
+					extraKeys,
+					fc.array(value, { minLength: 3, maxLength: 3 }),
+					(customerId, keys, values) => {
+						const extra = keys.map((key, i) => [key, values[i]] as [string, string]);
+						const query = signAppProxyQuery(proxyPairs({ shop: SHOP, customerId, extra }), SECRET);
+						const result = verifyAppProxy(query, SECRET, [SHOP]);
+						expect(result).toMatchObject({ ok: true, value: { customerId, shop: SHOP } });
+					},
+				),
+				{ numRuns: 1000 },
+			);
+		});
+
+		it('changing any signed value is refused', () => {
+			fc.assert(
+				fc.property(
+					fc.stringMatching(/^[1-9]\d{0,15}$/),
+					fc.constantFrom('shop', 'logged_in_customer_id', 'path_prefix', 'timestamp'),
+					fc.stringMatching(/^[a-z0-9]{1,6}$/),
+					(customerId, field, suffix) => {
+						const pairs = proxyPairs({ shop: SHOP, customerId });
+						const query = signAppProxyQuery(pairs, SECRET);
+						const tampered = query.replace(
+							new RegExp(`(^|&)${field}=([^&]*)`),
+							(_m, lead, v) => `${lead}${field}=${v}${suffix}`,
+						);
+						expect(verifyAppProxy(tampered, SECRET, [SHOP]).ok).toBe(false);
+					},
+				),
+				{ numRuns: 1000 },
+			);
+		});
+
+		it('arbitrary query strings and tokens never throw and are refused', () => {
+			fc.assert(
+				fc.property(fc.string({ maxLength: 300 }), (text) => {
+					expect(verifyAppProxy(text, SECRET, [SHOP]).ok).toBe(false);
+					expect(verifySessionToken(text, SECRET, 'client', [SHOP]).ok).toBe(false);
+				}),
+				{ numRuns: RUNS },
+			);
+		});
+
+		it('a signed token is accepted exactly when its claims are valid', async () => {
+			await fc.assert(
+				fc.asyncProperty(
+					// away from the 10 s leeway's edge, where a clock tick would decide
+					fc.integer({ min: -400, max: 400 }).filter((offset) => offset < -11 || offset > -9),
+					fc.boolean(),
+					fc.boolean(),
+					fc.option(fc.stringMatching(/^[1-9]\d{0,12}$/), { nil: undefined }),
+					async (expOffset, rightAudience, rightShop, customerId) => {
+						const now = Math.floor(Date.now() / 1000);
+						const claims = tokenClaims({
+							shop: rightShop ? SHOP : 'other.myshopify.com',
+							clientId: rightAudience ? 'client' : 'other',
+							customerId,
+							exp: now + expOffset,
+						});
+						const result = verifySessionToken(
+							await mintSessionToken(claims, SECRET),
+							SECRET,
+							'client',
+							[SHOP],
+						);
+						expect(result.ok).toBe(
+							expOffset > -9 && rightAudience && rightShop && customerId !== undefined,
+						);
+					},
+				),
+				{ numRuns: 500 },
+			);
+		});
 	});
 });

@@ -1,10 +1,11 @@
 'use strict';
 /**
  * A small stand-in for n8n's execution context (IExecuteFunctions / ILoadOptionsFunctions) for
- * unit tests. Requests go over real HTTP (to the simulators), with the same semantics as n8n's
- * `helpers.httpRequestWithAuthentication`: the credential class's own `authenticate` is applied,
- * `qs` is serialised with `arrayFormat`, JSON bodies, `returnFullResponse`,
- * `ignoreHttpStatusErrors`, `timeout`. The e2e suite runs the same code inside a real n8n.
+ * unit tests (typed for TypeScript tests by test/helpers/n8n-context.ts; the benchmarks under
+ * bench/ require this file from plain JavaScript). Requests go over real HTTP (to the simulators),
+ * with the same semantics as n8n's `helpers.httpRequestWithAuthentication`: the credential class's
+ * own `authenticate` is applied, `qs` is serialised with `arrayFormat`, JSON bodies,
+ * `returnFullResponse`, `ignoreHttpStatusErrors`, `timeout`. The e2e suite runs the same code inside a real n8n.
  */
 const axios = require('axios');
 
@@ -36,14 +37,16 @@ function getPath(object, path) {
 
 /**
  * @param {object} options
- * @param {object|object[]} options.parameters  node parameters (one object, or one per item)
- * @param {Record<string, object>} options.credentials  credential data by type name
- * @param {Record<string, object>} options.credentialTypes  credential class instances by type name
+ * @param {object|object[]} [options.parameters]  node parameters (one object, or one per item)
+ * @param {Record<string, object>} [options.credentials]  credential data by type name
+ * @param {Record<string, object>} [options.credentialTypes]  credential class instances by type name
  * @param {object[]} [options.items]
  * @param {boolean} [options.continueOnFail]
  * @param {'continueRegularOutput'|'continueErrorOutput'} [options.onError]  the node's On Error setting
  * @param {'axios'|'fetch'} [options.client]  HTTP client standing in for n8n's helper (n8n uses axios)
  * @param {boolean} [options.recordRequests]  keep a log of the requests (default true)
+ * @param {number} [options.typeVersion]  the node's version (default 1)
+ * @param {string} [options.mode]  what getMode() answers (default 'manual')
  */
 function createContext(options) {
 	const items = options.items ?? [{ json: {} }];
@@ -53,7 +56,7 @@ function createContext(options) {
 		id: 'unit-test-node',
 		name: options.nodeName ?? 'Sesami',
 		type: options.nodeType ?? 'n8n-nodes-sesami-imin.sesami',
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: perItem ? perItem[0] : options.parameters,
 		...(options.onError ? { onError: options.onError } : {}),
@@ -139,7 +142,7 @@ function createContext(options) {
 		getNode: () => node,
 		getInputData: () => items,
 		continueOnFail: () => options.continueOnFail === true,
-		getMode: () => 'manual',
+		getMode: () => options.mode ?? 'manual',
 		getTimezone: () => 'UTC',
 		getNodeParameter(name, itemIndex = 0, fallback, extra = {}) {
 			let value = getPath(params(itemIndex), name);

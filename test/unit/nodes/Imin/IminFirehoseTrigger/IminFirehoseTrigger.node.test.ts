@@ -6,20 +6,20 @@
  * RPDE pages where the simulator's values cannot show the point (integers above 2^53).
  */
 import axios from 'axios';
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { IminApi } from '../../credentials/IminApi.credentials';
+import { IminApi } from '../../../../../credentials/IminApi.credentials';
 import {
 	IminFirehoseTrigger,
 	MAX_REMEMBERED,
 	olderThanRemembered,
 	retryAfter503Ms,
-} from '../../nodes/Imin/IminFirehoseTrigger/IminFirehoseTrigger.node';
-import { quoteItemModified } from '../../nodes/Imin/helpers/rpde';
-import type { RpdeItem } from '../../nodes/Imin/helpers/rpde';
-import { createContext } from '../helpers/n8n-context';
-import { startIminSimulator } from '../sim/imin';
-import { startReceiver } from '../sim/lib/receiver';
+} from '../../../../../nodes/Imin/IminFirehoseTrigger/IminFirehoseTrigger.node';
+import { quoteItemModified } from '../../../../../nodes/Imin/helpers/rpde';
+import type { RpdeItem } from '../../../../../nodes/Imin/helpers/rpde';
+import { pollContext } from '../../../../helpers/n8n-context';
+import { startIminSimulator } from '../../../../sim/imin';
+import { startReceiver } from '../../../../sim/lib/receiver';
 
 type Sim = Awaited<ReturnType<typeof startIminSimulator>>;
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -67,8 +67,13 @@ async function poll({
 	mode = 'trigger',
 	firehoseBaseUrl,
 }: PollOptions) {
-	const context = createContext({
+	const context = pollContext({
 		parameters,
+		staticData,
+		mode,
+		nodeName: 'Sessions feed',
+		nodeType: 'n8n-nodes-sesami-imin.iminFirehoseTrigger',
+		typeVersion: version,
 		credentials: {
 			iminApi: {
 				apiKey: KEY,
@@ -78,24 +83,8 @@ async function poll({
 			},
 		},
 		credentialTypes: { iminApi: new IminApi() },
-	}) as unknown as Record<string, unknown> & { getNode: () => IDataObject; requests: unknown[] };
-	const node = {
-		...context.getNode(),
-		name: 'Sessions feed',
-		type: 'n8n-nodes-sesami-imin.iminFirehoseTrigger',
-		typeVersion: version,
-	};
-	Object.assign(context, {
-		getNode: () => node,
-		getMode: () => mode,
-		getWorkflowStaticData: () => staticData,
-		// IPollFunctions.getNodeParameter(name, fallback): no item index
-		getNodeParameter: (name: string, fallback?: unknown) =>
-			parameters[name] === undefined ? fallback : parameters[name],
 	});
-	const output = (await new IminFirehoseTrigger().poll.call(
-		context as unknown as IPollFunctions,
-	)) as INodeExecutionData[][] | null;
+	const output = await new IminFirehoseTrigger().poll.call(context);
 	return {
 		items: output ? output[0].map((item) => item.json) : null,
 		requests: context.requests.length,

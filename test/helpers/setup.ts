@@ -1,0 +1,157 @@
+/**
+ * The set-up most node tests share: start a simulator for the file (beforeAll / afterAll), build
+ * the credentials that point at it, and run an action node's `execute` through a typed context.
+ *
+ *   const { sim, shop, run } = useSesamiSimulator({ appointments: 250 });
+ *   it('...', async () => { const [item] = await run({ resource: 'appointment', ... }); });
+ *
+ * `sim` and `shop` are usable inside tests and hooks (they stand for the simulator started in
+ * beforeAll, which does not exist yet when the file's top level runs).
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { IminApi } from '../../credentials/IminApi.credentials';
+import { SesamiApi } from '../../credentials/SesamiApi.credentials';
+import { Imin } from '../../nodes/Imin/Imin.node';
+import { Sesami } from '../../nodes/Sesami/Sesami.node';
+import { startIminSimulator } from '../sim/imin';
+import { startSesamiSimulator } from '../sim/sesami';
+import { executeContext } from './n8n-context';
+import type { ContextOptions } from './n8n-context';
+
+export type SesamiSim = Awaited<ReturnType<typeof startSesamiSimulator>>;
+export type SesamiShop = SesamiSim['fixtures']['shops'][number];
+export type IminSim = Awaited<ReturnType<typeof startIminSimulator>>;
+
+/** A resource locator value in "By ID" mode, as the editor stores it. */
+export const rl = (value: string) => ({ __rl: true, mode: 'id', value });
+
+/** An object that stands for the one `get()` returns when it is used (after beforeAll). */
+function later<T extends object>(get: () => T): T {
+	return new Proxy({} as T, {
+		get(_, property) {
+			const target = get();
+			const value = Reflect.get(target, property, target);
+			return typeof value === 'function' ? value.bind(target) : value;
+		},
+		set(_, property, value) {
+			return Reflect.set(get(), property, value);
+		},
+		has: (_, property) => Reflect.has(get(), property),
+		ownKeys: () => Reflect.ownKeys(get()),
+		getOwnPropertyDescriptor: (_, property) => Reflect.getOwnPropertyDescriptor(get(), property),
+	});
+}
+
+export interface RunOptions {
+	/** Overrides of the credential's fields. */
+	credentials?: IDataObject;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	onError?: ContextOptions['onError'];
+}
+
+/** The Sesami API credential of a simulated shop. */
+export function sesamiCredentials(
+	sim: SesamiSim,
+	shop: SesamiShop,
+	overrides: IDataObject = {},
+): IDataObject {
+	return {
+		apiKey: shop.apiKey,
+		clientId: shop.clientId,
+		shopId: shop.id,
+		baseUrl: sim.baseUrl,
+		timezone: shop.timezone,
+		...overrides,
+	};
+}
+
+/** The imin API credential pointing at every base URL of the imin simulator. */
+export function iminCredentials(sim: IminSim, apiKey: string, overrides: IDataObject = {}) {
+	return {
+		apiKey,
+		firehoseBaseUrl: sim.firehoseBaseUrl,
+		checkoutBaseUrl: sim.checkoutBaseUrl,
+		bookBaseUrl: sim.bookBaseUrl,
+		...overrides,
+	} as IDataObject;
+}
+
+/**
+ * Starts the Sesami simulator for this test file; `run` executes the Sesami node with the first
+ * shop's credential and returns its first output.
+ */
+export function useSesamiSimulator(options: Parameters<typeof startSesamiSimulator>[0] = {}) {
+	let started: SesamiSim | undefined;
+	const current = () => {
+		if (!started) throw new Error('the Sesami simulator is used before beforeAll ran');
+		return started;
+	};
+	beforeAll(async () => {
+		started = await startSesamiSimulator({ port: 0, ...options });
+	});
+	afterAll(async () => {
+		await started?.close();
+	});
+	const sim = later(current);
+	const shop = later(() => current().fixtures.shops[0]);
+	const credentials = (overrides: IDataObject = {}) =>
+		sesamiCredentials(current(), current().fixtures.shops[0], overrides);
+	async function run(
+		parameters: IDataObject | IDataObject[],
+		runOptions: RunOptions = {},
+	): Promise<INodeExecutionData[]> {
+		const context = executeContext({
+			parameters,
+			credentials: { sesamiApi: credentials(runOptions.credentials) },
+			credentialTypes: { sesamiApi: new SesamiApi() },
+			items: runOptions.items,
+			continueOnFail: runOptions.continueOnFail,
+			onError: runOptions.onError,
+		});
+		const [output] = await new Sesami().execute.call(context);
+		return output;
+	}
+	return { sim, shop, credentials, run };
+}
+
+/**
+ * Starts the imin simulator for this test file (with `apiKey` as the key it accepts); `run`
+ * executes the imin node with a credential pointing at it and returns its first output.
+ */
+export function useIminSimulator(
+	options: Parameters<typeof startIminSimulator>[0] & { apiKey: string },
+	credentialExtras: IDataObject = {},
+) {
+	let started: IminSim | undefined;
+	const current = () => {
+		if (!started) throw new Error('the imin simulator is used before beforeAll ran');
+		return started;
+	};
+	beforeAll(async () => {
+		started = await startIminSimulator({ port: 0, ...options });
+	});
+	afterAll(async () => {
+		await started?.close();
+	});
+	const sim = later(current);
+	const credentials = (overrides: IDataObject = {}) =>
+		iminCredentials(current(), options.apiKey, { ...credentialExtras, ...overrides });
+	async function run(
+		parameters: IDataObject | IDataObject[],
+		runOptions: RunOptions = {},
+	): Promise<INodeExecutionData[]> {
+		const context = executeContext({
+			parameters,
+			credentials: { iminApi: credentials(runOptions.credentials) },
+			credentialTypes: { iminApi: new IminApi() },
+			items: runOptions.items,
+			continueOnFail: runOptions.continueOnFail,
+			onError: runOptions.onError,
+		});
+		const [output] = await new Imin().execute.call(context);
+		return output;
+	}
+	return { sim, credentials, run };
+}
