@@ -1,5 +1,7 @@
 import type { INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 
+import { WebhookRefusal } from './webhook/refusal';
+
 /**
  * Keeps n8n from parsing a webhook body before the trigger sees it. Senders such as Sesami render
  * bodies from templates that are often not strict JSON, and n8n would answer 422 before the
@@ -111,6 +113,16 @@ export async function readBody(
 	if (req.body && typeof req.body === 'object' && Object.keys(req.body).length)
 		return { ok: true, text: JSON.stringify(req.body) };
 	return { ok: true, text: '' };
+}
+
+/**
+ * readBody for a trigger: the body as text, or a body that cannot be read thrown as the refusal to
+ * answer (its status and reason; `error` replaces readBody's word when given).
+ */
+export async function readBodyOrRefuse(this: IWebhookFunctions, error?: string): Promise<string> {
+	const read = await readBody.call(this);
+	if (!read.ok) throw new WebhookRefusal(read.status, error ?? read.error, read.reason);
+	return read.text;
 }
 
 /** Remembers recent keys per (workflow, node) in this process, with a time window. */
