@@ -5,7 +5,7 @@ import type { SesamiCallResult, SesamiNetworkError } from '../../transport';
 import { compact, isCancelled, simplifyAppointment } from '../../helpers/utils';
 import { appointmentLocator } from '../common.descriptions';
 import { requiredId, resolveTimezone, withDisplay } from '../shared';
-import { enforcePolicyOption, guardAppointment, onlyForCustomerOption } from './guard';
+import { enforcePolicyOption, guardChange, onlyForCustomerOption } from './guard';
 import { readAppointment } from './helpers';
 
 const properties: INodeProperties[] = [
@@ -53,15 +53,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const id = requiredId.call(this, 'appointmentId', itemIndex);
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const timezone = await resolveTimezone.call(this, '', itemIndex);
-	const guarded =
-		additional.onlyForCustomer || additional.enforcePolicy || additional.refundPerService
-			? await guardAppointment.call(this, id, itemIndex, {
-					customerId: additional.onlyForCustomer,
-					action: additional.enforcePolicy ? 'cancel' : undefined,
-					withPolicy: additional.refundPerService === true,
-					timezone,
-				})
-			: undefined;
+	const guarded = await guardChange.call(this, id, 'cancel', additional, timezone, itemIndex, {
+		withPolicy: additional.refundPerService === true,
+	});
 	const refundMoney = additional.refundPerService
 		? guarded?.policy?.refundOnCancel === true
 		: (this.getNodeParameter('refundMoney', itemIndex) as boolean) === true;

@@ -118,3 +118,26 @@ export async function guardAppointment(
 	}
 	return { appointment, service, policy };
 }
+
+/**
+ * The guard a change asks for in its Additional Fields: Only for Customer, Enforce Customer Policy
+ * (for `action`), and the policy itself when `withPolicy`. Undefined when none is asked for.
+ */
+export async function guardChange(
+	this: IExecuteFunctions,
+	id: string,
+	action: 'cancel' | 'reschedule',
+	additional: IDataObject,
+	timezone: string,
+	itemIndex: number,
+	options: { withPolicy?: boolean } = {},
+): Promise<GuardResult | undefined> {
+	if (!additional.onlyForCustomer && !additional.enforcePolicy && !options.withPolicy)
+		return undefined;
+	return await guardAppointment.call(this, id, itemIndex, {
+		customerId: additional.onlyForCustomer,
+		action: additional.enforcePolicy ? action : undefined,
+		withPolicy: options.withPolicy === true,
+		timezone,
+	});
+}
