@@ -11,7 +11,8 @@ import { idOf } from '../helpers/jsonld';
 import { localCredentialTest, manualWebhookMethods } from '../../shared/manualWebhook';
 import { RecentKeys, rawBodyParameter, readBodyOrRefuse } from '../../shared/rawBody';
 import { parseTolerantJson } from '../../shared/tolerantJson';
-import { headerValue, safeEqual } from '../../shared/webhookAuth';
+import { headerValue } from '../../shared/headers';
+import { safeEqual } from '../../shared/webhookAuth';
 import { answerRefusals, unauthorized } from '../../shared/webhook/refusal';
 import type { IminEvent } from './normalize';
 import {

@@ -1,16 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
-
-export function withDisplay(
-	resource: string,
-	operation: string,
-	properties: INodeProperties[],
-): INodeProperties[] {
-	return updateDisplayOptions(
-		{ show: { resource: [resource], operation: [operation] } },
-		properties,
-	);
-}
+import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
 /** A JSON parameter (object, or JSON text) as an object; undefined when empty. */
 export function jsonParameter(
@@ -31,17 +20,6 @@ export function jsonParameter(
 			itemIndex,
 		});
 	}
-}
-
-export function requiredString(
-	this: IExecuteFunctions,
-	name: string,
-	itemIndex: number,
-	label: string,
-): string {
-	const value = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (!value) throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex });
-	return value;
 }
 
 export const occurrenceField: INodeProperties = {

@@ -14,12 +14,12 @@ import { parseTolerantJson } from '../../shared/tolerantJson';
 import {
 	APP_PROXY_MAX_SKEW_SECONDS,
 	appProxyWindowSeconds,
-	headerValue,
 	shopDomains,
 	verifyAppProxy,
 	verifySessionToken,
 } from '../../shared/webhookAuth';
 import { readAction } from './actions';
+import { headerValue } from '../../shared/headers';
 
 const CORS_HEADERS: Record<string, string> = {
 	'Access-Control-Allow-Origin': '*',

@@ -60,17 +60,22 @@ export const locationLocator = sesamiLocator('locationId', 'Location', 'searchLo
 	description: 'The Sesami location',
 });
 
-export { returnAllAndLimit } from '../../shared/descriptions';
+/** The description of a required Sesami ID parameter left empty. */
+export const SESAMI_ID_HINT = 'Choose an item from the list or paste its Sesami ID.';
 
-export const timezoneField: INodeProperties = {
-	displayName: 'Timezone',
-	name: 'timezone',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. Europe/London',
-	description:
-		'IANA timezone Sesami renders times in. Empty uses the default timezone of the credential.',
-};
+/** The Timezone parameter (an IANA zone; empty uses the credential's Default Timezone). */
+export function timezoneField(
+	description = 'IANA timezone Sesami renders times in. Empty uses the default timezone of the credential.',
+): INodeProperties {
+	return {
+		displayName: 'Timezone',
+		name: 'timezone',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Europe/London',
+		description,
+	};
+}
 
 export const simplifyField: INodeProperties = {
 	displayName: 'Simplify',

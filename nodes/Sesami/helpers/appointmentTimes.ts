@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { getSesamiSettings, sesamiApiRequest } from '../transport';
-import type { SesamiContext } from '../transport';
+import type { RequestContext } from '../../shared/httpRetry';
 import { isValidTimeZone, toSesamiDateTime, zoneOffsetMinutes } from './time';
 import { formatWithOffset, offsetMinutes } from './utils';
 
@@ -117,7 +117,7 @@ const shopZones = new WeakMap<object, Promise<ShopTimezone>>();
  * The shop's time zone (`settings.timezone` of GET /shops/{shopId}), read once per execution and
  * cached; when it cannot be read, the credential's Default Timezone, marked 'credential default'.
  */
-export async function shopTimezone(this: SesamiContext): Promise<ShopTimezone> {
+export async function shopTimezone(this: RequestContext): Promise<ShopTimezone> {
 	const cached = shopZones.get(this);
 	if (cached) return await cached;
 	const lookup = (async (): Promise<ShopTimezone> => {
@@ -144,7 +144,7 @@ export async function shopTimezone(this: SesamiContext): Promise<ShopTimezone> {
  * For the Sesami Trigger too: `await resolveAppointmentTimes.call(this, appointment, timezone)`.
  */
 export async function resolveAppointmentTimes(
-	this: SesamiContext,
+	this: RequestContext,
 	appointment: IDataObject,
 	displayTimezone?: string,
 ): Promise<AppointmentTimes> {
@@ -168,7 +168,7 @@ export async function resolveAppointmentTimes(
  * `naiveTimesZone` / `naiveTimesZoneSource`. `simplifyAppointment` and the customer policy use them.
  */
 export async function withAppointmentTimes(
-	this: SesamiContext,
+	this: RequestContext,
 	appointment: IDataObject,
 	displayTimezone?: string,
 ): Promise<IDataObject> {

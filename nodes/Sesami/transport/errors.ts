@@ -2,7 +2,8 @@ import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { parseBody } from '../../shared/httpRetry';
-import type { SesamiCallResult, SesamiContext } from './index';
+import type { RequestContext } from '../../shared/httpRetry';
+import type { SesamiResponse } from './index';
 
 /**
  * Sesami's error answers in a merchant's words: the validation errors of a 400 (`errors[]` of
@@ -85,7 +86,7 @@ function explainFieldErrors(errors: SesamiFieldError[]): string {
 
 /** Builds the NodeApiError for a failed Sesami answer, in words a merchant understands. */
 export function sesamiApiError(
-	this: SesamiContext,
+	this: RequestContext,
 	statusCode: number,
 	rawBody: unknown,
 	options: { itemIndex?: number; attempts?: number; method?: string; path?: string } = {},
@@ -158,8 +159,8 @@ export function notReadAsList(body: unknown): string[] {
 
 /** The error of a failed call (status >= 300), in a merchant's words. */
 export function sesamiCallError(
-	this: SesamiContext,
-	result: SesamiCallResult,
+	this: RequestContext,
+	result: SesamiResponse,
 	itemIndex?: number,
 ): NodeApiError {
 	return sesamiApiError.call(this, result.statusCode, result.body, {

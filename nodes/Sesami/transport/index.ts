@@ -1,20 +1,13 @@
-import type {
-	IDataObject,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { requestWithRetry } from '../../shared/httpRetry';
-import type { RequestContext } from '../../shared/httpRetry';
+import { requestWithRetry, succeeded } from '../../shared/httpRetry';
+import type { NetworkError, RequestContext, RetriedResponse } from '../../shared/httpRetry';
 import { notReadAsList, sesamiCallError } from './errors';
 
 export { sesamiCallError } from './errors';
 
-export { parseRetryAfter, RETRY } from '../../shared/httpRetry';
-
-export type SesamiContext = RequestContext;
+export { parseRetryAfter } from '../../shared/httpRetry';
 
 export const SESAMI_CREDENTIAL = 'sesamiApi';
 
@@ -33,7 +26,7 @@ export interface SesamiRequestOptions {
 	timeoutMs?: number;
 }
 
-export async function getSesamiSettings(this: SesamiContext) {
+export async function getSesamiSettings(this: RequestContext) {
 	const credentials = await this.getCredentials(SESAMI_CREDENTIAL);
 	const baseUrl = String(credentials.baseUrl || 'https://api.sesami.co/api/v1').replace(/\/+$/, '');
 	const shopId = String(credentials.shopId ?? '').trim();
@@ -41,18 +34,11 @@ export async function getSesamiSettings(this: SesamiContext) {
 	return { baseUrl, shopId, timezone };
 }
 
-export interface SesamiCallResult {
-	statusCode: number;
-	body: unknown;
-	attempts: number;
-	/** What retried attempts got before this answer ('502', 'ECONNRESET'...). */
-	failures: string[];
+/** An answer of the Sesami Admin API, with the request it answers. */
+export interface SesamiResponse extends RetriedResponse {
 	method: IHttpRequestMethods;
 	path: string;
 }
-
-/** A connection that failed for good (no HTTP answer); `networkCode` says how. */
-export type SesamiNetworkError = NodeApiError & { networkCode?: string };
 
 /**
  * One Sesami Admin API call, the HTTP status returned, not thrown. `path` may contain `{shop}`,
@@ -67,11 +53,11 @@ export type SesamiNetworkError = NodeApiError & { networkCode?: string };
  * single value sent twice (`ids=a&ids=a`: the same list), whatever the List Query Format option.
  */
 export async function sesamiApiCall(
-	this: SesamiContext,
+	this: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
 	options: SesamiRequestOptions = {},
-): Promise<SesamiCallResult> {
+): Promise<SesamiResponse> {
 	const { baseUrl, shopId } = await getSesamiSettings.call(this);
 	const resolvedPath = path.replace('{shop}', encodeURIComponent(shopId));
 	const send = async (
@@ -90,22 +76,11 @@ export async function sesamiApiCall(
 		if (options.body !== undefined) request.body = options.body;
 		return await requestWithRetry.call(this, SESAMI_CREDENTIAL, request, {
 			idempotent: options.idempotent ?? method !== 'POST',
-			networkError: (error, code, attempts) => {
-				const message = `Could not reach Sesami${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-				const apiError = new NodeApiError(
-					this.getNode(),
-					{ message, code: code ?? 'UNKNOWN' } as JsonObject,
-					{
-						message,
-						description: `The connection to ${baseUrl} failed: ${error.message}. Check the Base URL in the credential and the network.`,
-						itemIndex: options.itemIndex,
-					},
-				) as SesamiNetworkError;
-				// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
-				// which does not say which service failed: keep ours (the generic one stays in `messages`).
-				apiError.message = message;
-				apiError.networkCode = code ?? 'UNKNOWN';
-				return apiError;
+			service: {
+				name: 'Sesami',
+				target: baseUrl,
+				hint: 'Check the Base URL in the credential and the network.',
+				itemIndex: options.itemIndex,
 			},
 		});
 	};
@@ -130,31 +105,24 @@ export async function sesamiApiCall(
 			};
 		}
 	}
-	return {
-		statusCode: response.statusCode,
-		body: response.body,
-		attempts: response.attempts,
-		failures: response.failures,
-		method,
-		path: resolvedPath,
-	};
+	return { ...response, method, path: resolvedPath };
 }
 
 /**
  * sesamiApiCall for writes whose answer may be lost: a connection that failed for good is
- * returned (a SesamiNetworkError with `networkCode`), not thrown, so the caller can check what
+ * returned (a NetworkError with `networkCode`), not thrown, so the caller can check what
  * happened before repeating anything.
  */
 export async function sesamiApiCallOrLost(
-	this: SesamiContext,
+	this: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
 	options: SesamiRequestOptions = {},
-): Promise<SesamiCallResult | SesamiNetworkError> {
+): Promise<SesamiResponse | NetworkError> {
 	return await sesamiApiCall.call(this, method, path, options).then(
 		(answer) => answer,
 		(error: Error) => {
-			if ((error as SesamiNetworkError).networkCode) return error as SesamiNetworkError;
+			if ((error as NetworkError).networkCode) return error as NetworkError;
 			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
 			throw new NodeOperationError(this.getNode(), error, { itemIndex: options.itemIndex });
 		},
@@ -166,15 +134,13 @@ export async function sesamiApiCallOrLost(
  * in a merchant's words.
  */
 export async function sesamiApiRequest<T = unknown>(
-	this: SesamiContext,
+	this: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
 	options: SesamiRequestOptions = {},
 ): Promise<T> {
 	const result = await sesamiApiCall.call(this, method, path, options);
-	if (result.statusCode >= 200 && result.statusCode < 300) {
-		return (result.body === undefined ? {} : result.body) as T;
-	}
+	if (succeeded(result)) return (result.body === undefined ? {} : result.body) as T;
 	throw sesamiCallError.call(this, result, options.itemIndex);
 }
 
@@ -191,7 +157,7 @@ export interface SesamiPage {
  * items still wanted otherwise, so N items cost ceil(N / 100) calls.
  */
 export async function sesamiApiRequestAllItems(
-	this: SesamiContext,
+	this: RequestContext,
 	path: string,
 	qs: IDataObject,
 	max: number,

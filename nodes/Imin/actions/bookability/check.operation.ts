@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkBookability } from '../../helpers/bookability';
-import { jsonParameter, occurrenceField, parentField, withDisplay } from '../shared';
+import { jsonParameter, occurrenceField, parentField } from '../shared';
+import { withDisplay } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
 	occurrenceField,

@@ -3,8 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { checkBookability } from '../../helpers/bookability';
 import { checkoutSessionBody, readCheckoutSessionResponse } from '../../helpers/checkout';
-import { getIminSettings, iminApiRequest, locationHeader } from '../../transport';
-import { identifierField, jsonParameter, kindField, requiredString, withDisplay } from '../shared';
+import { succeeded } from '../../../shared/httpRetry';
+import { getIminSettings, iminApiCall, iminCallError, locationHeader } from '../../transport';
+import { identifierField, jsonParameter, kindField } from '../shared';
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	identifierField,
@@ -134,11 +137,13 @@ const properties: INodeProperties[] = [
 export const description = withDisplay('checkout', 'createSession', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const identifier = requiredString.call(this, 'identifier', itemIndex, 'Identifier');
+	const identifier = requiredString.call(this, 'identifier', itemIndex, { label: 'Identifier' });
 	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as
 		| 'ScheduledSession'
 		| 'Slot';
-	const acceptedOffer = requiredString.call(this, 'acceptedOffer', itemIndex, 'Accepted Offer ID');
+	const acceptedOffer = requiredString.call(this, 'acceptedOffer', itemIndex, {
+		label: 'Accepted Offer ID',
+	});
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const settings = await getIminSettings.call(this);
 	if (!settings.checkoutBaseUrl) {
@@ -164,11 +169,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const customer =
 		this.getNodeParameter('customerType', itemIndex) === 'account'
-			? requiredString.call(this, 'customerAccountId', itemIndex, 'Customer Account ID')
+			? requiredString.call(this, 'customerAccountId', itemIndex, { label: 'Customer Account ID' })
 			: {
-					email: requiredString.call(this, 'email', itemIndex, 'Email'),
-					givenName: requiredString.call(this, 'givenName', itemIndex, 'Given Name'),
-					familyName: requiredString.call(this, 'familyName', itemIndex, 'Family Name'),
+					email: requiredString.call(this, 'email', itemIndex, { label: 'Email' }),
+					givenName: requiredString.call(this, 'givenName', itemIndex, { label: 'Given Name' }),
+					familyName: requiredString.call(this, 'familyName', itemIndex, { label: 'Family Name' }),
 					identifier: additional.customerIdentifier
 						? String(additional.customerIdentifier)
 						: undefined,
@@ -195,16 +200,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		backToProfileUrl: additional.backToProfileUrl ? String(additional.backToProfileUrl) : undefined,
 	});
 	// Not retried after a 5xx: a second call could create a second session.
-	const response = await iminApiRequest.call(
+	const response = await iminApiCall.call(
 		this,
 		'POST',
 		`${settings.checkoutBaseUrl}/api/checkout-sessions/`,
-		{
-			body,
-			itemIndex,
-			idempotent: false,
-		},
+		{ body, itemIndex, idempotent: false },
 	);
+	if (!succeeded(response)) throw iminCallError.call(this, response, itemIndex);
 	return readCheckoutSessionResponse(
 		(response.body ?? {}) as IDataObject,
 		locationHeader(response),

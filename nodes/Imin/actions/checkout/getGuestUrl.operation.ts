@@ -3,7 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { guestCheckoutUrl } from '../../helpers/checkout';
 import { getIminSettings } from '../../transport';
-import { identifierField, kindField, requiredString, withDisplay } from '../shared';
+import { identifierField, kindField } from '../shared';
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 
 export const description = withDisplay('checkout', 'getGuestUrl', [
 	identifierField,
@@ -18,7 +20,7 @@ export const description = withDisplay('checkout', 'getGuestUrl', [
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const identifier = requiredString.call(this, 'identifier', itemIndex, 'Identifier');
+	const identifier = requiredString.call(this, 'identifier', itemIndex, { label: 'Identifier' });
 	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as
 		| 'ScheduledSession'
 		| 'Slot';

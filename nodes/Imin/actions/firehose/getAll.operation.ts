@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { outputItem } from '../../helpers/rpde';
 import { walkFeed } from '../../transport';
-import { withDisplay } from '../shared';
+import { withDisplay } from '../../../shared/descriptions';
 import { feedFields, startUrl } from './fields';
 
 const properties: INodeProperties[] = [

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { getIminSettings, iminApiRequest } from '../../transport';
-import { requiredString, withDisplay } from '../shared';
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString, returnAllLimit } from '../../../shared/parameters';
 
 export const description = withDisplay('order', 'getHistory', [
 	{
@@ -20,23 +21,17 @@ const MAX_PAGES = 100;
 
 /** Order History (imin.md §2.6): `imin:RestrictedCollection` pages, newest order first. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const customerIdentifier = requiredString.call(
-		this,
-		'customerIdentifier',
-		itemIndex,
-		'Customer Identifier',
-	);
-	const max = this.getNodeParameter('returnAll', itemIndex, false)
-		? Infinity
-		: Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)));
+	const customerIdentifier = requiredString.call(this, 'customerIdentifier', itemIndex, {
+		label: 'Customer Identifier',
+	});
+	const max = returnAllLimit.call(this, itemIndex);
 	const { bookBaseUrl } = await getIminSettings.call(this);
 	const orders: IDataObject[] = [];
 	for (let page = 1; page <= MAX_PAGES && orders.length < max; page++) {
-		const response = await iminApiRequest.call(this, 'GET', `${bookBaseUrl}orders`, {
+		const body = ((await iminApiRequest.call(this, 'GET', `${bookBaseUrl}orders`, {
 			qs: { customerIdentifier, page },
 			itemIndex,
-		});
-		const body = (response.body ?? {}) as IDataObject;
+		})) ?? {}) as IDataObject;
 		const items = (Array.isArray(body['imin:item']) ? body['imin:item'] : []) as IDataObject[];
 		orders.push(...items.slice(0, max - orders.length));
 		const view = (body.view ?? {}) as IDataObject;

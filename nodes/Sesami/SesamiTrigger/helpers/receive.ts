@@ -2,7 +2,8 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { RecentKeys, readBodyOrRefuse } from '../../../shared/rawBody';
 import { parseTolerantJson, unescapeDeep } from '../../../shared/tolerantJson';
-import { headerValue, safeEqual } from '../../../shared/webhookAuth';
+import { headerValue } from '../../../shared/headers';
+import { safeEqual } from '../../../shared/webhookAuth';
 import { WebhookRefusal, unauthorized } from '../../../shared/webhook/refusal';
 import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { simplifyAppointment } from '../../helpers/utils';

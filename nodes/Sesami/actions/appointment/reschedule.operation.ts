@@ -2,10 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
-import type { SesamiCallResult, SesamiNetworkError } from '../../transport';
+import { succeeded } from '../../../shared/httpRetry';
+import type { NetworkError } from '../../../shared/httpRetry';
+import type { SesamiResponse } from '../../transport';
 import { compact, simplifyAppointment, toList } from '../../helpers/utils';
-import { appointmentLocator } from '../common.descriptions';
-import { dateTimeParam, requiredId, resolveTimezone, withDisplay } from '../shared';
+import { appointmentLocator, SESAMI_ID_HINT, timezoneField } from '../common.descriptions';
+import { dateTimeParam, resolveTimezone } from '../shared';
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 import { enforcePolicyOption, guardChange, onlyForCustomerOption } from './guard';
 import { readAppointment } from './helpers';
 
@@ -58,14 +62,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Legacy team member to assign',
 			},
-			{
-				displayName: 'Timezone',
-				name: 'timezone',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Europe/London',
-				description: 'IANA timezone of the new start. Empty uses the credential default.',
-			},
+			timezoneField('IANA timezone of the new start. Empty uses the credential default.'),
 		],
 	},
 ];
@@ -90,10 +87,9 @@ function newStart(this: IExecuteFunctions, timezone: string, itemIndex: number):
 	return dateTime;
 }
 
-type Outcome = SesamiCallResult | SesamiNetworkError;
+type Outcome = SesamiResponse | NetworkError;
 
-const succeeded = (r: Outcome): r is SesamiCallResult =>
-	!(r instanceof Error) && r.statusCode >= 200 && r.statusCode < 300;
+const done = (r: Outcome): r is SesamiResponse => !(r instanceof Error) && succeeded(r);
 
 /** What may have lost the answer of a reschedule Sesami carried out: a 5xx or a dropped connection. */
 const lostAnswer = (r: Outcome): string | undefined =>
@@ -122,7 +118,7 @@ async function reschedule(
 		});
 	const fail = (r: Outcome) => (r instanceof Error ? r : sesamiCallError.call(this, r, itemIndex));
 	let result = await send(false);
-	if (!succeeded(result)) {
+	if (!done(result)) {
 		const lost = lostAnswer(result);
 		if (!lost) throw fail(result);
 		const current = await readAppointment.call(this, id, timezone, itemIndex);
@@ -131,7 +127,7 @@ async function reschedule(
 		if (current.startUtc && Math.abs(start - Date.parse(String(body.dateTime))) < 60_000)
 			return { appointment: current, message: null, recoveredAfter: lost };
 		result = await send(true);
-		if (!succeeded(result)) throw fail(result);
+		if (!done(result)) throw fail(result);
 	}
 	return {
 		appointment: await readAppointment.call(this, id, timezone, itemIndex),
@@ -140,7 +136,7 @@ async function reschedule(
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = requiredId.call(this, 'appointmentId', itemIndex);
+	const id = requiredString.call(this, 'appointmentId', itemIndex, { hint: SESAMI_ID_HINT });
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const timezone = await resolveTimezone.call(this, additional.timezone, itemIndex);
 	const dateTime = newStart.call(this, timezone, itemIndex);

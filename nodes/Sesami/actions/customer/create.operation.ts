@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { sesamiApiRequest } from '../../transport';
 import { compact } from '../../helpers/utils';
-import { withDisplay } from '../shared';
+import { withDisplay } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
 	{

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { getAndGetManyOptions, operationProperty } from '../shared';
+import { getAndGetManyOptions } from '../shared';
+import { operationProperty } from '../../../shared/descriptions';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
