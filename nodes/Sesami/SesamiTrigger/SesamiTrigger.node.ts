@@ -12,7 +12,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { localCredentialTest } from '../../shared/manualWebhook';
 import { rawBodyParameter } from '../../shared/rawBody';
 import { answerRefusals } from '../../shared/webhook/refusal';
-import { FLOW_TRIGGERS } from '../actions/flow/fields';
+import { FLOW_EVENT_OPTIONS } from '../helpers/constants';
 import { receivePush } from './helpers/receive';
 import { register, registrationIsIntact, unregister } from './helpers/registration';
 
@@ -83,7 +83,7 @@ export class SesamiTrigger implements INodeType {
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
-				options: FLOW_TRIGGERS,
+				options: FLOW_EVENT_OPTIONS,
 				required: true,
 				default: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED'],
 				description: 'The Sesami Flow triggers to listen to',

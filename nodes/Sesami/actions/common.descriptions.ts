@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-const SESAMI_ID_REGEX = '^[a-fA-F0-9]{24}$';
+import { SESAMI_ID_PATTERN } from '../helpers/constants';
 
 /** A resource locator for a Sesami object: pick from a searchable list, or paste its ID. */
 export function sesamiLocator(
@@ -31,7 +31,7 @@ export function sesamiLocator(
 					{
 						type: 'regex',
 						properties: {
-							regex: SESAMI_ID_REGEX,
+							regex: SESAMI_ID_PATTERN,
 							errorMessage: 'Not a Sesami ID (24 hexadecimal characters)',
 						},
 					},

@@ -6,12 +6,13 @@ import { headerValue } from '../../../shared/headers';
 import { safeEqual } from '../../../shared/webhookAuth';
 import { WebhookRefusal, unauthorized } from '../../../shared/webhook/refusal';
 import { withAppointmentTimes } from '../../helpers/appointmentTimes';
+import { FLOW_EVENTS, isSesamiId } from '../../helpers/constants';
 import { simplifyAppointment } from '../../helpers/utils';
 import { completeFromAppointment, dropDefaults } from './complete';
 import { templateDiagnostics } from './diagnostics';
-import { FLOW_EVENTS, normalizeEvent, normalizeFlowPush } from './normalize';
+import { normalizeEvent, normalizeFlowPush } from './normalize';
 import { TOKEN_PARAMETER, registrationOf } from './registration';
-import { isEmail, isSesamiId, resolveAppointment } from './resolve';
+import { isEmail, resolveAppointment } from './resolve';
 import type { Resolution } from './resolve';
 import { SECRET_HEADER } from './template';
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { isSesamiId } from '../../helpers/constants';
 import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
 import { resolveAppointmentTimes } from '../../helpers/appointmentTimes';
 
@@ -30,15 +31,10 @@ export interface Resolution {
 	reason?: string;
 }
 
-const SESAMI_ID = /^[a-f0-9]{24}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Appointments read around the start time at the most (one minute either side: a busy shop has a few). */
 const WINDOW_MAX = 300;
 const WINDOW_MS = 60_000;
-
-export function isSesamiId(value: unknown): boolean {
-	return typeof value === 'string' && SESAMI_ID.test(value);
-}
 
 export function isEmail(value: unknown): value is string {
 	return typeof value === 'string' && EMAIL.test(value);

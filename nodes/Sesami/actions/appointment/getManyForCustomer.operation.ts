@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { customerPolicy, ownsAppointment, shopifyCustomerId } from '../../helpers/policy';
+import { shopifyCustomerId } from '../../helpers/constants';
+import { customerPolicy, ownsAppointment } from '../../helpers/policy';
 import { PAGE_SIZE_MAX, sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
 import { simplifyField, timezoneField } from '../common.descriptions';
 import { resolveTimezone } from '../shared';

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { customerPolicy, ownsAppointment, shopifyCustomerId } from '../../helpers/policy';
+import { shopifyCustomerId } from '../../helpers/constants';
+import { customerPolicy, ownsAppointment } from '../../helpers/policy';
 import type { CustomerPolicy } from '../../helpers/policy';
 import { sesamiApiRequest } from '../../transport';
 import { readAppointment } from './helpers';
