@@ -9,7 +9,7 @@ import { invalidIminBody } from '../../nodes/Imin/IminTrigger/normalize';
 import { SesamiMyPageTrigger } from '../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
 import { readAction } from '../../nodes/Sesami/SesamiMyPageTrigger/actions';
 import { SesamiTrigger } from '../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { MAX_BODY_BYTES, readBody } from '../../nodes/shared/rawBody';
+import { MAX_BODY_BYTES, readBody } from '../../nodes/shared/webhook/rawBody';
 import {
 	MAX_JSON_DEPTH,
 	nestedDeeperThan,

@@ -3,7 +3,7 @@ import {
 	appProxyWindowSeconds,
 	verifyAppProxy,
 	verifySessionToken,
-} from '../../nodes/shared/webhookAuth';
+} from '../../nodes/Sesami/SesamiMyPageTrigger/shopifyAuth';
 import {
 	mintSessionToken,
 	proxyPairs,

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { feedField } from '../actions/firehose/fields';
+import { feedField } from '../helpers/descriptions';
 import { feedUrl, modifiedBigInt, outputItem } from '../helpers/rpde';
 import type { RpdeItem } from '../helpers/rpde';
 import { fetchRpdePage, getIminSettings, walkFeed } from '../transport';

@@ -8,11 +8,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { idOf } from '../helpers/jsonld';
-import { localCredentialTest, manualWebhookMethods } from '../../shared/manualWebhook';
-import { RecentKeys, rawBodyParameter, readBodyOrRefuse } from '../../shared/rawBody';
+import { localCredentialTest, manualWebhookMethods } from '../../shared/webhook/manualWebhook';
+import { RecentKeys } from '../../shared/webhook/recentKeys';
+import { rawBodyParameter, readBodyOrRefuse } from '../../shared/webhook/rawBody';
 import { parseTolerantJson } from '../../shared/tolerantJson';
 import { headerValue } from '../../shared/headers';
-import { safeEqual } from '../../shared/webhookAuth';
+import { safeEqual } from '../../shared/webhook/safeEqual';
 import { answerRefusals, unauthorized } from '../../shared/webhook/refusal';
 import type { IminEvent } from './normalize';
 import {

@@ -7,9 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { localCredentialTest, manualWebhookMethods } from '../../shared/manualWebhook';
-import { rawBodyParameter, readBodyOrRefuse } from '../../shared/rawBody';
+import { localCredentialTest, manualWebhookMethods } from '../../shared/webhook/manualWebhook';
+import { rawBodyParameter, readBodyOrRefuse } from '../../shared/webhook/rawBody';
 import { WebhookRefusal, answerRefusals } from '../../shared/webhook/refusal';
+import { headerValue } from '../../shared/headers';
 import { parseTolerantJson } from '../../shared/tolerantJson';
 import {
 	APP_PROXY_MAX_SKEW_SECONDS,
@@ -17,9 +18,9 @@ import {
 	shopDomains,
 	verifyAppProxy,
 	verifySessionToken,
-} from '../../shared/webhookAuth';
+} from './shopifyAuth';
+import { customerGid } from '../helpers/constants';
 import { readAction } from './actions';
-import { headerValue } from '../../shared/headers';
 
 const CORS_HEADERS: Record<string, string> = {
 	'Access-Control-Allow-Origin': '*',
@@ -174,7 +175,7 @@ async function verifyCustomer(
 	return {
 		shop: verified.value.shop,
 		customerId: verified.value.customerId,
-		customerGid: `gid://shopify/Customer/${verified.value.customerId}`,
+		customerGid: customerGid(verified.value.customerId),
 		pathPrefix: verified.value.pathPrefix,
 	};
 }

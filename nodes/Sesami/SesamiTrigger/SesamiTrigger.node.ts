@@ -9,8 +9,8 @@ import type {
 import * as n8nWorkflow from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { localCredentialTest } from '../../shared/manualWebhook';
-import { rawBodyParameter } from '../../shared/rawBody';
+import { localCredentialTest } from '../../shared/webhook/manualWebhook';
+import { rawBodyParameter } from '../../shared/webhook/rawBody';
 import { answerRefusals } from '../../shared/webhook/refusal';
 import { FLOW_EVENT_OPTIONS } from '../helpers/constants';
 import { receivePush } from './helpers/receive';

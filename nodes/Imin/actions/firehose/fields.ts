@@ -1,22 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { feedField } from '../../helpers/descriptions';
 import { feedUrl } from '../../helpers/rpde';
 import { getIminSettings } from '../../transport';
-
-export const feedField: INodeProperties = {
-	displayName: 'Feed',
-	name: 'feed',
-	type: 'options',
-	options: [
-		{ name: 'Facility Uses', value: 'facility-uses' },
-		{ name: 'Other URL', value: 'url' },
-		{ name: 'Scheduled Sessions', value: 'scheduled-sessions' },
-		{ name: 'Session Series', value: 'session-series' },
-		{ name: 'Slots', value: 'slots' },
-	],
-	default: 'scheduled-sessions',
-	description: "The Firehose feed (appended to the credential's Firehose Base URL)",
-};
 
 export const feedFields: INodeProperties[] = [
 	feedField,

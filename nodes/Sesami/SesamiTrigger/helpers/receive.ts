@@ -1,9 +1,10 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { RecentKeys, readBodyOrRefuse } from '../../../shared/rawBody';
+import { RecentKeys } from '../../../shared/webhook/recentKeys';
+import { readBodyOrRefuse } from '../../../shared/webhook/rawBody';
 import { parseTolerantJson, unescapeDeep } from '../../../shared/tolerantJson';
 import { headerValue } from '../../../shared/headers';
-import { safeEqual } from '../../../shared/webhookAuth';
+import { safeEqual } from '../../../shared/webhook/safeEqual';
 import { WebhookRefusal, unauthorized } from '../../../shared/webhook/refusal';
 import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { FLOW_EVENTS, isSesamiId } from '../../helpers/constants';

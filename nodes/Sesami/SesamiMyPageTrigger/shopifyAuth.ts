@@ -1,20 +1,12 @@
-import { createHash, createHmac, timingSafeEqual } from 'crypto';
+import { createHmac } from 'crypto';
+
+import { safeEqual } from '../../shared/webhook/safeEqual';
+import { customerGid, customerIdOfGid } from '../helpers/constants';
 
 /**
- * Webhook authentication shared by the package's trigger nodes: constant-time comparison of
- * secrets. Secrets are compared as SHA-256 digests so that the comparison
- * takes the same time whatever the lengths, and never appear in error messages.
+ * Verifying that a My Page request comes from a logged-in Shopify customer: the App Proxy signature
+ * of a theme page's request, or the session token of a customer-account UI extension.
  */
-export function safeEqual(
-	actual: string | undefined | null,
-	expected: string | undefined | null,
-): boolean {
-	if (typeof actual !== 'string' || typeof expected !== 'string' || expected.length === 0)
-		return false;
-	const a = createHash('sha256').update(actual, 'utf8').digest();
-	const b = createHash('sha256').update(expected, 'utf8').digest();
-	return timingSafeEqual(a, b) && actual.length === expected.length;
-}
 
 /**
  * A refusal carries the HTTP status to answer: 400 a malformed request (a repeated `shop`,
@@ -200,14 +192,14 @@ export function verifySessionToken(
 	if (!audiences.includes(clientId)) return refuse(401, 'token for another app');
 	const shop = normaliseShopDomain(String(claims.dest ?? ''));
 	if (!shop || !allowedShops.includes(shop)) return refuse(403, 'token for another shop');
-	const match = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(String(claims.sub ?? ''));
-	if (!match) return refuse(401, 'no logged-in customer in the token');
+	const customerId = customerIdOfGid(String(claims.sub ?? ''));
+	if (!customerId) return refuse(401, 'no logged-in customer in the token');
 	return {
 		ok: true,
 		value: {
 			shop,
-			customerId: match[1],
-			customerGid: `gid://shopify/Customer/${match[1]}`,
+			customerId,
+			customerGid: customerGid(customerId),
 			claims,
 		},
 	};
