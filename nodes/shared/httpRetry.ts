@@ -26,7 +26,7 @@ export type RequestContext =
 	| IWebhookFunctions
 	| IPollFunctions;
 
-export const RETRY = {
+const RETRY = {
 	/** Attempts in all, the first one included. */
 	maxAttempts: 4,
 	/** First backoff; doubles each attempt. */
@@ -57,7 +57,7 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	return Math.max(0, date - now);
 }
 
-export function backoffDelay(attempt: number): number {
+function backoffDelay(attempt: number): number {
 	return Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
 }
 
@@ -72,7 +72,7 @@ export function parseBody(body: unknown): unknown {
 	}
 }
 
-export function networkCode(error: unknown): string | undefined {
+function networkCode(error: unknown): string | undefined {
 	const e = error as { code?: string; cause?: { code?: string }; message?: string };
 	if (e?.code) return e.code;
 	if (e?.cause?.code) return e.cause.code;
@@ -81,7 +81,7 @@ export function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-export interface RetryOptions {
+interface RetryOptions {
 	/**
 	 * Whether the request may be repeated after a 5xx answer or a dropped connection (the server
 	 * may have carried it out). 429 is always retried: the request was not processed.
@@ -96,7 +96,7 @@ export interface RetryOptions {
 }
 
 /** The service a request goes to, in the words of the error when it cannot be reached. */
-export interface ServiceCall {
+interface ServiceCall {
 	/** "Sesami", "imin" */
 	name: string;
 	/** The address named in the error (a base URL or an origin). */

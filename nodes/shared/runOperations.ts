@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-export type OperationExecute = (
+type OperationExecute = (
 	this: IExecuteFunctions,
 	itemIndex: number,
 ) => Promise<IDataObject | IDataObject[]>;
-export type ResourceOperations = Record<string, Record<string, { execute: OperationExecute }>>;
+type ResourceOperations = Record<string, Record<string, { execute: OperationExecute }>>;
 
 function isNodeError(error: unknown): error is NodeApiError | NodeOperationError {
 	return (

@@ -173,7 +173,7 @@ export function referencedOrder(body: IDataObject): string | null {
 }
 
 /** JSON with object keys sorted at every level: equal content, equal text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
 	if (value && typeof value === 'object') {
 		const object = value as IDataObject;

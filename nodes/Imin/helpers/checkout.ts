@@ -22,7 +22,7 @@ export function guestCheckoutUrl(
 	return `${normaliseBaseUrl(checkoutBaseUrl)}/v1/${path}/${encodeURIComponent(identifier)}`;
 }
 
-export interface CheckoutSessionInput {
+interface CheckoutSessionInput {
 	identifier: string;
 	kind: 'ScheduledSession' | 'Slot';
 	acceptedOffer: string;

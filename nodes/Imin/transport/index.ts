@@ -13,7 +13,7 @@ import { normaliseBaseUrl } from '../helpers/checkout';
 import { parseRpdeText, readRpdePage } from '../helpers/rpde';
 import type { RpdePage } from '../helpers/rpde';
 
-export const IMIN_CREDENTIAL = 'iminApi';
+const IMIN_CREDENTIAL = 'iminApi';
 
 export async function getIminSettings(this: RequestContext) {
 	const credentials = await this.getCredentials(IMIN_CREDENTIAL);
@@ -31,7 +31,7 @@ export async function getIminSettings(this: RequestContext) {
 	};
 }
 
-export interface IminRequestOptions {
+interface IminRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
 	itemIndex?: number;
@@ -59,7 +59,7 @@ function describeIminBody(body: unknown): string {
 }
 
 /** An answer of an imin API, with the request it answers. */
-export interface IminResponse extends RetriedResponse {
+interface IminResponse extends RetriedResponse {
 	method: IHttpRequestMethods;
 	url: string;
 }
@@ -169,7 +169,7 @@ export function locationHeader(response: RetriedResponse): string | undefined {
 }
 
 /** How a feed is read: statuses returned as an empty page instead of thrown (429 / 503 for the trigger). */
-export interface FeedOptions extends IminRequestOptions {
+interface FeedOptions extends IminRequestOptions {
 	passStatuses?: number[];
 }
 

@@ -3,8 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { isSesamiId } from '../helpers/constants';
 import { isValidTimeZone } from '../helpers/time';
 
-export const MY_PAGE_ACTIONS = ['list', 'slots', 'reschedule', 'cancel'] as const;
-export type MyPageAction = (typeof MY_PAGE_ACTIONS)[number];
+const MY_PAGE_ACTIONS = ['list', 'slots', 'reschedule', 'cancel'] as const;
+type MyPageAction = (typeof MY_PAGE_ACTIONS)[number];
 
 const ACTION_FIELDS = [
 	'op',

@@ -13,7 +13,7 @@ import { customerGid, customerIdOfGid } from '../helpers/constants';
  * `timestamp` or `signature`), 401 not proven (missing or wrong signature / token, a timestamp
  * outside the window, no logged-in customer), 403 proven but for another shop.
  */
-export type VerifyResult<T> =
+type VerifyResult<T> =
 	| { ok: true; value: T }
 	| { ok: false; reason: string; status: 400 | 401 | 403 };
 
@@ -26,7 +26,7 @@ export type VerifyResult<T> =
  * leaked into logs), and a timestamp is never accepted more than 90 s ahead of the clock.
  */
 export const APP_PROXY_MAX_SKEW_SECONDS = 300;
-export const APP_PROXY_MAX_FUTURE_SECONDS = 90;
+const APP_PROXY_MAX_FUTURE_SECONDS = 90;
 
 /** The window actually used for a configured one: 1..300 s (default 90). */
 export function appProxyWindowSeconds(configured: unknown): number {
@@ -42,7 +42,7 @@ const refuse = (status: 400 | 401 | 403, reason: string) => ({
 });
 
 /** "https://Shop.myshopify.com/admin" -> "shop.myshopify.com". */
-export function normaliseShopDomain(value: string): string {
+function normaliseShopDomain(value: string): string {
 	return String(value ?? '')
 		.trim()
 		.toLowerCase()
@@ -62,7 +62,7 @@ function decodeFormComponent(text: string): string {
 	return decodeURIComponent(text.replace(/\+/g, ' '));
 }
 
-export interface AppProxyIdentity {
+interface AppProxyIdentity {
 	shop: string;
 	customerId: string;
 	timestamp: number;
@@ -138,7 +138,7 @@ export function verifyAppProxy(
 	};
 }
 
-export interface SessionTokenIdentity {
+interface SessionTokenIdentity {
 	shop: string;
 	customerId: string;
 	customerGid: string;

@@ -16,12 +16,22 @@ import { FLOW_EVENT_OPTIONS } from '../helpers/constants';
 import { receivePush } from './helpers/receive';
 import { register, registrationIsIntact, unregister } from './helpers/registration';
 
+/** What the trigger keeps about its registration in the workflow's static data. */
 interface FlowRegistration {
-	/** Left over from earlier versions, which stored the secret: removed on the next registration. */
-	secret?: string;
+	/**
+	 * The IDs of the Flows registered (Automatic). Nothing in the package reads them back: the
+	 * Flows are found by their target or mark (helpers/registration.ts).
+	 */
 	flowIds?: string[];
+	/** Left over from earlier versions (the secret, the events): removed on the next registration. */
+	secret?: string;
 	events?: string[];
-	recent?: Record<string, number>;
+}
+
+/** Forgets what earlier versions stored about the registration. */
+function dropLegacyKeys(data: FlowRegistration): void {
+	delete data.secret;
+	delete data.events;
 }
 
 /**
@@ -209,8 +219,7 @@ export class SesamiTrigger implements INodeType {
 				const prefix = String(settings.flowNamePrefix ?? 'n8n') || 'n8n';
 				const flowIds = await register.call(this, events, prefix);
 				const data = this.getWorkflowStaticData('node') as FlowRegistration;
-				delete data.secret;
-				data.events = events;
+				dropLegacyKeys(data);
 				data.flowIds = flowIds;
 				return true;
 			},
@@ -226,9 +235,8 @@ export class SesamiTrigger implements INodeType {
 					);
 					return false;
 				}
-				delete data.secret;
+				dropLegacyKeys(data);
 				delete data.flowIds;
-				delete data.events;
 				return true;
 			},
 		},

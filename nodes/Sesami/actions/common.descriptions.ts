@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { SESAMI_ID_PATTERN } from '../helpers/constants';
 
 /** A resource locator for a Sesami object: pick from a searchable list, or paste its ID. */
-export function sesamiLocator(
+function sesamiLocator(
 	name: string,
 	displayName: string,
 	searchListMethod: string,

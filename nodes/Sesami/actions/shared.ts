@@ -7,7 +7,7 @@ import { getSesamiSettings, sesamiApiRequest, sesamiApiRequestAllItems } from '.
 import { isValidTimeZone, toSesamiDateTime } from '../helpers/time';
 import { SESAMI_ID_HINT } from './common.descriptions';
 
-export type OperationResult = IDataObject | IDataObject[];
+type OperationResult = IDataObject | IDataObject[];
 
 export interface SesamiOperation {
 	description: INodeProperties[];

@@ -4,7 +4,7 @@ import { shopifyCustomerId } from './constants';
 import { isCancelled, rescheduleCount } from './utils';
 
 /** Sesami lets a customer reschedule one booking at most six times (help centre). */
-export const MAX_CUSTOMER_RESCHEDULES = 6;
+const MAX_CUSTOMER_RESCHEDULES = 6;
 
 /** Whether the appointment's Sesami customer is this Shopify customer (customer.externalId). */
 export function ownsAppointment(appointment: IDataObject, customerId: string): boolean {

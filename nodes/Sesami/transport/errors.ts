@@ -36,7 +36,7 @@ function payloadText(constraint: SesamiConstraint): string {
 	return ` (${typeof payload === 'string' ? payload : JSON.stringify(payload)})`;
 }
 
-export function describeFieldErrors(errors: SesamiFieldError[]): string {
+function describeFieldErrors(errors: SesamiFieldError[]): string {
 	return errors
 		.map((error) => {
 			const rules = (error.constraints ?? [])
@@ -85,7 +85,7 @@ function explainFieldErrors(errors: SesamiFieldError[]): string {
 }
 
 /** Builds the NodeApiError for a failed Sesami answer, in words a merchant understands. */
-export function sesamiApiError(
+function sesamiApiError(
 	this: RequestContext,
 	statusCode: number,
 	rawBody: unknown,

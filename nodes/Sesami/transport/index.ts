@@ -9,11 +9,11 @@ export { sesamiCallError } from './errors';
 
 export { parseRetryAfter } from '../../shared/httpRetry';
 
-export const SESAMI_CREDENTIAL = 'sesamiApi';
+const SESAMI_CREDENTIAL = 'sesamiApi';
 
 export const PAGE_SIZE_MAX = 100;
 
-export interface SesamiRequestOptions {
+interface SesamiRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
 	itemIndex?: number;
@@ -52,7 +52,7 @@ export interface SesamiResponse extends RetriedResponse {
  * Sesami answers so for a list the node sent, the call is repeated once with repeated keys, a
  * single value sent twice (`ids=a&ids=a`: the same list), whatever the List Query Format option.
  */
-export async function sesamiApiCall(
+async function sesamiApiCall(
 	this: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,

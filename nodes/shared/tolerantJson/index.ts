@@ -11,12 +11,12 @@ import { ParseFailure, tokenize } from './tokenize';
 
 export { htmlUnescape, unescapeDeep } from './htmlUnescape';
 
-export interface TolerantParseResult {
+interface TolerantParseResult {
 	ok: true;
 	value: unknown;
 	repairs: string[];
 }
-export interface TolerantParseFailure {
+interface TolerantParseFailure {
 	ok: false;
 	reason: string;
 }

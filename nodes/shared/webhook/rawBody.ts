@@ -15,25 +15,10 @@ export const rawBodyParameter: INodeProperties = {
 	default: { binaryData: true },
 };
 
-/** The request body exactly as it arrived, as text. */
-export async function readRawBody(this: IWebhookFunctions): Promise<string> {
-	const req = this.getRequestObject() as unknown as {
-		rawBody?: Buffer;
-		readRawBody?: () => Promise<void>;
-		body?: unknown;
-	};
-	if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
-	if (req.rawBody) return req.rawBody.toString('utf8');
-	if (typeof req.body === 'string') return req.body;
-	if (req.body && typeof req.body === 'object' && Object.keys(req.body).length)
-		return JSON.stringify(req.body);
-	return '';
-}
-
 /** Webhook bodies of these triggers are a few KB; larger ones are refused before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export type BodyResult =
+type BodyResult =
 	| { ok: true; text: string }
 	| { ok: false; status: number; error: string; reason: string };
 

@@ -122,7 +122,7 @@ function numberOrNull(value: unknown): number | null {
  * or a naive wall-clock time ("2026-12-01 10:00", a format without Z), read in `timeZone` (the
  * customer's, else UTC) rather than in the n8n server's own zone.
  */
-export function readInstant(value: unknown, timeZone?: string | null): string | null {
+function readInstant(value: unknown, timeZone?: string | null): string | null {
 	if (value === undefined || value === null || value === '') return null;
 	const raw = String(value).trim();
 	if (/^\d{9,10}$/.test(raw)) return new Date(Number(raw) * 1000).toISOString();

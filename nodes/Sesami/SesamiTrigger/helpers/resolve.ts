@@ -22,7 +22,7 @@ import { resolveAppointmentTimes } from '../../helpers/appointmentTimes';
  * marked `resolved: false` with the reason: an authenticated push is never dropped.
  */
 
-export type ResolutionMethod = 'id' | 'email' | 'time-window';
+type ResolutionMethod = 'id' | 'email' | 'time-window';
 
 export interface Resolution {
 	appointment?: IDataObject;
@@ -104,7 +104,7 @@ async function byId(this: IWebhookFunctions, id: string): Promise<IDataObject | 
 	}
 }
 
-export interface PushFacts {
+interface PushFacts {
 	appointmentId?: string | null;
 	email?: string | null;
 	startUtc?: string | null;

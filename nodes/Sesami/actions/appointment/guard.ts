@@ -50,7 +50,7 @@ export function forbidden(
 	});
 }
 
-export interface GuardResult {
+interface GuardResult {
 	appointment: IDataObject;
 	service?: IDataObject;
 	policy?: CustomerPolicy;
