@@ -13,7 +13,10 @@ import { detectIminEvent, normalizeSuccess } from '../../nodes/Imin/IminTrigger/
 import { readAction } from '../../nodes/Sesami/SesamiMyPageTrigger/actions';
 import { normalizeFlowPush } from '../../nodes/Sesami/SesamiTrigger/helpers/normalize';
 import { htmlUnescape, parseTolerantJson, unescapeDeep } from '../../nodes/shared/tolerantJson';
-import { verifyAppProxy, verifySessionToken } from '../../nodes/Sesami/SesamiMyPageTrigger/shopifyAuth';
+import {
+	verifyAppProxy,
+	verifySessionToken,
+} from '../../nodes/Sesami/SesamiMyPageTrigger/shopifyAuth';
 import { mintSessionToken, proxyPairs, signAppProxyQuery, tokenClaims } from '../helpers/shopify';
 
 const RUNS = 2000;

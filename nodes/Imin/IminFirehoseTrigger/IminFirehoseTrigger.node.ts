@@ -8,8 +8,8 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { feedField } from '../helpers/descriptions';
-import { feedUrl, modifiedBigInt, outputItem } from '../helpers/rpde';
 import type { RpdeItem } from '../helpers/rpde';
+import { feedUrl, modifiedBigInt, outputItem } from '../helpers/rpde';
 import { fetchRpdePage, getIminSettings, walkFeed } from '../transport';
 
 interface FeedCursor {

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
+import { requiredString } from '../../shared/parameters';
+import { getIminSettings } from '../transport';
+
 /** A JSON parameter (object, or JSON text) as an object; undefined when empty. */
 export function jsonParameter(
 	this: IExecuteFunctions,
@@ -60,3 +63,33 @@ export const kindField: INodeProperties = {
 	],
 	default: 'ScheduledSession',
 };
+
+type OpportunityKind = 'ScheduledSession' | 'Slot';
+
+/** The session or slot to check out: its Identifier (required) and Opportunity Type. */
+export function opportunity(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): { identifier: string; kind: OpportunityKind } {
+	return {
+		identifier: requiredString.call(this, 'identifier', itemIndex, { label: 'Identifier' }),
+		kind: this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as OpportunityKind,
+	};
+}
+
+/** The imin API credential's settings; an error when it has no Checkout Base URL. */
+export async function checkoutSettings(this: IExecuteFunctions, itemIndex: number) {
+	const settings = await getIminSettings.call(this);
+	if (!settings.checkoutBaseUrl) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'The imin API credential has no Checkout Base URL',
+			{
+				itemIndex,
+				description:
+					'Enter your imin Checkout host (e.g. https://checkout.example.com) in the credential.',
+			},
+		);
+	}
+	return settings;
+}

@@ -7,11 +7,11 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 import { headerValue } from '../../shared/headers';
-import { requestWithRetry, succeeded } from '../../shared/httpRetry';
 import type { RequestContext, RetriedResponse } from '../../shared/httpRetry';
+import { requestWithRetry, succeeded } from '../../shared/httpRetry';
 import { normaliseBaseUrl } from '../helpers/checkout';
-import { parseRpdeText, readRpdePage } from '../helpers/rpde';
 import type { RpdePage } from '../helpers/rpde';
+import { parseRpdeText, readRpdePage } from '../helpers/rpde';
 
 const IMIN_CREDENTIAL = 'iminApi';
 

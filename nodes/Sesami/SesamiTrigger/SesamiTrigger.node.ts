@@ -9,6 +9,7 @@ import type {
 import * as n8nWorkflow from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { duplicateWindowOption } from '../../shared/webhook/duplicates';
 import { localCredentialTest } from '../../shared/webhook/manualWebhook';
 import { rawBodyParameter } from '../../shared/webhook/rawBody';
 import { answerRefusals } from '../../shared/webhook/refusal';
@@ -154,15 +155,10 @@ export class SesamiTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Duplicate Window (Minutes)',
-						name: 'duplicateWindowMinutes',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 60,
-						description:
-							'Pushes of the same appointment, event and start time within this window are marked "duplicate: true" (only when Respond is Immediately)',
-					},
+					duplicateWindowOption(
+						60,
+						'Pushes of the same appointment, event and start time within this window are marked "duplicate: true" (only when Respond is Immediately)',
+					),
 					{
 						displayName: 'Fetch Full Appointment',
 						name: 'fetchFullAppointment',

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { returnAllAndLimit, withDisplay } from '../../shared/descriptions';
+import { operationProperty, returnAllAndLimit, withDisplay } from '../../shared/descriptions';
 import { requiredString, returnAllLimit } from '../../shared/parameters';
-import { getSesamiSettings, sesamiApiRequest, sesamiApiRequestAllItems } from '../transport';
 import { isValidTimeZone, toSesamiDateTime } from '../helpers/time';
+import { getSesamiSettings, sesamiApiRequest, sesamiApiRequestAllItems } from '../transport';
 import { SESAMI_ID_HINT } from './common.descriptions';
 
 type OperationResult = IDataObject | IDataObject[];
@@ -134,10 +134,18 @@ export function getManyOperation(config: {
 	};
 }
 
-/** Operation list for resources that only have Get and Get Many. */
-export function getAndGetManyOptions(singular: string, plural: string) {
-	return [
-		{ name: 'Get', value: 'get', description: `Get a ${singular}`, action: `Get a ${singular}` },
+/**
+ * A resource that only has Get and Get Many (location, reservation, resource, service): its
+ * operations for the router and its properties for the node.
+ */
+export function getAndGetManyResource(
+	resource: string,
+	plural: string,
+	get: SesamiOperation,
+	getAll: SesamiOperation,
+): { operations: Record<string, SesamiOperation>; description: INodeProperties[] } {
+	const options = [
+		{ name: 'Get', value: 'get', description: `Get a ${resource}`, action: `Get a ${resource}` },
 		{
 			name: 'Get Many',
 			value: 'getAll',
@@ -145,4 +153,12 @@ export function getAndGetManyOptions(singular: string, plural: string) {
 			action: `Get many ${plural}`,
 		},
 	];
+	return {
+		operations: { get, getAll },
+		description: [
+			operationProperty(resource, options, 'getAll'),
+			...get.description,
+			...getAll.description,
+		],
+	};
 }

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { getSesamiSettings, sesamiApiRequest } from '../transport';
 import type { RequestContext } from '../../shared/httpRetry';
+import { getSesamiSettings, sesamiApiRequest } from '../transport';
 import { isValidTimeZone, toSesamiDateTime, zoneOffsetMinutes } from './time';
 import { formatWithOffset, offsetMinutes } from './utils';
 

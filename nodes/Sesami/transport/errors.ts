@@ -1,8 +1,8 @@
 import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { parseBody } from '../../shared/httpRetry';
 import type { RequestContext } from '../../shared/httpRetry';
+import { parseBody } from '../../shared/httpRetry';
 import type { SesamiResponse } from './index';
 
 /**

@@ -1,8 +1,8 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { requestWithRetry, succeeded } from '../../shared/httpRetry';
 import type { NetworkError, RequestContext, RetriedResponse } from '../../shared/httpRetry';
+import { requestWithRetry, succeeded } from '../../shared/httpRetry';
 import { notReadAsList, sesamiCallError } from './errors';
 
 export { sesamiCallError } from './errors';

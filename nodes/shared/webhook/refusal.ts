@@ -1,11 +1,14 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { asNodeError } from '../errors';
+
 /**
  * The one way the package's webhook triggers refuse a request, modelled on n8n's Webhook node
  * (packages/nodes-base/nodes/Webhook/error.ts, WebhookAuthorizationError, answered in
  * Webhook.node.ts): a check that fails throws a typed error carrying the answer, and the trigger's
  * `webhook()` answers it in one place (answerRefusals), starting no execution. Any other error is
- * rethrown, so n8n answers 500 and the sender re-sends (e.g. while the Sesami API is down).
+ * thrown on (as a node error), so n8n answers 500 and the sender re-sends (e.g. while the Sesami
+ * API is down).
  */
 export class WebhookRefusal extends Error {
 	/** The JSON body of the answer. */
@@ -40,7 +43,7 @@ export async function answerRefusals(
 	try {
 		return await handle();
 	} catch (error) {
-		if (!(error instanceof WebhookRefusal)) throw error;
+		if (!(error instanceof WebhookRefusal)) throw asNodeError(this.getNode(), error);
 		const res = this.getResponseObject();
 		for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 		res.status(error.status).json(error.body);

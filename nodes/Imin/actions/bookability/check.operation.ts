@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
 import { checkBookability } from '../../helpers/bookability';
 import { jsonParameter, occurrenceField, parentField } from '../shared';
-import { withDisplay } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
 	occurrenceField,

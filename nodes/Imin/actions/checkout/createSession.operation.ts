@@ -1,13 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
+import { succeeded } from '../../../shared/httpRetry';
+import { requiredString } from '../../../shared/parameters';
 import { checkBookability } from '../../helpers/bookability';
 import { checkoutSessionBody, readCheckoutSessionResponse } from '../../helpers/checkout';
-import { succeeded } from '../../../shared/httpRetry';
-import { getIminSettings, iminApiCall, iminCallError, locationHeader } from '../../transport';
-import { identifierField, jsonParameter, kindField } from '../shared';
-import { withDisplay } from '../../../shared/descriptions';
-import { requiredString } from '../../../shared/parameters';
+import { iminApiCall, iminCallError, locationHeader } from '../../transport';
+import {
+	checkoutSettings,
+	identifierField,
+	jsonParameter,
+	kindField,
+	opportunity,
+} from '../shared';
 
 const properties: INodeProperties[] = [
 	identifierField,
@@ -137,22 +143,12 @@ const properties: INodeProperties[] = [
 export const description = withDisplay('checkout', 'createSession', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const identifier = requiredString.call(this, 'identifier', itemIndex, { label: 'Identifier' });
-	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as
-		| 'ScheduledSession'
-		| 'Slot';
+	const { identifier, kind } = opportunity.call(this, itemIndex);
 	const acceptedOffer = requiredString.call(this, 'acceptedOffer', itemIndex, {
 		label: 'Accepted Offer ID',
 	});
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const settings = await getIminSettings.call(this);
-	if (!settings.checkoutBaseUrl) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'The imin API credential has no Checkout Base URL',
-			{ itemIndex },
-		);
-	}
+	const settings = await checkoutSettings.call(this, itemIndex);
 
 	if (this.getNodeParameter('checkBookability', itemIndex, false)) {
 		const check = checkBookability(

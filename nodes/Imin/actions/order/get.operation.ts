@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getIminSettings, iminApiRequest } from '../../transport';
 import { withDisplay } from '../../../shared/descriptions';
 import { requiredString } from '../../../shared/parameters';
+import { getIminSettings, iminApiRequest } from '../../transport';
 
 export const description = withDisplay('order', 'get', [
 	{

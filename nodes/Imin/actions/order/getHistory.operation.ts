@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { returnAllAndLimit } from '../../../shared/descriptions';
-import { getIminSettings, iminApiRequest } from '../../transport';
-import { withDisplay } from '../../../shared/descriptions';
+import { returnAllAndLimit, withDisplay } from '../../../shared/descriptions';
 import { requiredString, returnAllLimit } from '../../../shared/parameters';
+import { getIminSettings, iminApiRequest } from '../../transport';
 
 export const description = withDisplay('order', 'getHistory', [
 	{

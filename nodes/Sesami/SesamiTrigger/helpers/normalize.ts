@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { FLOW_EVENTS, isSesamiId, withoutCustomerGidPrefix } from '../../helpers/constants';
 import type { FlowEvent } from '../../helpers/constants';
+import { FLOW_EVENTS, isSesamiId, withoutCustomerGidPrefix } from '../../helpers/constants';
 import { isValidTimeZone, toSesamiDateTime, zoneOffsetMinutes } from '../../helpers/time';
 import { formatWithOffset, toUtc } from '../../helpers/utils';
 

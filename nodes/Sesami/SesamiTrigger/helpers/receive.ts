@@ -1,11 +1,11 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { RecentKeys } from '../../../shared/webhook/recentKeys';
-import { readBodyOrRefuse } from '../../../shared/webhook/rawBody';
-import { parseTolerantJson, unescapeDeep } from '../../../shared/tolerantJson';
 import { headerValue } from '../../../shared/headers';
-import { safeEqual } from '../../../shared/webhook/safeEqual';
+import { parseTolerantJson, unescapeDeep } from '../../../shared/tolerantJson';
+import { RecentKeys } from '../../../shared/webhook/duplicates';
+import { readBodyOrRefuse } from '../../../shared/webhook/rawBody';
 import { WebhookRefusal, unauthorized } from '../../../shared/webhook/refusal';
+import { safeEqual } from '../../../shared/webhook/safeEqual';
 import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { FLOW_EVENTS, isSesamiId } from '../../helpers/constants';
 import { simplifyAppointment } from '../../helpers/utils';
@@ -13,8 +13,8 @@ import { completeFromAppointment, dropDefaults } from './complete';
 import { templateDiagnostics } from './diagnostics';
 import { normalizeEvent, normalizeFlowPush } from './normalize';
 import { TOKEN_PARAMETER, registrationOf } from './registration';
-import { isEmail, resolveAppointment } from './resolve';
 import type { Resolution } from './resolve';
+import { isEmail, resolveAppointment } from './resolve';
 import { SECRET_HEADER } from './template';
 
 /**
@@ -107,7 +107,6 @@ async function resolvePush(
 function markDuplicate(
 	this: IWebhookFunctions,
 	push: IDataObject,
-	settings: IDataObject,
 	now: number,
 ): { duplicate: boolean; dedupeKey: string } {
 	const customer = push.customer as IDataObject;
@@ -120,11 +119,7 @@ function markDuplicate(
 	].join('|');
 	if (this.getNodeParameter('responseMode', 'onReceived') === 'lastNode')
 		return { duplicate: false, dedupeKey };
-	const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}`;
-	const windowMs = Number(settings.duplicateWindowMinutes ?? 60) * 60_000;
-	const stored = this.getWorkflowStaticData('node') as { recent?: Record<string, number> };
-	const duplicate = recentPushes.seen(scope, dedupeKey, windowMs, (stored.recent ??= {}), now);
-	return { duplicate, dedupeKey };
+	return { duplicate: recentPushes.seenBy(this, dedupeKey, 60, now), dedupeKey };
 }
 
 /** One Flow push: authenticated, read, resolved and emitted, or refused. */
@@ -171,7 +166,7 @@ export async function receivePush(this: IWebhookFunctions): Promise<IWebhookResp
 	if (simple) completeFromAppointment(push, simple, resolution.method === 'id');
 	if (push.customer && !isEmail((push.customer as IDataObject).email))
 		(push.customer as IDataObject).email = null;
-	const { duplicate, dedupeKey } = markDuplicate.call(this, push, settings, now);
+	const { duplicate, dedupeKey } = markDuplicate.call(this, push, now);
 
 	const resolved = resolution.method !== null;
 	const item: IDataObject = {

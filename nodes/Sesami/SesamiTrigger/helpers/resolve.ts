@@ -1,9 +1,9 @@
-import type { IDataObject, IWebhookFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
+import { asNodeError } from '../../../shared/errors';
+import { resolveAppointmentTimes } from '../../helpers/appointmentTimes';
 import { isSesamiId } from '../../helpers/constants';
 import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
-import { resolveAppointmentTimes } from '../../helpers/appointmentTimes';
 
 /**
  * Finding the appointment a Flow push is about. Sesami documents only a few Flow variables
@@ -82,12 +82,6 @@ function notFound(error: unknown): boolean {
 	return ['400', '404'].includes(String((error as { httpCode?: unknown }).httpCode));
 }
 
-function rethrow(this: IWebhookFunctions, error: unknown): never {
-	throw error instanceof NodeApiError
-		? error
-		: new NodeApiError(this.getNode(), error as JsonObject);
-}
-
 async function byId(this: IWebhookFunctions, id: string): Promise<IDataObject | undefined> {
 	try {
 		return (await sesamiApiRequest.call(
@@ -100,7 +94,7 @@ async function byId(this: IWebhookFunctions, id: string): Promise<IDataObject | 
 		// An ID Sesami does not know is the template's mistake (another variable), not an outage:
 		// look further. Other failures (Sesami down, rate limits) stay errors so the sender re-sends.
 		if (notFound(error)) return undefined;
-		return rethrow.call(this, error);
+		throw asNodeError(this.getNode(), error);
 	}
 }
 

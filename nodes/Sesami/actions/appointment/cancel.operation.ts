@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
-import { succeeded } from '../../../shared/httpRetry';
+import { withDisplay } from '../../../shared/descriptions';
 import type { NetworkError } from '../../../shared/httpRetry';
-import type { SesamiResponse } from '../../transport';
+import { succeeded } from '../../../shared/httpRetry';
+import { requiredString } from '../../../shared/parameters';
 import { compact, isCancelled, simplifyAppointment } from '../../helpers/utils';
+import type { SesamiResponse } from '../../transport';
+import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
 import { appointmentLocator, SESAMI_ID_HINT } from '../common.descriptions';
 import { resolveTimezone } from '../shared';
-import { withDisplay } from '../../../shared/descriptions';
-import { requiredString } from '../../../shared/parameters';
 import { enforcePolicyOption, guardChange, onlyForCustomerOption } from './guard';
 import { readAppointment } from './helpers';
 

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 import {
 	appointmentLocator,
 	simplifyField,
@@ -7,8 +9,6 @@ import {
 	SESAMI_ID_HINT,
 } from '../common.descriptions';
 import { resolveTimezone } from '../shared';
-import { withDisplay } from '../../../shared/descriptions';
-import { requiredString } from '../../../shared/parameters';
 import { guardAppointment, includePolicyOption, onlyForCustomerOption } from './guard';
 import { appointmentOutput } from './helpers';
 

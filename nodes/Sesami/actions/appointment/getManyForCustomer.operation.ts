@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
 import { shopifyCustomerId } from '../../helpers/constants';
 import { customerPolicy, ownsAppointment } from '../../helpers/policy';
 import { PAGE_SIZE_MAX, sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
 import { simplifyField, timezoneField } from '../common.descriptions';
 import { resolveTimezone } from '../shared';
-import { withDisplay } from '../../../shared/descriptions';
 import { forbidden, includePolicyOption } from './guard';
 import { appointmentOutput, timedAppointments } from './helpers';
 

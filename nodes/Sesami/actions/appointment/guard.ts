@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from
 import { NodeApiError } from 'n8n-workflow';
 
 import { shopifyCustomerId } from '../../helpers/constants';
-import { customerPolicy, ownsAppointment } from '../../helpers/policy';
 import type { CustomerPolicy } from '../../helpers/policy';
+import { customerPolicy, ownsAppointment } from '../../helpers/policy';
 import { sesamiApiRequest } from '../../transport';
 import { readAppointment } from './helpers';
 

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { compact, simplifyAppointment, toList, withManagementLink } from '../../helpers/utils';
 import { sesamiApiRequest } from '../../transport';
@@ -12,8 +14,6 @@ import {
 } from '../common.descriptions';
 import type { SesamiOperation } from '../shared';
 import { dateTimeParam, resolveTimezone } from '../shared';
-import { withDisplay } from '../../../shared/descriptions';
-import { requiredString } from '../../../shared/parameters';
 
 /** The filters of GET /{shop}/appointments and GET /{shop}/reservations. */
 export const bookingFilters: INodeProperties[] = [

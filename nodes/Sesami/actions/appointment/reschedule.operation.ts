@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
-import { succeeded } from '../../../shared/httpRetry';
+import { withDisplay } from '../../../shared/descriptions';
 import type { NetworkError } from '../../../shared/httpRetry';
-import type { SesamiResponse } from '../../transport';
+import { succeeded } from '../../../shared/httpRetry';
+import { requiredString } from '../../../shared/parameters';
 import { compact, simplifyAppointment, toList } from '../../helpers/utils';
+import type { SesamiResponse } from '../../transport';
+import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
 import { appointmentLocator, SESAMI_ID_HINT, timezoneField } from '../common.descriptions';
 import { dateTimeParam, resolveTimezone } from '../shared';
-import { withDisplay } from '../../../shared/descriptions';
-import { requiredString } from '../../../shared/parameters';
 import { enforcePolicyOption, guardChange, onlyForCustomerOption } from './guard';
 import { readAppointment } from './helpers';
 

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sesamiApiRequest } from '../../transport';
-import { appointmentLocator, simplifyField, SESAMI_ID_HINT } from '../common.descriptions';
-import { withAppointmentTimes } from '../../helpers/appointmentTimes';
-import { resolveTimezone } from '../shared';
 import { withDisplay } from '../../../shared/descriptions';
 import { requiredString } from '../../../shared/parameters';
+import { withAppointmentTimes } from '../../helpers/appointmentTimes';
+import { sesamiApiRequest } from '../../transport';
+import { appointmentLocator, simplifyField, SESAMI_ID_HINT } from '../common.descriptions';
+import { resolveTimezone } from '../shared';
 import { appointmentOutput } from './helpers';
 
 export const description = withDisplay('appointment', 'resendConfirmation', [

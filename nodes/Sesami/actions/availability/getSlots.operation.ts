@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sesamiApiRequest } from '../../transport';
-import { compact, toList } from '../../helpers/utils';
-import { serviceLocator, SESAMI_ID_HINT, timezoneField } from '../common.descriptions';
-import { dateTimeParam, resolveTimezone } from '../shared';
 import { withDisplay } from '../../../shared/descriptions';
 import { requiredString } from '../../../shared/parameters';
+import { compact, toList } from '../../helpers/utils';
+import { sesamiApiRequest } from '../../transport';
+import { serviceLocator, SESAMI_ID_HINT, timezoneField } from '../common.descriptions';
+import { dateTimeParam, resolveTimezone } from '../shared';
 
 const properties: INodeProperties[] = [
 	serviceLocator,

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sesamiApiRequest } from '../../transport';
 import { withDisplay } from '../../../shared/descriptions';
 import { requiredString } from '../../../shared/parameters';
-import { flowIdField } from './fields';
+import { sesamiApiRequest } from '../../transport';
 import { SESAMI_ID_HINT } from '../common.descriptions';
+import { flowIdField } from './fields';
 
 export const description = withDisplay('flow', 'delete', [flowIdField]);
 

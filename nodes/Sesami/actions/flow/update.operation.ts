@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sesamiApiRequest } from '../../transport';
 import { withDisplay } from '../../../shared/descriptions';
 import { requiredString } from '../../../shared/parameters';
+import { sesamiApiRequest } from '../../transport';
+import { SESAMI_ID_HINT } from '../common.descriptions';
 import { flowFields, flowIdField } from './fields';
 import { flowBody } from './helpers';
-import { SESAMI_ID_HINT } from '../common.descriptions';
 
 export const description = withDisplay('flow', 'update', [
 	flowIdField,
