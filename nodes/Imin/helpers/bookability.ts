@@ -59,7 +59,8 @@ function parentMatches(reference: unknown, parent: IDataObject): boolean {
 }
 
 /**
- * imin's rules for "is this opportunity bookable through Checkout" (imin.md §4.1):
+ * imin's rules for "is this opportunity bookable through Checkout"
+ * (https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/firehose-and-checkout):
  * the ScheduledSession / Slot flag, the parent's `imin:aggregateOffer.publicAdult` flag, and
  * `startDate - validFromBeforeStartDate <= now < startDate`. Every failing rule is reported.
  */

@@ -155,9 +155,10 @@ function base64UrlJson(part: string): Record<string, unknown> | undefined {
 }
 
 /**
- * A Shopify customer-account UI extension session token (shopify.md §2): a JWT signed HS256 with
- * the app's client secret. Checks the signature, `alg`, `aud` (client id), `dest` (shop, normalised),
- * `exp` / `nbf` / `iat` with a leeway, and that `sub` is a Customer GID.
+ * A Shopify customer-account UI extension session token
+ * (https://shopify.dev/docs/api/customer-account-ui-extensions/latest/target-apis/platform-apis/session-token-api):
+ * a JWT signed HS256 with the app's client secret. Checks the signature, `alg`, `aud` (client id),
+ * `dest` (shop, normalised), `exp` / `nbf` / `iat` with a leeway, and that `sub` is a Customer GID.
  */
 export function verifySessionToken(
 	token: string,

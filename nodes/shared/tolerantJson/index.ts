@@ -1,8 +1,9 @@
 /**
  * Parses the JSON that Sesami Flows render from a merchant's Handlebars template, repairing the
- * mistakes such templates produce (sesami.md §4.3): no comma between the entries an `#each`
- * loop emits, trailing commas, an empty unquoted variable (`"price": ,`), raw line breaks inside
- * strings. Anything else is refused with the line and column of the problem. The lexer is in
+ * mistakes such templates produce: no comma between the entries an `#each` loop emits (Sesami's
+ * own documented example does this: https://sesami.dev/docs/sesami-flows/flows), trailing commas,
+ * an empty unquoted variable (`"price": ,`), raw line breaks inside strings. The imin and My Page
+ * Triggers read their bodies with it too. Anything else is refused with the line and column of the problem. The lexer is in
  * tokenize.ts, the grammar in rebuild.ts; htmlUnescape.ts undoes Handlebars' HTML escaping.
  */
 

@@ -18,7 +18,10 @@ export const description = withDisplay('order', 'getHistory', [
 
 const MAX_PAGES = 100;
 
-/** Order History (imin.md §2.6): `imin:RestrictedCollection` pages, newest order first. */
+/**
+ * Order History: `imin:RestrictedCollection` pages, newest order first
+ * (https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/orders/order-history).
+ */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const customerIdentifier = requiredString.call(this, 'customerIdentifier', itemIndex, {
 		label: 'Customer Identifier',
