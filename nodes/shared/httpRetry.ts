@@ -7,8 +7,11 @@ import type {
 	IN8nHttpFullResponse,
 	IPollFunctions,
 	IWebhookFunctions,
+	JsonObject,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { headerValue } from './headers';
 
 /**
  * The retrying HTTP layer every transport of the package uses: one call through
@@ -23,7 +26,7 @@ export type RequestContext =
 	| IWebhookFunctions
 	| IPollFunctions;
 
-export const RETRY = {
+const RETRY = {
 	/** Attempts in all, the first one included. */
 	maxAttempts: 4,
 	/** First backoff; doubles each attempt. */
@@ -54,14 +57,8 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	return Math.max(0, date - now);
 }
 
-export function backoffDelay(attempt: number): number {
+function backoffDelay(attempt: number): number {
 	return Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
-}
-
-export function headerOf(headers: IDataObject | undefined, name: string): unknown {
-	if (!headers) return undefined;
-	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-	return key === undefined ? undefined : headers[key];
 }
 
 /** JSON text -> value; '' -> undefined; anything else as it is. */
@@ -75,7 +72,7 @@ export function parseBody(body: unknown): unknown {
 	}
 }
 
-export function networkCode(error: unknown): string | undefined {
+function networkCode(error: unknown): string | undefined {
 	const e = error as { code?: string; cause?: { code?: string }; message?: string };
 	if (e?.code) return e.code;
 	if (e?.cause?.code) return e.cause.code;
@@ -84,7 +81,7 @@ export function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-export interface RetryOptions {
+interface RetryOptions {
 	/**
 	 * Whether the request may be repeated after a 5xx answer or a dropped connection (the server
 	 * may have carried it out). 429 is always retried: the request was not processed.
@@ -92,10 +89,54 @@ export interface RetryOptions {
 	idempotent: boolean;
 	/** Statuses (besides 429) worth retrying; default: every 5xx. */
 	retryStatus?: (statusCode: number) => boolean;
-	/** The error to throw when the connection fails for good. */
-	networkError: (error: Error, code: string | undefined, attempts: number) => Error;
+	/** Who is called, for the error thrown when the connection fails for good (unreachable()). */
+	service: ServiceCall;
 	/** Hand the body back as the text received (not parsed), e.g. to read large integers losslessly. */
 	keepText?: boolean;
+}
+
+/** The service a request goes to, in the words of the error when it cannot be reached. */
+interface ServiceCall {
+	/** "Sesami", "imin" */
+	name: string;
+	/** The address named in the error (a base URL or an origin). */
+	target: string;
+	/** What to check, e.g. "Check the Base URL in the credential and the network." */
+	hint: string;
+	itemIndex?: number;
+}
+
+/** A connection that failed for good (no HTTP answer); `networkCode` says how (ECONNRESET...). */
+export type NetworkError = NodeApiError & { networkCode: string };
+
+/** The error of a connection that failed for good, after `attempts` attempts. */
+function unreachable(
+	this: RequestContext,
+	service: ServiceCall,
+	error: Error,
+	code: string | undefined,
+	attempts: number,
+): NetworkError {
+	const message = `Could not reach ${service.name}${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
+	const apiError = new NodeApiError(
+		this.getNode(),
+		{ message, code: code ?? 'UNKNOWN' } as JsonObject,
+		{
+			message,
+			description: `The connection to ${service.target} failed: ${error.message}. ${service.hint}`,
+			itemIndex: service.itemIndex,
+		},
+	) as NetworkError;
+	// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
+	// which does not say which service failed: keep ours (the generic one stays in `messages`).
+	apiError.message = message;
+	apiError.networkCode = code ?? 'UNKNOWN';
+	return apiError;
+}
+
+/** Whether an answer is a success (2xx). */
+export function succeeded(response: { statusCode: number }): boolean {
+	return response.statusCode >= 200 && response.statusCode < 300;
 }
 
 export interface RetriedResponse {
@@ -144,13 +185,13 @@ export async function requestWithRetry(
 				await sleep(delay);
 				continue;
 			}
-			throw options.networkError(error as Error, code, attempt);
+			throw unreachable.call(this, options.service, error as Error, code, attempt);
 		}
 		const statusCode = Number(response.statusCode);
 		const headers = (response.headers ?? {}) as IDataObject;
 		const retryable = statusCode === 429 || (options.idempotent && retryStatus(statusCode));
 		if (retryable && attempt < RETRY.maxAttempts) {
-			const delay = parseRetryAfter(headerOf(headers, 'retry-after')) ?? backoffDelay(attempt);
+			const delay = parseRetryAfter(headerValue(headers, 'retry-after')) ?? backoffDelay(attempt);
 			if (delay <= RETRY.maxDelayMs && waited + delay <= RETRY.maxTotalWaitMs) {
 				waited += delay;
 				failures.push(String(statusCode));

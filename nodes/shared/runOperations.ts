@@ -1,20 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	NodeApiError,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-export type OperationExecute = (
+import { asNodeError } from './errors';
+
+type OperationExecute = (
 	this: IExecuteFunctions,
 	itemIndex: number,
 ) => Promise<IDataObject | IDataObject[]>;
-export type ResourceOperations = Record<string, Record<string, { execute: OperationExecute }>>;
-
-function isNodeError(error: unknown): error is NodeApiError | NodeOperationError {
-	return (
-		error instanceof NodeApiError ||
-		error instanceof NodeOperationError ||
-		// A second copy of n8n-workflow (the one n8n itself loads) fails instanceof.
-		['NodeApiError', 'NodeOperationError'].includes((error as Error)?.name ?? '')
-	);
-}
+type ResourceOperations = Record<string, Record<string, { execute: OperationExecute }>>;
 
 /**
  * The resource / operation router of the package's action nodes: runs the chosen operation once
@@ -44,9 +42,7 @@ export async function runOperations(
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			const nodeError = isNodeError(error)
-				? error
-				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			const nodeError = asNodeError(this.getNode(), error, itemIndex);
 			if (this.continueOnFail()) {
 				const details: IDataObject = {
 					...(nodeError.description ? { errorDescription: nodeError.description } : {}),

@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { feedField } from '../actions/firehose/fields';
-import { feedUrl, modifiedBigInt, outputItem } from '../helpers/rpde';
+import { feedField } from '../helpers/descriptions';
 import type { RpdeItem } from '../helpers/rpde';
+import { feedUrl, modifiedBigInt, outputItem } from '../helpers/rpde';
 import { fetchRpdePage, getIminSettings, walkFeed } from '../transport';
 
 interface FeedCursor {
@@ -132,33 +132,20 @@ export class IminFirehoseTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const version = this.getNode().typeVersion;
 		const feed = this.getNodeParameter('feed') as string;
 		const { firehoseBaseUrl } = await getIminSettings.call(this);
 		const configured =
 			feed === 'url'
 				? String(this.getNodeParameter('url', '')).trim()
 				: feedUrl(firehoseBaseUrl, feed);
-		const includeDeleted = this.getNodeParameter('includeDeleted', version >= 2) as boolean;
-		const keep = (state: string) => includeDeleted || state !== 'deleted';
 		const cursor = this.getWorkflowStaticData('node') as FeedCursor;
 		const from = cursor.feedUrl === configured && cursor.next ? cursor.next : configured;
-		// `modified` is read as a string of all its digits; version 1 keeps numbers where they are exact.
-		const present = (item: RpdeItem): IDataObject => {
-			const modified =
-				version >= 2 ||
-				!/^-?\d+$/.test(String(item.modified)) ||
-				!Number.isSafeInteger(Number(item.modified))
-					? String(item.modified)
-					: Number(item.modified);
-			return { ...outputItem({ ...item, modified }, ''), modified };
-		};
 		const now = Date.now();
 		const waiting =
 			cursor.feedUrl === configured &&
 			cursor.notBefore !== undefined &&
 			now < Date.parse(cursor.notBefore);
-
+		const emit = emitter.call(this, feed);
 		if (this.getMode() === 'manual') {
 			if (waiting) {
 				throw new NodeOperationError(
@@ -173,57 +160,99 @@ export class IminFirehoseTrigger implements INodeType {
 			}
 			// A small sample from where the workflow stands; the stored position does not move.
 			const page = await fetchRpdePage.call(this, from, { losslessModified: true });
-			const sample = page.items.filter((item) => keep(item.state)).slice(0, SAMPLE_SIZE);
-			return [
-				this.helpers.returnJsonArray(
-					sample.map((item) => ({ ...present(item), rpdeNext: page.next, feed })),
-				),
-			];
+			const sample = page.items.filter(emit.keep).slice(0, SAMPLE_SIZE);
+			return [this.helpers.returnJsonArray(sample.map((item) => emit.item(item, page.next)))];
 		}
 		// After a 503, polls before the time drawn then make no request.
 		if (waiting) return null;
-
-		const remembered = cursor.feedUrl === configured ? (cursor.modifiedById ??= {}) : {};
-		const emitted: IDataObject[] = [];
-		let dropped = 0;
-		// 404 / 410 throw (RPDE: stop harvesting); 503 and a 429 that outlasts the retries mean "come back later".
-		const result = await walkFeed.call(
-			this,
-			from,
-			Math.max(1, Number(this.getNodeParameter('maxPages', 20))),
-			(page) => {
-				for (const item of page.items) {
-					// an update older than one already emitted for this id (a page read again, a feed that
-					// went back) would overwrite newer data: dropped (OpenActive harvesters do the same)
-					if (olderThanRemembered(remembered, item)) {
-						dropped++;
-						continue;
-					}
-					if (keep(item.state)) emitted.push({ ...present(item), rpdeNext: page.next, feed });
-				}
-			},
-			{ passStatuses: [429, 503], losslessModified: true },
-		);
+		const emitted = await harvest.call(this, cursor, configured, from, emit);
 		cursor.lastPollAt = new Date(now).toISOString();
-		if (result.statusCode === 503) {
-			const wait = retryAfter503Ms();
-			cursor.notBefore = new Date(Date.now() + wait).toISOString();
-			cursor.lastError = `imin answered 503: the next request is not before ${cursor.notBefore} (RPDE: a random 60 to 120 minutes)`;
-		} else if (result.statusCode === 429) {
-			delete cursor.notBefore;
-			cursor.lastError = 'imin answered 429: trying again at the next poll';
-		} else {
-			delete cursor.notBefore;
-			delete cursor.lastError;
-		}
-		if (dropped)
-			cursor.lastError = `${cursor.lastError ? `${cursor.lastError}; ` : ''}${dropped} update(s) older than one already emitted were dropped`;
-		// Only now, after the pages were read and validated, does the cursor move: to the `next` of
-		// the last page read (after a 429 / 503, the page that was refused).
-		cursor.feedUrl = configured;
-		cursor.next = result.next;
-		cursor.reachedEnd = result.reachedEnd;
-		cursor.modifiedById = remembered;
 		return emitted.length ? [this.helpers.returnJsonArray(emitted)] : null;
 	}
+}
+
+interface Emitter {
+	/** Whether an item is emitted at all (deleted items only with Include Deleted Items). */
+	keep: (item: RpdeItem) => boolean;
+	/** The item as the trigger emits it. */
+	item: (item: RpdeItem, next: string) => IDataObject;
+}
+
+/**
+ * How this node's version emits items: `modified` is read as a string of all its digits; version 1
+ * keeps numbers where they are exact, and emits deleted items only when asked.
+ */
+function emitter(this: IPollFunctions, feed: string): Emitter {
+	const version = this.getNode().typeVersion;
+	const includeDeleted = this.getNodeParameter('includeDeleted', version >= 2) as boolean;
+	return {
+		keep: (item) => includeDeleted || item.state !== 'deleted',
+		item: (item, next) => {
+			const modified =
+				version >= 2 ||
+				!/^-?\d+$/.test(String(item.modified)) ||
+				!Number.isSafeInteger(Number(item.modified))
+					? String(item.modified)
+					: Number(item.modified);
+			return { ...outputItem({ ...item, modified }, ''), modified, rpdeNext: next, feed };
+		},
+	};
+}
+
+/**
+ * Reads up to Max Pages per Poll from `from` and moves the cursor: only after the pages were read
+ * and validated, to the `next` of the last page read (after a 429 / 503, the page that was refused).
+ * 404 / 410 throw (RPDE: stop harvesting); 503 and a 429 that outlasts the retries mean "come back
+ * later".
+ */
+async function harvest(
+	this: IPollFunctions,
+	cursor: FeedCursor,
+	configured: string,
+	from: string,
+	emit: Emitter,
+): Promise<IDataObject[]> {
+	const remembered = cursor.feedUrl === configured ? (cursor.modifiedById ??= {}) : {};
+	const emitted: IDataObject[] = [];
+	let dropped = 0;
+	const result = await walkFeed.call(
+		this,
+		from,
+		Math.max(1, Number(this.getNodeParameter('maxPages', 20))),
+		(page) => {
+			for (const item of page.items) {
+				// an update older than one already emitted for this id (a page read again, a feed that
+				// went back) would overwrite newer data: dropped (OpenActive harvesters do the same)
+				if (olderThanRemembered(remembered, item)) {
+					dropped++;
+					continue;
+				}
+				if (emit.keep(item)) emitted.push(emit.item(item, page.next));
+			}
+		},
+		{ passStatuses: [429, 503], losslessModified: true },
+	);
+	recordOutcome(cursor, result.statusCode, dropped);
+	cursor.feedUrl = configured;
+	cursor.next = result.next;
+	cursor.reachedEnd = result.reachedEnd;
+	cursor.modifiedById = remembered;
+	return emitted;
+}
+
+/** The cursor's `notBefore` and `lastError` after a poll that ended with `statusCode`. */
+function recordOutcome(cursor: FeedCursor, statusCode: number, dropped: number): void {
+	if (statusCode === 503) {
+		const wait = retryAfter503Ms();
+		cursor.notBefore = new Date(Date.now() + wait).toISOString();
+		cursor.lastError = `imin answered 503: the next request is not before ${cursor.notBefore} (RPDE: a random 60 to 120 minutes)`;
+	} else if (statusCode === 429) {
+		delete cursor.notBefore;
+		cursor.lastError = 'imin answered 429: trying again at the next poll';
+	} else {
+		delete cursor.notBefore;
+		delete cursor.lastError;
+	}
+	if (dropped)
+		cursor.lastError = `${cursor.lastError ? `${cursor.lastError}; ` : ''}${dropped} update(s) older than one already emitted were dropped`;
 }

@@ -5,7 +5,14 @@ import { idOf, typeOf } from '../helpers/jsonld';
 
 export type IminEvent = 'checkoutSuccess' | 'customerDetailChange' | 'sellerOnboarding';
 
-/** Which imin webhook a body is (imin.md §2.6, §2.8, §2.9). */
+/**
+ * Which imin webhook a body is: an Order (the Success Webhook, whose payload imin does not publish:
+ * https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/firehose-and-checkout/loading-the-checkout-via-firehose;
+ * an Order as https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/orders/order-by-id
+ * describes it), a CustomerAccount (Customer Detail Change:
+ * https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/customer-management/webhooks)
+ * or a seller onboarding action (https://docs.imin.co/seller-onboarding/webhooks/).
+ */
 export function detectIminEvent(body: IDataObject): IminEvent | null {
 	const type = typeOf(body);
 	if (type === 'Order' || Array.isArray(body.orderedItem)) return 'checkoutSuccess';
@@ -173,7 +180,7 @@ export function referencedOrder(body: IDataObject): string | null {
 }
 
 /** JSON with object keys sorted at every level: equal content, equal text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
 	if (value && typeof value === 'object') {
 		const object = value as IDataObject;

@@ -1,16 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
-export function withDisplay(
-	resource: string,
-	operation: string,
-	properties: INodeProperties[],
-): INodeProperties[] {
-	return updateDisplayOptions(
-		{ show: { resource: [resource], operation: [operation] } },
-		properties,
-	);
-}
+import { requiredString } from '../../shared/parameters';
+import { getIminSettings } from '../transport';
 
 /** A JSON parameter (object, or JSON text) as an object; undefined when empty. */
 export function jsonParameter(
@@ -31,17 +23,6 @@ export function jsonParameter(
 			itemIndex,
 		});
 	}
-}
-
-export function requiredString(
-	this: IExecuteFunctions,
-	name: string,
-	itemIndex: number,
-	label: string,
-): string {
-	const value = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (!value) throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex });
-	return value;
 }
 
 export const occurrenceField: INodeProperties = {
@@ -82,3 +63,33 @@ export const kindField: INodeProperties = {
 	],
 	default: 'ScheduledSession',
 };
+
+type OpportunityKind = 'ScheduledSession' | 'Slot';
+
+/** The session or slot to check out: its Identifier (required) and Opportunity Type. */
+export function opportunity(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): { identifier: string; kind: OpportunityKind } {
+	return {
+		identifier: requiredString.call(this, 'identifier', itemIndex, { label: 'Identifier' }),
+		kind: this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as OpportunityKind,
+	};
+}
+
+/** The imin API credential's settings; an error when it has no Checkout Base URL. */
+export async function checkoutSettings(this: IExecuteFunctions, itemIndex: number) {
+	const settings = await getIminSettings.call(this);
+	if (!settings.checkoutBaseUrl) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'The imin API credential has no Checkout Base URL',
+			{
+				itemIndex,
+				description:
+					'Enter your imin Checkout host (e.g. https://checkout.example.com) in the credential.',
+			},
+		);
+	}
+	return settings;
+}

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { minusDuration, parseIsoDuration } from './duration';
 import { bookableFlag, idOf, typeOf, unwrapItem } from './jsonld';
 
-export type BookabilityReason =
+type BookabilityReason =
 	| 'occurrence-missing'
 	| 'occurrence-not-bookable'
 	| 'parent-missing'
@@ -31,7 +31,7 @@ const WORDS: Record<BookabilityReason, string> = {
 		'the booking window has not opened yet (it opens validFromBeforeStartDate before the start)',
 };
 
-export interface BookabilityResult {
+interface BookabilityResult {
 	bookable: boolean;
 	reasons: BookabilityReason[];
 	explanation: string;
@@ -46,7 +46,7 @@ export interface BookabilityResult {
 }
 
 /** The parent reference of an occurrence: ScheduledSession.superEvent or Slot.facilityUse. */
-export function parentReference(occurrence: IDataObject): unknown {
+function parentReference(occurrence: IDataObject): unknown {
 	return occurrence.superEvent ?? occurrence.facilityUse;
 }
 
@@ -59,7 +59,8 @@ function parentMatches(reference: unknown, parent: IDataObject): boolean {
 }
 
 /**
- * imin's rules for "is this opportunity bookable through Checkout" (imin.md §4.1):
+ * imin's rules for "is this opportunity bookable through Checkout"
+ * (https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/firehose-and-checkout):
  * the ScheduledSession / Slot flag, the parent's `imin:aggregateOffer.publicAdult` flag, and
  * `startDate - validFromBeforeStartDate <= now < startDate`. Every failing rule is reported.
  */

@@ -10,8 +10,10 @@ export function normaliseBaseUrl(value: unknown): string {
 }
 
 /**
- * The guest Checkout link of a ScheduledSession (imin.md §2.2): the publisher's `identifier`,
- * URI-encoded, after `/v1/scheduled-sessions/`. Slots (beta) use `/v1/slots/` by analogy.
+ * The guest Checkout link of a ScheduledSession: the publisher's `identifier`, URI-encoded, after
+ * `/v1/scheduled-sessions/`
+ * (https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/firehose-and-checkout/loading-the-checkout-via-firehose).
+ * Slots (beta there; their URL is not published) use `/v1/slots/` by analogy.
  */
 export function guestCheckoutUrl(
 	checkoutBaseUrl: string,
@@ -22,7 +24,7 @@ export function guestCheckoutUrl(
 	return `${normaliseBaseUrl(checkoutBaseUrl)}/v1/${path}/${encodeURIComponent(identifier)}`;
 }
 
-export interface CheckoutSessionInput {
+interface CheckoutSessionInput {
 	identifier: string;
 	kind: 'ScheduledSession' | 'Slot';
 	acceptedOffer: string;
@@ -40,7 +42,10 @@ export interface CheckoutSessionInput {
 	backToProfileUrl?: string;
 }
 
-/** The documented `imin:CheckoutSession` request body (imin.md §2.4). */
+/**
+ * The documented `imin:CheckoutSession` request body
+ * (https://docs.imin.co/incorporating-book-and-pay/imin-checkout-branding/imin-authenticated-checkout).
+ */
 export function checkoutSessionBody(input: CheckoutSessionInput): IDataObject {
 	const customer =
 		typeof input.customer === 'string'

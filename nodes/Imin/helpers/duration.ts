@@ -5,7 +5,7 @@
 const ISO_DURATION =
 	/^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
-export interface IsoDuration {
+interface IsoDuration {
 	years: number;
 	months: number;
 	ms: number;

@@ -6,13 +6,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { headerOf, requestWithRetry } from '../../shared/httpRetry';
+import { headerValue } from '../../shared/headers';
 import type { RequestContext, RetriedResponse } from '../../shared/httpRetry';
+import { requestWithRetry, succeeded } from '../../shared/httpRetry';
 import { normaliseBaseUrl } from '../helpers/checkout';
-import { parseRpdeText, readRpdePage } from '../helpers/rpde';
 import type { RpdePage } from '../helpers/rpde';
+import { parseRpdeText, readRpdePage } from '../helpers/rpde';
 
-export const IMIN_CREDENTIAL = 'iminApi';
+const IMIN_CREDENTIAL = 'iminApi';
 
 export async function getIminSettings(this: RequestContext) {
 	const credentials = await this.getCredentials(IMIN_CREDENTIAL);
@@ -30,13 +31,11 @@ export async function getIminSettings(this: RequestContext) {
 	};
 }
 
-export interface IminRequestOptions {
+interface IminRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
 	itemIndex?: number;
 	idempotent?: boolean;
-	/** Statuses returned to the caller instead of thrown (e.g. 503 / 404 / 410 for the Firehose trigger). */
-	passStatuses?: number[];
 	/** Whether 503 is retried inside the call (not for the Firehose: RPDE asks to come back much later). */
 	retry503?: boolean;
 	timeoutMs?: number;
@@ -59,13 +58,20 @@ function describeIminBody(body: unknown): string {
 	return parts.join(': ');
 }
 
-export function iminApiError(
+/** An answer of an imin API, with the request it answers. */
+interface IminResponse extends RetriedResponse {
+	method: IHttpRequestMethods;
+	url: string;
+}
+
+/** The error of a failed call (status outside 2xx), in a broker's words. */
+export function iminCallError(
 	this: RequestContext,
-	response: RetriedResponse,
-	what: string,
+	response: IminResponse,
 	itemIndex?: number,
 ): NodeApiError {
 	const { statusCode, body, attempts } = response;
+	const what = `${response.method} ${response.url}`;
 	const detail = describeIminBody(body);
 	const after = attempts > 1 ? ` after ${attempts} attempts` : '';
 	let message: string;
@@ -106,13 +112,16 @@ export function iminApiError(
 	);
 }
 
-/** One imin API call to an absolute URL, retried like every transport of the package. */
-export async function iminApiRequest(
+/**
+ * One imin API call to an absolute URL, the HTTP status returned, not thrown; retried like every
+ * transport of the package (shared/httpRetry.ts).
+ */
+export async function iminApiCall(
 	this: RequestContext,
 	method: IHttpRequestMethods,
 	url: string,
 	options: IminRequestOptions = {},
-): Promise<RetriedResponse> {
+): Promise<IminResponse> {
 	const request: IHttpRequestOptions = {
 		method,
 		url,
@@ -130,41 +139,50 @@ export async function iminApiRequest(
 		idempotent: options.idempotent ?? method === 'GET',
 		keepText: options.losslessModified === true,
 		retryStatus: (status) => status >= 500 && (status !== 503 || options.retry503 === true),
-		networkError: (error, code, attempts) => {
-			const message = `Could not reach imin${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-			const apiError = new NodeApiError(
-				this.getNode(),
-				{ message, code: code ?? 'UNKNOWN' } as JsonObject,
-				{
-					message,
-					description: `The connection to ${new URL(url).origin} failed: ${error.message}. Check the base URLs in the imin API credential.`,
-					itemIndex: options.itemIndex,
-				},
-			);
-			// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
-			// which does not say which service failed: keep ours (the generic one stays in `messages`).
-			apiError.message = message;
-			return apiError;
+		service: {
+			name: 'imin',
+			target: new URL(url).origin,
+			hint: 'Check the base URLs in the imin API credential.',
+			itemIndex: options.itemIndex,
 		},
 	});
-	if (response.statusCode >= 200 && response.statusCode < 300) return response;
-	if (options.passStatuses?.includes(response.statusCode)) return response;
-	throw iminApiError.call(this, response, `${method} ${url}`, options.itemIndex);
+	return { ...response, method, url };
+}
+
+/**
+ * One imin API call (iminApiCall); the body of the answer, a status outside 2xx thrown as a
+ * NodeApiError in a broker's words.
+ */
+export async function iminApiRequest<T = unknown>(
+	this: RequestContext,
+	method: IHttpRequestMethods,
+	url: string,
+	options: IminRequestOptions = {},
+): Promise<T> {
+	const response = await iminApiCall.call(this, method, url, options);
+	if (succeeded(response)) return (response.body === undefined ? {} : response.body) as T;
+	throw iminCallError.call(this, response, options.itemIndex);
 }
 
 export function locationHeader(response: RetriedResponse): string | undefined {
-	const value = headerOf(response.headers, 'location');
-	return value === undefined ? undefined : String(value);
+	return headerValue(response.headers, 'location');
+}
+
+/** How a feed is read: statuses returned as an empty page instead of thrown (429 / 503 for the trigger). */
+interface FeedOptions extends IminRequestOptions {
+	passStatuses?: number[];
 }
 
 /** Fetches and validates one RPDE page of the Firehose. */
 export async function fetchRpdePage(
 	this: RequestContext,
 	url: string,
-	options: IminRequestOptions = {},
+	options: FeedOptions = {},
 ): Promise<RpdePage & { statusCode: number }> {
-	const response = await iminApiRequest.call(this, 'GET', url, options);
-	if (response.statusCode < 200 || response.statusCode >= 300) {
+	const response = await iminApiCall.call(this, 'GET', url, options);
+	if (!succeeded(response)) {
+		if (!options.passStatuses?.includes(response.statusCode))
+			throw iminCallError.call(this, response, options.itemIndex);
 		return { url, next: url, items: [], reachedEnd: false, statusCode: response.statusCode };
 	}
 	try {
@@ -193,13 +211,13 @@ export async function walkFeed(
 	url: string,
 	maxPages: number,
 	onPage: (page: RpdePage) => void | Promise<void>,
-	options: IminRequestOptions = {},
+	options: FeedOptions = {},
 ): Promise<{ next: string; reachedEnd: boolean; pages: number; statusCode: number }> {
 	let current = url;
 	let pages = 0;
 	while (pages < maxPages) {
 		const page = await fetchRpdePage.call(this, current, options);
-		if (page.statusCode < 200 || page.statusCode >= 300) {
+		if (!succeeded(page)) {
 			return { next: current, reachedEnd: false, pages, statusCode: page.statusCode };
 		}
 		pages++;

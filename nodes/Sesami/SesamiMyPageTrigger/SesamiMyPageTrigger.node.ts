@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -7,25 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { localCredentialTest, manualWebhookMethods } from '../../shared/manualWebhook';
-import { rawBodyParameter, readBody } from '../../shared/rawBody';
-import { parseTolerantJson } from '../../shared/tolerantJson';
-import {
-	APP_PROXY_MAX_SKEW_SECONDS,
-	appProxyWindowSeconds,
-	headerValue,
-	shopDomains,
-	verifyAppProxy,
-	verifySessionToken,
-} from '../../shared/webhookAuth';
-import { readAction } from './actions';
-
-const CORS_HEADERS: Record<string, string> = {
-	'Access-Control-Allow-Origin': '*',
-	'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-	'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-	'Access-Control-Max-Age': '600',
-};
+import { localCredentialTest, manualWebhookMethods } from '../../shared/webhook/manualWebhook';
+import { rawBodyParameter } from '../../shared/webhook/rawBody';
+import { answerRefusals } from '../../shared/webhook/refusal';
+import { receiveMyPageRequest, refusalHeaders } from './receive';
+import { APP_PROXY_MAX_SKEW_SECONDS, shopDomains } from './shopifyAuth';
 
 export class SesamiMyPageTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -119,94 +104,11 @@ export class SesamiMyPageTrigger implements INodeType {
 	webhookMethods = manualWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject();
-		const res = this.getResponseObject();
 		const verification = this.getNodeParameter('verification') as string;
-		const credentials = await this.getCredentials('shopifyAppApi');
-		const shops = shopDomains(credentials.shopDomains);
-		const secret = String(credentials.clientSecret ?? '');
-		const errorWord = (status: number) =>
-			status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid request';
-		const refuse = (status: number, error: string, reason: string): IWebhookResponseData => {
-			if (verification === 'sessionToken')
-				for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
-			res.setHeader('Cache-Control', 'no-store');
-			res.status(status).json({ error, reason });
-			return { noWebhookResponse: true };
-		};
-
-		let identity: {
-			shop: string;
-			customerId: string;
-			customerGid: string;
-			pathPrefix: string | null;
-		};
-		if (verification === 'sessionToken') {
-			const authorization = headerValue(req.headers as IDataObject, 'authorization') ?? '';
-			const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1] ?? '';
-			const verified = verifySessionToken(token, secret, String(credentials.clientId ?? ''), shops);
-			if (!verified.ok) return refuse(verified.status, errorWord(verified.status), verified.reason);
-			identity = { ...verified.value, pathPrefix: null };
-		} else {
-			const url = String((req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? '');
-			const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-			const settings = this.getNodeParameter('settings', {}) as IDataObject;
-			// a configured window above the maximum is clamped (appProxyWindowSeconds)
-			const verified = verifyAppProxy(rawQuery, secret, shops, {
-				maxSkewSeconds: appProxyWindowSeconds(settings.maxSkewSeconds ?? 90),
-			});
-			if (!verified.ok) return refuse(verified.status, errorWord(verified.status), verified.reason);
-			identity = {
-				shop: verified.value.shop,
-				customerId: verified.value.customerId,
-				customerGid: `gid://shopify/Customer/${verified.value.customerId}`,
-				pathPrefix: verified.value.pathPrefix,
-			};
-		}
-
-		const method = String(req.method ?? 'POST').toUpperCase();
-		let body: IDataObject = {};
-		if (method !== 'GET') {
-			const read = await readBody.call(this);
-			if (!read.ok) return refuse(read.status, 'invalid request', read.reason);
-			const text = read.text;
-			if (text.trim()) {
-				const parsed = parseTolerantJson(text);
-				if (
-					!parsed.ok ||
-					!parsed.value ||
-					typeof parsed.value !== 'object' ||
-					Array.isArray(parsed.value)
-				) {
-					return refuse(
-						400,
-						'invalid request',
-						parsed.ok ? 'the body must be a JSON object' : `the body is not JSON: ${parsed.reason}`,
-					);
-				}
-				body = parsed.value as IDataObject;
-			}
-		}
-		const action = readAction((req.query ?? {}) as IDataObject, body, method);
-		if (!action.ok) return refuse(400, 'invalid request', action.reason);
-		if (verification === 'sessionToken')
-			for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
-
-		return {
-			workflowData: [
-				this.helpers.returnJsonArray([
-					{
-						verification,
-						shop: identity.shop,
-						customerId: identity.customerId,
-						customerGid: identity.customerGid,
-						action: action.action,
-						params: action.params,
-						pathPrefix: identity.pathPrefix,
-						receivedAt: new Date().toISOString(),
-					},
-				]),
-			],
-		};
+		return await answerRefusals.call(
+			this,
+			async () => await receiveMyPageRequest.call(this, verification),
+			refusalHeaders(verification),
+		);
 	}
 }

@@ -1,7 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export const MY_PAGE_ACTIONS = ['list', 'slots', 'reschedule', 'cancel'] as const;
-export type MyPageAction = (typeof MY_PAGE_ACTIONS)[number];
+import { isSesamiId } from '../helpers/constants';
+import { isValidTimeZone } from '../helpers/time';
+
+const MY_PAGE_ACTIONS = ['list', 'slots', 'reschedule', 'cancel'] as const;
+type MyPageAction = (typeof MY_PAGE_ACTIONS)[number];
 
 const ACTION_FIELDS = [
 	'op',
@@ -13,7 +16,6 @@ const ACTION_FIELDS = [
 	'timezone',
 	'reason',
 ];
-const SESAMI_ID = /^[a-f0-9]{24}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -26,15 +28,6 @@ function realDate(value: string): boolean {
 
 function text(value: unknown): string {
 	return value === undefined || value === null ? '' : String(value).trim();
-}
-
-function validZone(zone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: zone });
-		return true;
-	} catch {
-		return false;
-	}
 }
 
 /**
@@ -64,7 +57,7 @@ export function readAction(
 	const params: IDataObject = {};
 	if (action !== 'list') {
 		const appointmentId = pick('appointmentId');
-		if (!SESAMI_ID.test(appointmentId))
+		if (!isSesamiId(appointmentId))
 			return { ok: false, reason: 'appointmentId must be a Sesami appointment ID' };
 		params.appointmentId = appointmentId.toLowerCase();
 	}
@@ -94,7 +87,7 @@ export function readAction(
 	}
 	if (action === 'reschedule' || action === 'slots') {
 		const timezone = pick('timezone');
-		if (timezone && !validZone(timezone))
+		if (timezone && !isValidTimeZone(timezone))
 			return { ok: false, reason: 'timezone must be an IANA timezone such as Europe/London' };
 		if (timezone) params.timezone = timezone;
 	}

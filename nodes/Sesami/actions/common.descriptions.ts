@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-const SESAMI_ID_REGEX = '^[a-fA-F0-9]{24}$';
+import { SESAMI_ID_PATTERN } from '../helpers/constants';
 
 /** A resource locator for a Sesami object: pick from a searchable list, or paste its ID. */
-export function sesamiLocator(
+function sesamiLocator(
 	name: string,
 	displayName: string,
 	searchListMethod: string,
@@ -31,7 +31,7 @@ export function sesamiLocator(
 					{
 						type: 'regex',
 						properties: {
-							regex: SESAMI_ID_REGEX,
+							regex: SESAMI_ID_PATTERN,
 							errorMessage: 'Not a Sesami ID (24 hexadecimal characters)',
 						},
 					},
@@ -60,17 +60,22 @@ export const locationLocator = sesamiLocator('locationId', 'Location', 'searchLo
 	description: 'The Sesami location',
 });
 
-export { returnAllAndLimit } from '../../shared/descriptions';
+/** The description of a required Sesami ID parameter left empty. */
+export const SESAMI_ID_HINT = 'Choose an item from the list or paste its Sesami ID.';
 
-export const timezoneField: INodeProperties = {
-	displayName: 'Timezone',
-	name: 'timezone',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. Europe/London',
-	description:
-		'IANA timezone Sesami renders times in. Empty uses the default timezone of the credential.',
-};
+/** The Timezone parameter (an IANA zone; empty uses the credential's Default Timezone). */
+export function timezoneField(
+	description = 'IANA timezone Sesami renders times in. Empty uses the default timezone of the credential.',
+): INodeProperties {
+	return {
+		displayName: 'Timezone',
+		name: 'timezone',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Europe/London',
+		description,
+	};
+}
 
 export const simplifyField: INodeProperties = {
 	displayName: 'Simplify',

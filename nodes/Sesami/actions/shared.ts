@@ -1,45 +1,17 @@
-import type {
-	IDataObject,
-	IDisplayOptions,
-	IExecuteFunctions,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { getSesamiSettings, sesamiApiRequest, sesamiApiRequestAllItems } from '../transport';
+import { operationProperty, returnAllAndLimit, withDisplay } from '../../shared/descriptions';
+import { requiredString, returnAllLimit } from '../../shared/parameters';
 import { isValidTimeZone, toSesamiDateTime } from '../helpers/time';
-import { returnAllAndLimit } from './common.descriptions';
+import { getSesamiSettings, sesamiApiRequest, sesamiApiRequestAllItems } from '../transport';
+import { SESAMI_ID_HINT } from './common.descriptions';
 
-export type OperationResult = IDataObject | IDataObject[];
+type OperationResult = IDataObject | IDataObject[];
 
 export interface SesamiOperation {
 	description: INodeProperties[];
 	execute: (this: IExecuteFunctions, itemIndex: number) => Promise<OperationResult>;
-}
-
-export function show(resource: string, operation: string): IDisplayOptions {
-	return { show: { resource: [resource], operation: [operation] } };
-}
-
-export function withDisplay(
-	resource: string,
-	operation: string,
-	properties: INodeProperties[],
-): INodeProperties[] {
-	return updateDisplayOptions(show(resource, operation), properties);
-}
-
-/** The value of a resource locator (or plain string) parameter, trimmed; an error when empty. */
-export function requiredId(this: IExecuteFunctions, name: string, itemIndex: number): string {
-	const value = this.getNodeParameter(name, itemIndex, '', { extractValue: true }) as string;
-	const id = String(value ?? '').trim();
-	if (!id) {
-		throw new NodeOperationError(this.getNode(), `The parameter "${name}" is empty`, {
-			itemIndex,
-			description: 'Choose an item from the list or paste its Sesami ID.',
-		});
-	}
-	return id;
 }
 
 /** The timezone to send: the node's value, else the credential's default, else UTC. */
@@ -81,12 +53,6 @@ export function dateTimeParam(
 	return iso;
 }
 
-export function returnAllLimit(this: IExecuteFunctions, itemIndex: number): number {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	if (returnAll) return Infinity;
-	return Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)));
-}
-
 /** Get one object by ID: GET `<path>/<id>`. */
 export function getOneOperation(config: {
 	resource: string;
@@ -99,7 +65,9 @@ export function getOneOperation(config: {
 	return {
 		description: withDisplay(config.resource, 'get', [config.idParameter, ...(config.extra ?? [])]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const id = requiredId.call(this, config.idParameter.name, itemIndex);
+			const id = requiredString.call(this, config.idParameter.name, itemIndex, {
+				hint: SESAMI_ID_HINT,
+			});
 			const qs = config.query ? await config.query.call(this, itemIndex) : undefined;
 			const item = (await sesamiApiRequest.call(this, 'GET', config.path(encodeURIComponent(id)), {
 				qs,
@@ -166,27 +134,18 @@ export function getManyOperation(config: {
 	};
 }
 
-/** The Operation selector of a resource. */
-export function operationProperty(
+/**
+ * A resource that only has Get and Get Many (location, reservation, resource, service): its
+ * operations for the router and its properties for the node.
+ */
+export function getAndGetManyResource(
 	resource: string,
-	options: Array<{ name: string; value: string; description: string; action: string }>,
-	defaultValue: string,
-): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options,
-		default: defaultValue,
-	};
-}
-
-/** Operation list for resources that only have Get and Get Many. */
-export function getAndGetManyOptions(singular: string, plural: string) {
-	return [
-		{ name: 'Get', value: 'get', description: `Get a ${singular}`, action: `Get a ${singular}` },
+	plural: string,
+	get: SesamiOperation,
+	getAll: SesamiOperation,
+): { operations: Record<string, SesamiOperation>; description: INodeProperties[] } {
+	const options = [
+		{ name: 'Get', value: 'get', description: `Get a ${resource}`, action: `Get a ${resource}` },
 		{
 			name: 'Get Many',
 			value: 'getAll',
@@ -194,4 +153,12 @@ export function getAndGetManyOptions(singular: string, plural: string) {
 			action: `Get many ${plural}`,
 		},
 	];
+	return {
+		operations: { get, getAll },
+		description: [
+			operationProperty(resource, options, 'getAll'),
+			...get.description,
+			...getAll.description,
+		],
+	};
 }

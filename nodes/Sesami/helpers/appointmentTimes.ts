@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { RequestContext } from '../../shared/httpRetry';
 import { getSesamiSettings, sesamiApiRequest } from '../transport';
-import type { SesamiContext } from '../transport';
 import { isValidTimeZone, toSesamiDateTime, zoneOffsetMinutes } from './time';
 import { formatWithOffset, offsetMinutes } from './utils';
 
@@ -18,14 +18,14 @@ import { formatWithOffset, offsetMinutes } from './utils';
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
 
-export type NaiveZoneSource = 'shop' | 'credential default';
+type NaiveZoneSource = 'shop' | 'credential default';
 
-export interface ShopTimezone {
+interface ShopTimezone {
 	timezone: string;
 	source: NaiveZoneSource;
 }
 
-export interface AppointmentTimes {
+interface AppointmentTimes {
 	/** ISO-8601 with offset: the API's own value when it had one, else in the display zone. */
 	start: string | null;
 	/** start + duration (else rangeEnd), same offset style as start. */
@@ -38,7 +38,7 @@ export interface AppointmentTimes {
 }
 
 /** Whether a time string from the API lacks an offset (naive wall-clock time). */
-export function isNaiveDateTime(value: unknown): boolean {
+function isNaiveDateTime(value: unknown): boolean {
 	return (
 		typeof value === 'string' &&
 		value.trim() !== '' &&
@@ -47,12 +47,12 @@ export function isNaiveDateTime(value: unknown): boolean {
 	);
 }
 
-export function hasNaiveTimes(appointment: IDataObject): boolean {
+function hasNaiveTimes(appointment: IDataObject): boolean {
 	return ['datetime', 'rangeStart', 'rangeEnd'].some((key) => isNaiveDateTime(appointment[key]));
 }
 
 /** Epoch ms of an API time string: with its offset, or as wall-clock time in `naiveZone`. */
-export function parseApiDateTime(value: unknown, naiveZone: string): number | undefined {
+function parseApiDateTime(value: unknown, naiveZone: string): number | undefined {
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
 	const epoch = Date.parse(toSesamiDateTime(value, naiveZone) ?? '');
 	return Number.isNaN(epoch) ? undefined : epoch;
@@ -117,7 +117,7 @@ const shopZones = new WeakMap<object, Promise<ShopTimezone>>();
  * The shop's time zone (`settings.timezone` of GET /shops/{shopId}), read once per execution and
  * cached; when it cannot be read, the credential's Default Timezone, marked 'credential default'.
  */
-export async function shopTimezone(this: SesamiContext): Promise<ShopTimezone> {
+async function shopTimezone(this: RequestContext): Promise<ShopTimezone> {
 	const cached = shopZones.get(this);
 	if (cached) return await cached;
 	const lookup = (async (): Promise<ShopTimezone> => {
@@ -144,7 +144,7 @@ export async function shopTimezone(this: SesamiContext): Promise<ShopTimezone> {
  * For the Sesami Trigger too: `await resolveAppointmentTimes.call(this, appointment, timezone)`.
  */
 export async function resolveAppointmentTimes(
-	this: SesamiContext,
+	this: RequestContext,
 	appointment: IDataObject,
 	displayTimezone?: string,
 ): Promise<AppointmentTimes> {
@@ -168,7 +168,7 @@ export async function resolveAppointmentTimes(
  * `naiveTimesZone` / `naiveTimesZoneSource`. `simplifyAppointment` and the customer policy use them.
  */
 export async function withAppointmentTimes(
-	this: SesamiContext,
+	this: RequestContext,
 	appointment: IDataObject,
 	displayTimezone?: string,
 ): Promise<IDataObject> {

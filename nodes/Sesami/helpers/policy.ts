@@ -1,16 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { shopifyCustomerId } from './constants';
 import { isCancelled, rescheduleCount } from './utils';
 
 /** Sesami lets a customer reschedule one booking at most six times (help centre). */
-export const MAX_CUSTOMER_RESCHEDULES = 6;
-
-/** "gid://shopify/Customer/7001" or "7001" -> "7001"; anything else -> "". */
-export function shopifyCustomerId(value: unknown): string {
-	const text = String(value ?? '').trim();
-	const match = /^(?:gid:\/\/shopify\/Customer\/)?(\d+)$/.exec(text);
-	return match ? match[1] : '';
-}
+const MAX_CUSTOMER_RESCHEDULES = 6;
 
 /** Whether the appointment's Sesami customer is this Shopify customer (customer.externalId). */
 export function ownsAppointment(appointment: IDataObject, customerId: string): boolean {

@@ -41,7 +41,7 @@ export function formatWithOffset(epochMs: number, offset: number): string {
 }
 
 /** Start + duration (minutes), rendered in the start's own offset. */
-export function appointmentEnd(appointment: IDataObject): string | null {
+function appointmentEnd(appointment: IDataObject): string | null {
 	const start = typeof appointment.datetime === 'string' ? appointment.datetime : undefined;
 	const duration = Number(appointment.duration);
 	if (start && Number.isFinite(duration) && duration > 0) {
@@ -64,7 +64,7 @@ interface AppointmentEvent {
 	dateTime?: string;
 }
 
-export function appointmentEvents(appointment: IDataObject): AppointmentEvent[] {
+function appointmentEvents(appointment: IDataObject): AppointmentEvent[] {
 	return Array.isArray(appointment.events) ? (appointment.events as AppointmentEvent[]) : [];
 }
 

@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { sesamiApiRequest, getSesamiSettings } from '../transport';
 import type { SesamiPage } from '../transport';
+import { sesamiApiRequest, getSesamiSettings } from '../transport';
 
 async function searchList(
 	this: ILoadOptionsFunctions,

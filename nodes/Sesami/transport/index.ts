@@ -1,23 +1,19 @@
-import type {
-	IDataObject,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { parseBody, requestWithRetry } from '../../shared/httpRetry';
-import type { RequestContext } from '../../shared/httpRetry';
+import type { NetworkError, RequestContext, RetriedResponse } from '../../shared/httpRetry';
+import { requestWithRetry, succeeded } from '../../shared/httpRetry';
+import { notReadAsList, sesamiCallError } from './errors';
 
-export { parseRetryAfter, RETRY } from '../../shared/httpRetry';
+export { sesamiCallError } from './errors';
 
-export type SesamiContext = RequestContext;
+export { parseRetryAfter } from '../../shared/httpRetry';
 
-export const SESAMI_CREDENTIAL = 'sesamiApi';
+const SESAMI_CREDENTIAL = 'sesamiApi';
 
 export const PAGE_SIZE_MAX = 100;
 
-export interface SesamiRequestOptions {
+interface SesamiRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
 	itemIndex?: number;
@@ -30,16 +26,7 @@ export interface SesamiRequestOptions {
 	timeoutMs?: number;
 }
 
-interface SesamiConstraint {
-	name?: string;
-	payload?: unknown;
-}
-interface SesamiFieldError {
-	property?: string;
-	constraints?: SesamiConstraint[];
-}
-
-export async function getSesamiSettings(this: SesamiContext) {
+export async function getSesamiSettings(this: RequestContext) {
 	const credentials = await this.getCredentials(SESAMI_CREDENTIAL);
 	const baseUrl = String(credentials.baseUrl || 'https://api.sesami.co/api/v1').replace(/\/+$/, '');
 	const shopId = String(credentials.shopId ?? '').trim();
@@ -47,154 +34,10 @@ export async function getSesamiSettings(this: SesamiContext) {
 	return { baseUrl, shopId, timezone };
 }
 
-function fieldErrors(body: unknown): SesamiFieldError[] {
-	if (Array.isArray(body)) return body as SesamiFieldError[];
-	if (body && typeof body === 'object') {
-		const errors = (body as IDataObject).errors ?? (body as IDataObject).message;
-		if (Array.isArray(errors)) return errors as SesamiFieldError[];
-	}
-	return [];
-}
-
-/** "refundMoney: is_boolean; dateTime: is_date (yyyy-MM-dd HH:mm)" */
-function payloadText(constraint: SesamiConstraint): string {
-	const { payload } = constraint;
-	if (payload === undefined || payload === null || payload === '') return '';
-	return ` (${typeof payload === 'string' ? payload : JSON.stringify(payload)})`;
-}
-
-export function describeFieldErrors(errors: SesamiFieldError[]): string {
-	return errors
-		.map((error) => {
-			const rules = (error.constraints ?? [])
-				.map((c) => `${c.name ?? 'invalid'}${payloadText(c)}`)
-				.join(', ');
-			const property = error.property && error.property !== 'ROOT' ? error.property : 'request';
-			return `${property}: ${rules || 'invalid'}`;
-		})
-		.join('; ');
-}
-
-const RULE_WORDS: Record<string, string> = {
-	is_not_empty: 'must not be empty',
-	is_boolean: 'must be true or false',
-	is_number: 'must be a number',
-	is_string: 'must be text',
-	is_date: 'must be a date',
-	is_email: 'must be an email address',
-	is_enum: 'is not one of the allowed values',
-	is_mongo_id: 'is not a valid Sesami ID (24 hexadecimal characters)',
-	is_time_zone: 'must be an IANA timezone such as Europe/London',
-	is_array: 'must be a list',
-	is_object: 'must be an object',
-	is_url: 'must be a URL',
-	is_json: 'must be valid JSON',
-	min: 'is below the minimum',
-	max: 'is above the maximum',
-	not_found: 'was not found',
-	invalid_id: 'is not accessible with this token',
-	is_unique: 'must be unique',
-	valid_interval: 'is not a valid interval',
-};
-
-function explainFieldErrors(errors: SesamiFieldError[]): string {
-	return errors
-		.map((error) => {
-			const property =
-				error.property && error.property !== 'ROOT' ? `"${error.property}"` : 'The request';
-			const rules = (error.constraints ?? []).map((c) => {
-				const words = RULE_WORDS[c.name ?? ''] ?? `failed the rule "${c.name ?? 'unknown'}"`;
-				return `${words}${payloadText(c)}`;
-			});
-			return `${property} ${rules.join(' and ') || 'is invalid'}`;
-		})
-		.join('; ');
-}
-
-/** Builds the NodeApiError for a failed Sesami answer, in words a merchant understands. */
-export function sesamiApiError(
-	this: SesamiContext,
-	statusCode: number,
-	rawBody: unknown,
-	options: { itemIndex?: number; attempts?: number; method?: string; path?: string } = {},
-): NodeApiError {
-	const body = parseBody(rawBody);
-	const errors = fieldErrors(body);
-	const rules = describeFieldErrors(errors);
-	const explained = explainFieldErrors(errors);
-	const attempts =
-		options.attempts && options.attempts > 1 ? ` after ${options.attempts} attempts` : '';
-	let message: string;
-	let description: string;
-	switch (true) {
-		case statusCode === 400:
-			message = `Sesami rejected the request: ${explained || 'invalid input'}`;
-			description = `Sesami validation errors: ${rules || 'none given'}. Fix the named field in the node and run it again.`;
-			break;
-		case statusCode === 401:
-			message = 'Sesami did not accept the credentials (401 Unauthorized)';
-			description =
-				'Check the API key (Personal Access Token), the Client ID and the Sesami Shop ID in the Sesami API credential. The Shop ID is the Sesami Admin shop ID from the shop menu in Sesami Admin, not the Shopify shop ID. Tokens that were revoked or expired also give this answer.';
-			break;
-		case statusCode === 403:
-			message = 'The Sesami token is not allowed to do this (403 Forbidden)';
-			description =
-				'The token lacks the permission for this shop or action. Reading needs a token for this shop; cancelling, rescheduling and changing Flows need a token created with write permission (Sesami Support enables Personal Access Tokens per shop).';
-			break;
-		case statusCode === 404: {
-			const what = errors[0]?.property ? errors[0].property.replace(/\s*\|\s*/g, ' or ') : 'item';
-			message = `Sesami could not find the ${what} (404 Not Found)`;
-			description =
-				'Check the ID, and that it belongs to the Sesami shop in the credential (IDs of another shop are not found).';
-			break;
-		}
-		case statusCode === 429:
-			message = `Sesami is rate-limiting requests (429 Too Many Requests)${attempts}`;
-			description =
-				'Sesami kept answering "too many requests" for longer than this node waits. Run the workflow later, or lower how often it runs.';
-			break;
-		case statusCode >= 500:
-			message = `Sesami had a server error (${statusCode})${attempts}`;
-			description =
-				'Sesami could not handle the request. Try again later; if it persists, contact Sesami Support.';
-			break;
-		default:
-			message = `Sesami answered with HTTP ${statusCode}${explained ? `: ${explained}` : ''}`;
-			description = rules ? `Sesami errors: ${rules}` : 'Unexpected answer from Sesami.';
-	}
-	const errorResponse: JsonObject = {
-		httpCode: String(statusCode),
-		message,
-		description,
-		errors: (errors as unknown as JsonObject[]) ?? [],
-		...(options.method ? { request: `${options.method} ${options.path ?? ''}` } : {}),
-	};
-	return new NodeApiError(this.getNode(), errorResponse, {
-		message,
-		description,
-		httpCode: String(statusCode),
-		itemIndex: options.itemIndex,
-	});
-}
-
-export interface SesamiCallResult {
-	statusCode: number;
-	body: unknown;
-	attempts: number;
-	/** What retried attempts got before this answer ('502', 'ECONNRESET'...). */
-	failures: string[];
+/** An answer of the Sesami Admin API, with the request it answers. */
+export interface SesamiResponse extends RetriedResponse {
 	method: IHttpRequestMethods;
 	path: string;
-}
-
-/** A connection that failed for good (no HTTP answer); `networkCode` says how. */
-export type SesamiNetworkError = NodeApiError & { networkCode?: string };
-
-/** The keys of a 400 whose rule is `is_array` (a list parameter not read as a list). */
-function notReadAsList(body: unknown): string[] {
-	return fieldErrors(parseBody(body))
-		.filter((error) => (error.constraints ?? []).some((c) => c.name === 'is_array'))
-		.map((error) => String(error.property ?? ''));
 }
 
 /**
@@ -209,12 +52,12 @@ function notReadAsList(body: unknown): string[] {
  * Sesami answers so for a list the node sent, the call is repeated once with repeated keys, a
  * single value sent twice (`ids=a&ids=a`: the same list), whatever the List Query Format option.
  */
-export async function sesamiApiCall(
-	this: SesamiContext,
+async function sesamiApiCall(
+	this: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
 	options: SesamiRequestOptions = {},
-): Promise<SesamiCallResult> {
+): Promise<SesamiResponse> {
 	const { baseUrl, shopId } = await getSesamiSettings.call(this);
 	const resolvedPath = path.replace('{shop}', encodeURIComponent(shopId));
 	const send = async (
@@ -233,22 +76,11 @@ export async function sesamiApiCall(
 		if (options.body !== undefined) request.body = options.body;
 		return await requestWithRetry.call(this, SESAMI_CREDENTIAL, request, {
 			idempotent: options.idempotent ?? method !== 'POST',
-			networkError: (error, code, attempts) => {
-				const message = `Could not reach Sesami${code ? ` (${code})` : ''}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-				const apiError = new NodeApiError(
-					this.getNode(),
-					{ message, code: code ?? 'UNKNOWN' } as JsonObject,
-					{
-						message,
-						description: `The connection to ${baseUrl} failed: ${error.message}. Check the Base URL in the credential and the network.`,
-						itemIndex: options.itemIndex,
-					},
-				) as SesamiNetworkError;
-				// NodeApiError swaps a message naming a network code (ECONNRESET...) for n8n's generic text,
-				// which does not say which service failed: keep ours (the generic one stays in `messages`).
-				apiError.message = message;
-				apiError.networkCode = code ?? 'UNKNOWN';
-				return apiError;
+			service: {
+				name: 'Sesami',
+				target: baseUrl,
+				hint: 'Check the Base URL in the credential and the network.',
+				itemIndex: options.itemIndex,
 			},
 		});
 	};
@@ -273,49 +105,28 @@ export async function sesamiApiCall(
 			};
 		}
 	}
-	return {
-		statusCode: response.statusCode,
-		body: response.body,
-		attempts: response.attempts,
-		failures: response.failures,
-		method,
-		path: resolvedPath,
-	};
+	return { ...response, method, path: resolvedPath };
 }
 
 /**
  * sesamiApiCall for writes whose answer may be lost: a connection that failed for good is
- * returned (a SesamiNetworkError with `networkCode`), not thrown, so the caller can check what
+ * returned (a NetworkError with `networkCode`), not thrown, so the caller can check what
  * happened before repeating anything.
  */
 export async function sesamiApiCallOrLost(
-	this: SesamiContext,
+	this: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
 	options: SesamiRequestOptions = {},
-): Promise<SesamiCallResult | SesamiNetworkError> {
+): Promise<SesamiResponse | NetworkError> {
 	return await sesamiApiCall.call(this, method, path, options).then(
 		(answer) => answer,
 		(error: Error) => {
-			if ((error as SesamiNetworkError).networkCode) return error as SesamiNetworkError;
+			if ((error as NetworkError).networkCode) return error as NetworkError;
 			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
 			throw new NodeOperationError(this.getNode(), error, { itemIndex: options.itemIndex });
 		},
 	);
-}
-
-/** The error of a failed call (status >= 300), in a merchant's words. */
-export function sesamiCallError(
-	this: SesamiContext,
-	result: SesamiCallResult,
-	itemIndex?: number,
-): NodeApiError {
-	return sesamiApiError.call(this, result.statusCode, result.body, {
-		itemIndex,
-		attempts: result.attempts,
-		method: result.method,
-		path: result.path,
-	});
 }
 
 /**
@@ -323,15 +134,13 @@ export function sesamiCallError(
  * in a merchant's words.
  */
 export async function sesamiApiRequest<T = unknown>(
-	this: SesamiContext,
+	this: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
 	options: SesamiRequestOptions = {},
 ): Promise<T> {
 	const result = await sesamiApiCall.call(this, method, path, options);
-	if (result.statusCode >= 200 && result.statusCode < 300) {
-		return (result.body === undefined ? {} : result.body) as T;
-	}
+	if (succeeded(result)) return (result.body === undefined ? {} : result.body) as T;
 	throw sesamiCallError.call(this, result, options.itemIndex);
 }
 
@@ -348,7 +157,7 @@ export interface SesamiPage {
  * items still wanted otherwise, so N items cost ceil(N / 100) calls.
  */
 export async function sesamiApiRequestAllItems(
-	this: SesamiContext,
+	this: RequestContext,
 	path: string,
 	qs: IDataObject,
 	max: number,

@@ -1,17 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../shared/descriptions';
 import * as check from './check.operation';
 
 export const operations = { check };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['bookability'] } },
-		options: [
+	operationProperty(
+		'bookability',
+		[
 			{
 				name: 'Check',
 				value: 'check',
@@ -20,7 +17,7 @@ export const description: INodeProperties[] = [
 				action: 'Check bookability',
 			},
 		],
-		default: 'check',
-	},
+		'check',
+	),
 	...check.description,
 ];

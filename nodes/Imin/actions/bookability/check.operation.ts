@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
 import { checkBookability } from '../../helpers/bookability';
-import { jsonParameter, occurrenceField, parentField, withDisplay } from '../shared';
+import { jsonParameter, occurrenceField, parentField } from '../shared';
 
 const properties: INodeProperties[] = [
 	occurrenceField,

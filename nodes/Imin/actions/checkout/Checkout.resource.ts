@@ -1,18 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../shared/descriptions';
 import * as createSession from './createSession.operation';
 import * as getGuestUrl from './getGuestUrl.operation';
 
 export const operations = { createSession, getGuestUrl };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['checkout'] } },
-		options: [
+	operationProperty(
+		'checkout',
+		[
 			{
 				name: 'Create Checkout Session',
 				value: 'createSession',
@@ -27,8 +24,8 @@ export const description: INodeProperties[] = [
 				action: 'Get a guest checkout URL',
 			},
 		],
-		default: 'getGuestUrl',
-	},
+		'getGuestUrl',
+	),
 	...createSession.description,
 	...getGuestUrl.description,
 ];

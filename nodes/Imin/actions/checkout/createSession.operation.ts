@@ -1,10 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
+import { succeeded } from '../../../shared/httpRetry';
+import { requiredString } from '../../../shared/parameters';
 import { checkBookability } from '../../helpers/bookability';
 import { checkoutSessionBody, readCheckoutSessionResponse } from '../../helpers/checkout';
-import { getIminSettings, iminApiRequest, locationHeader } from '../../transport';
-import { identifierField, jsonParameter, kindField, requiredString, withDisplay } from '../shared';
+import { iminApiCall, iminCallError, locationHeader } from '../../transport';
+import {
+	checkoutSettings,
+	identifierField,
+	jsonParameter,
+	kindField,
+	opportunity,
+} from '../shared';
 
 const properties: INodeProperties[] = [
 	identifierField,
@@ -134,20 +143,12 @@ const properties: INodeProperties[] = [
 export const description = withDisplay('checkout', 'createSession', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const identifier = requiredString.call(this, 'identifier', itemIndex, 'Identifier');
-	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as
-		| 'ScheduledSession'
-		| 'Slot';
-	const acceptedOffer = requiredString.call(this, 'acceptedOffer', itemIndex, 'Accepted Offer ID');
+	const { identifier, kind } = opportunity.call(this, itemIndex);
+	const acceptedOffer = requiredString.call(this, 'acceptedOffer', itemIndex, {
+		label: 'Accepted Offer ID',
+	});
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const settings = await getIminSettings.call(this);
-	if (!settings.checkoutBaseUrl) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'The imin API credential has no Checkout Base URL',
-			{ itemIndex },
-		);
-	}
+	const settings = await checkoutSettings.call(this, itemIndex);
 
 	if (this.getNodeParameter('checkBookability', itemIndex, false)) {
 		const check = checkBookability(
@@ -164,11 +165,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const customer =
 		this.getNodeParameter('customerType', itemIndex) === 'account'
-			? requiredString.call(this, 'customerAccountId', itemIndex, 'Customer Account ID')
+			? requiredString.call(this, 'customerAccountId', itemIndex, { label: 'Customer Account ID' })
 			: {
-					email: requiredString.call(this, 'email', itemIndex, 'Email'),
-					givenName: requiredString.call(this, 'givenName', itemIndex, 'Given Name'),
-					familyName: requiredString.call(this, 'familyName', itemIndex, 'Family Name'),
+					email: requiredString.call(this, 'email', itemIndex, { label: 'Email' }),
+					givenName: requiredString.call(this, 'givenName', itemIndex, { label: 'Given Name' }),
+					familyName: requiredString.call(this, 'familyName', itemIndex, { label: 'Family Name' }),
 					identifier: additional.customerIdentifier
 						? String(additional.customerIdentifier)
 						: undefined,
@@ -195,16 +196,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		backToProfileUrl: additional.backToProfileUrl ? String(additional.backToProfileUrl) : undefined,
 	});
 	// Not retried after a 5xx: a second call could create a second session.
-	const response = await iminApiRequest.call(
+	const response = await iminApiCall.call(
 		this,
 		'POST',
 		`${settings.checkoutBaseUrl}/api/checkout-sessions/`,
-		{
-			body,
-			itemIndex,
-			idempotent: false,
-		},
+		{ body, itemIndex, idempotent: false },
 	);
+	if (!succeeded(response)) throw iminCallError.call(this, response, itemIndex);
 	return readCheckoutSessionResponse(
 		(response.body ?? {}) as IDataObject,
 		locationHeader(response),

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
 import { guestCheckoutUrl } from '../../helpers/checkout';
-import { getIminSettings } from '../../transport';
-import { identifierField, kindField, requiredString, withDisplay } from '../shared';
+import { checkoutSettings, identifierField, kindField, opportunity } from '../shared';
 
 export const description = withDisplay('checkout', 'getGuestUrl', [
 	identifierField,
@@ -18,22 +17,8 @@ export const description = withDisplay('checkout', 'getGuestUrl', [
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const identifier = requiredString.call(this, 'identifier', itemIndex, 'Identifier');
-	const kind = this.getNodeParameter('kind', itemIndex, 'ScheduledSession') as
-		| 'ScheduledSession'
-		| 'Slot';
-	const { checkoutBaseUrl } = await getIminSettings.call(this);
-	if (!checkoutBaseUrl) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'The imin API credential has no Checkout Base URL',
-			{
-				itemIndex,
-				description:
-					'Enter your imin Checkout host (e.g. https://checkout.example.com) in the credential.',
-			},
-		);
-	}
+	const { identifier, kind } = opportunity.call(this, itemIndex);
+	const { checkoutBaseUrl } = await checkoutSettings.call(this, itemIndex);
 	const input = this.getNodeParameter('includeInput', itemIndex, false)
 		? this.getInputData()[itemIndex].json
 		: {};

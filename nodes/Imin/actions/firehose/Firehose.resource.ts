@@ -1,18 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../shared/descriptions';
 import * as getAll from './getAll.operation';
 import * as getPage from './getPage.operation';
 
 export const operations = { getAll, getPage };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['firehose'] } },
-		options: [
+	operationProperty(
+		'firehose',
+		[
 			{
 				name: 'Get Many',
 				value: 'getAll',
@@ -26,8 +23,8 @@ export const description: INodeProperties[] = [
 				action: 'Get a feed page',
 			},
 		],
-		default: 'getPage',
-	},
+		'getPage',
+	),
 	...getAll.description,
 	...getPage.description,
 ];

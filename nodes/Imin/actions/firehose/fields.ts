@@ -1,22 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { feedField } from '../../helpers/descriptions';
+import type { RpdeItem } from '../../helpers/rpde';
 import { feedUrl } from '../../helpers/rpde';
 import { getIminSettings } from '../../transport';
-
-export const feedField: INodeProperties = {
-	displayName: 'Feed',
-	name: 'feed',
-	type: 'options',
-	options: [
-		{ name: 'Facility Uses', value: 'facility-uses' },
-		{ name: 'Other URL', value: 'url' },
-		{ name: 'Scheduled Sessions', value: 'scheduled-sessions' },
-		{ name: 'Session Series', value: 'session-series' },
-		{ name: 'Slots', value: 'slots' },
-	],
-	default: 'scheduled-sessions',
-	description: "The Firehose feed (appended to the credential's Firehose Base URL)",
-};
 
 export const feedFields: INodeProperties[] = [
 	feedField,
@@ -39,10 +26,20 @@ export const feedFields: INodeProperties[] = [
 	},
 ];
 
-export async function startUrl(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+async function startUrl(this: IExecuteFunctions, itemIndex: number): Promise<string> {
 	const given = String(this.getNodeParameter('url', itemIndex, '') ?? '').trim();
 	if (given) return given;
 	const feed = this.getNodeParameter('feed', itemIndex, 'scheduled-sessions') as string;
 	const { firehoseBaseUrl } = await getIminSettings.call(this);
 	return feedUrl(firehoseBaseUrl, feed === 'url' ? 'scheduled-sessions' : feed);
+}
+
+/** How to read the feed (feedFields): where to start, and which items to output. */
+export async function feedReading(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<{ url: string; output: (item: RpdeItem) => boolean }> {
+	const url = await startUrl.call(this, itemIndex);
+	const includeDeleted = this.getNodeParameter('includeDeleted', itemIndex, false) as boolean;
+	return { url, output: (item) => includeDeleted || item.state !== 'deleted' };
 }

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
 import { outputItem } from '../../helpers/rpde';
 import { walkFeed } from '../../transport';
-import { withDisplay } from '../shared';
-import { feedFields, startUrl } from './fields';
+import { feedFields, feedReading } from './fields';
 
 const properties: INodeProperties[] = [
 	...feedFields,
@@ -20,8 +20,7 @@ const properties: INodeProperties[] = [
 export const description = withDisplay('firehose', 'getAll', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const url = await startUrl.call(this, itemIndex);
-	const includeDeleted = this.getNodeParameter('includeDeleted', itemIndex, false) as boolean;
+	const { url, output } = await feedReading.call(this, itemIndex);
 	const maxPages = Math.max(1, Number(this.getNodeParameter('maxPages', itemIndex, 10)));
 	const items: IDataObject[] = [];
 	await walkFeed.call(
@@ -30,7 +29,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		maxPages,
 		(page) => {
 			for (const item of page.items) {
-				if (includeDeleted || item.state !== 'deleted') items.push(outputItem(item, page.next));
+				if (output(item)) items.push(outputItem(item, page.next));
 			}
 		},
 		{ itemIndex },

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
 import { outputItem } from '../../helpers/rpde';
 import { fetchRpdePage } from '../../transport';
-import { withDisplay } from '../shared';
-import { feedFields, startUrl } from './fields';
+import { feedFields, feedReading } from './fields';
 
 const properties: INodeProperties[] = [
 	...feedFields,
@@ -22,12 +22,9 @@ const properties: INodeProperties[] = [
 export const description = withDisplay('firehose', 'getPage', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const url = await startUrl.call(this, itemIndex);
-	const includeDeleted = this.getNodeParameter('includeDeleted', itemIndex, false) as boolean;
+	const { url, output } = await feedReading.call(this, itemIndex);
 	const page = await fetchRpdePage.call(this, url, { itemIndex });
-	const items = page.items
-		.filter((item) => includeDeleted || item.state !== 'deleted')
-		.map((item) => outputItem(item, page.next));
+	const items = page.items.filter(output).map((item) => outputItem(item, page.next));
 	if (this.getNodeParameter('output', itemIndex, 'items') === 'page') {
 		return [
 			{

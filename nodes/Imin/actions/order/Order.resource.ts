@@ -1,18 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../shared/descriptions';
 import * as get from './get.operation';
 import * as getHistory from './getHistory.operation';
 
 export const operations = { get, getHistory };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['order'] } },
-		options: [
+	operationProperty(
+		'order',
+		[
 			{
 				name: 'Get',
 				value: 'get',
@@ -26,8 +23,8 @@ export const description: INodeProperties[] = [
 				action: 'Get the order history of a customer',
 			},
 		],
-		default: 'get',
-	},
+		'get',
+	),
 	...get.description,
 	...getHistory.description,
 ];

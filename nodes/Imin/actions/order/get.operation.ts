@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 import { getIminSettings, iminApiRequest } from '../../transport';
-import { requiredString, withDisplay } from '../shared';
 
 export const description = withDisplay('order', 'get', [
 	{
@@ -15,9 +16,8 @@ export const description = withDisplay('order', 'get', [
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = requiredString.call(this, 'orderId', itemIndex, 'Order ID');
+	const id = requiredString.call(this, 'orderId', itemIndex, { label: 'Order ID' });
 	const { bookBaseUrl } = await getIminSettings.call(this);
 	const url = /^https?:\/\//i.test(id) ? id : `${bookBaseUrl}orders/${encodeURIComponent(id)}`;
-	const response = await iminApiRequest.call(this, 'GET', url, { itemIndex });
-	return (response.body ?? {}) as IDataObject;
+	return ((await iminApiRequest.call(this, 'GET', url, { itemIndex })) ?? {}) as IDataObject;
 }

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { returnAllAndLimit } from '../../../shared/descriptions';
+import { returnAllAndLimit, withDisplay } from '../../../shared/descriptions';
+import { requiredString, returnAllLimit } from '../../../shared/parameters';
 import { getIminSettings, iminApiRequest } from '../../transport';
-import { requiredString, withDisplay } from '../shared';
 
 export const description = withDisplay('order', 'getHistory', [
 	{
@@ -18,25 +18,22 @@ export const description = withDisplay('order', 'getHistory', [
 
 const MAX_PAGES = 100;
 
-/** Order History (imin.md §2.6): `imin:RestrictedCollection` pages, newest order first. */
+/**
+ * Order History: `imin:RestrictedCollection` pages, newest order first
+ * (https://docs.imin.co/incorporating-book-and-pay/imin-booking-platform/orders/order-history).
+ */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const customerIdentifier = requiredString.call(
-		this,
-		'customerIdentifier',
-		itemIndex,
-		'Customer Identifier',
-	);
-	const max = this.getNodeParameter('returnAll', itemIndex, false)
-		? Infinity
-		: Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)));
+	const customerIdentifier = requiredString.call(this, 'customerIdentifier', itemIndex, {
+		label: 'Customer Identifier',
+	});
+	const max = returnAllLimit.call(this, itemIndex);
 	const { bookBaseUrl } = await getIminSettings.call(this);
 	const orders: IDataObject[] = [];
 	for (let page = 1; page <= MAX_PAGES && orders.length < max; page++) {
-		const response = await iminApiRequest.call(this, 'GET', `${bookBaseUrl}orders`, {
+		const body = ((await iminApiRequest.call(this, 'GET', `${bookBaseUrl}orders`, {
 			qs: { customerIdentifier, page },
 			itemIndex,
-		});
-		const body = (response.body ?? {}) as IDataObject;
+		})) ?? {}) as IDataObject;
 		const items = (Array.isArray(body['imin:item']) ? body['imin:item'] : []) as IDataObject[];
 		orders.push(...items.slice(0, max - orders.length));
 		const view = (body.view ?? {}) as IDataObject;

@@ -12,10 +12,10 @@ import { TEMPLATE_FIELD_VARIABLES } from './template';
  */
 
 /** A rendered time this close to the moment the push arrived is taken for a defaulted one. */
-export const DEFAULTED_TIME_MS = 120_000;
+const DEFAULTED_TIME_MS = 120_000;
 
 /** Paths of the string fields that arrived empty (blank or null), at most three levels deep. */
-export function emptyFields(value: unknown, prefix = '', depth = 0, out: string[] = []): string[] {
+function emptyFields(value: unknown, prefix = '', depth = 0, out: string[] = []): string[] {
 	if (!value || typeof value !== 'object' || depth > 3) return out;
 	const entries = Array.isArray(value)
 		? value.map((v, i) => [String(i), v] as const)
@@ -35,7 +35,7 @@ export function looksLikeSendTime(utc: unknown, receivedAtMs: number): boolean {
 	return Number.isFinite(ms) && Math.abs(ms - receivedAtMs) <= DEFAULTED_TIME_MS;
 }
 
-export interface TemplateDiagnostics {
+interface TemplateDiagnostics {
 	/** template fields that arrived empty */
 	emptyFields: string[];
 	/** fields whose value was dropped because it was a default, not data (e.g. an end time of "now") */

@@ -1,18 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { FlowEvent } from '../../helpers/constants';
+import { FLOW_EVENTS, isSesamiId, withoutCustomerGidPrefix } from '../../helpers/constants';
 import { isValidTimeZone, toSesamiDateTime, zoneOffsetMinutes } from '../../helpers/time';
 import { formatWithOffset, toUtc } from '../../helpers/utils';
-
-/** The six Sesami Flow triggers (CreateFlowRequest.trigger). */
-export const FLOW_EVENTS = [
-	'APPOINTMENT_CREATED',
-	'APPOINTMENT_RESCHEDULED',
-	'APPOINTMENT_CANCELLED',
-	'CUSTOMER_CHECKED_IN',
-	'APPOINTMENT_STARTED',
-	'NO_SHOW',
-] as const;
-export type FlowEvent = (typeof FLOW_EVENTS)[number];
 
 /** Field name -> the spellings merchants' templates use for it (compared lower-case, without _ - space). */
 const ALIASES: Record<string, string[]> = {
@@ -131,7 +122,7 @@ function numberOrNull(value: unknown): number | null {
  * or a naive wall-clock time ("2026-12-01 10:00", a format without Z), read in `timeZone` (the
  * customer's, else UTC) rather than in the n8n server's own zone.
  */
-export function readInstant(value: unknown, timeZone?: string | null): string | null {
+function readInstant(value: unknown, timeZone?: string | null): string | null {
 	if (value === undefined || value === null || value === '') return null;
 	const raw = String(value).trim();
 	if (/^\d{9,10}$/.test(raw)) return new Date(Number(raw) * 1000).toISOString();
@@ -187,12 +178,10 @@ export function normalizeFlowPush(body: IDataObject, eventHint?: string | null):
 	const first = text(pick(body, 'customerFirstName'));
 	const last = text(pick(body, 'customerLastName'));
 	const appointmentId = text(pick(body, 'appointmentId'));
+	const shopifyId = text(pick(body, 'shopifyCustomerId'));
 	return {
 		event,
-		appointmentId:
-			appointmentId && /^[a-f0-9]{24}$/i.test(appointmentId)
-				? appointmentId.toLowerCase()
-				: appointmentId,
+		appointmentId: isSesamiId(appointmentId) ? appointmentId.toLowerCase() : appointmentId,
 		status: text(pick(body, 'status')),
 		startUtc,
 		endUtc,
@@ -205,8 +194,7 @@ export function normalizeFlowPush(body: IDataObject, eventHint?: string | null):
 				([first, last].filter((part) => part).join(' ') || null),
 			email: text(pick(body, 'customerEmail'))?.toLowerCase() ?? null,
 			phone: text(pick(body, 'customerPhone')),
-			shopifyCustomerId:
-				text(pick(body, 'shopifyCustomerId'))?.replace(/^gid:\/\/shopify\/Customer\//, '') ?? null,
+			shopifyCustomerId: shopifyId === null ? null : withoutCustomerGidPrefix(shopifyId),
 		},
 		orderId: text(pick(body, 'orderId'))?.replace(/^gid:\/\/shopify\/Order\//, '') ?? null,
 		orderName: text(pick(body, 'orderName')),

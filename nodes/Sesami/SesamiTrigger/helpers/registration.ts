@@ -21,12 +21,12 @@ import { SECRET_HEADER, canonicalFlowTemplate } from './template';
  */
 
 /** Flow (de)registration runs while n8n publishes or shuts down: fail fast rather than retry for long. */
-export const HOOK_REQUEST = { timeoutMs: 10_000, idempotent: false } as const;
+const HOOK_REQUEST = { timeoutMs: 10_000, idempotent: false } as const;
 
 /** The query parameter of the Flow target that carries the secret (when Sesami drops the headers). */
 export const TOKEN_PARAMETER = 'token';
 
-export function baseUrl(url: string): string {
+function baseUrl(url: string): string {
 	return url.split('?')[0].replace(/\/+$/, '');
 }
 
@@ -52,7 +52,7 @@ function registrationMark(apiKey: string, workflowId: string, nodeId: string): s
 		.slice(0, 20);
 }
 
-export interface Registration {
+interface Registration {
 	webhookUrl: string;
 	secret: string;
 	mark: string;
@@ -72,12 +72,12 @@ export async function registrationOf(
 	};
 }
 
-export function flowTarget(registration: Registration, event: string): string {
+function flowTarget(registration: Registration, event: string): string {
 	return `${registration.webhookUrl}?event=${event}&${TOKEN_PARAMETER}=${registration.secret}`;
 }
 
 /** The Flow this trigger wants for one event (CreateFlowRequest). */
-export function wantedFlow(registration: Registration, event: string, name: string): IDataObject {
+function wantedFlow(registration: Registration, event: string, name: string): IDataObject {
 	return {
 		status: true,
 		name: name.slice(0, 120),
@@ -93,7 +93,7 @@ export function wantedFlow(registration: Registration, event: string, name: stri
 }
 
 /** Flows of this trigger: its webhook URL as target, or its mark in the body. */
-export function isOurs(flow: IDataObject, registration: Registration): boolean {
+function isOurs(flow: IDataObject, registration: Registration): boolean {
 	if (flow.action !== 'WEBHOOK') return false;
 	if (baseUrl(String(flow.target ?? '')) === registration.webhookUrl) return true;
 	const body = String(((flow.template ?? {}) as IDataObject).body ?? '');
@@ -105,11 +105,7 @@ async function allFlows(this: IHookFunctions): Promise<IDataObject[]> {
 }
 
 /** Why the registered Flows are not exactly what is wanted (empty: nothing drifted). */
-export function driftOf(
-	flows: IDataObject[],
-	registration: Registration,
-	events: string[],
-): string[] {
+function driftOf(flows: IDataObject[], registration: Registration, events: string[]): string[] {
 	const ours = flows.filter((flow) => isOurs(flow, registration));
 	const problems: string[] = [];
 	for (const event of events) {

@@ -1,8 +1,9 @@
-import type { IDataObject, IWebhookFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
+import { asNodeError } from '../../../shared/errors';
 import { resolveAppointmentTimes } from '../../helpers/appointmentTimes';
+import { isSesamiId } from '../../helpers/constants';
+import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
 
 /**
  * Finding the appointment a Flow push is about. Sesami documents only a few Flow variables
@@ -21,7 +22,7 @@ import { resolveAppointmentTimes } from '../../helpers/appointmentTimes';
  * marked `resolved: false` with the reason: an authenticated push is never dropped.
  */
 
-export type ResolutionMethod = 'id' | 'email' | 'time-window';
+type ResolutionMethod = 'id' | 'email' | 'time-window';
 
 export interface Resolution {
 	appointment?: IDataObject;
@@ -30,17 +31,12 @@ export interface Resolution {
 	reason?: string;
 }
 
-const SESAMI_ID = /^[a-f0-9]{24}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Appointments read around the start time at the most (one minute either side: a busy shop has a few). */
 const WINDOW_MAX = 300;
 const WINDOW_MS = 60_000;
 
-export function isSesamiId(value: unknown): boolean {
-	return typeof value === 'string' && SESAMI_ID.test(value);
-}
-
-export function isEmail(value: unknown): boolean {
+export function isEmail(value: unknown): value is string {
 	return typeof value === 'string' && EMAIL.test(value);
 }
 
@@ -86,12 +82,6 @@ function notFound(error: unknown): boolean {
 	return ['400', '404'].includes(String((error as { httpCode?: unknown }).httpCode));
 }
 
-function rethrow(this: IWebhookFunctions, error: unknown): never {
-	throw error instanceof NodeApiError
-		? error
-		: new NodeApiError(this.getNode(), error as JsonObject);
-}
-
 async function byId(this: IWebhookFunctions, id: string): Promise<IDataObject | undefined> {
 	try {
 		return (await sesamiApiRequest.call(
@@ -104,11 +94,11 @@ async function byId(this: IWebhookFunctions, id: string): Promise<IDataObject | 
 		// An ID Sesami does not know is the template's mistake (another variable), not an outage:
 		// look further. Other failures (Sesami down, rate limits) stay errors so the sender re-sends.
 		if (notFound(error)) return undefined;
-		return rethrow.call(this, error);
+		throw asNodeError(this.getNode(), error);
 	}
 }
 
-export interface PushFacts {
+interface PushFacts {
 	appointmentId?: string | null;
 	email?: string | null;
 	startUtc?: string | null;
@@ -124,49 +114,42 @@ async function full(this: IWebhookFunctions, candidate: IDataObject): Promise<ID
 		: candidate;
 }
 
-export async function resolveAppointment(
+/** Step 2: the customer's appointment at that start time (any time when the push has none). */
+async function byEmail(
+	this: IWebhookFunctions,
+	email: string,
+	facts: PushFacts,
+	start: number,
+): Promise<Resolution> {
+	const matches = await sesamiApiRequestAllItems.call(
+		this,
+		'/{shop}/appointments',
+		{ searchTerm: email, filterType: 'ALL', timezone: 'UTC' },
+		500,
+	);
+	for (const candidate of matches) {
+		const sameEmail =
+			String(((candidate.customer ?? {}) as IDataObject).email ?? '').toLowerCase() === email;
+		if (sameEmail && (Number.isNaN(start) || (await startOf.call(this, candidate)) === start)) {
+			return { appointment: await full.call(this, candidate), method: 'email' };
+		}
+	}
+	// The email is the customer's: another appointment at that time is someone else's.
+	return {
+		method: null,
+		reason: `no appointment of ${email}${Number.isNaN(start) ? '' : ` at ${String(facts.startUtc)}`}`,
+	};
+}
+
+/**
+ * Step 3: the one appointment that starts at that time, narrowed by the customer's name and
+ * phone, and its creation time when more than one is left.
+ */
+async function byTimeWindow(
 	this: IWebhookFunctions,
 	facts: PushFacts,
+	start: number,
 ): Promise<Resolution> {
-	const reasons: string[] = [];
-	const start = facts.startUtc ? Date.parse(facts.startUtc) : NaN;
-	if (isSesamiId(facts.appointmentId)) {
-		const found = await byId.call(this, String(facts.appointmentId));
-		if (found) return { appointment: found, method: 'id' };
-		reasons.push(`Sesami has no appointment ${String(facts.appointmentId)}`);
-	}
-	if (isEmail(facts.email)) {
-		const matches = await sesamiApiRequestAllItems.call(
-			this,
-			'/{shop}/appointments',
-			{ searchTerm: facts.email, filterType: 'ALL', timezone: 'UTC' },
-			500,
-		);
-		for (const candidate of matches) {
-			const sameEmail =
-				String(((candidate.customer ?? {}) as IDataObject).email ?? '').toLowerCase() ===
-				facts.email;
-			if (sameEmail && (Number.isNaN(start) || (await startOf.call(this, candidate)) === start)) {
-				return { appointment: await full.call(this, candidate), method: 'email' };
-			}
-		}
-		// The email is the customer's: another appointment at that time is someone else's.
-		reasons.push(
-			`no appointment of ${String(facts.email)}${Number.isNaN(start) ? '' : ` at ${String(facts.startUtc)}`}`,
-		);
-		return { method: null, reason: reasons.join('; ') };
-	}
-	if (Number.isNaN(start)) {
-		reasons.push('the push carries no start time to look the appointment up by');
-		return { method: null, reason: reasons.join('; ') };
-	}
-	if (!facts.name && !facts.phone) {
-		// A start time alone may be anyone's appointment.
-		reasons.push(
-			'only a start time arrived (no customer name or phone): cannot tell whose appointment it is',
-		);
-		return { method: null, reason: reasons.join('; ') };
-	}
 	const window = await sesamiApiRequestAllItems.call(
 		this,
 		'/{shop}/appointments',
@@ -196,13 +179,45 @@ export async function resolveAppointment(
 		candidates = candidates.filter((c) => sameSecond(c.createdAt, facts.createdAtUtc));
 		narrowed.push('creation time');
 	}
-	const by = narrowed.length ? ` with that ${narrowed.join(', ')}` : '';
 	if (candidates.length === 1)
 		return { appointment: await full.call(this, candidates[0]), method: 'time-window' };
-	reasons.push(
-		candidates.length === 0
-			? `no appointment starts at ${String(facts.startUtc)}${by}`
-			: `${candidates.length} appointments start at ${String(facts.startUtc)}${by}: cannot tell which`,
-	);
-	return { method: null, reason: reasons.join('; ') };
+	const by = narrowed.length ? ` with that ${narrowed.join(', ')}` : '';
+	return {
+		method: null,
+		reason:
+			candidates.length === 0
+				? `no appointment starts at ${String(facts.startUtc)}${by}`
+				: `${candidates.length} appointments start at ${String(facts.startUtc)}${by}: cannot tell which`,
+	};
+}
+
+/** The appointment a push is about, by ID, else email, else start time (see the top of this file). */
+export async function resolveAppointment(
+	this: IWebhookFunctions,
+	facts: PushFacts,
+): Promise<Resolution> {
+	const reasons: string[] = [];
+	const unresolved = (reason: string | undefined): Resolution => ({
+		method: null,
+		reason: [...reasons, reason].join('; '),
+	});
+	const start = facts.startUtc ? Date.parse(facts.startUtc) : NaN;
+	if (isSesamiId(facts.appointmentId)) {
+		const found = await byId.call(this, String(facts.appointmentId));
+		if (found) return { appointment: found, method: 'id' };
+		reasons.push(`Sesami has no appointment ${String(facts.appointmentId)}`);
+	}
+	if (isEmail(facts.email)) {
+		const found = await byEmail.call(this, facts.email, facts, start);
+		return found.method ? found : unresolved(found.reason);
+	}
+	if (Number.isNaN(start))
+		return unresolved('the push carries no start time to look the appointment up by');
+	// A start time alone may be anyone's appointment.
+	if (!facts.name && !facts.phone)
+		return unresolved(
+			'only a start time arrived (no customer name or phone): cannot tell whose appointment it is',
+		);
+	const found = await byTimeWindow.call(this, facts, start);
+	return found.method ? found : unresolved(found.reason);
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../shared/descriptions';
 import * as cancel from './cancel.operation';
 import * as checkIn from './checkIn.operation';
 import * as get from './get.operation';
@@ -21,13 +22,9 @@ export const operations = {
 };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['appointment'] } },
-		options: [
+	operationProperty(
+		'appointment',
+		[
 			{
 				name: 'Cancel',
 				value: 'cancel',
@@ -77,8 +74,8 @@ export const description: INodeProperties[] = [
 				action: 'Resend an appointment confirmation',
 			},
 		],
-		default: 'getAll',
-	},
+		'getAll',
+	),
 	...cancel.description,
 	...checkIn.description,
 	...get.description,

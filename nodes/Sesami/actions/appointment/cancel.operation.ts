@@ -1,11 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
-import type { SesamiCallResult, SesamiNetworkError } from '../../transport';
+import { withDisplay } from '../../../shared/descriptions';
+import type { NetworkError } from '../../../shared/httpRetry';
+import { succeeded } from '../../../shared/httpRetry';
+import { requiredString } from '../../../shared/parameters';
 import { compact, isCancelled, simplifyAppointment } from '../../helpers/utils';
-import { appointmentLocator } from '../common.descriptions';
-import { requiredId, resolveTimezone, withDisplay } from '../shared';
-import { enforcePolicyOption, guardAppointment, onlyForCustomerOption } from './guard';
+import type { SesamiResponse } from '../../transport';
+import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
+import { appointmentLocator, SESAMI_ID_HINT } from '../common.descriptions';
+import { resolveTimezone } from '../shared';
+import { enforcePolicyOption, guardChange, onlyForCustomerOption } from './guard';
 import { readAppointment } from './helpers';
 
 const properties: INodeProperties[] = [
@@ -50,18 +54,12 @@ const properties: INodeProperties[] = [
 export const description = withDisplay('appointment', 'cancel', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = requiredId.call(this, 'appointmentId', itemIndex);
+	const id = requiredString.call(this, 'appointmentId', itemIndex, { hint: SESAMI_ID_HINT });
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const timezone = await resolveTimezone.call(this, '', itemIndex);
-	const guarded =
-		additional.onlyForCustomer || additional.enforcePolicy || additional.refundPerService
-			? await guardAppointment.call(this, id, itemIndex, {
-					customerId: additional.onlyForCustomer,
-					action: additional.enforcePolicy ? 'cancel' : undefined,
-					withPolicy: additional.refundPerService === true,
-					timezone,
-				})
-			: undefined;
+	const guarded = await guardChange.call(this, id, 'cancel', additional, timezone, itemIndex, {
+		withPolicy: additional.refundPerService === true,
+	});
 	const refundMoney = additional.refundPerService
 		? guarded?.policy?.refundOnCancel === true
 		: (this.getNodeParameter('refundMoney', itemIndex) as boolean) === true;
@@ -76,14 +74,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		idempotent: true,
 	});
-	const networkError = outcome instanceof Error ? (outcome as SesamiNetworkError) : undefined;
-	const result = outcome instanceof Error ? undefined : (outcome as SesamiCallResult);
-	const succeeded = result !== undefined && result.statusCode >= 200 && result.statusCode < 300;
+	const networkError = outcome instanceof Error ? (outcome as NetworkError) : undefined;
+	const result = outcome instanceof Error ? undefined : (outcome as SesamiResponse);
+	const ok = result !== undefined && succeeded(result);
 	// a 429 was not processed by Sesami: only a 5xx or a dropped connection may have lost an answer
 	const lostBefore = (result?.failures ?? []).filter((failure) => failure !== '429');
 	const lastFailure = lostBefore.length ? lostBefore[lostBefore.length - 1] : undefined;
-	let recoveredAfter: string | undefined = succeeded ? lastFailure : undefined;
-	if (!succeeded) {
+	let recoveredAfter: string | undefined = ok ? lastFailure : undefined;
+	if (!ok) {
 		// the answer was lost: a final 5xx / dropped connection, or a retry refused after one
 		const lost =
 			networkError?.networkCode ??

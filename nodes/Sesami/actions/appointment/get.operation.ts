@@ -1,14 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { appointmentLocator, simplifyField, timezoneField } from '../common.descriptions';
-import { requiredId, resolveTimezone, withDisplay } from '../shared';
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
+import {
+	appointmentLocator,
+	simplifyField,
+	timezoneField,
+	SESAMI_ID_HINT,
+} from '../common.descriptions';
+import { resolveTimezone } from '../shared';
 import { guardAppointment, includePolicyOption, onlyForCustomerOption } from './guard';
 import { appointmentOutput } from './helpers';
 
 const properties: INodeProperties[] = [
 	appointmentLocator,
 	simplifyField,
-	timezoneField,
+	timezoneField(),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -22,7 +29,7 @@ const properties: INodeProperties[] = [
 export const description = withDisplay('appointment', 'get', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = requiredId.call(this, 'appointmentId', itemIndex);
+	const id = requiredString.call(this, 'appointmentId', itemIndex, { hint: SESAMI_ID_HINT });
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	// Sesami requires `timezone` on this call: always send one.
 	const timezone = await resolveTimezone.call(

@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { customerPolicy, ownsAppointment, shopifyCustomerId } from '../../helpers/policy';
+import { withDisplay } from '../../../shared/descriptions';
+import { shopifyCustomerId } from '../../helpers/constants';
+import { customerPolicy, ownsAppointment } from '../../helpers/policy';
 import { PAGE_SIZE_MAX, sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
-import { simplifyField } from '../common.descriptions';
-import { resolveTimezone, withDisplay } from '../shared';
+import { simplifyField, timezoneField } from '../common.descriptions';
+import { resolveTimezone } from '../shared';
 import { forbidden, includePolicyOption } from './guard';
 import { appointmentOutput, timedAppointments } from './helpers';
 
@@ -47,13 +49,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Sesami has no customer filter: the node reads up to this many pages of 100 appointments',
 			},
-			{
-				displayName: 'Timezone',
-				name: 'timezone',
-				type: 'string',
-				default: '',
-				description: 'IANA timezone of the times in the answer. Empty uses the credential default.',
-			},
+			timezoneField('IANA timezone of the times in the answer. Empty uses the credential default.'),
 		],
 	},
 ];

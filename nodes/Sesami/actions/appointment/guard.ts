@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { customerPolicy, ownsAppointment, shopifyCustomerId } from '../../helpers/policy';
+import { shopifyCustomerId } from '../../helpers/constants';
 import type { CustomerPolicy } from '../../helpers/policy';
+import { customerPolicy, ownsAppointment } from '../../helpers/policy';
 import { sesamiApiRequest } from '../../transport';
 import { readAppointment } from './helpers';
 
@@ -49,7 +50,7 @@ export function forbidden(
 	});
 }
 
-export interface GuardResult {
+interface GuardResult {
 	appointment: IDataObject;
 	service?: IDataObject;
 	policy?: CustomerPolicy;
@@ -117,4 +118,27 @@ export async function guardAppointment(
 		);
 	}
 	return { appointment, service, policy };
+}
+
+/**
+ * The guard a change asks for in its Additional Fields: Only for Customer, Enforce Customer Policy
+ * (for `action`), and the policy itself when `withPolicy`. Undefined when none is asked for.
+ */
+export async function guardChange(
+	this: IExecuteFunctions,
+	id: string,
+	action: 'cancel' | 'reschedule',
+	additional: IDataObject,
+	timezone: string,
+	itemIndex: number,
+	options: { withPolicy?: boolean } = {},
+): Promise<GuardResult | undefined> {
+	if (!additional.onlyForCustomer && !additional.enforcePolicy && !options.withPolicy)
+		return undefined;
+	return await guardAppointment.call(this, id, itemIndex, {
+		customerId: additional.onlyForCustomer,
+		action: additional.enforcePolicy ? action : undefined,
+		withPolicy: options.withPolicy === true,
+		timezone,
+	});
 }

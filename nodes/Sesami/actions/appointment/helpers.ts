@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 import { withAppointmentTimes } from '../../helpers/appointmentTimes';
 import { compact, simplifyAppointment, toList, withManagementLink } from '../../helpers/utils';
 import { sesamiApiRequest } from '../../transport';
@@ -8,9 +10,10 @@ import {
 	searchTermField,
 	simplifyField,
 	timezoneField,
+	SESAMI_ID_HINT,
 } from '../common.descriptions';
 import type { SesamiOperation } from '../shared';
-import { dateTimeParam, requiredId, resolveTimezone, withDisplay } from '../shared';
+import { dateTimeParam, resolveTimezone } from '../shared';
 
 /** The filters of GET /{shop}/appointments and GET /{shop}/reservations. */
 export const bookingFilters: INodeProperties[] = [
@@ -74,15 +77,9 @@ export const bookingFilters: INodeProperties[] = [
 		default: '',
 		description: 'Legacy team member filter (Sesami recommends resources instead)',
 	},
-	{
-		displayName: 'Timezone',
-		name: 'timezone',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. Europe/London',
-		description:
-			'IANA timezone for times in the answer and for Start/End without an offset. Empty uses the credential default.',
-	},
+	timezoneField(
+		'IANA timezone for times in the answer and for Start/End without an offset. Empty uses the credential default.',
+	),
 ];
 
 export const arrayFormatOption: INodeProperties = {
@@ -198,18 +195,16 @@ export function appointmentEventOperation(
 					default: '',
 					description: `When the ${verb} happened (default: now)`,
 				},
-				{
-					...timezoneField,
-					description:
-						'IANA timezone of Time when it has no offset. Empty uses the credential default.',
-				},
+				timezoneField(
+					'IANA timezone of Time when it has no offset. Empty uses the credential default.',
+				),
 			],
 		},
 	];
 	return {
 		description: withDisplay('appointment', operation, properties),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const id = requiredId.call(this, 'appointmentId', itemIndex);
+			const id = requiredString.call(this, 'appointmentId', itemIndex, { hint: SESAMI_ID_HINT });
 			const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 			const timezone = await resolveTimezone.call(this, additional.timezone, itemIndex);
 			const body = compact({

@@ -1,12 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
-import type { SesamiCallResult, SesamiNetworkError } from '../../transport';
+import { withDisplay } from '../../../shared/descriptions';
+import type { NetworkError } from '../../../shared/httpRetry';
+import { succeeded } from '../../../shared/httpRetry';
+import { requiredString } from '../../../shared/parameters';
 import { compact, simplifyAppointment, toList } from '../../helpers/utils';
-import { appointmentLocator } from '../common.descriptions';
-import { dateTimeParam, requiredId, resolveTimezone, withDisplay } from '../shared';
-import { enforcePolicyOption, guardAppointment, onlyForCustomerOption } from './guard';
+import type { SesamiResponse } from '../../transport';
+import { sesamiApiCallOrLost, sesamiCallError } from '../../transport';
+import { appointmentLocator, SESAMI_ID_HINT, timezoneField } from '../common.descriptions';
+import { dateTimeParam, resolveTimezone } from '../shared';
+import { enforcePolicyOption, guardChange, onlyForCustomerOption } from './guard';
 import { readAppointment } from './helpers';
 
 const properties: INodeProperties[] = [
@@ -58,24 +62,15 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Legacy team member to assign',
 			},
-			{
-				displayName: 'Timezone',
-				name: 'timezone',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Europe/London',
-				description: 'IANA timezone of the new start. Empty uses the credential default.',
-			},
+			timezoneField('IANA timezone of the new start. Empty uses the credential default.'),
 		],
 	},
 ];
 
 export const description = withDisplay('appointment', 'reschedule', properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = requiredId.call(this, 'appointmentId', itemIndex);
-	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const timezone = await resolveTimezone.call(this, additional.timezone, itemIndex);
+/** New Start, with an offset (a value without one is read in `timezone`). */
+function newStart(this: IExecuteFunctions, timezone: string, itemIndex: number): string {
 	const dateTime = dateTimeParam.call(
 		this,
 		this.getNodeParameter('dateTime', itemIndex),
@@ -89,14 +84,63 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Set the new start date and time of the appointment.',
 		});
 	}
-	const guarded =
-		additional.onlyForCustomer || additional.enforcePolicy
-			? await guardAppointment.call(this, id, itemIndex, {
-					customerId: additional.onlyForCustomer,
-					action: additional.enforcePolicy ? 'reschedule' : undefined,
-					timezone,
-				})
-			: undefined;
+	return dateTime;
+}
+
+type Outcome = SesamiResponse | NetworkError;
+
+const done = (r: Outcome): r is SesamiResponse => !(r instanceof Error) && succeeded(r);
+
+/** What may have lost the answer of a reschedule Sesami carried out: a 5xx or a dropped connection. */
+const lostAnswer = (r: Outcome): string | undefined =>
+	r instanceof Error ? r.networkCode : r.statusCode >= 500 ? String(r.statusCode) : undefined;
+
+/**
+ * Sends the reschedule. Sesami documents no idempotency for writes (https://api.sesami.co/swagger),
+ * and a reschedule is not idempotent (each one adds a RESCHEDULED event and counts against the
+ * customer's six): a 5xx or a dropped connection may come after the move was carried out. So it is
+ * not retried blindly: one read of the appointment first; when it already starts at the new time,
+ * it is not moved again (`recoveredAfter` says why); otherwise the reschedule is sent once more.
+ */
+async function reschedule(
+	this: IExecuteFunctions,
+	id: string,
+	body: IDataObject,
+	timezone: string,
+	itemIndex: number,
+): Promise<{ appointment: IDataObject; message: IDataObject[string]; recoveredAfter?: string }> {
+	const path = `/{shop}/appointments/${encodeURIComponent(id)}`;
+	const send = async (retry: boolean) =>
+		await sesamiApiCallOrLost.call(this, 'POST', `${path}/reschedule`, {
+			body,
+			itemIndex,
+			idempotent: retry,
+		});
+	const fail = (r: Outcome) => (r instanceof Error ? r : sesamiCallError.call(this, r, itemIndex));
+	let result = await send(false);
+	if (!done(result)) {
+		const lost = lostAnswer(result);
+		if (!lost) throw fail(result);
+		const current = await readAppointment.call(this, id, timezone, itemIndex);
+		// whole minutes: a naive "YYYY-MM-DD HH:mm" time carries no seconds
+		const start = Date.parse(String(current.startUtc));
+		if (current.startUtc && Math.abs(start - Date.parse(String(body.dateTime))) < 60_000)
+			return { appointment: current, message: null, recoveredAfter: lost };
+		result = await send(true);
+		if (!done(result)) throw fail(result);
+	}
+	return {
+		appointment: await readAppointment.call(this, id, timezone, itemIndex),
+		message: (result.body as IDataObject | undefined)?.message ?? null,
+	};
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = requiredString.call(this, 'appointmentId', itemIndex, { hint: SESAMI_ID_HINT });
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const timezone = await resolveTimezone.call(this, additional.timezone, itemIndex);
+	const dateTime = newStart.call(this, timezone, itemIndex);
+	const guarded = await guardChange.call(this, id, 'reschedule', additional, timezone, itemIndex);
 	const body = compact({
 		dateTime,
 		timezone,
@@ -105,53 +149,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		teamMemberId: additional.teamMemberId,
 		resourceIds: toList(additional.resourceIds),
 	});
-	// Sesami documents no idempotency for writes (https://api.sesami.co/swagger), and a reschedule
-	// is not idempotent (each one adds a RESCHEDULED event and counts against the customer's six):
-	// a 5xx or a dropped connection may come after the move was carried out. So it is not retried
-	// blindly: one read of the appointment first; when it already starts at the new time, it is not
-	// moved again; otherwise the reschedule is sent once more.
-	const path = `/{shop}/appointments/${encodeURIComponent(id)}`;
-	const send = async (retry: boolean) =>
-		await sesamiApiCallOrLost.call(this, 'POST', `${path}/reschedule`, {
-			body,
-			itemIndex,
-			idempotent: retry,
-		});
-	const ok = (r: SesamiCallResult | SesamiNetworkError): r is SesamiCallResult =>
-		!(r instanceof Error) && r.statusCode >= 200 && r.statusCode < 300;
-	const lostAnswer = (r: SesamiCallResult | SesamiNetworkError): string | undefined =>
-		r instanceof Error ? r.networkCode : r.statusCode >= 500 ? String(r.statusCode) : undefined;
-	const fail = (r: SesamiCallResult | SesamiNetworkError) =>
-		r instanceof Error ? r : sesamiCallError.call(this, r, itemIndex);
-
-	let result = await send(false);
-	let recoveredAfter: string | undefined;
-	let updated: IDataObject | undefined;
-	if (!ok(result)) {
-		const lost = lostAnswer(result);
-		if (!lost) throw fail(result);
-		const current = await readAppointment.call(this, id, timezone, itemIndex);
-		// whole minutes: a naive "YYYY-MM-DD HH:mm" time carries no seconds
-		if (
-			current.startUtc &&
-			Math.abs(Date.parse(String(current.startUtc)) - Date.parse(dateTime)) < 60_000
-		) {
-			recoveredAfter = lost;
-			updated = current;
-		} else {
-			result = await send(true);
-			if (!ok(result)) throw fail(result);
-		}
-	}
-	if (!updated) updated = await readAppointment.call(this, id, timezone, itemIndex);
+	const done = await reschedule.call(this, id, body, timezone, itemIndex);
 	return {
 		id,
 		rescheduled: true,
 		dateTime,
 		timezone,
-		message: ok(result) ? ((result.body as IDataObject | undefined)?.message ?? null) : null,
-		appointment: simplifyAppointment(updated),
-		...(recoveredAfter ? { recoveredAfter } : {}),
+		message: done.message,
+		appointment: simplifyAppointment(done.appointment),
+		...(done.recoveredAfter ? { recoveredAfter: done.recoveredAfter } : {}),
 		...(guarded?.policy ? { policy: guarded.policy as unknown as IDataObject } : {}),
 	};
 }

@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sesamiApiRequest } from '../../transport';
-import { appointmentLocator, simplifyField } from '../common.descriptions';
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 import { withAppointmentTimes } from '../../helpers/appointmentTimes';
-import { requiredId, resolveTimezone, withDisplay } from '../shared';
+import { sesamiApiRequest } from '../../transport';
+import { appointmentLocator, simplifyField, SESAMI_ID_HINT } from '../common.descriptions';
+import { resolveTimezone } from '../shared';
 import { appointmentOutput } from './helpers';
 
 export const description = withDisplay('appointment', 'resendConfirmation', [
@@ -12,7 +14,7 @@ export const description = withDisplay('appointment', 'resendConfirmation', [
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = requiredId.call(this, 'appointmentId', itemIndex);
+	const id = requiredString.call(this, 'appointmentId', itemIndex, { hint: SESAMI_ID_HINT });
 	// Not retried after a 5xx: a second call would send the customer a second email.
 	const appointment = (await sesamiApiRequest.call(
 		this,

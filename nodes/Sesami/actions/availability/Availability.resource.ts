@@ -1,17 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../../../shared/descriptions';
 import * as getSlots from './getSlots.operation';
 
 export const operations = { getSlots };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['availability'] } },
-		options: [
+	operationProperty(
+		'availability',
+		[
 			{
 				name: 'Get Slots',
 				value: 'getSlots',
@@ -19,7 +16,7 @@ export const description: INodeProperties[] = [
 				action: 'Get available slots',
 			},
 		],
-		default: 'getSlots',
-	},
+		'getSlots',
+	),
 	...getSlots.description,
 ];

@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sesamiApiRequest } from '../../transport';
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 import { compact, toList } from '../../helpers/utils';
-import { serviceLocator } from '../common.descriptions';
-import { dateTimeParam, requiredId, resolveTimezone, withDisplay } from '../shared';
+import { sesamiApiRequest } from '../../transport';
+import { serviceLocator, SESAMI_ID_HINT, timezoneField } from '../common.descriptions';
+import { dateTimeParam, resolveTimezone } from '../shared';
 
 const properties: INodeProperties[] = [
 	serviceLocator,
@@ -25,14 +27,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'Comma-separated Sesami resource IDs whose availability is combined',
 	},
-	{
-		displayName: 'Timezone',
-		name: 'timezone',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. Europe/London',
-		description: 'IANA timezone of the slot times. Empty uses the credential default.',
-	},
+	timezoneField('IANA timezone of the slot times. Empty uses the credential default.'),
 	{
 		displayName: 'Output',
 		name: 'output',
@@ -93,7 +88,7 @@ interface Slot {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const service = requiredId.call(this, 'serviceId', itemIndex);
+	const service = requiredString.call(this, 'serviceId', itemIndex, { hint: SESAMI_ID_HINT });
 	const variantId = String(this.getNodeParameter('variantId', itemIndex, '')).trim();
 	const ids = toList(this.getNodeParameter('resourceIds', itemIndex, ''));
 	if (!variantId || !ids.length) {

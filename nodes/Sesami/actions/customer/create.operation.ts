@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { sesamiApiRequest } from '../../transport';
+import { withDisplay } from '../../../shared/descriptions';
 import { compact } from '../../helpers/utils';
-import { withDisplay } from '../shared';
+import { sesamiApiRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{

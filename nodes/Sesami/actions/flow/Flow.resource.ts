@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationProperty } from '../shared';
+import { operationProperty } from '../../../shared/descriptions';
 import * as create from './create.operation';
 import * as deleteFlow from './delete.operation';
 import * as get from './get.operation';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
 import { sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
-import { withDisplay } from '../shared';
 import { flowFields } from './fields';
 import { flowBody } from './helpers';
 

@@ -1,13 +1,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 import { sesamiApiRequest } from '../../transport';
-import { requiredId, withDisplay } from '../shared';
+import { SESAMI_ID_HINT } from '../common.descriptions';
 import { flowIdField } from './fields';
 
 export const description = withDisplay('flow', 'delete', [flowIdField]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = requiredId.call(this, 'flowId', itemIndex);
+	const id = requiredString.call(this, 'flowId', itemIndex, { hint: SESAMI_ID_HINT });
 	await sesamiApiRequest.call(this, 'DELETE', `/{shop}/flows/${encodeURIComponent(id)}`, {
 		itemIndex,
 	});

@@ -1,13 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const FLOW_TRIGGERS = [
-	{ name: 'Appointment Cancelled', value: 'APPOINTMENT_CANCELLED' },
-	{ name: 'Appointment Created', value: 'APPOINTMENT_CREATED' },
-	{ name: 'Appointment Rescheduled', value: 'APPOINTMENT_RESCHEDULED' },
-	{ name: 'Appointment Started', value: 'APPOINTMENT_STARTED' },
-	{ name: 'Customer Checked In', value: 'CUSTOMER_CHECKED_IN' },
-	{ name: 'No-Show', value: 'NO_SHOW' },
-];
+import { FLOW_EVENT_OPTIONS } from '../../helpers/constants';
 
 const WHEN_UNITS = [
 	{ name: 'Days After', value: 'DAYS_AFTER' },
@@ -36,7 +29,7 @@ export function flowFields(required: boolean): INodeProperties[] {
 			displayName: 'Trigger',
 			name: 'trigger',
 			type: 'options',
-			options: FLOW_TRIGGERS,
+			options: FLOW_EVENT_OPTIONS,
 			default: 'APPOINTMENT_CREATED',
 			required,
 			description: 'The appointment event that runs the Flow',

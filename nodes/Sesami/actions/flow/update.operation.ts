@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
+import { requiredString } from '../../../shared/parameters';
 import { sesamiApiRequest } from '../../transport';
-import { requiredId, withDisplay } from '../shared';
+import { SESAMI_ID_HINT } from '../common.descriptions';
 import { flowFields, flowIdField } from './fields';
 import { flowBody } from './helpers';
 
@@ -21,7 +23,9 @@ export const description = withDisplay('flow', 'update', [
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = encodeURIComponent(requiredId.call(this, 'flowId', itemIndex));
+	const id = encodeURIComponent(
+		requiredString.call(this, 'flowId', itemIndex, { hint: SESAMI_ID_HINT }),
+	);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	if (!Object.keys(fields).length) {
 		throw new NodeOperationError(this.getNode(), 'No field to update', {

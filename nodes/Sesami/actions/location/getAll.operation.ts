@@ -1,6 +1,6 @@
+import { activeFilter } from '../../helpers/filters';
 import { searchTermField } from '../common.descriptions';
 import { getManyOperation } from '../shared';
-import { activeFilter } from '../../helpers/filters';
 
 export const { description, execute } = getManyOperation({
 	resource: 'location',

@@ -1,10 +1,10 @@
-import { getManyOperation } from '../shared';
 import {
 	arrayFormat,
 	arrayFormatOption,
 	bookingFilters,
 	bookingQuery,
 } from '../appointment/helpers';
+import { getManyOperation } from '../shared';
 
 export const { description, execute } = getManyOperation({
 	resource: 'reservation',

@@ -1,13 +1,10 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import { getAndGetManyOptions, operationProperty } from '../shared';
+import { getAndGetManyResource } from '../shared';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export const operations = { get, getAll };
-
-export const description: INodeProperties[] = [
-	operationProperty('resource', getAndGetManyOptions('resource', 'resources'), 'getAll'),
-	...get.description,
-	...getAll.description,
-];
+export const { operations, description } = getAndGetManyResource(
+	'resource',
+	'resources',
+	get,
+	getAll,
+);

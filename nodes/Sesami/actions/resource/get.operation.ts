@@ -7,7 +7,7 @@ export const { description, execute } = getOneOperation({
 	resource: 'resource',
 	idParameter: resourceLocator,
 	path: (id) => `/{shop}/resources/${id}`,
-	extra: [timezoneField],
+	extra: [timezoneField()],
 	// Sesami requires `timezone` on this call: always send one.
 	async query(this: IExecuteFunctions, itemIndex: number) {
 		const timezone = this.getNodeParameter('timezone', itemIndex, '');

@@ -15,7 +15,7 @@ const filters: INodeProperties[] = [
 	{ displayName: 'Location ID', name: 'locationId', type: 'string', default: '' },
 	{ displayName: 'Resource Type ID', name: 'typeId', type: 'string', default: '' },
 	searchTermField,
-	timezoneField,
+	timezoneField(),
 ];
 
 export const { description, execute } = getManyOperation({

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationProperty } from '../shared';
+import { operationProperty } from '../../../shared/descriptions';
 import * as get from './get.operation';
 import * as getConfig from './getConfig.operation';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { withDisplay } from '../../../shared/descriptions';
 import { getSesamiSettings, sesamiApiRequest } from '../../transport';
-import { withDisplay } from '../shared';
 
 export const description = withDisplay('shop', 'get', [
 	{

@@ -15,7 +15,7 @@ import {
 	tokenClaims,
 } from '../../../../helpers/shopify';
 import { readAction } from '../../../../../nodes/Sesami/SesamiMyPageTrigger/actions';
-import { MAX_BODY_BYTES } from '../../../../../nodes/shared/rawBody';
+import { MAX_BODY_BYTES } from '../../../../../nodes/shared/webhook/rawBody';
 
 const SHOP = 'bloom-and-brow.myshopify.com';
 const SECRET = ['my', 'page', 'client', 'secret', 'for', 'tests'].join('-');

@@ -5,7 +5,7 @@ import { SesamiApi } from '../../../../../credentials/SesamiApi.credentials';
 import { SesamiTrigger } from '../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
 import { webhookContext } from '../../../../helpers/n8n-context';
 import { startSesamiSimulator } from '../../../../sim/sesami';
-import { MAX_BODY_BYTES } from '../../../../../nodes/shared/rawBody';
+import { MAX_BODY_BYTES } from '../../../../../nodes/shared/webhook/rawBody';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 let sim: Sim;

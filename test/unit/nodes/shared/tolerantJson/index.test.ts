@@ -7,9 +7,9 @@ import {
 	nestedDeeperThan,
 	parseTolerantJson,
 	unescapeDeep,
-} from '../../../../nodes/shared/tolerantJson';
-import { MAX_BODY_BYTES } from '../../../../nodes/shared/rawBody';
-import { normalizeFlowPush } from '../../../../nodes/Sesami/SesamiTrigger/helpers/normalize';
+} from '../../../../../nodes/shared/tolerantJson';
+import { MAX_BODY_BYTES } from '../../../../../nodes/shared/webhook/rawBody';
+import { normalizeFlowPush } from '../../../../../nodes/Sesami/SesamiTrigger/helpers/normalize';
 
 function parse(text: string) {
 	const result = parseTolerantJson(text);

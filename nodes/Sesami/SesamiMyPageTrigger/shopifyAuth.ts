@@ -1,42 +1,19 @@
-import { createHash, createHmac, timingSafeEqual } from 'crypto';
+import { createHmac } from 'crypto';
+
+import { safeEqual } from '../../shared/webhook/safeEqual';
+import { customerGid, customerIdOfGid } from '../helpers/constants';
 
 /**
- * Webhook authentication shared by the package's trigger nodes: constant-time comparison of
- * secrets and header lookup. Secrets are compared as SHA-256 digests so that the comparison
- * takes the same time whatever the lengths, and never appear in error messages.
+ * Verifying that a My Page request comes from a logged-in Shopify customer: the App Proxy signature
+ * of a theme page's request, or the session token of a customer-account UI extension.
  */
-export function safeEqual(
-	actual: string | undefined | null,
-	expected: string | undefined | null,
-): boolean {
-	if (typeof actual !== 'string' || typeof expected !== 'string' || expected.length === 0)
-		return false;
-	const a = createHash('sha256').update(actual, 'utf8').digest();
-	const b = createHash('sha256').update(expected, 'utf8').digest();
-	return timingSafeEqual(a, b) && actual.length === expected.length;
-}
-
-/** Case-insensitive header value (first one when repeated). */
-export function headerValue(
-	headers: Record<string, unknown> | undefined,
-	name: string,
-): string | undefined {
-	if (!headers) return undefined;
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== wanted) continue;
-		if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
-		return value === undefined || value === null ? undefined : String(value);
-	}
-	return undefined;
-}
 
 /**
  * A refusal carries the HTTP status to answer: 400 a malformed request (a repeated `shop`,
  * `timestamp` or `signature`), 401 not proven (missing or wrong signature / token, a timestamp
  * outside the window, no logged-in customer), 403 proven but for another shop.
  */
-export type VerifyResult<T> =
+type VerifyResult<T> =
 	| { ok: true; value: T }
 	| { ok: false; reason: string; status: 400 | 401 | 403 };
 
@@ -49,7 +26,7 @@ export type VerifyResult<T> =
  * leaked into logs), and a timestamp is never accepted more than 90 s ahead of the clock.
  */
 export const APP_PROXY_MAX_SKEW_SECONDS = 300;
-export const APP_PROXY_MAX_FUTURE_SECONDS = 90;
+const APP_PROXY_MAX_FUTURE_SECONDS = 90;
 
 /** The window actually used for a configured one: 1..300 s (default 90). */
 export function appProxyWindowSeconds(configured: unknown): number {
@@ -65,7 +42,7 @@ const refuse = (status: 400 | 401 | 403, reason: string) => ({
 });
 
 /** "https://Shop.myshopify.com/admin" -> "shop.myshopify.com". */
-export function normaliseShopDomain(value: string): string {
+function normaliseShopDomain(value: string): string {
 	return String(value ?? '')
 		.trim()
 		.toLowerCase()
@@ -85,7 +62,7 @@ function decodeFormComponent(text: string): string {
 	return decodeURIComponent(text.replace(/\+/g, ' '));
 }
 
-export interface AppProxyIdentity {
+interface AppProxyIdentity {
 	shop: string;
 	customerId: string;
 	timestamp: number;
@@ -161,7 +138,7 @@ export function verifyAppProxy(
 	};
 }
 
-export interface SessionTokenIdentity {
+interface SessionTokenIdentity {
 	shop: string;
 	customerId: string;
 	customerGid: string;
@@ -178,9 +155,10 @@ function base64UrlJson(part: string): Record<string, unknown> | undefined {
 }
 
 /**
- * A Shopify customer-account UI extension session token (shopify.md §2): a JWT signed HS256 with
- * the app's client secret. Checks the signature, `alg`, `aud` (client id), `dest` (shop, normalised),
- * `exp` / `nbf` / `iat` with a leeway, and that `sub` is a Customer GID.
+ * A Shopify customer-account UI extension session token
+ * (https://shopify.dev/docs/api/customer-account-ui-extensions/latest/target-apis/platform-apis/session-token-api):
+ * a JWT signed HS256 with the app's client secret. Checks the signature, `alg`, `aud` (client id),
+ * `dest` (shop, normalised), `exp` / `nbf` / `iat` with a leeway, and that `sub` is a Customer GID.
  */
 export function verifySessionToken(
 	token: string,
@@ -215,14 +193,14 @@ export function verifySessionToken(
 	if (!audiences.includes(clientId)) return refuse(401, 'token for another app');
 	const shop = normaliseShopDomain(String(claims.dest ?? ''));
 	if (!shop || !allowedShops.includes(shop)) return refuse(403, 'token for another shop');
-	const match = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(String(claims.sub ?? ''));
-	if (!match) return refuse(401, 'no logged-in customer in the token');
+	const customerId = customerIdOfGid(String(claims.sub ?? ''));
+	if (!customerId) return refuse(401, 'no logged-in customer in the token');
 	return {
 		ok: true,
 		value: {
 			shop,
-			customerId: match[1],
-			customerGid: `gid://shopify/Customer/${match[1]}`,
+			customerId,
+			customerGid: customerGid(customerId),
 			claims,
 		},
 	};

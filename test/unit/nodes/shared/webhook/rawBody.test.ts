@@ -3,8 +3,8 @@
 // throws (n8n would answer 500 and record a failed execution), and never spends minutes of CPU.
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_BODY_BYTES, readBody } from '../../../../nodes/shared/rawBody';
-import { webhookContext } from '../../../helpers/n8n-context';
+import { MAX_BODY_BYTES, readBody } from '../../../../../nodes/shared/webhook/rawBody';
+import { webhookContext } from '../../../../helpers/n8n-context';
 
 function bodyContext(extra: IDataObject) {
 	return webhookContext({ parameters: {}, credentials: {}, credentialTypes: {}, ...extra });

@@ -1,5 +1,7 @@
 import type { INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 
+import { WebhookRefusal } from './refusal';
+
 /**
  * Keeps n8n from parsing a webhook body before the trigger sees it. Senders such as Sesami render
  * bodies from templates that are often not strict JSON, and n8n would answer 422 before the
@@ -13,25 +15,10 @@ export const rawBodyParameter: INodeProperties = {
 	default: { binaryData: true },
 };
 
-/** The request body exactly as it arrived, as text. */
-export async function readRawBody(this: IWebhookFunctions): Promise<string> {
-	const req = this.getRequestObject() as unknown as {
-		rawBody?: Buffer;
-		readRawBody?: () => Promise<void>;
-		body?: unknown;
-	};
-	if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
-	if (req.rawBody) return req.rawBody.toString('utf8');
-	if (typeof req.body === 'string') return req.body;
-	if (req.body && typeof req.body === 'object' && Object.keys(req.body).length)
-		return JSON.stringify(req.body);
-	return '';
-}
-
 /** Webhook bodies of these triggers are a few KB; larger ones are refused before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export type BodyResult =
+type BodyResult =
 	| { ok: true; text: string }
 	| { ok: false; status: number; error: string; reason: string };
 
@@ -113,33 +100,12 @@ export async function readBody(
 	return { ok: true, text: '' };
 }
 
-/** Remembers recent keys per (workflow, node) in this process, with a time window. */
-export class RecentKeys {
-	private readonly scopes = new Map<string, Map<string, number>>();
-
-	/**
-	 * Whether `key` was seen within `windowMs`; records it. `stored` (the node's static data) keeps
-	 * the memory across restarts; the in-process map answers at once, before static data is saved.
-	 */
-	seen(
-		scope: string,
-		key: string,
-		windowMs: number,
-		stored: Record<string, number>,
-		now = Date.now(),
-	): boolean {
-		if (windowMs <= 0) return false;
-		const memory = this.scopes.get(scope) ?? new Map<string, number>();
-		this.scopes.set(scope, memory);
-		for (const [k, at] of memory) if (now - at > windowMs) memory.delete(k);
-		for (const [k, at] of Object.entries(stored)) if (now - at > windowMs) delete stored[k];
-		const keys = Object.keys(stored);
-		for (const k of keys.slice(0, Math.max(0, keys.length - MAX_STORED_KEYS))) delete stored[k];
-		const seen = memory.has(key) || stored[key] !== undefined;
-		memory.set(key, now);
-		stored[key] = now;
-		return seen;
-	}
+/**
+ * readBody for a trigger: the body as text, or a body that cannot be read thrown as the refusal to
+ * answer (its status and reason; `error` replaces readBody's word when given).
+ */
+export async function readBodyOrRefuse(this: IWebhookFunctions, error?: string): Promise<string> {
+	const read = await readBody.call(this);
+	if (!read.ok) throw new WebhookRefusal(read.status, error ?? read.error, read.reason);
+	return read.text;
 }
-
-const MAX_STORED_KEYS = 5000;

@@ -5,14 +5,14 @@ import {
 	appProxyWindowSeconds,
 	verifyAppProxy,
 	verifySessionToken,
-} from '../../../../nodes/shared/webhookAuth';
+} from '../../../../../nodes/Sesami/SesamiMyPageTrigger/shopifyAuth';
 import {
 	mintSessionToken,
 	proxyPairs,
 	shopifyOracle,
 	signAppProxyQuery,
 	tokenClaims,
-} from '../../../helpers/shopify';
+} from '../../../../helpers/shopify';
 
 const SHOP = 'bloom-and-brow.myshopify.com';
 const OTHER_SHOP = 'someone-else.myshopify.com';

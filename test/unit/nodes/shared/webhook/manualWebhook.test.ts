@@ -5,11 +5,11 @@ import type {
 	IHookFunctions,
 } from 'n8n-workflow';
 
-import { IminTrigger } from '../../../../nodes/Imin/IminTrigger/IminTrigger.node';
-import { SesamiMyPageTrigger } from '../../../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
-import { SesamiTrigger } from '../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
+import { IminTrigger } from '../../../../../nodes/Imin/IminTrigger/IminTrigger.node';
+import { SesamiMyPageTrigger } from '../../../../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
+import { SesamiTrigger } from '../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
 
-// nodes/shared/manualWebhook.ts: the credential tests that call nothing, and the no-op webhook lifecycle.
+// nodes/shared/webhook/manualWebhook.ts: the credential tests that call nothing, and the no-op webhook lifecycle.
 
 /** Test values, generated so no literal looks like a secret. */
 const LONG = 'v'.repeat(16);
