@@ -36,7 +36,9 @@ export class IminApi implements ICredentialType {
 			type: 'string',
 			default: 'https://firehose.imin.co/firehose/',
 			description:
-				'Base of the Firehose feeds; feed names (session-series, scheduled-sessions...) are appended. Some accounts use https://firehose.imin.co/firehose/standard/.',
+				'Base of the Firehose feeds; feed names (session-series, ' +
+				'scheduled-sessions...) are appended. Some accounts use ' +
+				'https://firehose.imin.co/firehose/standard/.',
 		},
 		{
 			displayName: 'Checkout Base URL',

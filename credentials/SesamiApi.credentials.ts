@@ -36,7 +36,9 @@ export class SesamiApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'Personal Access Token from Sesami Admin > Tokens (sent as the x-api-key header). Cancel, reschedule and Flow changes need a token with write permission.',
+				'Personal Access Token from Sesami Admin > Tokens (sent as the x-api-key ' +
+				'header). Cancel, reschedule and Flow changes need a token with write ' +
+				'permission.',
 		},
 		{
 			displayName: 'Client ID',
@@ -53,7 +55,9 @@ export class SesamiApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. 64f1c2a9b7e4d3a1c2b3d4e5',
 			description:
-				'The Sesami Admin shop ID (a 24-character ID from the shop menu in Sesami Admin), not the Shopify shop ID. Sent as x-shop-id and used in every request path.',
+				'The Sesami Admin shop ID (a 24-character ID from the shop menu in Sesami ' +
+				'Admin), not the Shopify shop ID. Sent as x-shop-id and used in every request ' +
+				'path.',
 		},
 		{
 			displayName: 'Base URL',
@@ -69,7 +73,8 @@ export class SesamiApi implements ICredentialType {
 			default: 'UTC',
 			placeholder: 'e.g. Europe/London',
 			description:
-				'IANA timezone sent to Sesami when a node does not set one (Sesami renders appointment times in it)',
+				'IANA timezone sent to Sesami when a node does not set one (Sesami renders ' +
+				'appointment times in it)',
 		},
 	];
 

@@ -106,7 +106,8 @@ export class IminFirehoseTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to emit items whose state is "deleted" (remove them from your copy within 24 hours)',
+					'Whether to emit items whose state is "deleted" (remove them from your copy ' +
+					'within 24 hours)',
 				displayOptions: { show: { '@version': [1] } },
 			},
 			{
@@ -118,12 +119,15 @@ export class IminFirehoseTrigger implements INodeType {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to emit items whose state is "deleted" (imin requires removing them from your copy within 24 hours)',
+					'Whether to emit items whose state is "deleted" (imin requires removing them ' +
+					'from your copy within 24 hours)',
 				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 			},
 			{
 				displayName:
-					'The position in the feed is kept between polls and never reset by the node: imin allows one full resync a week. To start again from the beginning, change the Feed (or duplicate the workflow).',
+					'The position in the feed is kept between polls and never reset by the node: ' +
+					'imin allows one full resync a week. To start again from the beginning, change ' +
+					'the Feed (or duplicate the workflow).',
 				name: 'cursorNotice',
 				type: 'notice',
 				default: '',
@@ -153,7 +157,8 @@ export class IminFirehoseTrigger implements INodeType {
 					`imin answered 503 (unavailable); the next request is not before ${cursor.notBefore}`,
 					{
 						description:
-							'RPDE asks clients to come back after a random 60 to 120 minutes after a 503: https://openactive.io/realtime-paged-data-exchange/',
+							'RPDE asks clients to come back after a random 60 to 120 minutes after a 503: ' +
+							'https://openactive.io/realtime-paged-data-exchange/',
 						itemIndex: 0,
 					},
 				);

@@ -21,7 +21,8 @@ export class IminTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
 		description:
-			'Starts the workflow when imin sends a webhook (Checkout Success, Customer Detail Change, Seller Onboarding)',
+			'Starts the workflow when imin sends a webhook (Checkout Success, Customer ' +
+			'Detail Change, Seller Onboarding)',
 		defaults: { name: 'imin Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -38,7 +39,9 @@ export class IminTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"imin has no API to register webhooks: give your imin liaison this node's Production URL and the key of the credential (imin sends it in the X-Api-Key header).",
+					"imin has no API to register webhooks: give your imin liaison this node's " +
+					'Production URL and the key of the credential (imin sends it in the X-Api-Key ' +
+					'header).',
 				name: 'notice',
 				type: 'notice',
 				default: '',

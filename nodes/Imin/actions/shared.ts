@@ -40,7 +40,9 @@ export const parentField: INodeProperties = {
 	type: 'json',
 	default: '',
 	description:
-		'The SessionSeries (for a session) or FacilityUse (for a slot), as an RPDE item or its data. Leave empty when the session embeds its parent in superEvent.',
+		'The SessionSeries (for a session) or FacilityUse (for a slot), as an RPDE ' +
+		'item or its data. Leave empty when the session embeds its parent in ' +
+		'superEvent.',
 };
 
 export const identifierField: INodeProperties = {
@@ -50,7 +52,8 @@ export const identifierField: INodeProperties = {
 	default: '={{ $json.data ? $json.data.identifier : $json.identifier }}',
 	required: true,
 	description:
-		"The data.identifier of the ScheduledSession or Slot (the publisher's identifier, not the Firehose @ID)",
+		"The data.identifier of the ScheduledSession or Slot (the publisher's " +
+		'identifier, not the Firehose @ID)',
 };
 
 export const kindField: INodeProperties = {

@@ -17,14 +17,16 @@ type BookabilityReason =
 const WORDS: Record<BookabilityReason, string> = {
 	'occurrence-missing': 'no ScheduledSession or Slot was given',
 	'occurrence-not-bookable':
-		'the session or slot itself is not bookable (imin:isPotentiallyBookable is not true, e.g. it is full)',
+		'the session or slot itself is not bookable (imin:isPotentiallyBookable is not ' +
+		'true, e.g. it is full)',
 	'parent-missing':
 		'its SessionSeries / FacilityUse is not available (referenced by @id only and not passed in)',
 	'parent-mismatch': 'the parent passed in is not the one the session or slot belongs to',
 	'children-only':
 		'the series has no public adult offer (children-only): not bookable through Checkout',
 	'parent-not-bookable':
-		'the series or facility does not support online booking for you (publicAdult imin:isPotentiallyBookable is not true)',
+		'the series or facility does not support online booking for you (publicAdult ' +
+		'imin:isPotentiallyBookable is not true)',
 	'start-missing': 'the session or slot has no valid startDate',
 	'already-started': 'it has already started',
 	'window-not-open':

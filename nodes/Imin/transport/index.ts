@@ -82,7 +82,8 @@ export function iminCallError(
 	} else if (statusCode === 401 || statusCode === 403) {
 		message = `imin did not accept the API key (${statusCode})`;
 		description =
-			'Check the API key in the imin API credential: imin issues one key per product (Firehose, Checkout, Booking Platform).';
+			'Check the API key in the imin API credential: imin issues one key per product ' +
+			'(Firehose, Checkout, Booking Platform).';
 	} else if (statusCode === 404 || statusCode === 410) {
 		message = `imin has no such resource (${statusCode})${detail ? `: ${detail}` : ''}`;
 		description = `${what} does not exist. Check the ID or URL, and the base URLs in the imin API credential.`;

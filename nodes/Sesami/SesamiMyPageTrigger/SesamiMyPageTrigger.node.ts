@@ -21,7 +21,9 @@ export class SesamiMyPageTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["verification"] === "sessionToken" ? "Session token" : "App Proxy"}}',
 		description:
-			'Backend of a Shopify "My Page": verifies that a request comes from the logged-in customer (App Proxy signature or session token) before the workflow lists, reschedules or cancels their Sesami appointments',
+			'Backend of a Shopify "My Page": verifies that a request comes from the ' +
+			'logged-in customer (App Proxy signature or session token) before the workflow ' +
+			'lists, reschedules or cancels their Sesami appointments',
 		defaults: { name: 'My Page Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -40,7 +42,8 @@ export class SesamiMyPageTrigger implements INodeType {
 						name: 'Shopify App Proxy',
 						value: 'appProxy',
 						description:
-							'Theme pages call the app proxy path (/apps/your-subpath); Shopify signs the query and adds logged_in_customer_ID',
+							'Theme pages call the app proxy path (/apps/your-subpath); Shopify signs the ' +
+							'query and adds logged_in_customer_ID',
 					},
 					{
 						name: 'Customer Account Session Token',
@@ -53,7 +56,9 @@ export class SesamiMyPageTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Answer with a "Respond to Webhook" node. Requests that fail verification get 401 (403 for another shop, 400 for a repeated shop, timestamp or signature) and start no execution; malformed actions get 400.',
+					'Answer with a "Respond to Webhook" node. Requests that fail verification get ' +
+					'401 (403 for another shop, 400 for a repeated shop, timestamp or signature) ' +
+					'and start no execution; malformed actions get 400.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

@@ -108,7 +108,8 @@ export class SesamiTrigger implements INodeType {
 						name: 'Automatic',
 						value: 'automatic',
 						description:
-							'Publishing the workflow creates one Sesami Flow per event (uses Flow slots of your plan)',
+							'Publishing the workflow creates one Sesami Flow per event (uses Flow slots of ' +
+							'your plan)',
 					},
 					{
 						name: 'Manual',
@@ -121,7 +122,11 @@ export class SesamiTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'In Sesami, create one Flow per event: action Webhook, when Immediately, target = this node\'s Production URL with ?event=EVENT_NAME appended, headers = {"x-sesami-flow-secret": "<the secret of the credential>"} (use the header name of the credential), and as body the template in the README ("Sesami Trigger: the Flow template").',
+					'In Sesami, create one Flow per event: action Webhook, when Immediately, ' +
+					"target = this node's Production URL with ?event=EVENT_NAME appended, headers " +
+					'= {"x-sesami-flow-secret": "<the secret of the credential>"} (use the header ' +
+					'name of the credential), and as body the template in the README ("Sesami ' +
+					'Trigger: the Flow template").',
 				name: 'manualNotice',
 				type: 'notice',
 				default: '',
@@ -141,7 +146,11 @@ export class SesamiTrigger implements INodeType {
 						name: 'When Last Node Finishes',
 						value: 'lastNode',
 						description:
-							'Answer once the workflow has finished (empty body); a failed or lost execution (e.g. a queue-mode worker that died) answers HTTP 500, so the sender can send the push again. Pushes are then never marked "duplicate" (a re-sent push must be processed): dedupe with stored state, as the example workflows do.',
+							'Answer once the workflow has finished (empty body); a failed or lost ' +
+							'execution (e.g. a queue-mode worker that died) answers HTTP 500, so the ' +
+							'sender can send the push again. Pushes are then never marked "duplicate" (a ' +
+							're-sent push must be processed): dedupe with stored state, as the example ' +
+							'workflows do.',
 					},
 				],
 				default: 'onReceived',
@@ -166,7 +175,8 @@ export class SesamiTrigger implements INodeType {
 						default: false,
 						displayOptions: { show: { '/registration': ['automatic'] } },
 						description:
-							'Whether to load the appointment from the Sesami API (by ID, or by customer email and start time when the push has no ID)',
+							'Whether to load the appointment from the Sesami API (by ID, or by customer ' +
+							'email and start time when the push has no ID)',
 					},
 					{
 						displayName: 'Flow Name Prefix',

@@ -83,7 +83,8 @@ export const simplifyField: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to return a flat record (ID, status, start, end, customer, Shopify order, service, management link) instead of the full appointment',
+		'Whether to return a flat record (ID, status, start, end, customer, Shopify ' +
+		'order, service, management link) instead of the full appointment',
 };
 
 export const searchTermField: INodeProperties = {

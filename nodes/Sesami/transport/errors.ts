@@ -107,29 +107,38 @@ function sesamiApiError(
 		case statusCode === 401:
 			message = 'Sesami did not accept the credentials (401 Unauthorized)';
 			description =
-				'Check the API key (Personal Access Token), the Client ID and the Sesami Shop ID in the Sesami API credential. The Shop ID is the Sesami Admin shop ID from the shop menu in Sesami Admin, not the Shopify shop ID. Tokens that were revoked or expired also give this answer.';
+				'Check the API key (Personal Access Token), the Client ID and the Sesami Shop ' +
+				'ID in the Sesami API credential. The Shop ID is the Sesami Admin shop ID from ' +
+				'the shop menu in Sesami Admin, not the Shopify shop ID. Tokens that were ' +
+				'revoked or expired also give this answer.';
 			break;
 		case statusCode === 403:
 			message = 'The Sesami token is not allowed to do this (403 Forbidden)';
 			description =
-				'The token lacks the permission for this shop or action. Reading needs a token for this shop; cancelling, rescheduling and changing Flows need a token created with write permission (Sesami Support enables Personal Access Tokens per shop).';
+				'The token lacks the permission for this shop or action. Reading needs a token ' +
+				'for this shop; cancelling, rescheduling and changing Flows need a token ' +
+				'created with write permission (Sesami Support enables Personal Access Tokens ' +
+				'per shop).';
 			break;
 		case statusCode === 404: {
 			const what = errors[0]?.property ? errors[0].property.replace(/\s*\|\s*/g, ' or ') : 'item';
 			message = `Sesami could not find the ${what} (404 Not Found)`;
 			description =
-				'Check the ID, and that it belongs to the Sesami shop in the credential (IDs of another shop are not found).';
+				'Check the ID, and that it belongs to the Sesami shop in the credential (IDs ' +
+				'of another shop are not found).';
 			break;
 		}
 		case statusCode === 429:
 			message = `Sesami is rate-limiting requests (429 Too Many Requests)${attempts}`;
 			description =
-				'Sesami kept answering "too many requests" for longer than this node waits. Run the workflow later, or lower how often it runs.';
+				'Sesami kept answering "too many requests" for longer than this node waits. ' +
+				'Run the workflow later, or lower how often it runs.';
 			break;
 		case statusCode >= 500:
 			message = `Sesami had a server error (${statusCode})${attempts}`;
 			description =
-				'Sesami could not handle the request. Try again later; if it persists, contact Sesami Support.';
+				'Sesami could not handle the request. Try again later; if it persists, contact ' +
+				'Sesami Support.';
 			break;
 		default:
 			message = `Sesami answered with HTTP ${statusCode}${explained ? `: ${explained}` : ''}`;

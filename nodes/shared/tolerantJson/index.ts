@@ -69,7 +69,8 @@ export function parseTolerantJson(text: string): TolerantParseResult | TolerantP
 	}
 	if (/"[^"\n]*"[^,}\]:\s]/.test(text)) {
 		reason +=
-			'; a value may hold raw quotes that cannot be told apart from the JSON around them (a {{{ }}} variable: use {{ }} so Sesami escapes them)';
+			'; a value may hold raw quotes that cannot be told apart from the JSON around ' +
+			'them (a {{{ }}} variable: use {{ }} so Sesami escapes them)';
 	}
 	return { ok: false, reason };
 }

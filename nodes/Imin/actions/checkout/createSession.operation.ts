@@ -25,7 +25,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		description:
-			'ID of the chosen offer: for sessions an offer of the SessionSeries (e.g. its imin:aggregateOffer.publicAdult ID), for slots an offer of the slot',
+			'ID of the chosen offer: for sessions an offer of the SessionSeries (e.g. its ' +
+			'imin:aggregateOffer.publicAdult ID), for slots an offer of the slot',
 	},
 	{
 		displayName: 'Customer',
@@ -120,7 +121,8 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to refuse (without calling imin) when the bookability check rejects the session or slot',
+			'Whether to refuse (without calling imin) when the bookability check rejects ' +
+			'the session or slot',
 	},
 	{
 		displayName: 'Session or Slot',

@@ -14,7 +14,8 @@ export const feedFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. a "next" URL from an earlier page',
 		description:
-			'Where to start reading: a feed URL or a "next" URL you stored. Empty starts at the beginning of the feed (imin allows one full resync a week).',
+			'Where to start reading: a feed URL or a "next" URL you stored. Empty starts ' +
+			'at the beginning of the feed (imin allows one full resync a week).',
 	},
 	{
 		displayName: 'Include Deleted Items',
@@ -22,7 +23,8 @@ export const feedFields: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to output items whose state is "deleted" (they must be removed from your copy within 24 hours)',
+			'Whether to output items whose state is "deleted" (they must be removed from ' +
+			'your copy within 24 hours)',
 	},
 ];
 

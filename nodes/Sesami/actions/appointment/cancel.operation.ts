@@ -45,7 +45,8 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to refund exactly when the service says so (Refund Money On Cancel), ignoring Refund Money above',
+					'Whether to refund exactly when the service says so (Refund Money On Cancel), ' +
+					'ignoring Refund Money above',
 			},
 		],
 	},

@@ -18,7 +18,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 7001234567890 or gid://shopify/Customer/7001234567890',
 		description:
-			'Keep the appointments whose customer.externalId is this Shopify customer. Use the ID a verified trigger gives, never one sent by the browser.',
+			'Keep the appointments whose customer.externalId is this Shopify customer. Use ' +
+			'the ID a verified trigger gives, never one sent by the browser.',
 	},
 	{
 		displayName: 'Which',

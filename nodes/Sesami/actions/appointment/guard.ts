@@ -14,7 +14,9 @@ export const onlyForCustomerOption: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. 7001234567890 or gid://shopify/Customer/7001234567890',
 	description:
-		'Shopify customer ID the appointment must belong to (its customer.externalId). Use the ID a verified trigger gives (e.g. Sesami My Page Trigger), never one sent by the browser.',
+		'Shopify customer ID the appointment must belong to (its customer.externalId). ' +
+		'Use the ID a verified trigger gives (e.g. Sesami My Page Trigger), never one ' +
+		'sent by the browser.',
 };
 
 export const includePolicyOption: INodeProperties = {
@@ -23,7 +25,8 @@ export const includePolicyOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to add "policy": may the customer cancel or reschedule it themselves, and why not (loads the service)',
+		'Whether to add "policy": may the customer cancel or reschedule it themselves, ' +
+		'and why not (loads the service)',
 };
 
 export const enforcePolicyOption: INodeProperties = {
@@ -32,7 +35,9 @@ export const enforcePolicyOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		"Whether to refuse unless the customer may do this themselves: the service's Customer Can Cancel / Reschedule and Manage Before (hours) settings, and at most 6 reschedules",
+		"Whether to refuse unless the customer may do this themselves: the service's " +
+		'Customer Can Cancel / Reschedule and Manage Before (hours) settings, and at ' +
+		'most 6 reschedules',
 };
 
 /** A refusal a merchant and a customer understand, as a 403-style error. */

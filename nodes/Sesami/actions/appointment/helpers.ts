@@ -78,7 +78,8 @@ export const bookingFilters: INodeProperties[] = [
 		description: 'Legacy team member filter (Sesami recommends resources instead)',
 	},
 	timezoneField(
-		'IANA timezone for times in the answer and for Start/End without an offset. Empty uses the credential default.',
+		'IANA timezone for times in the answer and for Start/End without an offset. ' +
+			'Empty uses the credential default.',
 	),
 ];
 
@@ -107,7 +108,8 @@ export const arrayFormatOption: INodeProperties = {
 			],
 			default: 'repeat',
 			description:
-				'How lists (IDs, resources) are sent in the query string. Sesami does not document it; repeated keys is the OpenAPI default.',
+				'How lists (IDs, resources) are sent in the query string. Sesami does not ' +
+				'document it; repeated keys is the OpenAPI default.',
 		},
 	],
 };

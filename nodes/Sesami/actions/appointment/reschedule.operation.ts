@@ -22,7 +22,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		description:
-			'New start of the appointment. A value without an offset is read in the Timezone below (or the credential default).',
+			'New start of the appointment. A value without an offset is read in the ' +
+			'Timezone below (or the credential default).',
 	},
 	{
 		displayName: 'Additional Fields',

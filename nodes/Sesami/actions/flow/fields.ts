@@ -83,7 +83,8 @@ export function flowFields(required: boolean): INodeProperties[] {
 			type: 'string',
 			default: '{}',
 			description:
-				'Headers Sesami sends with the webhook, as a JSON object in a string, e.g. {"x-flow-secret":"..."}',
+				'Headers Sesami sends with the webhook, as a JSON object in a string, e.g. ' +
+				'{"x-flow-secret":"..."}',
 		},
 		{
 			displayName: 'Template Body',
@@ -92,7 +93,8 @@ export function flowFields(required: boolean): INodeProperties[] {
 			typeOptions: { rows: 8 },
 			default: '',
 			description:
-				'Handlebars template of the webhook body (or email), e.g. {"name": "{{CustomerName}}"}. Sesami fills in the variables.',
+				'Handlebars template of the webhook body (or email), e.g. {"name": ' +
+				'"{{CustomerName}}"}. Sesami fills in the variables.',
 		},
 	];
 }
