@@ -129,18 +129,73 @@ describe('imin node against the imin simulator', () => {
 		expect(updatedOnly.every((item) => item.json.state === 'updated')).toBe(true);
 	});
 
-	it('Firehose Get Page returns one page and where to continue', async () => {
+	it('Firehose Get Page: following "next" page by page reads exactly what Get Many reads', async () => {
+		const everything = await run({
+			resource: 'firehose',
+			operation: 'getAll',
+			feed: 'scheduled-sessions',
+			includeDeleted: true,
+			maxPages: 1000,
+		});
+		const seen: string[] = [];
+		let url = '';
+		let reachedEnd = false;
+		let lastModified = -Infinity;
+		for (let pages = 0; !reachedEnd && pages < 1000; pages++) {
+			const [page] = await run({
+				resource: 'firehose',
+				operation: 'getPage',
+				feed: 'scheduled-sessions',
+				url,
+				includeDeleted: true,
+				output: 'page',
+			});
+			const items = page.json.items as IDataObject[];
+			expect(page.json.itemCount).toBe(items.length);
+			if (!page.json.reachedEnd) expect(String(page.json.next)).toMatch(/afterTimestamp=/);
+			for (const item of items) {
+				// RPDE pages are ordered by modified, then id.
+				expect(Number(item.modified)).toBeGreaterThanOrEqual(lastModified);
+				lastModified = Number(item.modified);
+				seen.push(String(item.id));
+			}
+			reachedEnd = page.json.reachedEnd === true;
+			url = String(page.json.next);
+		}
+		expect(reachedEnd).toBe(true);
+		expect(seen).toEqual(everything.map((item) => String(item.json.id)));
+		expect(seen.length).toBeGreaterThan(0);
+	});
+
+	it('Firehose Get Page, one item per feed item: deleted items only when asked, each with the next URL', async () => {
 		const [page] = await run({
 			resource: 'firehose',
 			operation: 'getPage',
 			feed: 'scheduled-sessions',
 			output: 'page',
+			includeDeleted: true,
 		});
-		expect(page.json).toMatchObject({ reachedEnd: false });
-		expect(String(page.json.next)).toMatch(/afterTimestamp=/);
+		const items = await run({
+			resource: 'firehose',
+			operation: 'getPage',
+			feed: 'scheduled-sessions',
+			includeDeleted: true,
+		});
+		expect(items.map((item) => item.json.id)).toEqual(
+			(page.json.items as IDataObject[]).map((item) => item.id),
+		);
+		expect(items.every((item) => item.json.rpdeNext === page.json.next)).toBe(true);
+		const updatedOnly = await run({
+			resource: 'firehose',
+			operation: 'getPage',
+			feed: 'scheduled-sessions',
+		});
+		expect(updatedOnly.map((item) => item.json.id)).toEqual(
+			items.filter((item) => item.json.state === 'updated').map((item) => item.json.id),
+		);
 	});
 
-	it('Order Get and Get Order History', async () => {
+	it('Order Get History walks every page of the customer, newest first; Get reads one by ID or URL', async () => {
 		const { orders } = fixtures();
 		const history = await run({
 			resource: 'order',
@@ -149,11 +204,21 @@ describe('imin node against the imin simulator', () => {
 			returnAll: true,
 		});
 		expect(history.length).toBe(orders.count);
-		const [order] = await run({
+		const ids = history.map((order) => String(order.json.identifier));
+		expect(new Set(ids).size).toBe(ids.length);
+		const limited = await run({
 			resource: 'order',
-			operation: 'get',
-			orderId: history[0].json.identifier,
+			operation: 'getHistory',
+			customerIdentifier: orders.customerIdentifier,
+			returnAll: false,
+			limit: 3,
 		});
-		expect(order.json.identifier).toBe(history[0].json.identifier);
+		expect(limited.map((order) => order.json.identifier)).toEqual(ids.slice(0, 3));
+
+		const [byId] = await run({ resource: 'order', operation: 'get', orderId: ids[0] });
+		expect(byId.json).toEqual(history[0].json);
+		const url = `${sim.bookBaseUrl}orders/${encodeURIComponent(ids[0])}`;
+		const [byUrl] = await run({ resource: 'order', operation: 'get', orderId: url });
+		expect(byUrl.json).toEqual(byId.json);
 	});
 });
