@@ -21,10 +21,10 @@
  * operation; a secured operation must carry `x-api-key`.
  * Response: the status must be declared by the operation (or `default` for a 2xx); a declared
  * JSON schema must validate; a status declared without content must come without a body; any
- * error status (>= 400) must carry the documented error array (sesami.md §3.5).
+ * error status (>= 400) must carry the documented error array (https://sesami.dev/docs/sesami-api/errors).
  * Faulted exchanges (429, injected 500, dropped = status 0) are checked for the request only.
  *
- * The document's own faults (sesami.md §3.10 and a few more found while writing the simulator) are
+ * The document's own faults (those found while writing the simulator against https://api.sesami.co/swagger) are
  * NOT reported; each is listed, with how it is handled, in KNOWN_SPEC_FAULTS below.
  */
 
@@ -48,7 +48,7 @@ const KNOWN_SPEC_FAULTS = [
 		id: 'SECURITY_SCHEME_BEARER',
 		where: 'components.securitySchemes.bearer, security of 51 operations',
 		fault:
-			'Operations declare an HTTP bearer (JWT) scheme, but the Admin API is called with x-api-key / x-client-id / x-shop-id headers (sesami.md §3.3); eight operations declare no security at all.',
+			'Operations declare an HTTP bearer (JWT) scheme, but the Admin API is called with x-api-key / x-client-id / x-shop-id headers (https://sesami.dev/docs/sesami-api/make-a-request); eight operations declare no security at all.',
 		handling:
 			'Authorization is not required; instead a secured operation must carry an x-api-key header. 401/403 answers are accepted (see UNDECLARED_ERROR_STATUSES).',
 	},
@@ -114,7 +114,7 @@ const KNOWN_SPEC_FAULTS = [
 		id: 'UNDECLARED_ERROR_STATUSES',
 		where: 'most operations',
 		fault:
-			'Error statuses are declared inconsistently (e.g. GET /{shop}/appointments declares no 401/403, GET /shops no 400, customers nothing but 2xx) although the documented error model (sesami.md §3.5: 400, 401, 403, 404, 500) applies to every call.',
+			'Error statuses are declared inconsistently (e.g. GET /{shop}/appointments declares no 401/403, GET /shops no 400, customers nothing but 2xx) although the documented error model (https://sesami.dev/docs/sesami-api/errors: 400, 401, 403, 404, 500) applies to every call.',
 		handling:
 			'An undeclared 400, 401, 403, 404 or 500 is accepted when its body is the documented error array. Other undeclared statuses are violations.',
 	},
@@ -122,14 +122,14 @@ const KNOWN_SPEC_FAULTS = [
 		id: 'ARRAY_QUERY_ENCODING_UNSPECIFIED',
 		where: 'query arrays: ids, resources, scopes',
 		fault:
-			'The serialisation of array query parameters is not specified beyond the OpenAPI default (sesami.md §3.4: the 3rd-party client joins with commas).',
+			'The serialisation of array query parameters is not specified beyond the OpenAPI default (the third-party client generated from https://api.sesami.co/swagger joins with commas).',
 		handling:
 			'Repeated keys (ids=a&ids=b), bracketed keys (ids[]=a, ids[0]=a) and comma-joined values (ids=a,b) are all accepted.',
 	},
 	{
 		id: 'EMPTY_REQUEST_SCHEMAS',
 		where: 'UpdateCustomerRequest, UpdateLocationRequest, ApiKeyRestRequest, AccessTokenResponse',
-		fault: 'Empty object schemas (sesami.md §3.1).',
+		fault: 'Empty object schemas (https://api.sesami.co/swagger).',
 		handling: 'Not patched (any object validates).',
 	},
 	{
@@ -255,7 +255,7 @@ function ajvMessage(e, where) {
 	return msg;
 }
 
-/** The documented error body: an array of { property, constraints: [{ name, payload? }] } (sesami.md §3.5). */
+/** The documented error body: an array of { property, constraints: [{ name, payload? }] } (https://sesami.dev/docs/sesami-api/errors). */
 function errorBodyProblems(body) {
 	if (!Array.isArray(body) || body.length === 0)
 		return ['error body is not a non-empty array of {property, constraints}'];
@@ -384,7 +384,9 @@ function createSesamiContract(options = {}) {
 		const headers = { ...(ex.headers || {}) };
 		const secured = Array.isArray(operation.security) && operation.security.length > 0;
 		if (secured && !headers['x-api-key'])
-			v('missing x-api-key header (the Admin API authenticates with x-api-key, sesami.md §3.3)');
+			v(
+				'missing x-api-key header (the Admin API authenticates with x-api-key: https://sesami.dev/docs/sesami-api/make-a-request)',
+			);
 		let body = ex.requestBody;
 		if (body === undefined && typeof ex.rawRequestBody === 'string' && ex.rawRequestBody !== '') {
 			try {

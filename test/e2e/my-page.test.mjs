@@ -113,7 +113,7 @@ after(async () => {
 // ---------------------------------------------------------------------------------------------
 describe('The test signer and token minter agree with @shopify/shopify-api', () => {
 	test("Shopify's worked example, our signed queries and tokens validate; wrong ones do not", async () => {
-		// shopify.md §1 worked example (secret "hush").
+		// The worked example of https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies (secret "hush").
 		const example = shopify.signAppProxyQuery(
 			[
 				['extra', '1'],

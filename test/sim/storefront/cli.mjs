@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Run the storefront simulator on its own, in front of a running n8n with W4 published.
+ * Run the storefront simulator on its own, in front of a running n8n with sesami-my-page-backend.json published.
  *
  *   node test/sim/storefront/cli.mjs --app-proxy-url http://127.0.0.1:5678/webhook/<webhookId>/my-page \
  *        --client-secret <the "Shopify app (My Page)" credential's client secret> \
@@ -49,7 +49,9 @@ function parseArgs(argv) {
 	opts.port = Number(opts.port);
 	if (!Number.isInteger(opts.port) || opts.port < 0) throw new Error('--port needs a port number');
 	if (!opts.appProxyUrl)
-		throw new Error("--app-proxy-url is required (the production URL of W4's My Page Trigger)");
+		throw new Error(
+			'--app-proxy-url is required (the production URL of the My Page Trigger of sesami-my-page-backend.json)',
+		);
 	if (!opts.clientSecret) throw new Error('--client-secret is required');
 	return opts;
 }

@@ -1,12 +1,12 @@
 'use strict';
 /**
- * Storefront simulator: plays the Shopify store in front of the "My Page" backend (W4,
+ * Storefront simulator: plays the Shopify store in front of the "My Page" backend (sesami-my-page-backend.json,
  * workflows/sesami-my-page-backend.json). Test and sandbox only.
  *
  *   const { startStorefront } = require('./test/sim/storefront');
  *   const store = await startStorefront({
  *     port: 8030, shopDomain: 'bloom-and-brow-studio.myshopify.com',
- *     appProxy: { prefix: 'apps', subpath: 'bookings', url: '<W4 production webhook URL>' },
+ *     appProxy: { prefix: 'apps', subpath: 'bookings', url: '<the My Page Trigger production webhook URL>' },
  *     clientSecret: '<the Shopify app client secret of the n8n credential>',
  *     customers: [{ id: '7876441139527', email: 'zara.chen@example.com', name: 'Zara Chen', password: '...' }],
  *   });

@@ -1,7 +1,7 @@
 'use strict';
 /**
- * What the tests and the sandbox need around the storefront simulator for My Page (W4): the two
- * test customers, picked from the Sesami simulator's data, and W4's production webhook URL.
+ * What the tests and the sandbox need around the storefront simulator for My Page (sesami-my-page-backend.json): the two
+ * test customers, picked from the Sesami simulator's data, and that workflow's production webhook URL.
  */
 
 const path = require('node:path');
@@ -77,12 +77,12 @@ function pickMyPageCustomers({
 	];
 }
 
-/** The file name of W4, the workflow behind the App Proxy. */
+/** The file name of the My Page workflow, the workflow behind the App Proxy. */
 const MY_PAGE_WORKFLOW_FILE = 'sesami-my-page-backend.json';
 
 /**
- * The production URL of W4's My Page Trigger among the harness' workflow entries
- * (startN8n().workflows: [{ file, webhookUrls: [{ httpMethod, url }] }]); null when W4 is not there.
+ * The production URL of the My Page workflow's My Page Trigger among the harness' workflow entries
+ * (startN8n().workflows: [{ file, webhookUrls: [{ httpMethod, url }] }]); null when that workflow is not there.
  */
 function myPageWebhookUrl(workflows) {
 	const wf = (workflows || []).find((w) => path.basename(String(w.file)) === MY_PAGE_WORKFLOW_FILE);
