@@ -16,8 +16,8 @@ import { Imin } from '../../nodes/Imin/Imin.node';
 import { Sesami } from '../../nodes/Sesami/Sesami.node';
 import { startIminSimulator } from '../sim/imin';
 import { startSesamiSimulator } from '../sim/sesami';
-import { executeContext } from './n8n-context';
-import type { ContextOptions } from './n8n-context';
+import { executeContext, webhookContext } from './n8n-context';
+import type { ContextOptions, WebhookContextOptions } from './n8n-context';
 
 export type SesamiSim = Awaited<ReturnType<typeof startSesamiSimulator>>;
 export type SesamiShop = SesamiSim['fixtures']['shops'][number];
@@ -154,4 +154,27 @@ export function useIminSimulator(
 		return output;
 	}
 	return { sim, credentials, run };
+}
+
+/**
+ * A Sesami Trigger's webhook / hook context against a simulated shop: the Sesami API credential
+ * of `shop`, and the Flows webhook credential when `flowCredential` is given (Manual mode).
+ */
+export function sesamiTriggerContext(
+	sim: SesamiSim,
+	shop: SesamiShop,
+	options: Omit<WebhookContextOptions, 'credentials' | 'credentialTypes' | 'nodeName'> & {
+		flowCredential?: IDataObject;
+	},
+) {
+	const { flowCredential, ...rest } = options;
+	return webhookContext({
+		...rest,
+		nodeName: 'Sesami Trigger',
+		credentials: {
+			sesamiApi: sesamiCredentials(sim, shop),
+			...(flowCredential ? { sesamiFlowsWebhookApi: flowCredential } : {}),
+		},
+		credentialTypes: { sesamiApi: new SesamiApi() },
+	});
 }

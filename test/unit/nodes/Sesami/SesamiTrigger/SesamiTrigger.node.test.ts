@@ -1,9 +1,8 @@
 import type { IDataObject, INodeTypes, IWebhookResponseData } from 'n8n-workflow';
 import { resolveWebhookDescriptionField, Workflow } from 'n8n-workflow';
 
-import { SesamiApi } from '../../../../../credentials/SesamiApi.credentials';
 import { SesamiTrigger } from '../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { webhookContext } from '../../../../helpers/n8n-context';
+import { sesamiTriggerContext } from '../../../../helpers/setup';
 import { startSesamiSimulator } from '../../../../sim/sesami';
 import { MAX_BODY_BYTES } from '../../../../../nodes/shared/webhook/rawBody';
 
@@ -32,20 +31,9 @@ function context(
 		staticData?: IDataObject;
 	} = {},
 ) {
-	return webhookContext({
+	return sesamiTriggerContext(sim, shop, {
 		parameters,
-		nodeName: 'Sesami Trigger',
-		credentials: {
-			sesamiApi: {
-				apiKey: shop.apiKey,
-				clientId: shop.clientId,
-				shopId: shop.id,
-				baseUrl: sim.baseUrl,
-				timezone: shop.timezone,
-			},
-			sesamiFlowsWebhookApi: { headerName: 'x-my-flow-secret', secret: MANUAL_VALUE },
-		},
-		credentialTypes: { sesamiApi: new SesamiApi() },
+		flowCredential: { headerName: 'x-my-flow-secret', secret: MANUAL_VALUE },
 		webhookUrl: WEBHOOK_URL,
 		...extra,
 	});
@@ -345,23 +333,12 @@ describe('malformed input', () => {
 				headers = {} as IDataObject,
 			} = {},
 		): Promise<Answer> {
-			const context = webhookContext({
+			const context = sesamiTriggerContext(sim, shop(), {
 				parameters: {
 					registration: 'automatic',
 					events,
 					settings: { fetchFullAppointment: fetch },
 				},
-				nodeName: 'Sesami Trigger',
-				credentials: {
-					sesamiApi: {
-						apiKey: shop().apiKey,
-						clientId: shop().clientId,
-						shopId: shop().id,
-						baseUrl: sim.baseUrl,
-						timezone: shop().timezone,
-					},
-				},
-				credentialTypes: { sesamiApi: new SesamiApi() },
 				webhookUrl: WEBHOOK_URL,
 				body,
 				query,
@@ -374,19 +351,8 @@ describe('malformed input', () => {
 		beforeAll(async () => {
 			// The secret a registered Flow sends (derived from the API key and the URL): register the Flows
 			// and read it from one of them, as Sesami holds it.
-			const context = webhookContext({
+			const context = sesamiTriggerContext(sim, shop(), {
 				parameters: { registration: 'automatic', events, settings: {} },
-				nodeName: 'Sesami Trigger',
-				credentials: {
-					sesamiApi: {
-						apiKey: shop().apiKey,
-						clientId: shop().clientId,
-						shopId: shop().id,
-						baseUrl: sim.baseUrl,
-						timezone: shop().timezone,
-					},
-				},
-				credentialTypes: { sesamiApi: new SesamiApi() },
 				webhookUrl: WEBHOOK_URL,
 			});
 			await new SesamiTrigger().webhookMethods.default.create.call(context as never);

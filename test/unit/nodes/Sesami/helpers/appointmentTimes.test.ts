@@ -4,42 +4,15 @@
  * after a cancel / reschedule was carried out, a repeated cancel answered 200, and a single
  * `ids` value not read as a list. Against the simulator over real HTTP.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { readAppointmentTimes } from '../../../../../nodes/Sesami/helpers/appointmentTimes';
-import { rl, useSesamiSimulator } from '../../../../helpers/setup';
+import { rl } from '../../../../helpers/setup';
+import { useSesamiVariants } from '../../../../helpers/sesamiVariants';
 
-type Appointment = IDataObject & {
-	id: string;
-	customer: IDataObject;
-	events: IDataObject[];
-	datetime: string;
-	status: string;
-};
-const { sim, shop, run: runNode } = useSesamiSimulator();
+const { sim, shop, run, stored, exchanges } = useSesamiVariants();
 const TIMES = ['iso-offset', 'naive-minutes', 'naive-seconds'];
 
-beforeEach(() => sim.clearExchanges());
-afterEach(() => {
-	sim.variants.reset();
-	sim.clearFaults();
-});
-
-async function run(
-	parameters: IDataObject,
-	credentialTimezone = shop.timezone,
-): Promise<INodeExecutionData[]> {
-	return await runNode(parameters, {
-		continueOnFail: true,
-		credentials: { timezone: credentialTimezone },
-	});
-}
-
-const stored = (id: string) => (sim.state.appointments as Appointment[]).find((a) => a.id === id)!;
-const exchanges = (method: string, pathEnd: string) =>
-	(sim.exchanges as IDataObject[]).filter(
-		(e) => e.method === method && String(e.path).endsWith(pathEnd),
-	);
 const ISO_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
 
 describe('times: naive datetimes are read in the shop time zone; every output has ISO with offset and UTC', () => {

@@ -1,9 +1,10 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { parseRetryAfter } from '../../../../../nodes/Sesami/transport';
 import { createSesamiContract } from '../../../../contract/sesami-contract';
 import { rl, useSesamiSimulator } from '../../../../helpers/setup';
 import type { RunOptions } from '../../../../helpers/setup';
+import { useSesamiVariants } from '../../../../helpers/sesamiVariants';
 
 const { sim, shop, run } = useSesamiSimulator({ appointments: 250 });
 
@@ -273,28 +274,7 @@ describe('retries', () => {
 describe('under the Admin API variants', () => {
 	// The simulator's arrayQuery switch (test/sim/sesami/variants.js): how Sesami reads a repeated
 	// or comma-separated `ids` query, which no public source settles.
-	const { sim, shop, run: runNode } = useSesamiSimulator();
-
-	beforeEach(() => sim.clearExchanges());
-	afterEach(() => {
-		sim.variants.reset();
-		sim.clearFaults();
-	});
-
-	async function run(
-		parameters: IDataObject,
-		credentialTimezone = shop.timezone,
-	): Promise<INodeExecutionData[]> {
-		return await runNode(parameters, {
-			continueOnFail: true,
-			credentials: { timezone: credentialTimezone },
-		});
-	}
-
-	const exchanges = (method: string, pathEnd: string) =>
-		(sim.exchanges as IDataObject[]).filter(
-			(e) => e.method === method && String(e.path).endsWith(pathEnd),
-		);
+	const { sim, shop, run, exchanges } = useSesamiVariants();
 
 	describe('arrayQuery single-not-list: a single ids value is not read as a list', () => {
 		const ids = () => [shop.appointments.upcoming, shop.appointments.upcoming2];

@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { SesamiApi } from '../../../../../../credentials/SesamiApi.credentials';
 import { SesamiTrigger } from '../../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { webhookContext } from '../../../../../helpers/n8n-context';
+import { sesamiTriggerContext } from '../../../../../helpers/setup';
 import { startSesamiSimulator } from '../../../../../sim/sesami';
 
 type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
@@ -30,20 +29,9 @@ function context(
 		staticData?: IDataObject;
 	} = {},
 ) {
-	return webhookContext({
+	return sesamiTriggerContext(sim, shop, {
 		parameters,
-		nodeName: 'Sesami Trigger',
-		credentials: {
-			sesamiApi: {
-				apiKey: shop.apiKey,
-				clientId: shop.clientId,
-				shopId: shop.id,
-				baseUrl: sim.baseUrl,
-				timezone: shop.timezone,
-			},
-			sesamiFlowsWebhookApi: { headerName: 'x-my-flow-secret', secret: MANUAL_VALUE },
-		},
-		credentialTypes: { sesamiApi: new SesamiApi() },
+		flowCredential: { headerName: 'x-my-flow-secret', secret: MANUAL_VALUE },
 		webhookUrl: WEBHOOK_URL,
 		...extra,
 	});
@@ -145,23 +133,12 @@ describe('under the unverified points of the contract (variants)', () => {
 			events?: string[];
 		} = {},
 	) {
-		return webhookContext({
+		return sesamiTriggerContext(sim, shop(), {
 			parameters: {
 				registration: 'automatic',
 				events: extra.events ?? EVENTS,
 				settings: extra.settings ?? { fetchFullAppointment: true },
 			},
-			nodeName: 'Sesami Trigger',
-			credentials: {
-				sesamiApi: {
-					apiKey: shop().apiKey,
-					clientId: shop().clientId,
-					shopId: shop().id,
-					baseUrl: sim.baseUrl,
-					timezone: shop().timezone,
-				},
-			},
-			credentialTypes: { sesamiApi: new SesamiApi() },
 			webhookUrl: extra.webhookUrl ?? WEBHOOK_URL,
 			body: extra.body,
 			headers: extra.headers as Record<string, string>,

@@ -4,9 +4,8 @@
 // Handlebars) from the package's template, exactly as the simulator would send them.
 import type { IDataObject } from 'n8n-workflow';
 
-import { SesamiApi } from '../../../../../../credentials/SesamiApi.credentials';
 import { SesamiTrigger } from '../../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { webhookContext } from '../../../../../helpers/n8n-context';
+import { sesamiTriggerContext } from '../../../../../helpers/setup';
 import { startSesamiSimulator } from '../../../../../sim/sesami';
 import { renderTemplate, templateVariables } from '../../../../../sim/sesami/flows';
 
@@ -37,23 +36,12 @@ function context(
 		events?: string[];
 	} = {},
 ) {
-	return webhookContext({
+	return sesamiTriggerContext(sim, shop(), {
 		parameters: {
 			registration: 'automatic',
 			events: extra.events ?? EVENTS,
 			settings: extra.settings ?? { fetchFullAppointment: true },
 		},
-		nodeName: 'Sesami Trigger',
-		credentials: {
-			sesamiApi: {
-				apiKey: shop().apiKey,
-				clientId: shop().clientId,
-				shopId: shop().id,
-				baseUrl: sim.baseUrl,
-				timezone: shop().timezone,
-			},
-		},
-		credentialTypes: { sesamiApi: new SesamiApi() },
 		webhookUrl: extra.webhookUrl ?? WEBHOOK_URL,
 		body: extra.body,
 		headers: extra.headers as Record<string, string>,

@@ -4,51 +4,12 @@
  * after a cancel / reschedule was carried out, a repeated cancel answered 200, and a single
  * `ids` value not read as a list. Against the simulator over real HTTP.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { rl, useSesamiSimulator } from '../../../../../helpers/setup';
+import { rl } from '../../../../../helpers/setup';
+import { useSesamiVariants } from '../../../../../helpers/sesamiVariants';
 
-type Appointment = IDataObject & {
-	id: string;
-	customer: IDataObject;
-	events: IDataObject[];
-	datetime: string;
-	status: string;
-};
-const { sim, shop, run: runNode } = useSesamiSimulator();
-
-beforeEach(() => sim.clearExchanges());
-afterEach(() => {
-	sim.variants.reset();
-	sim.clearFaults();
-});
-
-async function run(
-	parameters: IDataObject,
-	credentialTimezone = shop.timezone,
-): Promise<INodeExecutionData[]> {
-	return await runNode(parameters, {
-		continueOnFail: true,
-		credentials: { timezone: credentialTimezone },
-	});
-}
-
-const stored = (id: string) => (sim.state.appointments as Appointment[]).find((a) => a.id === id)!;
-const exchanges = (method: string, pathEnd: string) =>
-	(sim.exchanges as IDataObject[]).filter(
-		(e) => e.method === method && String(e.path).endsWith(pathEnd),
-	);
-const eventsOf = (id: string, type: string) =>
-	stored(id).events.filter((e) => e.type === type).length;
-
-/** A new appointment `daysAhead` days from now, on a whole quarter hour (as Sesami slots are). */
-async function newAppointment(daysAhead: number): Promise<Appointment> {
-	const start = Math.floor((Date.now() + daysAhead * 86400_000) / 900_000) * 900_000;
-	return (await sim.createAppointment({
-		serviceId: shop.services.standard,
-		datetime: new Date(start).toISOString(),
-	})) as Appointment;
-}
+const { sim, shop, run, stored, exchanges, eventsOf, newAppointment } = useSesamiVariants();
 
 describe('retried reschedules are safe (writeGatewayError apply-then-502)', () => {
 	it('reschedule answered 502 after it was carried out: read once, not moved again, recovered', async () => {
