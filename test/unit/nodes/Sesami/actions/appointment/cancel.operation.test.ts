@@ -4,8 +4,6 @@
  * after a cancel / reschedule was carried out, a repeated cancel answered 200, and a single
  * `ids` value not read as a list. Against the simulator over real HTTP.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import { rl } from '../../../../../helpers/setup';
 import { useSesamiVariants } from '../../../../../helpers/sesamiVariants';
 
