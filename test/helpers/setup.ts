@@ -178,3 +178,29 @@ export function sesamiTriggerContext(
 		credentialTypes: { sesamiApi: new SesamiApi() },
 	});
 }
+
+/** The Flows webhook credential's secret in Manual mode, generated so no literal looks like a secret. */
+export const MANUAL_FLOW_SECRET = ['manual', 'flow', 'value', '0123456789'].join('-');
+
+/**
+ * Starts the Sesami simulator for this test file; `context` builds a Sesami Trigger context for
+ * `webhookUrl` (with the Manual mode credential, header x-my-flow-secret), `flowsOfThisWebhook`
+ * lists the Flows the simulated shop holds for it.
+ */
+export function useSesamiTrigger(webhookUrl: string) {
+	const { sim, shop } = useSesamiSimulator();
+	function context(
+		parameters: IDataObject,
+		extra: Omit<WebhookContextOptions, 'parameters' | 'credentials' | 'credentialTypes'> = {},
+	) {
+		return sesamiTriggerContext(sim, shop, {
+			parameters,
+			flowCredential: { headerName: 'x-my-flow-secret', secret: MANUAL_FLOW_SECRET },
+			webhookUrl,
+			...extra,
+		});
+	}
+	const flowsOfThisWebhook = () =>
+		(sim.state.flows as IDataObject[]).filter((flow) => String(flow.target).startsWith(webhookUrl));
+	return { sim, shop, context, flowsOfThisWebhook };
+}

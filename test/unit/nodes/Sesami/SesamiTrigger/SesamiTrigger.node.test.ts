@@ -2,45 +2,17 @@ import type { IDataObject, INodeTypes, IWebhookResponseData } from 'n8n-workflow
 import { resolveWebhookDescriptionField, Workflow } from 'n8n-workflow';
 
 import { SesamiTrigger } from '../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { sesamiTriggerContext } from '../../../../helpers/setup';
+import {
+	MANUAL_FLOW_SECRET,
+	sesamiTriggerContext,
+	useSesamiTrigger,
+} from '../../../../helpers/setup';
 import { startSesamiSimulator } from '../../../../sim/sesami';
 import { MAX_BODY_BYTES } from '../../../../../nodes/shared/webhook/rawBody';
 
-type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
-let sim: Sim;
-let shop: Sim['fixtures']['shops'][number];
-
-/** A test value, generated so no literal looks like a secret. */
-const MANUAL_VALUE = ['manual', 'flow', 'value', '0123456789'].join('-');
 const WEBHOOK_URL = 'http://127.0.0.1:5999/webhook/5e5a0001-f100-4000-8000-000000000001/flows';
-
-beforeAll(async () => {
-	sim = await startSesamiSimulator({ port: 0 });
-	shop = sim.fixtures.shops[0];
-});
-afterAll(async () => {
-	await sim.close();
-});
-
-function context(
-	parameters: IDataObject,
-	extra: {
-		body?: string;
-		headers?: Record<string, string>;
-		query?: IDataObject;
-		staticData?: IDataObject;
-	} = {},
-) {
-	return sesamiTriggerContext(sim, shop, {
-		parameters,
-		flowCredential: { headerName: 'x-my-flow-secret', secret: MANUAL_VALUE },
-		webhookUrl: WEBHOOK_URL,
-		...extra,
-	});
-}
-
-const flowsOfThisWebhook = () =>
-	(sim.state.flows as IDataObject[]).filter((flow) => String(flow.target).startsWith(WEBHOOK_URL));
+const { sim, shop, context, flowsOfThisWebhook } = useSesamiTrigger(WEBHOOK_URL);
+const MANUAL_VALUE = MANUAL_FLOW_SECRET;
 
 describe('webhook()', () => {
 	let secret = '';
