@@ -17,22 +17,22 @@ import { FLOW_EVENT_OPTIONS } from '../helpers/constants';
 import { receivePush } from './helpers/receive';
 import { register, registrationIsIntact, unregister } from './helpers/registration';
 
-/** What the trigger keeps about its registration in the workflow's static data. */
-interface FlowRegistration {
-	/**
-	 * The IDs of the Flows registered (Automatic). Nothing in the package reads them back: the
-	 * Flows are found by their target or mark (helpers/registration.ts).
-	 */
-	flowIds?: string[];
-	/** Left over from earlier versions (the secret, the events): removed on the next registration. */
+/**
+ * What earlier versions kept about the registration in the workflow's static data (the secret, the
+ * events, the Flow IDs). Nothing is kept now: the Flows are found by their target or registration
+ * mark (helpers/registration.ts), and the secret is derived. Removed on the next registration.
+ */
+interface LegacyRegistration {
 	secret?: string;
 	events?: string[];
+	flowIds?: string[];
 }
 
 /** Forgets what earlier versions stored about the registration. */
-function dropLegacyKeys(data: FlowRegistration): void {
+function dropLegacyKeys(data: LegacyRegistration): void {
 	delete data.secret;
 	delete data.events;
+	delete data.flowIds;
 }
 
 /**
@@ -223,16 +223,14 @@ export class SesamiTrigger implements INodeType {
 				}
 				const settings = this.getNodeParameter('settings', {}) as IDataObject;
 				const prefix = String(settings.flowNamePrefix ?? 'n8n') || 'n8n';
-				const flowIds = await register.call(this, events, prefix);
-				const data = this.getWorkflowStaticData('node') as FlowRegistration;
-				dropLegacyKeys(data);
-				data.flowIds = flowIds;
+				await register.call(this, events, prefix);
+				dropLegacyKeys(this.getWorkflowStaticData('node') as LegacyRegistration);
 				return true;
 			},
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				if (this.getNodeParameter('registration') !== 'automatic') return true;
-				const data = this.getWorkflowStaticData('node') as FlowRegistration;
+				const data = this.getWorkflowStaticData('node') as LegacyRegistration;
 				try {
 					await unregister.call(this);
 				} catch (error) {
@@ -242,7 +240,6 @@ export class SesamiTrigger implements INodeType {
 					return false;
 				}
 				dropLegacyKeys(data);
-				delete data.flowIds;
 				return true;
 			},
 		},
