@@ -1153,7 +1153,19 @@ export async function startN8n(opts = {}) {
 		const session = await ownerSession({ url, owner, apiKeyLabel: o.apiKeyLabel, log });
 		const types = await loadNodeTypes({ ...session, packageName, logs: proc.logs, log });
 		const { setup: setupWorkflow, imported } = entries;
-		const tables = await dataTablesStep({ major, session, specs, setupWorkflow, imported, log });
+		// Queue mode with manual runs offloaded to workers (test:queue): a manual run of the setup
+		// workflow would wait for a worker that starts only after main; the same tables, read from
+		// the same file, are then made through the API.
+		const offloaded =
+			o.env?.EXECUTIONS_MODE === 'queue' && o.env?.OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS === 'true';
+		const tables = await dataTablesStep({
+			major,
+			session,
+			specs,
+			setupWorkflow: offloaded ? null : setupWorkflow,
+			imported,
+			log,
+		});
 		const { api, apiKey, authed: rest } = session;
 		if (o.beforePublish) await o.beforePublish({ url, api, apiKey, rest });
 
