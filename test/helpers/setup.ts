@@ -204,3 +204,39 @@ export function useSesamiTrigger(webhookUrl: string) {
 		(sim.state.flows as IDataObject[]).filter((flow) => String(flow.target).startsWith(webhookUrl));
 	return { sim, shop, context, flowsOfThisWebhook };
 }
+
+/**
+ * Starts the Sesami simulator for this test file (or describe block) with its variants and faults
+ * reset after each test; `context` builds an Automatic-mode Sesami Trigger context for
+ * `webhookUrl` and `events` (Fetch Full Appointment on), each part overridable.
+ */
+export function useSesamiTriggerVariants(webhookUrl: string, events: string[]) {
+	const { sim, shop } = useSesamiSimulator();
+	afterEach(() => {
+		sim.variants.reset();
+		sim.clearFaults();
+	});
+	function context(
+		extra: {
+			body?: string;
+			headers?: IDataObject;
+			query?: IDataObject;
+			webhookUrl?: string;
+			settings?: IDataObject;
+			events?: string[];
+		} = {},
+	) {
+		return sesamiTriggerContext(sim, shop, {
+			parameters: {
+				registration: 'automatic',
+				events: extra.events ?? events,
+				settings: extra.settings ?? { fetchFullAppointment: true },
+			},
+			webhookUrl: extra.webhookUrl ?? webhookUrl,
+			body: extra.body,
+			headers: extra.headers as Record<string, string>,
+			query: extra.query ?? { event: 'APPOINTMENT_CREATED' },
+		});
+	}
+	return { sim, shop: () => shop, context };
+}

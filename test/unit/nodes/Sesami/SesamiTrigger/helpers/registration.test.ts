@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SesamiTrigger } from '../../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { sesamiTriggerContext, useSesamiTrigger } from '../../../../../helpers/setup';
-import { startSesamiSimulator } from '../../../../../sim/sesami';
+import { useSesamiTriggerVariants, useSesamiTrigger } from '../../../../../helpers/setup';
 
 const WEBHOOK_URL = 'http://127.0.0.1:5999/webhook/5e5a0001-f100-4000-8000-000000000001/flows';
 const { context, flowsOfThisWebhook } = useSesamiTrigger(WEBHOOK_URL);
@@ -74,46 +73,10 @@ describe('under the unverified points of the contract (variants)', () => {
 	// and a registration that drifted. Bodies are rendered by the simulator's own Flow renderer (real
 	// Handlebars) from the package's template, exactly as the simulator would send them.
 
-	type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
-	let sim: Sim;
 	const WEBHOOK_URL = 'http://127.0.0.1:5999/webhook/5e5a0002-f100-4000-8000-000000000002/flows';
 	const MOVED_URL = 'https://n8n.moved.example/webhook/5e5a0002-f100-4000-8000-000000000002/flows';
 	const EVENTS = ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED'];
-	const shop = () => sim.fixtures.shops[0];
-
-	beforeAll(async () => {
-		sim = await startSesamiSimulator({ port: 0 });
-	});
-	afterAll(async () => {
-		await sim.close();
-	});
-	afterEach(() => {
-		sim.variants.reset();
-		sim.clearFaults();
-	});
-
-	function context(
-		extra: {
-			body?: string;
-			headers?: IDataObject;
-			query?: IDataObject;
-			webhookUrl?: string;
-			settings?: IDataObject;
-			events?: string[];
-		} = {},
-	) {
-		return sesamiTriggerContext(sim, shop(), {
-			parameters: {
-				registration: 'automatic',
-				events: extra.events ?? EVENTS,
-				settings: extra.settings ?? { fetchFullAppointment: true },
-			},
-			webhookUrl: extra.webhookUrl ?? WEBHOOK_URL,
-			body: extra.body,
-			headers: extra.headers as Record<string, string>,
-			query: extra.query ?? { event: 'APPOINTMENT_CREATED' },
-		});
-	}
+	const { sim, shop, context } = useSesamiTriggerVariants(WEBHOOK_URL, EVENTS);
 	const hooks = () => new SesamiTrigger().webhookMethods.default;
 	const ours = (url = WEBHOOK_URL) =>
 		(sim.state.flows as IDataObject[]).filter((f) => String(f.target).startsWith(`${url}?`));

@@ -5,49 +5,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SesamiTrigger } from '../../../../../../nodes/Sesami/SesamiTrigger/SesamiTrigger.node';
-import { sesamiTriggerContext } from '../../../../../helpers/setup';
-import { startSesamiSimulator } from '../../../../../sim/sesami';
+import { useSesamiTriggerVariants } from '../../../../../helpers/setup';
 import { renderTemplate, templateVariables } from '../../../../../sim/sesami/flows';
 
-type Sim = Awaited<ReturnType<typeof startSesamiSimulator>>;
-let sim: Sim;
 const WEBHOOK_URL = 'http://127.0.0.1:5999/webhook/5e5a0002-f100-4000-8000-000000000002/flows';
 const EVENTS = ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED'];
-const shop = () => sim.fixtures.shops[0];
-
-beforeAll(async () => {
-	sim = await startSesamiSimulator({ port: 0 });
-});
-afterAll(async () => {
-	await sim.close();
-});
-afterEach(() => {
-	sim.variants.reset();
-	sim.clearFaults();
-});
-
-function context(
-	extra: {
-		body?: string;
-		headers?: IDataObject;
-		query?: IDataObject;
-		webhookUrl?: string;
-		settings?: IDataObject;
-		events?: string[];
-	} = {},
-) {
-	return sesamiTriggerContext(sim, shop(), {
-		parameters: {
-			registration: 'automatic',
-			events: extra.events ?? EVENTS,
-			settings: extra.settings ?? { fetchFullAppointment: true },
-		},
-		webhookUrl: extra.webhookUrl ?? WEBHOOK_URL,
-		body: extra.body,
-		headers: extra.headers as Record<string, string>,
-		query: extra.query ?? { event: 'APPOINTMENT_CREATED' },
-	});
-}
+const { sim, shop, context } = useSesamiTriggerVariants(WEBHOOK_URL, EVENTS);
 const hooks = () => new SesamiTrigger().webhookMethods.default;
 const ours = (url = WEBHOOK_URL) =>
 	(sim.state.flows as IDataObject[]).filter((f) => String(f.target).startsWith(`${url}?`));
