@@ -82,10 +82,13 @@ export class SesamiAppApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const headers: Record<string, string> = {
-			...((requestOptions.headers as Record<string, string>) ?? {}),
-			'x-client-id': String(credentials.clientId ?? '').trim(),
+		// The shop's token and shop ID come from the item (the node sets them); the app is this one.
+		return {
+			...requestOptions,
+			headers: {
+				...requestOptions.headers,
+				'x-client-id': String(credentials.clientId ?? '').trim(),
+			},
 		};
-		return { ...requestOptions, headers };
 	}
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'crypto';
 
 import { safeEqual } from '../../shared/webhook/safeEqual';
 import { customerGid, customerIdOfGid } from '../helpers/constants';
+import { verifyHs256 } from '../helpers/hs256';
 
 /**
  * Verifying that a My Page request comes from a logged-in Shopify customer: the App Proxy signature
@@ -145,15 +146,6 @@ interface SessionTokenIdentity {
 	claims: Record<string, unknown>;
 }
 
-function base64UrlJson(part: string): Record<string, unknown> | undefined {
-	try {
-		const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-		return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 /**
  * A Shopify customer-account UI extension session token
  * (https://shopify.dev/docs/api/customer-account-ui-extensions/latest/target-apis/platform-apis/session-token-api):
@@ -168,27 +160,9 @@ export function verifySessionToken(
 	options: { now?: number; leewaySeconds?: number } = {},
 ): VerifyResult<SessionTokenIdentity> {
 	if (!secret || !clientId) return refuse(401, 'no client id or secret configured');
-	const parts = String(token ?? '').split('.');
-	if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part)))
-		return refuse(401, 'malformed token');
-	const header = base64UrlJson(parts[0]);
-	const claims = base64UrlJson(parts[1]);
-	if (!header || !claims) return refuse(401, 'malformed token');
-	if (header.alg !== 'HS256') return refuse(401, `algorithm ${String(header.alg)} is not accepted`);
-	const expected = createHmac('sha256', secret)
-		.update(`${parts[0]}.${parts[1]}`)
-		.digest('base64url');
-	if (!safeEqual(parts[2], expected)) return refuse(401, 'signature does not match');
-	const now = (options.now ?? Date.now()) / 1000;
-	const leeway = Math.min(options.leewaySeconds ?? 10, 60);
-	const numeric = (name: string) =>
-		typeof claims[name] === 'number' ? (claims[name] as number) : undefined;
-	const exp = numeric('exp');
-	if (exp === undefined || exp < now - leeway) return refuse(401, 'expired token');
-	const nbf = numeric('nbf');
-	if (nbf !== undefined && nbf > now + leeway) return refuse(401, 'token not valid yet');
-	const iat = numeric('iat');
-	if (iat !== undefined && iat > now + leeway) return refuse(401, 'token issued in the future');
+	const verified = verifyHs256(token, secret, options);
+	if (!verified.ok) return refuse(401, verified.reason);
+	const claims = verified.claims;
 	const audiences = Array.isArray(claims.aud) ? claims.aud.map(String) : [String(claims.aud ?? '')];
 	if (!audiences.includes(clientId)) return refuse(401, 'token for another app');
 	const shop = normaliseShopDomain(String(claims.dest ?? ''));
