@@ -2,7 +2,13 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { WebhookRefusal, unauthorized } from '../../shared/webhook/refusal';
 import { appCredentials, CREDENTIAL, emit, timestampWindow } from './app';
-import { installState, setShopStatus, shopIdList, shopStatus } from './installs';
+import {
+	installPending,
+	installState,
+	markInstallStarted,
+	setShopStatus,
+	shopIdList,
+} from './installs';
 import type { SignedParams } from './verify';
 import {
 	hmacMatchesAny,
@@ -63,12 +69,12 @@ export async function startInstall(
 	this: IWebhookFunctions,
 	params: SignedParams,
 ): Promise<IWebhookResponseData> {
+	requireParams(params, ['shopId', 'timestamp', 'hmac']);
 	const credentials = await appCredentials(this);
 	verifyNamedHmac(params, ['shopId', 'timestamp'], credentials.clientSecret);
 	verifyTimestamp(params.timestamp, timestampWindow(this));
 	assertInstallAllowed(this, params.shopId);
-	if (shopStatus(this, params.shopId) !== 'installed')
-		setShopStatus(this, params.shopId, 'authorizing');
+	markInstallStarted(this, params.shopId);
 	const url = new URL(`${credentials.baseUrl}/oauth/authorization`);
 	url.searchParams.set('clientId', credentials.clientId);
 	url.searchParams.set('shopId', params.shopId);
@@ -129,7 +135,7 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 	verifyNamedHmac(params, ['code', 'shopId', 'timestamp'], credentials.clientSecret);
 	verifyTimestamp(params.timestamp, timestampWindow(this));
 	assertInstallAllowed(this, params.shopId);
-	if (shopStatus(this, params.shopId) !== 'authorizing')
+	if (!installPending(this, params.shopId))
 		throw unauthorized('no install was started for this shop');
 	const answer = await exchangeCode.call(this, params.code, params.shopId);
 	setShopStatus(this, params.shopId, 'installed', {

@@ -19,7 +19,12 @@ interface ShopRecord {
 	/** ms since 1970 of the change */
 	at: number;
 	name?: string;
+	/** ms since 1970 when an install was last started here (its callback is awaited) */
+	pendingInstallAt?: number;
 }
+
+/** How long the callback of a started install is awaited. */
+const PENDING_INSTALL_MS = 60 * 60 * 1000;
 
 interface InstallState {
 	shops: Record<string, ShopRecord>;
@@ -72,6 +77,23 @@ export function setShopStatus(
 		for (const [key, value] of Object.entries(state.uninstalls))
 			if (value.shopId === shopId) delete state.uninstalls[key];
 	}
+}
+
+/**
+ * Notes that an install was started for the shop (the boilerplate's INITIATED), keeping its
+ * status: a shop that installs again (new scopes) keeps being served until the callback.
+ */
+export function markInstallStarted(context: IWebhookFunctions, shopId: string): void {
+	const state = installState(context);
+	const current = state.shops[shopId];
+	const at = Math.max(Date.now(), (current?.at ?? 0) + 1);
+	state.shops[shopId] = { ...(current ?? { status: 'authorizing' }), at, pendingInstallAt: at };
+}
+
+/** Whether an install was started for the shop within the last hour and has not completed. */
+export function installPending(context: IWebhookFunctions, shopId: string): boolean {
+	const pending = installState(context).shops[shopId]?.pendingInstallAt;
+	return pending !== undefined && Date.now() - pending < PENDING_INSTALL_MS;
 }
 
 export function shopStatus(context: IWebhookFunctions, shopId: string): ShopStatus | undefined {

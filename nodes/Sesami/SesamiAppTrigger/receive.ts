@@ -35,14 +35,13 @@ export const LOAD_PARAMS = [
 export const ADMIN_TARGETS = ['ADMIN_APP_LOADER', 'ADMIN_APPOINTMENT_DETAILS'];
 
 /**
- * GET on the app URL: an install when it carries only `shopId`, `timestamp` and `hmac`, else a
- * load, which needs all eight parameters.
+ * GET on the app URL: an install when it carries none of a load's own parameters (`token`,
+ * `messageId`, `target`, `appId`; Sesami sends `shopId`, `timestamp`, `hmac`), else a load, which
+ * needs all eight parameters.
  */
 export async function receiveAppUrl(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const params = singleParams(this.getRequestObject().query);
-	const names = Object.keys(params);
-	const isInstall =
-		names.length === 3 && ['shopId', 'timestamp', 'hmac'].every((name) => names.includes(name));
+	const isInstall = !params.token && !params.messageId && !params.target && !params.appId;
 	if (isInstall) return await startInstall.call(this, params);
 	return await receiveLoad.call(this, params);
 }

@@ -202,6 +202,26 @@ describe('Sesami App Trigger: install, callback and token exchange', () => {
 			/no install/,
 		);
 	});
+	it('keeps serving an installed shop while it installs again (new scopes), then takes the new token', async () => {
+		const t = trigger();
+		await install(t);
+		const start = await t.call({ query: signParams({ shopId: SHOP, timestamp: nowS() }, SECRET) });
+		expect(start.response.statusCode).toBe(302);
+		expect((await t.call({ query: signParams(await loadParams(), SECRET) })).item?.event).toBe(
+			'load',
+		);
+		const exchange = await startTokenExchange({ clientId: CLIENT, token: 'offline-new' });
+		t.credential.baseUrl = exchange.baseUrl;
+		try {
+			const callback = await t.call({
+				path: '/oauth/call-back',
+				query: signParams({ code: 'code-2', shopId: SHOP, timestamp: nowS() }, SECRET),
+			});
+			expect(callback.item).toMatchObject({ event: 'installed', token: 'offline-new' });
+		} finally {
+			await exchange.close();
+		}
+	});
 });
 
 describe('Sesami App Trigger: Admin loads', () => {
