@@ -155,6 +155,11 @@ const publicApp = (a) => ({
  * @param {number} [options.codeTtlMs=600000]
  * @param {() => number} [options.now]               epoch ms
  * @param {string} [options.apiUpstream]             e.g. the Sesami API simulator's url
+ * @param {(t: {token: string, appId: string, clientId: string, shopId: string, name: string}) => void} [options.onTokenIssued]
+ *        called with each offline token the access-token exchange issues (e.g. to let the API
+ *        simulator accept it); issuedTokens() lists them too
+ * @param {(u: {appId: string, clientId: string, shopId: string}) => void} [options.onUninstall]
+ *        called when an uninstall revokes a shop's tokens
  */
 async function startSesamiAdmin(options = {}) {
 	const defaults = defaultShopsAndAppointments();
@@ -417,7 +422,7 @@ async function startSesamiAdmin(options = {}) {
 		}
 		grant.used = true;
 		const token = `sk_app_${crypto.randomBytes(24).toString('hex')}`;
-		tokens.push({
+		const issued = {
 			token,
 			appId: app.appId,
 			clientId: app.clientId,
@@ -425,7 +430,9 @@ async function startSesamiAdmin(options = {}) {
 			name: app.name,
 			issuedAt: new Date(opts.now()).toISOString(),
 			active: true,
-		});
+		};
+		tokens.push(issued);
+		if (opts.onTokenIssued) opts.onTokenIssued({ ...issued });
 		return send(res, 200, { token, clientId: app.clientId, expireAt: 'NEVER', name: app.name });
 	}
 
@@ -451,6 +458,7 @@ async function startSesamiAdmin(options = {}) {
 		if (!shopId) throw Object.assign(new Error('shopId is required'), { status: 400 });
 		app.installedShops.delete(shopId);
 		for (const t of tokens) if (t.appId === appId && t.shopId === shopId) t.active = false;
+		if (opts.onUninstall) opts.onUninstall({ appId, clientId: app.clientId, shopId });
 		const data = { shopId, appId: app.appId, clientId: app.clientId, ...(extra || {}) };
 		const signed = S.signedWebhook(app, data);
 		let sentData = { ...data };

@@ -407,3 +407,120 @@ describe('uninstall webhook', () => {
 		expect(body.hmac).toBe(expectedHmac(body.data));
 	});
 });
+
+describe('headless install through a boilerplate-like app, and the API upstream', () => {
+	it('Install -> app checks HMAC -> authorization (consent accept) -> callback -> token exchange, all by following redirects', async () => {
+		const secret = 'second-app-secret';
+		const issued: string[] = [];
+		let appBase = '';
+		// The boilerplate's flow (Installation.controller.ts / Installation.service.ts), written out.
+		const app = http.createServer((req, res) => {
+			const url = new URL(req.url || '/', appBase);
+			const q = Object.fromEntries(url.searchParams) as Record<string, string>;
+			const { hmac, ...signed } = q;
+			if (expectedHmac(signed, secret) !== hmac) {
+				res.writeHead(401);
+				return res.end('bad hmac');
+			}
+			if (url.pathname === '/app') {
+				const auth = new URL(`${admin.apiUrl}/api/v1/oauth/authorization`);
+				auth.searchParams.set('clientId', 'client-2');
+				auth.searchParams.set('shopId', q.shopId);
+				auth.searchParams.set('scopes[]', 'Shop:Read');
+				auth.searchParams.set('redirectUri', `${appBase}/app/oauth/call-back`);
+				res.writeHead(302, { location: auth.toString() });
+				return res.end();
+			}
+			void fetch(`${admin.apiUrl}/api/v1/oauth/access-token`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({
+					code: q.code,
+					shopId: q.shopId,
+					clientId: 'client-2',
+					clientSecret: secret,
+				}),
+			})
+				.then(async (r) => {
+					const b = (await r.json()) as { token: string };
+					issued.push(b.token);
+					res.writeHead(r.status, { 'content-type': 'text/plain' });
+					res.end(`installed ${q.shopId}`);
+				})
+				.catch(() => res.end('exchange failed'));
+			return undefined;
+		});
+		await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+		appBase = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+		try {
+			const reg = await post('/__sim/apps', {
+				appId: 'app-2',
+				clientId: 'client-2',
+				clientSecret: secret,
+				name: 'Second',
+				appUrl: `${appBase}/app`,
+				redirectUris: [`${appBase}/app/oauth/call-back`],
+				installedShops: [],
+			});
+			expect(reg.status).toBe(201);
+			expect(await reg.json()).not.toHaveProperty('clientSecret');
+			await post('/__sim/consent', { mode: 'accept' });
+			const res = await post(
+				'/__sim/apps/app-2/install',
+				{ shopId: SHOP_B },
+				{ redirect: 'follow' },
+			);
+			expect(res.status).toBe(200);
+			expect(await res.text()).toBe(`installed ${SHOP_B}`);
+			expect(issued).toHaveLength(1);
+			const tokens = (await (await fetch(`${admin.url}/__sim/issued-tokens`)).json()) as Array<{
+				token: string;
+				shopId: string;
+			}>;
+			expect(tokens).toEqual(
+				expect.arrayContaining([expect.objectContaining({ token: issued[0], shopId: SHOP_B })]),
+			);
+		} finally {
+			await post('/__sim/consent', { mode: 'ask' });
+			await new Promise((resolve) => app.close(resolve));
+		}
+	});
+
+	it('other /api/v1 paths go to apiUpstream when set (404 otherwise), headers and body unchanged', async () => {
+		expect((await fetch(`${admin.url}/api/v1/shops/${SHOP_A}`)).status).toBe(404);
+		const seen: Array<{ method: string; url: string; key: string; body: string }> = [];
+		const upstream = http.createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (c: Buffer) => chunks.push(c));
+			req.on('end', () => {
+				seen.push({
+					method: req.method || '',
+					url: req.url || '',
+					key: String(req.headers['x-api-key']),
+					body: Buffer.concat(chunks).toString(),
+				});
+				res.writeHead(201, { 'content-type': 'application/json' });
+				res.end('{"data":1}');
+			});
+		});
+		await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+		const proxied = await startSesamiAdmin({
+			apiUpstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+		});
+		try {
+			const r = await fetch(`${proxied.url}/api/v1/shops/${SHOP_A}/x?y=1`, {
+				method: 'POST',
+				headers: { 'x-api-key': 'k1' },
+				body: 'hello',
+			});
+			expect(r.status).toBe(201);
+			expect(await r.json()).toEqual({ data: 1 });
+			expect(seen).toEqual([
+				{ method: 'POST', url: `/api/v1/shops/${SHOP_A}/x?y=1`, key: 'k1', body: 'hello' },
+			]);
+		} finally {
+			await proxied.close();
+			await new Promise((resolve) => upstream.close(resolve));
+		}
+	});
+});
