@@ -5,17 +5,17 @@
  * the JWT with `jose`; never with the simulator's own signing code.
  */
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { decodeJwt, jwtVerify } from 'jose';
 
+import { startReceiver } from '../lib/receiver';
 import { startSesamiAdmin } from './index';
+import { startReferenceApp } from './reference-app';
 import { signedLoadUrl } from './sign';
 
 type Admin = Awaited<ReturnType<typeof startSesamiAdmin>>;
 
-const SECRET = 'test-client-secret-0123456789';
+const SECRET = ['client', 'secret', 'for', 'tests'].join('-');
 const APP = {
 	appId: 'app-panel',
 	clientId: 'client-panel',
@@ -48,37 +48,21 @@ const verifyToken = (token: string, secret: Uint8Array = key) =>
 	jwtVerify(token, secret, { algorithms: ['HS256'] });
 
 let admin: Admin;
-let receiver: http.Server;
-const received: Array<{ raw: string; path: string }> = [];
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let receiverStatus = 200;
+const received = () => receiver.requests.map((r) => ({ raw: r.body, path: r.path }));
 
 beforeAll(async () => {
-	receiver = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			received.push({ raw: Buffer.concat(chunks).toString('utf8'), path: req.url || '' });
-			res.writeHead(receiverStatus, { 'content-type': 'application/json' });
-			res.end('{"ok":true}');
-		});
-	});
-	await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-	const port = (receiver.address() as AddressInfo).port;
+	receiver = await startReceiver({ respond: () => receiverStatus });
 	admin = await startSesamiAdmin({
-		apps: [
-			{
-				...APP,
-				webhookUrl: `http://127.0.0.1:${port}/webhooks`,
-				installedShops: [SHOP_A],
-			},
-		],
+		apps: [{ ...APP, webhookUrl: `${receiver.url}/webhooks`, installedShops: [SHOP_A] }],
 		users: [{ userId: 'user-7', email: 'staff7@example.com' }],
 	});
 });
 
 afterAll(async () => {
 	await admin?.close();
-	await new Promise((resolve) => receiver?.close(resolve));
+	await receiver?.close();
 });
 
 afterEach(async () => {
@@ -364,102 +348,66 @@ describe('uninstall webhook', () => {
 		};
 
 	it('POSTs {event: uninstall_app, data, hmac} with the HMAC over data; the shop is uninstalled and its tokens revoked', async () => {
-		received.length = 0;
+		receiver.clear();
 		receiverStatus = 204;
 		const r = await uninstall({ shopId: SHOP_A });
 		expect(r.status).toBe(204);
-		expect(received).toHaveLength(1);
-		expect(received[0].path).toBe('/webhooks');
-		const body = JSON.parse(received[0].raw);
+		expect(received()).toHaveLength(1);
+		expect(received()[0].path).toBe('/webhooks');
+		const body = JSON.parse(received()[0].raw);
 		expect(body.event).toBe('uninstall_app');
 		expect(body.data.shopId).toBe(SHOP_A);
 		expect(body.hmac).toBe(expectedHmac(body.data));
 		// default variant: `data` is sent with sorted keys, so its raw text is the signed message
-		expect(received[0].raw).toContain(`"data":${JSON.stringify(body.data)}`);
+		expect(received()[0].raw).toContain(`"data":${JSON.stringify(body.data)}`);
 		expect((await openPage(`/admin/${SHOP_A}/apps/${APP.appId}`)).status).toBe(404);
 		expect(admin.issuedTokens().some((t) => t.shopId === SHOP_A)).toBe(false);
 	});
 
 	it('tamper: the body is changed after signing, so the HMAC no longer matches', async () => {
-		received.length = 0;
+		receiver.clear();
 		await uninstall({ shopId: SHOP_A, tamper: true });
-		const body = JSON.parse(received[0].raw);
+		const body = JSON.parse(received()[0].raw);
 		expect(body.data.shopId).not.toBe(SHOP_A);
 		expect(body.hmac).not.toBe(expectedHmac(body.data));
 		expect(body.hmac).toBe(expectedHmac({ ...body.data, shopId: SHOP_A }));
 	});
 
 	it('replay sends the last webhook again byte for byte', async () => {
-		received.length = 0;
+		receiver.clear();
 		await uninstall({ shopId: SHOP_B });
 		const replayed = await post(`/__sim/apps/${APP.appId}/uninstall/replay`, {});
 		expect(replayed.status).toBe(200);
-		expect(received).toHaveLength(2);
-		expect(received[1].raw).toBe(received[0].raw);
+		expect(received()).toHaveLength(2);
+		expect(received()[1].raw).toBe(received()[0].raw);
 	});
 
 	it('webhookDataOrder=as-built: shopId first in the body, the HMAC still over the sorted keys', async () => {
 		await setVariants({ webhookDataOrder: 'as-built' });
-		received.length = 0;
+		receiver.clear();
 		await uninstall({ shopId: SHOP_A });
-		expect(received[0].raw).toMatch(/"data":\{"shopId":/);
-		const body = JSON.parse(received[0].raw);
+		expect(received()[0].raw).toMatch(/"data":\{"shopId":/);
+		const body = JSON.parse(received()[0].raw);
 		expect(body.hmac).toBe(expectedHmac(body.data));
 	});
 });
 
 describe('headless install through a boilerplate-like app, and the API upstream', () => {
 	it('Install -> app checks HMAC -> authorization (consent accept) -> callback -> token exchange, all by following redirects', async () => {
-		const secret = 'second-app-secret';
-		const issued: string[] = [];
-		let appBase = '';
-		// The boilerplate's flow (Installation.controller.ts / Installation.service.ts), written out.
-		const app = http.createServer((req, res) => {
-			const url = new URL(req.url || '/', appBase);
-			const q = Object.fromEntries(url.searchParams) as Record<string, string>;
-			const { hmac, ...signed } = q;
-			if (expectedHmac(signed, secret) !== hmac) {
-				res.writeHead(401);
-				return res.end('bad hmac');
-			}
-			if (url.pathname === '/app') {
-				const auth = new URL(`${admin.apiUrl}/api/v1/oauth/authorization`);
-				auth.searchParams.set('clientId', 'client-2');
-				auth.searchParams.set('shopId', q.shopId);
-				auth.searchParams.set('scopes[]', 'Shop:Read');
-				auth.searchParams.set('redirectUri', `${appBase}/app/oauth/call-back`);
-				res.writeHead(302, { location: auth.toString() });
-				return res.end();
-			}
-			void fetch(`${admin.apiUrl}/api/v1/oauth/access-token`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({
-					code: q.code,
-					shopId: q.shopId,
-					clientId: 'client-2',
-					clientSecret: secret,
-				}),
-			})
-				.then(async (r) => {
-					const b = (await r.json()) as { token: string };
-					issued.push(b.token);
-					res.writeHead(r.status, { 'content-type': 'text/plain' });
-					res.end(`installed ${q.shopId}`);
-				})
-				.catch(() => res.end('exchange failed'));
-			return undefined;
+		const secret = ['second', 'app', 'secret'].join('-');
+		const app = await startReferenceApp({
+			clientId: 'client-2',
+			clientSecret: secret,
+			sesamiApi: admin.apiUrl,
 		});
-		await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
-		appBase = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
 		try {
 			const reg = await post('/__sim/apps', {
 				appId: 'app-2',
 				clientId: 'client-2',
 				clientSecret: secret,
 				name: 'Second',
-				appUrl: `${appBase}/app`,
-				redirectUris: [`${appBase}/app/oauth/call-back`],
+				appUrl: app.url,
+				redirectUris: [app.redirectUri],
 				installedShops: [],
 			});
 			expect(reg.status).toBe(201);
@@ -470,43 +418,32 @@ describe('headless install through a boilerplate-like app, and the API upstream'
 				{ shopId: SHOP_B },
 				{ redirect: 'follow' },
 			);
-			expect(res.status).toBe(200);
 			expect(await res.text()).toBe(`installed ${SHOP_B}`);
-			expect(issued).toHaveLength(1);
+			expect(res.status).toBe(200);
+			expect(app.requests.map((r) => [r.path, r.hmacValid])).toEqual([
+				['/', true],
+				['/oauth/call-back', true],
+			]);
+			expect(app.installs).toHaveLength(1);
 			const tokens = (await (await fetch(`${admin.url}/__sim/issued-tokens`)).json()) as Array<{
 				token: string;
 				shopId: string;
 			}>;
 			expect(tokens).toEqual(
-				expect.arrayContaining([expect.objectContaining({ token: issued[0], shopId: SHOP_B })]),
+				expect.arrayContaining([
+					expect.objectContaining({ token: app.installs[0].token, shopId: SHOP_B }),
+				]),
 			);
 		} finally {
 			await post('/__sim/consent', { mode: 'ask' });
-			await new Promise((resolve) => app.close(resolve));
+			await app.close();
 		}
 	});
 
 	it('other /api/v1 paths go to apiUpstream when set (404 otherwise), headers and body unchanged', async () => {
 		expect((await fetch(`${admin.url}/api/v1/shops/${SHOP_A}`)).status).toBe(404);
-		const seen: Array<{ method: string; url: string; key: string; body: string }> = [];
-		const upstream = http.createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (c: Buffer) => chunks.push(c));
-			req.on('end', () => {
-				seen.push({
-					method: req.method || '',
-					url: req.url || '',
-					key: String(req.headers['x-api-key']),
-					body: Buffer.concat(chunks).toString(),
-				});
-				res.writeHead(201, { 'content-type': 'application/json' });
-				res.end('{"data":1}');
-			});
-		});
-		await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-		const proxied = await startSesamiAdmin({
-			apiUpstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-		});
+		const upstream = await startReceiver({ respond: () => ({ status: 201, body: '{"data":1}' }) });
+		const proxied = await startSesamiAdmin({ apiUpstream: upstream.url });
 		try {
 			const r = await fetch(`${proxied.url}/api/v1/shops/${SHOP_A}/x?y=1`, {
 				method: 'POST',
@@ -515,12 +452,12 @@ describe('headless install through a boilerplate-like app, and the API upstream'
 			});
 			expect(r.status).toBe(201);
 			expect(await r.json()).toEqual({ data: 1 });
-			expect(seen).toEqual([
-				{ method: 'POST', url: `/api/v1/shops/${SHOP_A}/x?y=1`, key: 'k1', body: 'hello' },
-			]);
+			expect(
+				upstream.requests.map((q) => [q.method, q.path, q.headers['x-api-key'], q.body]),
+			).toEqual([['POST', `/api/v1/shops/${SHOP_A}/x?y=1`, 'k1', 'hello']]);
 		} finally {
 			await proxied.close();
-			await new Promise((resolve) => upstream.close(resolve));
+			await upstream.close();
 		}
 	});
 });
