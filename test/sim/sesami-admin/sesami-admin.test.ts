@@ -461,3 +461,48 @@ describe('headless install through a boilerplate-like app, and the API upstream'
 		}
 	});
 });
+
+describe('hooks for the API simulator', () => {
+	it('onTokenIssued gets each offline token, onUninstall each revocation', async () => {
+		const issued: Array<{ token: string; shopId: string; clientId: string }> = [];
+		const revoked: Array<{ shopId: string; clientId: string }> = [];
+		const own = await startSesamiAdmin({
+			apps: [{ ...APP, installedShops: [] }],
+			consent: 'accept',
+			onTokenIssued: (t: { token: string; shopId: string; clientId: string }) => issued.push(t),
+			onUninstall: (u: { shopId: string; clientId: string }) => revoked.push(u),
+		});
+		try {
+			const auth = await fetch(
+				`${own.apiUrl}/api/v1/oauth/authorization?${new URLSearchParams({
+					clientId: APP.clientId,
+					shopId: SHOP_A,
+					redirectUri: APP.redirectUris[0],
+				})}`,
+				{ redirect: 'manual' },
+			);
+			const code = new URL(auth.headers.get('location') as string).searchParams.get('code');
+			const r = await fetch(`${own.apiUrl}/api/v1/oauth/access-token`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({
+					code,
+					shopId: SHOP_A,
+					clientId: APP.clientId,
+					clientSecret: SECRET,
+				}),
+			});
+			const { token } = (await r.json()) as { token: string };
+			expect(issued).toEqual([
+				expect.objectContaining({ token, shopId: SHOP_A, clientId: APP.clientId }),
+			]);
+			expect(own.issuedTokens().map((t) => t.token)).toEqual([token]);
+			await own.uninstall(APP.appId, SHOP_A);
+			expect(revoked).toEqual([{ appId: APP.appId, shopId: SHOP_A, clientId: APP.clientId }]);
+			expect(own.issuedTokens()).toEqual([]);
+			expect(own.issuedTokens({ all: true })).toHaveLength(1);
+		} finally {
+			await own.close();
+		}
+	});
+});
