@@ -94,6 +94,30 @@ describe('App Installation: reads, one shop per item', () => {
 	});
 });
 
+describe('App Installation: naive appointment times, each shop in its own zone', () => {
+	afterEach(() => sim.variants.reset());
+
+	it("reads each item's naive times in its shop's zone (one shop lookup per shop)", async () => {
+		sim.variants.set({ times: 'naive-minutes' });
+		const get = (index: number) =>
+			asApp(shops[index].id, tokens[index], {
+				resource: 'appointment',
+				operation: 'get',
+				simplify: true,
+				appointmentId: rl(shops[index].appointments.upcoming),
+			});
+		const { output } = await run([get(0), get(1), get(0)]);
+		expect(output.map((item) => item.json.naiveTimesZone)).toEqual([
+			shops[0].timezone,
+			shops[1].timezone,
+			shops[0].timezone,
+		]);
+		expect(output.map((item) => item.json.naiveTimesZoneSource)).toEqual(['shop', 'shop', 'shop']);
+		const lookups = exchanges().filter((e) => String(e.path).startsWith('/shops/'));
+		expect(lookups.map((e) => e.path)).toEqual([`/shops/${shops[0].id}`, `/shops/${shops[1].id}`]);
+	});
+});
+
 describe('App Installation: bad input per item', () => {
 	const shopGet = { resource: 'shop', operation: 'get' };
 
