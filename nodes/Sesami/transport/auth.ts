@@ -74,6 +74,10 @@ function baseUrlOf(value: unknown): string {
 /** The item's shop ID and token, checked; the token is never part of a message. */
 function appInstallation(this: RequestContext, itemIndex: number | undefined) {
 	const node = this.getNode();
+	// The editor's lists have no item: an expression on the item's row cannot be read there.
+	const inEditor = isExecute(this)
+		? ''
+		: ' The lists in the editor need fixed values here: choose By ID when they are expressions.';
 	const shopId = String(parameter.call(this, APP_PARAMETERS.shopId, itemIndex) ?? '').trim();
 	const length = shopId.length;
 	if (!isSesamiId(shopId)) {
@@ -87,7 +91,7 @@ function appInstallation(this: RequestContext, itemIndex: number | undefined) {
 				itemIndex,
 				description:
 					'App Installation needs the Sesami Admin shop ID (24 hexadecimal characters) of ' +
-					'the installation, e.g. {{ $json.shopId }} from the installations table row.',
+					`the installation, e.g. {{ $json.shopId }} from the installations table row.${inEditor}`,
 			},
 		);
 	}
@@ -97,7 +101,7 @@ function appInstallation(this: RequestContext, itemIndex: number | undefined) {
 			itemIndex,
 			description:
 				`App Installation needs the offline token Sesami issued when shop ${shopId} installed ` +
-				'the app, e.g. {{ $json.token }} from the installations table row.',
+				`the app, e.g. {{ $json.token }} from the installations table row.${inEditor}`,
 		});
 	}
 	const timezone =

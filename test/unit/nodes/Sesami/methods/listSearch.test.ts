@@ -141,9 +141,11 @@ describe('list search with App Installation', () => {
 			credentials: { sesamiAppApi: sesamiAppCredentials(sim) },
 			credentialTypes: { sesamiAppApi: new SesamiAppApi() },
 		});
-		await expect(new Sesami().methods.listSearch.searchServices.call(context)).rejects.toThrow(
-			'The Shop ID of the app installation is empty',
-		);
+		const error = (await new Sesami().methods.listSearch.searchServices
+			.call(context)
+			.catch((e: unknown) => e)) as Error & { description?: string };
+		expect(error.message).toBe('The Shop ID of the app installation is empty');
+		expect(error.description).toMatch(/choose By ID when they are expressions/);
 		expect(exchanges()).toEqual([]);
 	});
 });
