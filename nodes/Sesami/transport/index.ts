@@ -37,9 +37,9 @@ export interface SesamiResponse extends RetriedResponse {
 /**
  * One Sesami Admin API call, the HTTP status returned, not thrown. `path` may contain `{shop}`,
  * replaced by the shop ID (the credential's, or the item's with App Installation: ./auth.ts, which
- * also sends the item's token; a write with an app installation is refused, nothing sent). Retries 429 (honouring Retry-After), 5xx and dropped
- * connections, bounded in attempts and time; throws a NodeApiError (with `networkCode`) when the
- * connection fails for good.
+ * also sends the item's token; a write with an app installation is refused, nothing sent).
+ * Retries 429 (honouring Retry-After), 5xx and dropped connections, bounded in attempts and time;
+ * throws a NodeApiError (with `networkCode`) when the connection fails for good.
  *
  * Array query parameters: Sesami does not document their encoding
  * (https://api.sesami.co/swagger declares `ids` / `resources` as arrays with the OpenAPI default,
@@ -56,8 +56,9 @@ async function sesamiApiCall(
 	const settings = await getSesamiSettings.call(this, options.itemIndex);
 	const { baseUrl, shopId, appToken } = settings;
 	if (appToken !== undefined && method !== 'GET' && method !== 'HEAD') {
-		// The official backend sends only GET / HEAD with a read key, everything else with a write key
-		// (https://github.com/sesamiapp/sesami-apps-boilerplate server/src/sesami/authentication/SesamiProxyAuth.ts).
+		// The official backend sends only GET / HEAD with a read key, anything else with a write key:
+		// https://github.com/sesamiapp/sesami-apps-boilerplate
+		// (server/src/sesami/authentication/SesamiProxyAuth.ts)
 		throw appWriteRefusal.call(this, `${method} ${path}`, options.itemIndex);
 	}
 	const resolvedPath = path.replace('{shop}', encodeURIComponent(shopId));
