@@ -1,7 +1,5 @@
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { WebhookRefusal } from './refusal';
-
 /**
  * A short, bounded cache of the credential a trigger checks every request against.
  *
@@ -54,10 +52,10 @@ function remember(key: string, data: ICredentialDataDecryptedObject, now: number
 }
 
 /**
- * Checks a request against the `type` credential of the context's node: `check` gets the credential data and
- * returns what it proves or throws a WebhookRefusal. A cached read (at most
- * CREDENTIAL_CACHE_TTL_SECONDS old) is tried first; when it refuses, the credential is read again
- * and the check repeated, so only the fresh read can refuse a request.
+ * Checks a request against the `type` credential of the context's node: `check` gets the credential
+ * data and returns what it proves or throws (a WebhookRefusal). A cached read (at most
+ * CREDENTIAL_CACHE_TTL_SECONDS old) is tried first; when `check` throws with it, the credential is
+ * read again and the check repeated, so only a fresh read can refuse a request.
  */
 export async function checkWithCredential<T>(
 	context: IWebhookFunctions,
@@ -70,8 +68,8 @@ export async function checkWithCredential<T>(
 	if (cached && cached.expires > now) {
 		try {
 			return check(cached.data);
-		} catch (error) {
-			if (!(error instanceof WebhookRefusal)) throw error;
+		} catch {
+			// refused (or failed) with the remembered credential: decided by a fresh read below
 		}
 	}
 	const data = await context.getCredentials(type);

@@ -10,7 +10,10 @@ import { unauthorized } from '../../../../../nodes/shared/webhook/refusal';
 
 /** A webhook context whose credential (by ID) can be changed between requests, counting reads. */
 function fakeTrigger(options: { credentialId?: string; workflowId?: string; nodeId?: string }) {
-	const store: { secret: string; reads: number } = { secret: 'first-secret-0123456789', reads: 0 };
+	const store: { current: string; reads: number } = {
+		current: 'first-secret-0123456789',
+		reads: 0,
+	};
 	const context = {
 		getNode: () => ({
 			id: options.nodeId ?? 'node-1',
@@ -26,7 +29,7 @@ function fakeTrigger(options: { credentialId?: string; workflowId?: string; node
 		getWorkflow: () => ({ id: options.workflowId ?? 'wf-1', active: true }),
 		getCredentials: async () => {
 			store.reads++;
-			return { secret: store.secret } as ICredentialDataDecryptedObject;
+			return { secret: store.current } as ICredentialDataDecryptedObject;
 		},
 	} as unknown as IWebhookFunctions;
 	/** One request presenting `presented`: true when accepted, false when refused. */
@@ -64,7 +67,7 @@ describe('credential cache of the triggers', () => {
 	it('a rotated secret: the new one works at once, the old one at most TTL seconds', async () => {
 		const { store, request } = fakeTrigger({ credentialId: 'cred-1' });
 		expect(await request('first-secret-0123456789')).toBe(true);
-		store.secret = 'second-secret-0123456789';
+		store.current = 'second-secret-0123456789';
 		// the cached credential refuses the new secret, so it is read afresh and accepted
 		expect(await request('second-secret-0123456789')).toBe(true);
 		expect(store.reads).toBe(2);
@@ -75,7 +78,7 @@ describe('credential cache of the triggers', () => {
 	it('a revoked secret nobody replaced keeps working until the TTL ends, not after', async () => {
 		const { store, request } = fakeTrigger({ credentialId: 'cred-1' });
 		expect(await request('first-secret-0123456789')).toBe(true);
-		store.secret = 'rotated-secret-0123456789';
+		store.current = 'rotated-secret-0123456789';
 		now += (CREDENTIAL_CACHE_TTL_SECONDS - 1) * 1000;
 		expect(await request('first-secret-0123456789')).toBe(true);
 		now += 2000;
@@ -114,7 +117,7 @@ describe('credential cache of the triggers', () => {
 		expect(triggers[CREDENTIAL_CACHE_MAX_ENTRIES].store.reads).toBe(1);
 	});
 
-	it('an error of the check other than a refusal is thrown at once', async () => {
+	it('an error of the check other than a refusal is thrown (after a fresh read)', async () => {
 		const { request } = fakeTrigger({ credentialId: 'cred-1' });
 		await request('first-secret-0123456789');
 		const context = {
