@@ -33,7 +33,7 @@ const files = targets.flatMap((t) =>
 				.map((f) => path.join(t, f))
 		: [t],
 );
-const totals = Object.fromEntries(wanted.map((n) => [n, 0]));
+const totals = Object.assign(Object.create(null), Object.fromEntries(wanted.map((n) => [n, 0])));
 let all = 0;
 for (const file of files) {
 	const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
