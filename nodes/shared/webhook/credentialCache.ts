@@ -48,7 +48,8 @@ function remember(key: string, data: ICredentialDataDecryptedObject, now: number
 		if (oldest === undefined) break;
 		entries.delete(oldest);
 	}
-	entries.set(key, { data, expires: now + CREDENTIAL_CACHE_TTL_SECONDS * 1000 });
+	// a copy: what the caller does with its object never changes the remembered credential
+	entries.set(key, { data: { ...data }, expires: now + CREDENTIAL_CACHE_TTL_SECONDS * 1000 });
 }
 
 /**

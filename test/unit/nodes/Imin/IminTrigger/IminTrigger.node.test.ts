@@ -265,6 +265,39 @@ describe('imin Trigger', () => {
 		expect(result.workflowData).toBeUndefined();
 	});
 
+	it('a changed key: the new one is accepted at once, the old one for at most 30 s (credential cache)', async () => {
+		const stored = { apiKey: WEBHOOK_KEY };
+		let now = Date.parse('2026-12-03T20:00:00Z');
+		jest.spyOn(Date, 'now').mockImplementation(() => now);
+		const send = async (key: string) => {
+			const context = webhookContext({
+				workflowId: 'wf-rotation',
+				parameters: { events: ['checkoutSuccess'], settings: {} },
+				credentials: { iminWebhookApi: stored },
+				body: JSON.stringify(order()),
+				headers: { 'content-type': 'application/json', 'x-api-key': key },
+			});
+			// as n8n hands it over: the node names its credential by ID
+			Object.assign(context.getNode(), {
+				credentials: { iminWebhookApi: { id: 'cred-rotation', name: 'imin key' } },
+			});
+			await new IminTrigger().webhook.call(context);
+			return context.response.statusCode;
+		};
+		try {
+			expect(await send(WEBHOOK_KEY)).toBe(204);
+			const newKey = `${WEBHOOK_KEY}-rotated`;
+			stored.apiKey = newKey;
+			now += 10_000;
+			expect(await send(WEBHOOK_KEY)).toBe(204); // remembered for up to 30 s
+			expect(await send(newKey)).toBe(204); // accepted at once (checked against a fresh read)
+			expect(await send(WEBHOOK_KEY)).toBe(401); // the fresh read replaced the remembered key
+			expect(await send('wrong')).toBe(401);
+		} finally {
+			jest.restoreAllMocks();
+		}
+	});
+
 	describe('version 1 (saved workflows) and version 2 (new nodes)', () => {
 		/** One delivery to the given version; version 2 gets the request as n8n hands it over. */
 		async function deliverTo(version: number, body: string, contentType = 'application/json') {
