@@ -53,14 +53,14 @@ export const indexProperties: INodeProperties[] = [
 			"The customer's rows of the stored links table (objects with appointmentId and shopId), or appointment IDs (a list or comma-separated). Rows of another Sesami shop are ignored.",
 	},
 	{
-		displayName: 'Shops With Stored Links',
+		displayName: 'Shops With a Complete Index',
 		name: 'indexShopIds',
 		type: 'string',
 		default: '',
 		displayOptions: { show: { listFrom: ['index'] } },
-		placeholder: "e.g. {{ $('Any stored link').all().map((item) => item.json.shopId) }}",
+		placeholder: "e.g. {{ $('Index filled for the shop?').all().map((item) => item.json.shopId) }}",
 		description:
-			"Sesami shop IDs known to have rows in the stored links table. When neither this nor the customer's rows name this credential's shop, the index is empty for the shop and the node walks the shop's appointments instead.",
+			"Sesami shop IDs whose stored links table holds every appointment (the backfill ran, and Flows keep it current). For any other shop the node walks the shop's appointments, since rows the Flows wrote after the install miss the bookings made before it.",
 	},
 ];
 
@@ -85,8 +85,9 @@ export function listParameter(value: unknown): unknown[] {
 }
 
 /**
- * The shop's rows: the appointment IDs of the customer in this shop, and whether the index has
- * anything for the shop (the customer's rows there, or the shop among `indexShopIds`).
+ * The shop's rows: the appointment IDs of the customer in this shop, and whether the index is
+ * complete for the shop (the shop among `indexShopIds`). A customer's rows alone do not make it
+ * so: the Flows only push what is booked or changed after the install.
  */
 export function readIndex(
 	rows: unknown[],
@@ -94,18 +95,16 @@ export function readIndex(
 	shopId: string,
 ): { populated: boolean; ids: string[] } {
 	const ids = new Set<string>();
-	let shopRows = 0;
 	for (const row of rows) {
 		const record = (row && typeof row === 'object' ? row : { appointmentId: row }) as IDataObject;
 		const rowShop = String(record.shopId ?? '').trim();
 		if (rowShop && rowShop !== shopId) continue;
 		const id = String(record.appointmentId ?? record.id ?? '').trim();
 		if (!MONGO_ID.test(id)) continue;
-		shopRows++;
 		ids.add(id);
 	}
 	const named = shopIds.some((value) => String(value ?? '').trim() === shopId);
-	return { populated: named || shopRows > 0, ids: [...ids] };
+	return { populated: named, ids: [...ids] };
 }
 
 /** Whether an answer to `ids=<chunk>` kept to the chunk (a server that ignored `ids` did not). */

@@ -20,7 +20,7 @@ describe('customer index', () => {
 		expect(listParameter(undefined)).toEqual([]);
 	});
 
-	it("keeps the shop's rows with Sesami IDs, and says whether the shop has any row", () => {
+	it("keeps the shop's rows with Sesami IDs; the index counts only for shops named complete", () => {
 		const rows = [
 			{ appointmentId: A, shopId: 'shop1' },
 			{ appointmentId: B, shopId: 'shop2' },
@@ -28,10 +28,12 @@ describe('customer index', () => {
 			{ appointmentId: A, shopId: 'shop1' },
 			{},
 		];
-		expect(readIndex(rows, [], 'shop1')).toEqual({ populated: true, ids: [A] });
+		expect(readIndex(rows, ['shop1'], 'shop1')).toEqual({ populated: true, ids: [A] });
+		// the customer's rows alone (Flows since the install) do not make the index complete
+		expect(readIndex(rows, [], 'shop1')).toEqual({ populated: false, ids: [A] });
 		expect(readIndex([{}], ['shop2'], 'shop1')).toEqual({ populated: false, ids: [] });
 		expect(readIndex([{}], ['shop2', 'shop1'], 'shop1')).toEqual({ populated: true, ids: [] });
-		expect(readIndex([C], [], 'shop1')).toEqual({ populated: true, ids: [C] });
+		expect(readIndex([C], ['shop1'], 'shop1')).toEqual({ populated: true, ids: [C] });
 	});
 
 	it('an answer with an item not asked for, or counting more, did not honour ids', () => {

@@ -103,7 +103,7 @@ describe('Get Many for Customer', () => {
 				{ appointmentId: other().id, shopId: shop.id },
 				{ appointmentId: 'ffffffffffffffffffffffff', shopId: shop.id },
 			];
-			const output = await byIndex(rows);
+			const output = await byIndex(rows, [shop.id]);
 			expect(output.map((item) => item.json.id).sort()).toEqual(mine);
 			expect(output.every((item) => item.json.listedFrom === 'index')).toBe(true);
 			expect(output.every((item) => item.json.policy)).toBe(true);
@@ -125,10 +125,13 @@ describe('Get Many for Customer', () => {
 			},
 		);
 
-		it('walks when the index has no row for the shop (rows of another shop are not this one)', async () => {
+		it("walks when the index is not complete for the shop, even with the customer's rows (rows of another shop are not this one)", async () => {
 			const mine = upcoming(String(shop.customer!.externalId));
 			const output = await byIndex(
-				mine.map((appointmentId) => ({ appointmentId, shopId: 'another-shop' })),
+				[
+					...mine.map((appointmentId) => ({ appointmentId, shopId: 'another-shop' })),
+					{ appointmentId: mine[0], shopId: shop.id },
+				],
 				['another-shop'],
 			);
 			expect(output.map((item) => item.json.id).sort()).toEqual(mine);
