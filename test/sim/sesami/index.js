@@ -239,6 +239,16 @@ async function startSesamiSimulator(options = {}) {
 		return { count: ids.length, ids };
 	}
 
+	/** Removes appointments createMany made, as if they never existed: body {ids} -> {count}. */
+	function removeMany(input) {
+		const ids = new Set(Array.isArray(input && input.ids) ? input.ids : []);
+		const list = built.state.appointments;
+		const kept = list.filter((a) => !ids.has(a.id));
+		const count = list.length - kept.length;
+		list.splice(0, list.length, ...kept);
+		return { count };
+	}
+
 	function actOn(id, action, body) {
 		return appointmentAction({ sim: internal, state: built.state }, id, action, body);
 	}
@@ -265,6 +275,7 @@ async function startSesamiSimulator(options = {}) {
 		send,
 		createAndFire,
 		createMany,
+		removeMany,
 		actOn,
 		filterDeliveries,
 		syncOtherToolFlows,

@@ -70,6 +70,11 @@ const ADMIN_ROUTES = [
 		handler: (c, r) => ok(c.createMany(r.body()), 201),
 	},
 	{
+		method: 'DELETE',
+		path: '/__sim/appointments/bulk',
+		handler: (c, r) => ok(c.removeMany(r.body())),
+	},
+	{
 		method: 'POST',
 		path: '/__sim/appointments/:id/:action',
 		handler: (c, r) => ok(c.actOn(decodeURIComponent(r.params.id), r.params.action, r.body())),
