@@ -10,9 +10,9 @@
 // that reads only `ids[]=` (arrayQuery=brackets-only: repeated keys and commas are ignored and the
 // list comes back unfiltered) L still sees exactly theirs.
 //
-// Leaves behind: nothing it made (the bulk appointments, their rows, the index-complete mark and
-// the forged row are removed; the variants reset). The backfill's rows of shop 0's own upcoming
-// appointments stay (they are what W1 would store).
+// Leaves behind: nothing it made (the bulk appointments, their rows, the backfill's rows and its
+// index-complete mark, the forged row are removed; the variants reset), except the rows W4 refreshed
+// for customer B (as any My Page list does).
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -117,9 +117,11 @@ after(async () => {
 		await deleteRows([{ columnName: 'customerId', condition: 'eq', value: customerId }]).catch(
 			(error) => console.error(`# ${error.message}`),
 		);
-	await deleteRows([{ columnName: 'lastEvent', condition: 'eq', value: 'INDEX_COMPLETE' }]).catch(
-		(error) => console.error(`# ${error.message}`),
-	);
+	// the backfill's rows (those W1 or W4 did not rewrite since) and its mark
+	for (const lastEvent of ['BACKFILL', 'INDEX_COMPLETE'])
+		await deleteRows([{ columnName: 'lastEvent', condition: 'eq', value: lastEvent }]).catch(
+			(error) => console.error(`# ${error.message}`),
+		);
 	await settle().catch((error) => console.error(`# ${error.message}`));
 });
 
