@@ -1,5 +1,5 @@
 // End-to-end: My Page in a shop with more than 1,000 upcoming appointments, through the real n8n:
-// workflows/sesami-stored-links-backfill.json (run once with `n8n execute`) fills the stored links
+// workflows/sesami-stored-links-backfill.json (run once from its Manual Trigger, as Execute workflow does) fills the stored links
 // index, then workflows/sesami-my-page-backend.json (W4) lists each customer's appointments from it,
 // signed as Shopify's App Proxy signs. Shop 0 of the Sesami simulator gets > 1,000 upcoming
 // appointments booked "before the install" (POST /__sim/appointments/bulk: no Flow fired), spread
@@ -19,14 +19,15 @@ import { after, before, describe, test } from 'node:test';
 import {
 	dataTableId,
 	dataTableRows,
-	executeWorkflow,
 	n8nApi,
+	n8nOwner,
 	simControl,
 	simShop,
 	waitFor,
 	workflowByFile,
 } from './lib/context.mjs';
-import { nodeOutput, webhookRegistered } from './lib/n8n.mjs';
+import { runSetupWorkflow } from './lib/data-tables.mjs';
+import { webhookRegistered } from './lib/n8n.mjs';
 import { appointmentsOf, asCustomer, customerB, settle, w4 } from './lib/my-page.mjs';
 
 const LINKS_TABLE = 'Sesami appointment links';
@@ -140,13 +141,23 @@ describe('My Page in a shop with more than 1,000 upcoming appointments', () => {
 
 	test('the backfill workflow runs unmodified and fills the index, with counts', async () => {
 		const started = Date.now();
-		const result = await executeWorkflow(workflowByFile(BACKFILL_FILE).id, { timeoutMs: 600_000 });
-		assert.ok(result.ok, `backfill run: ${result.status} ${result.stderr?.slice(-500)}`);
-		const [summary] = nodeOutput(result.run, 'Summary');
+		// as a merchant runs it: Execute workflow in the editor (the REST manual run), from its Manual Trigger
+		const { execution } = await runSetupWorkflow({
+			rest: n8nOwner(),
+			api,
+			workflowId: workflowByFile(BACKFILL_FILE).id,
+			trigger: 'Run once to fill the index',
+			timeoutMs: 600_000,
+		});
+		const summaries = execution.data.resultData.runData.Summary[0].data.main[0].map((i) => i.json);
+		assert.equal(summaries.length, 1, 'one shop');
+		const [summary] = summaries;
 		console.log(`# backfill: ${JSON.stringify(summary)} in ${Date.now() - started} ms`);
 		assert.equal(summary.shopId, shop.id);
 		assert.ok(summary.appointments > 1_000 + LATE_COUNT);
 		assert.equal(summary.rowsWritten, summary.appointments);
+		const rowsOut = execution.data.resultData.runData['Rows for the index'][0].data.main[0];
+		assert.equal(rowsOut.at(-1).json.progress, `${summary.appointments} / ${summary.appointments}`);
 		const rowsOfL = await dataTableRows(await linksTable(), {
 			type: 'and',
 			filters: [{ columnName: 'customerId', condition: 'eq', value: L }],
