@@ -218,6 +218,42 @@ async function startSesamiSimulator(options = {}) {
 		return R.appointment(a, shop.settings.timezone);
 	}
 
+	/**
+	 * Many appointments booked before the shop's Flows existed (a shop that installs the package
+	 * with appointments already booked): created as createAndFire does, no Flow fired.
+	 * body: {shopId?, appointments: [input, ...]} -> {count, ids}
+	 */
+	function createMany(input) {
+		const body = input || {};
+		if (!Array.isArray(body.appointments)) throw new ApiError(400, err('appointments', 'is_array'));
+		const shops = built.state.shops;
+		const shop = body.shopId === undefined ? shops[0] : shops.find((s) => s.id === body.shopId);
+		if (!shop) throw new ApiError(404, err('shop', 'not_found'));
+		const ctx = { sim: internal, state: built.state, shop };
+		// one Sesami customer per Shopify customer: a customer given by externalId is reused
+		const known = new Map();
+		const ids = body.appointments.map((one) => {
+			const externalId = one && one.customer && one.customer.externalId;
+			const input = known.has(externalId)
+				? { ...one, customer: { id: known.get(externalId) } }
+				: one;
+			const a = createAppointment(ctx, input);
+			if (externalId) known.set(externalId, a.customer.id);
+			return a.id;
+		});
+		return { count: ids.length, ids };
+	}
+
+	/** Removes appointments createMany made, as if they never existed: body {ids} -> {count}. */
+	function removeMany(input) {
+		const ids = new Set(Array.isArray(input && input.ids) ? input.ids : []);
+		const list = built.state.appointments;
+		const kept = list.filter((a) => !ids.has(a.id));
+		const count = list.length - kept.length;
+		list.splice(0, list.length, ...kept);
+		return { count };
+	}
+
 	function actOn(id, action, body) {
 		return appointmentAction({ sim: internal, state: built.state }, id, action, body);
 	}
@@ -244,6 +280,8 @@ async function startSesamiSimulator(options = {}) {
 		variants,
 		send,
 		createAndFire,
+		createMany,
+		removeMany,
 		actOn,
 		filterDeliveries,
 		syncOtherToolFlows,

@@ -44,11 +44,13 @@ const SESAMI_VARIANTS = {
 		doc: 'Cancelling an appointment that is already cancelled. error-400: 400 (today). noop-200: 200 with the appointment, nothing changed.',
 	},
 	arrayQuery: {
-		values: ['any', 'single-not-list'],
+		values: ['any', 'single-not-list', 'comma-only', 'repeat-only', 'brackets-only'],
 		default: 'any',
 		doc:
 			'How array query parameters (ids, resources) are read. any: repeated keys, brackets or commas. single-not-list: one ' +
-			'value (ids=a) is not read as a list (400 ids is_array), only a repeated key is.',
+			'value (ids=a) is not read as a list (400 ids is_array), only a repeated key is. comma-only (ids=a,b), ' +
+			'repeat-only (ids=a&ids=b), brackets-only (ids[]=a&ids[]=b): only that encoding is read (a single ids=a by ' +
+			'comma-only and repeat-only); sent any other way the parameter is ignored and the list comes back unfiltered.',
 	},
 	maxFlows: {
 		values: ['plan', '1', '6', '9'],

@@ -195,4 +195,59 @@ describe('arrayQuery', () => {
 		const twice = await list(`ids=${a}&ids=${a}`);
 		expect((twice.data.data as Appointment[]).map((x) => x.id)).toEqual([a]);
 	});
+
+	it.each([
+		['comma-only', ['comma', 'single']],
+		['repeat-only', ['repeat', 'single']],
+		['brackets-only', ['brackets']],
+	])(
+		'%s: reads only that encoding; sent any other way ids is ignored (the list unfiltered)',
+		async (variant, understood) => {
+			await control.post('/variants', { arrayQuery: variant });
+			const [a, b] = ids();
+			const all = await list('');
+			expect(all.data.totalItems).toBeGreaterThan(2);
+			for (const [encoding, query, expected] of [
+				['single', `ids=${a}`, [a]],
+				['repeat', `ids=${a}&ids=${b}`, [a, b]],
+				['comma', `ids=${a},${b}`, [a, b]],
+				['brackets', `ids[]=${a}&ids[]=${b}`, [a, b]],
+			] as Array<[string, string, string[]]>) {
+				const res = await list(query);
+				expect(res.status).toBe(200);
+				if (understood.includes(encoding)) {
+					expect([encoding, (res.data.data as Appointment[]).map((x) => x.id).sort()]).toEqual([
+						encoding,
+						[...expected].sort(),
+					]);
+				} else {
+					expect([encoding, res.data.totalItems]).toEqual([encoding, all.data.totalItems]);
+				}
+			}
+		},
+	);
+});
+
+describe('appointments booked before the install (POST / DELETE /__sim/appointments/bulk)', () => {
+	it('creates many, one Sesami customer per Shopify customer, and removes them', async () => {
+		const at = Date.now() + 400 * 86_400_000;
+		const appointments = [0, 1, 2].map((i) => ({
+			datetime: new Date(at + i * 3_600_000).toISOString(),
+			resourceId: shop.resourceIds[0],
+			customer: { firstName: 'Bulk', lastName: 'Customer', externalId: '7123456789012' },
+		}));
+		const made = await control.post('/appointments/bulk', { appointments });
+		expect(made.status).toBe(201);
+		expect(made.data.count).toBe(3);
+		const records = await Promise.all(
+			made.data.ids.map(
+				async (id: string) => (await control.get(`/state/appointments/${id}`)).data,
+			),
+		);
+		expect(new Set(records.map((r) => r.customer.id)).size).toBe(1);
+		expect(records.every((r) => r.customer.externalId === '7123456789012')).toBe(true);
+		const removed = await control.delete('/appointments/bulk', { data: { ids: made.data.ids } });
+		expect(removed.data.count).toBe(3);
+		expect((await control.get(`/state/appointments/${made.data.ids[0]}`)).status).toBe(404);
+	});
 });

@@ -6,6 +6,14 @@ import { customerPolicy, ownsAppointment } from '../../helpers/policy';
 import { PAGE_SIZE_MAX, sesamiApiRequest, sesamiApiRequestAllItems } from '../../transport';
 import { simplifyField, timezoneField } from '../common.descriptions';
 import { resolveTimezone } from '../shared';
+import type { ListSource } from './customerIndex';
+import {
+	credentialShopId,
+	indexProperties,
+	listFromIndex,
+	listParameter,
+	readIndex,
+} from './customerIndex';
 import { forbidden, includePolicyOption } from './guard';
 import { appointmentOutput, timedAppointments } from './helpers';
 
@@ -32,6 +40,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'UPCOMING',
 	},
+	...indexProperties,
 	simplifyField,
 	{
 		displayName: 'Options',
@@ -57,6 +66,45 @@ const properties: INodeProperties[] = [
 
 export const description = withDisplay('appointment', 'getManyForCustomer', properties);
 
+/**
+ * The customer's appointments, and the path that listed them in index mode (undefined in walk
+ * mode): from the stored links index when it has rows for the shop, else by walking the shop's
+ * appointments (up to maxPages pages of 100) and keeping the customer's.
+ */
+async function customerAppointments(
+	this: IExecuteFunctions,
+	customerId: string,
+	qs: IDataObject,
+	maxPages: number,
+	itemIndex: number,
+): Promise<{ appointments: IDataObject[]; source?: ListSource }> {
+	const indexMode = this.getNodeParameter('listFrom', itemIndex, 'walk') === 'index';
+	if (indexMode) {
+		const index = readIndex(
+			listParameter(this.getNodeParameter('storedLinks', itemIndex, '')),
+			listParameter(this.getNodeParameter('indexShopIds', itemIndex, '')),
+			await credentialShopId.call(this, itemIndex),
+		);
+		if (index.populated) {
+			const listed = index.ids.length
+				? await listFromIndex.call(this, index.ids, customerId, qs, itemIndex)
+				: [];
+			if (listed) return { appointments: listed, source: 'index' };
+		}
+	}
+	const all = await sesamiApiRequestAllItems.call(
+		this,
+		'/{shop}/appointments',
+		qs,
+		maxPages * PAGE_SIZE_MAX,
+		{ itemIndex },
+	);
+	return {
+		appointments: all.filter((appointment) => ownsAppointment(appointment, customerId)),
+		source: indexMode ? 'walk' : undefined,
+	};
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const customerId = shopifyCustomerId(this.getNodeParameter('customerId', itemIndex, ''));
 	if (!customerId) {
@@ -69,22 +117,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timezone = await resolveTimezone.call(this, options.timezone, itemIndex);
-	const maxPages = Math.max(1, Number(options.maxPages ?? 10));
-	const all = await sesamiApiRequestAllItems.call(
+	const qs = { filterType: this.getNodeParameter('filterType', itemIndex, 'UPCOMING'), timezone };
+	const { appointments, source } = await customerAppointments.call(
 		this,
-		'/{shop}/appointments',
-		{ filterType: this.getNodeParameter('filterType', itemIndex, 'UPCOMING'), timezone },
-		maxPages * PAGE_SIZE_MAX,
-		{ itemIndex },
-	);
-	const mine = await timedAppointments.call(
-		this,
-		all.filter((appointment) => ownsAppointment(appointment, customerId)),
-		timezone,
+		customerId,
+		qs,
+		Math.max(1, Number(options.maxPages ?? 10)),
 		itemIndex,
 	);
+	const mine = await timedAppointments.call(this, appointments, timezone, itemIndex);
+	// In index mode every item says which path listed it (saved walk-mode workflows keep their output)
+	const tag = source ? { listedFrom: source } : {};
 	if (!options.includePolicy)
-		return mine.map((appointment) => appointmentOutput.call(this, appointment, itemIndex));
+		return mine.map((appointment) => ({
+			...appointmentOutput.call(this, appointment, itemIndex),
+			...tag,
+		}));
 	const services = new Map<string, IDataObject>();
 	const result: IDataObject[] = [];
 	for (const appointment of mine) {
@@ -102,6 +150,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		result.push({
 			...appointmentOutput.call(this, appointment, itemIndex),
 			policy: customerPolicy(appointment, service) as unknown as IDataObject,
+			...tag,
 		});
 	}
 	return result;

@@ -63,6 +63,17 @@ const ADMIN_ROUTES = [
 		path: '/__sim/appointments',
 		handler: (c, r) => ok(c.createAndFire(r.body()), 201),
 	},
+	// appointments booked before the Flows existed: {shopId?, appointments: [...]}, no Flow fired
+	{
+		method: 'POST',
+		path: '/__sim/appointments/bulk',
+		handler: (c, r) => ok(c.createMany(r.body()), 201),
+	},
+	{
+		method: 'DELETE',
+		path: '/__sim/appointments/bulk',
+		handler: (c, r) => ok(c.removeMany(r.body())),
+	},
 	{
 		method: 'POST',
 		path: '/__sim/appointments/:id/:action',

@@ -20,9 +20,18 @@ const T = require('../time');
  *   once (`ids=a`, `ids=a,b`, `ids[]=a`) is not read as a list: 400 [{property: name, is_array}],
  *   as a validator that receives a plain string where it expects an array answers. Values are not
  *   split on commas.
+ * - comma-only, repeat-only, brackets-only: a server that reads one encoding (`ids=a,b`;
+ *   `ids=a&ids=b`; `ids[]=a&ids[]=b`) and ignores the parameter sent any other way, answering as
+ *   if it were absent (an unfiltered list). A single plain value (`ids=a`) is read by comma-only
+ *   and repeat-only.
  * With `errs` the 400 is added there; without it undefined comes back (getAvailability: a required list).
  */
 function arrayParam(q, name, mode = 'any', errs) {
+	if (ONLY_ENCODING[mode]) {
+		const used = encodingOf(q, name);
+		if (!used || !ONLY_ENCODING[mode].includes(used)) return undefined;
+		return arrayParam(q, name, 'any', errs);
+	}
 	const values = [];
 	let present = false;
 	let occurrences = 0;
@@ -48,6 +57,22 @@ function arrayParam(q, name, mode = 'any', errs) {
 	// (without errs, the caller treats undefined as a missing list)
 	return present ? values : undefined;
 }
+const ONLY_ENCODING = {
+	'comma-only': ['comma', 'single'],
+	'repeat-only': ['repeat', 'single'],
+	'brackets-only': ['brackets'],
+};
+
+/** How a list parameter was sent: 'brackets', 'repeat', 'comma', 'single' (one plain value) or undefined. */
+function encodingOf(q, name) {
+	if (Object.keys(q).some((k) => k === `${name}[]` || new RegExp(`^${name}\\[\\d+\\]$`).test(k)))
+		return 'brackets';
+	const v = q[name];
+	if (v === undefined) return undefined;
+	if (Array.isArray(v)) return 'repeat';
+	return String(v).includes(',') ? 'comma' : 'single';
+}
+
 function scalarParam(q, name, errs, failName = 'is_string') {
 	const v = q[name];
 	if (Array.isArray(v)) {

@@ -498,7 +498,11 @@ describe('Sesami App Trigger: actions from the page', () => {
 			/another user/,
 		);
 		expectRefused(
-			await act(t, await token(), { action: 'a', context: context.replace(/.$/, 'A') }),
+			// the signature's last character changed (to one it is not: it is 'A' one time in 16)
+			await act(t, await token(), {
+				action: 'a',
+				context: context.slice(0, -1) + (context.endsWith('A') ? 'E' : 'A'),
+			}),
 			/context/,
 		);
 		const [payload, mac] = context.split('.');
