@@ -301,6 +301,12 @@ async function stageE2e() {
 	};
 
 	const n8nPort = await freePort();
+	// sesami-app-appointment-panel.json (Sesami App): the Sesami Admin host simulator in front of the
+	// Sesami API simulator, with the app registered at the trigger's production URL (lib/sesami-app.mjs).
+	const { startSesamiAppHost } = await import('./e2e/lib/sesami-app.mjs');
+	const sesamiApp = await startSesamiAppHost({ sim, n8nPort, root, log });
+	cleanups.push(() => sesamiApp.admin.close());
+	log(`Sesami Admin simulator on ${sesamiApp.admin.url} (app URL ${sesamiApp.context.appUrl})`);
 	const credentials = [
 		{
 			id: 'sesamiSandbox001',
@@ -356,6 +362,7 @@ async function stageE2e() {
 				clientSecret: myPageApp.clientSecret,
 			},
 		},
+		sesamiApp.credential,
 		// The recovery workflow's n8n API credential: the key exists once n8n runs (beforePublish).
 		{
 			...N8N_API_CREDENTIAL,
@@ -481,6 +488,7 @@ async function stageE2e() {
 			webhookCredentialId: 'iminWebhookSbx01',
 		},
 		control: { url: control.url, token: control.token },
+		sesamiApp: sesamiApp.context,
 		myPage: {
 			...myPageApp,
 			credentialId: 'shopifyAppSbx001',
