@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as appointment from './actions/appointment/Appointment.resource';
+import { authenticationProperties, credentials } from './actions/authentication.descriptions';
 import * as availability from './actions/availability/Availability.resource';
 import * as customer from './actions/customer/Customer.resource';
 import * as flow from './actions/flow/Flow.resource';
@@ -32,8 +33,9 @@ export class Sesami implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sesamiApi', required: true }],
+		credentials,
 		properties: [
+			...authenticationProperties,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -62,9 +62,17 @@ describe('n8n knows the package', () => {
 			`${NODE_TYPE} not in /types/nodes.json (package nodes: ${r.data.filter((d) => d.name.startsWith(PACKAGE)).map((d) => d.name)})`,
 		);
 		assert.equal(node.displayName, 'Sesami');
+		// Personal Access Token (the default, as saved workflows have it) or App Installation
 		assert.deepEqual(
-			node.credentials.map((c) => c.name),
-			['sesamiApi'],
+			node.credentials.map((c) => [c.name, c.displayOptions?.show?.authentication]),
+			[
+				['sesamiApi', ['personalAccessToken']],
+				['sesamiAppApi', ['appInstallation']],
+			],
+		);
+		assert.equal(
+			node.properties.find((p) => p.name === 'authentication')?.default,
+			'personalAccessToken',
 		);
 		const resources = node.properties
 			.find((p) => p.name === 'resource')

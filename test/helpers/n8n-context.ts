@@ -99,9 +99,31 @@ export function executeContext(options: ContextOptions): TestExecuteContext {
 	return createContext(options) as unknown as TestExecuteContext;
 }
 
-/** ILoadOptionsFunctions (listSearch / loadOptions methods). */
+/**
+ * `getNodeParameter(name, fallback?)` of the contexts without items (load options, poll): an
+ * absent parameter gives the fallback (or undefined).
+ */
+function parameterWithFallback(parameters: IDataObject) {
+	return (name: string, ...rest: unknown[]) => {
+		const value = name
+			.split('.')
+			.reduce<unknown>(
+				(object, key) => (object == null ? undefined : (object as Record<string, unknown>)[key]),
+				parameters,
+			);
+		return value === undefined ? rest[0] : value;
+	};
+}
+
+/**
+ * ILoadOptionsFunctions (listSearch / loadOptions methods): no input items and
+ * `getNodeParameter(name, fallback?)`, as in n8n.
+ */
 export function loadOptionsContext(options: ContextOptions): TestLoadOptionsContext {
-	return createContext(options) as unknown as TestLoadOptionsContext;
+	const context = createContext(options) as Record<string, unknown>;
+	delete context.getInputData;
+	context.getNodeParameter = parameterWithFallback((options.parameters ?? {}) as IDataObject);
+	return context as unknown as TestLoadOptionsContext;
 }
 
 /** IWebhookFunctions: the request as n8n hands it to a trigger, and a recorded response. */
@@ -125,15 +147,6 @@ export function pollContext(options: PollContextOptions): TestPollContext {
 	return Object.assign(base, {
 		staticData,
 		getWorkflowStaticData: () => staticData,
-		getNodeParameter: (name: string, ...rest: unknown[]) => {
-			const value = name
-				.split('.')
-				.reduce<unknown>(
-					(object, key) => (object == null ? undefined : (object as Record<string, unknown>)[key]),
-					parameters,
-				);
-			// An absent parameter gives the fallback (or undefined), as the poll tests always had it.
-			return value === undefined ? rest[0] : value;
-		},
+		getNodeParameter: parameterWithFallback(parameters),
 	}) as unknown as TestPollContext;
 }

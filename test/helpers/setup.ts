@@ -12,6 +12,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { IminApi } from '../../credentials/IminApi.credentials';
 import { SesamiApi } from '../../credentials/SesamiApi.credentials';
+import { SesamiAppApi } from '../../credentials/SesamiAppApi.credentials';
 import { Imin } from '../../nodes/Imin/Imin.node';
 import { Sesami } from '../../nodes/Sesami/Sesami.node';
 import { startIminSimulator } from '../sim/imin';
@@ -65,6 +66,53 @@ export function sesamiCredentials(
 		timezone: shop.timezone,
 		...overrides,
 	};
+}
+
+/** The Sesami App's client ID in the tests (the app whose offline tokens the simulator is given). */
+export const APP_CLIENT_ID = 'n8n-test-app-client';
+
+/** The Sesami App credential of the test app, pointing at the simulator. */
+export function sesamiAppCredentials(sim: SesamiSim, overrides: IDataObject = {}): IDataObject {
+	return {
+		clientId: APP_CLIENT_ID,
+		clientSecret: ['app', 'secret', 'for', 'tests'].join('-'),
+		appUrl: 'https://n8n.example.com/webhook/sesami-app',
+		baseUrl: sim.baseUrl,
+		adminUrl: 'https://admin.sesami.co',
+		...overrides,
+	};
+}
+
+/**
+ * Installs the test app on `shop` in the simulator (as an install's token exchange would) and
+ * returns the offline token Sesami would have issued.
+ */
+export function installApp(sim: SesamiSim, shop: SesamiShop): string {
+	const token = ['offline', 'app', 'token', shop.id].join('-');
+	sim.appTokens.register({ token, shopId: shop.id, clientId: APP_CLIENT_ID });
+	return token;
+}
+
+/**
+ * An execute context of the Sesami node for `parameters` (one object, or one per item), with the
+ * Sesami API credential of the simulator's first shop and the test app's Sesami App credential.
+ */
+export function sesamiNodeContext(
+	sim: SesamiSim,
+	parameters: IDataObject | IDataObject[],
+	runOptions: RunOptions = {},
+) {
+	return executeContext({
+		parameters,
+		credentials: {
+			sesamiApi: sesamiCredentials(sim, sim.fixtures.shops[0], runOptions.credentials),
+			sesamiAppApi: sesamiAppCredentials(sim),
+		},
+		credentialTypes: { sesamiApi: new SesamiApi(), sesamiAppApi: new SesamiAppApi() },
+		items: runOptions.items,
+		continueOnFail: runOptions.continueOnFail,
+		onError: runOptions.onError,
+	});
 }
 
 /** The imin API credential pointing at every base URL of the imin simulator. */

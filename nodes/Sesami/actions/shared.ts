@@ -21,7 +21,7 @@ export async function resolveTimezone(
 	itemIndex: number,
 ): Promise<string> {
 	const given = String(value ?? '').trim();
-	const timezone = given || (await getSesamiSettings.call(this)).timezone;
+	const timezone = given || (await getSesamiSettings.call(this, itemIndex)).timezone;
 	if (!isValidTimeZone(timezone)) {
 		throw new NodeOperationError(this.getNode(), `"${timezone}" is not a valid timezone`, {
 			itemIndex,

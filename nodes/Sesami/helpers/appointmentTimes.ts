@@ -110,24 +110,26 @@ export function readAppointmentTimes(
 	};
 }
 
-/** One lookup per execution context (node run, webhook call, poll): the shop's zone. */
-const shopZones = new WeakMap<object, Promise<ShopTimezone>>();
+/** One lookup per execution context (node run, webhook call, poll) and shop: the shop's zone. */
+const shopZones = new WeakMap<object, Map<string, Promise<ShopTimezone>>>();
 
 /**
  * The shop's time zone (`settings.timezone` of GET /shops/{shopId}), read once per execution and
- * cached; when it cannot be read, the credential's Default Timezone, marked 'credential default'.
+ * shop (an app installation's items may each be another shop) and cached; when it cannot be read,
+ * the Default Timezone (the credential's, or the node's for an app installation), marked
+ * 'credential default'.
  */
-async function shopTimezone(this: RequestContext): Promise<ShopTimezone> {
-	const cached = shopZones.get(this);
+async function shopTimezone(this: RequestContext, itemIndex?: number): Promise<ShopTimezone> {
+	const { shopId, timezone: fallback } = await getSesamiSettings.call(this, itemIndex);
+	const zones = shopZones.get(this) ?? new Map<string, Promise<ShopTimezone>>();
+	shopZones.set(this, zones);
+	const cached = zones.get(shopId);
 	if (cached) return await cached;
 	const lookup = (async (): Promise<ShopTimezone> => {
-		const { shopId, timezone: fallback } = await getSesamiSettings.call(this);
 		try {
-			const shop = (await sesamiApiRequest.call(
-				this,
-				'GET',
-				`/shops/${encodeURIComponent(shopId)}`,
-			)) as IDataObject;
+			const shop = (await sesamiApiRequest.call(this, 'GET', '/shops/{shop}', {
+				itemIndex,
+			})) as IDataObject;
 			const zone = String(((shop?.settings ?? {}) as IDataObject).timezone ?? '').trim();
 			if (zone && isValidTimeZone(zone)) return { timezone: zone, source: 'shop' };
 		} catch {
@@ -135,7 +137,7 @@ async function shopTimezone(this: RequestContext): Promise<ShopTimezone> {
 		}
 		return { timezone: isValidTimeZone(fallback) ? fallback : 'UTC', source: 'credential default' };
 	})();
-	shopZones.set(this, lookup);
+	zones.set(shopId, lookup);
 	return await lookup;
 }
 
@@ -147,6 +149,7 @@ export async function resolveAppointmentTimes(
 	this: RequestContext,
 	appointment: IDataObject,
 	displayTimezone?: string,
+	itemIndex?: number,
 ): Promise<AppointmentTimes> {
 	if (!hasNaiveTimes(appointment)) {
 		return readAppointmentTimes(appointment, {
@@ -154,7 +157,7 @@ export async function resolveAppointmentTimes(
 			displayTimezone,
 		});
 	}
-	const zone = await shopTimezone.call(this);
+	const zone = await shopTimezone.call(this, itemIndex);
 	return readAppointmentTimes(appointment, {
 		naiveZone: zone.timezone,
 		naiveZoneSource: zone.source,
@@ -171,8 +174,9 @@ export async function withAppointmentTimes(
 	this: RequestContext,
 	appointment: IDataObject,
 	displayTimezone?: string,
+	itemIndex?: number,
 ): Promise<IDataObject> {
-	const times = await resolveAppointmentTimes.call(this, appointment, displayTimezone);
+	const times = await resolveAppointmentTimes.call(this, appointment, displayTimezone, itemIndex);
 	const added: IDataObject = {
 		start: times.start,
 		end: times.end,

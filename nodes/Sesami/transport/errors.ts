@@ -84,15 +84,23 @@ function explainFieldErrors(errors: SesamiFieldError[]): string {
 		.join('; ');
 }
 
+interface ErrorOptions {
+	itemIndex?: number;
+	attempts?: number;
+	method?: string;
+	path?: string;
+	/** The shop of an app installation's call: its 401 / 403 name the token as the cause. */
+	appShopId?: string;
+}
+
 /** Builds the NodeApiError for a failed Sesami answer, in words a merchant understands. */
 function sesamiApiError(
 	this: RequestContext,
 	statusCode: number,
 	rawBody: unknown,
-	options: { itemIndex?: number; attempts?: number; method?: string; path?: string } = {},
+	options: ErrorOptions = {},
 ): NodeApiError {
-	const body = parseBody(rawBody);
-	const errors = fieldErrors(body);
+	const errors = fieldErrors(parseBody(rawBody));
 	const rules = describeFieldErrors(errors);
 	const explained = explainFieldErrors(errors);
 	const attempts =
@@ -100,6 +108,14 @@ function sesamiApiError(
 	let message: string;
 	let description: string;
 	switch (true) {
+		case options.appShopId !== undefined && (statusCode === 401 || statusCode === 403):
+			message = `Sesami refused the app installation's token for shop ${options.appShopId} (${statusCode})`;
+			description =
+				"Check that the item's Shop ID and Access Token come from the same installation " +
+				'(the token is issued per shop), and that the app is still installed there (an ' +
+				'uninstall revokes the token). App tokens are read-only (Shop:Read): anything that ' +
+				'changes data needs a Sesami personal access token with write permission.';
+			break;
 		case statusCode === 400:
 			message = `Sesami rejected the request: ${explained || 'invalid input'}`;
 			description = `Sesami validation errors: ${rules || 'none given'}. Fix the named field in the node and run it again.`;
@@ -177,5 +193,6 @@ export function sesamiCallError(
 		attempts: result.attempts,
 		method: result.method,
 		path: result.path,
+		appShopId: result.appShopId,
 	});
 }

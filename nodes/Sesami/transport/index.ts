@@ -3,13 +3,13 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { NetworkError, RequestContext, RetriedResponse } from '../../shared/httpRetry';
 import { requestWithRetry, succeeded } from '../../shared/httpRetry';
+import { appWriteRefusal, getSesamiSettings } from './auth';
 import { notReadAsList, sesamiCallError } from './errors';
 
 export { sesamiCallError } from './errors';
+export { getSesamiSettings, refuseAppWrite } from './auth';
 
 export { parseRetryAfter } from '../../shared/httpRetry';
-
-const SESAMI_CREDENTIAL = 'sesamiApi';
 
 export const PAGE_SIZE_MAX = 100;
 
@@ -26,25 +26,20 @@ interface SesamiRequestOptions {
 	timeoutMs?: number;
 }
 
-export async function getSesamiSettings(this: RequestContext) {
-	const credentials = await this.getCredentials(SESAMI_CREDENTIAL);
-	const baseUrl = String(credentials.baseUrl || 'https://api.sesami.co/api/v1').replace(/\/+$/, '');
-	const shopId = String(credentials.shopId ?? '').trim();
-	const timezone = String(credentials.timezone || '').trim() || 'UTC';
-	return { baseUrl, shopId, timezone };
-}
-
 /** An answer of the Sesami Admin API, with the request it answers. */
 export interface SesamiResponse extends RetriedResponse {
 	method: IHttpRequestMethods;
 	path: string;
+	/** The shop of an app installation's call (its 401 / 403 are explained as such). */
+	appShopId?: string;
 }
 
 /**
  * One Sesami Admin API call, the HTTP status returned, not thrown. `path` may contain `{shop}`,
- * replaced by the credential's shop id. Retries 429 (honouring Retry-After), 5xx and dropped
- * connections, bounded in attempts and time; throws a NodeApiError (with `networkCode`) when the
- * connection fails for good.
+ * replaced by the shop ID (the credential's, or the item's with App Installation: ./auth.ts, which
+ * also sends the item's token; a write with an app installation is refused, nothing sent).
+ * Retries 429 (honouring Retry-After), 5xx and dropped connections, bounded in attempts and time;
+ * throws a NodeApiError (with `networkCode`) when the connection fails for good.
  *
  * Array query parameters: Sesami does not document their encoding
  * (https://api.sesami.co/swagger declares `ids` / `resources` as arrays with the OpenAPI default,
@@ -58,7 +53,14 @@ async function sesamiApiCall(
 	path: string,
 	options: SesamiRequestOptions = {},
 ): Promise<SesamiResponse> {
-	const { baseUrl, shopId } = await getSesamiSettings.call(this);
+	const settings = await getSesamiSettings.call(this, options.itemIndex);
+	const { baseUrl, shopId, appToken } = settings;
+	if (appToken !== undefined && method !== 'GET' && method !== 'HEAD') {
+		// The official backend sends only GET / HEAD with a read key, anything else with a write key:
+		// https://github.com/sesamiapp/sesami-apps-boilerplate
+		// (server/src/sesami/authentication/SesamiProxyAuth.ts)
+		throw appWriteRefusal.call(this, `${method} ${path}`, options.itemIndex);
+	}
 	const resolvedPath = path.replace('{shop}', encodeURIComponent(shopId));
 	const send = async (
 		qs: IDataObject | undefined,
@@ -70,11 +72,14 @@ async function sesamiApiCall(
 			json: true,
 			arrayFormat,
 			timeout: options.timeoutMs ?? 30_000,
-			headers: { accept: 'application/json' },
+			headers: {
+				accept: 'application/json',
+				...(appToken === undefined ? {} : { 'x-api-key': appToken, 'x-shop-id': shopId }),
+			},
 		};
 		if (qs && Object.keys(qs).length) request.qs = qs;
 		if (options.body !== undefined) request.body = options.body;
-		return await requestWithRetry.call(this, SESAMI_CREDENTIAL, request, {
+		return await requestWithRetry.call(this, settings.credentialType, request, {
 			idempotent: options.idempotent ?? method !== 'POST',
 			service: {
 				name: 'Sesami',
@@ -105,7 +110,12 @@ async function sesamiApiCall(
 			};
 		}
 	}
-	return { ...response, method, path: resolvedPath };
+	return {
+		...response,
+		method,
+		path: resolvedPath,
+		...(appToken === undefined ? {} : { appShopId: shopId }),
+	};
 }
 
 /**

@@ -19,6 +19,7 @@ const { API_PREFIX } = require('./http');
  * @property {() => void} syncOtherToolFlows
  * @property {(input: any) => ReturnType<typeof import('./render').appointment>} createAndFire
  * @property {(id: string, action: string, body?: any) => ReturnType<typeof import('./render').appointment>} actOn
+ * @property {ReturnType<typeof import('./appTokens').createAppTokens>} appTokens
  * @property {() => any} state  the internal records (seed.js buildState().state)
  * @property {() => any} fixtures
  * @property {(overrides: any) => any} reset
@@ -51,6 +52,13 @@ function sesamiHandle(c, { url, port, server, sockets }) {
 				c.syncOtherToolFlows();
 				return all;
 			},
+		},
+		/** Sesami Apps' offline tokens (./appTokens.js): register({token, shopId, clientId}), revoke(token), list(), clear() */
+		appTokens: {
+			register: (spec) => c.appTokens.register(c, spec),
+			revoke: (token) => c.appTokens.revoke(token),
+			list: () => c.appTokens.list(),
+			clear: () => c.appTokens.clear(),
 		},
 		clearExchanges() {
 			c.recorder.clear();

@@ -2,7 +2,8 @@
 /**
  * The Sesami simulator's HTTP plumbing: /__sim/* goes to the control endpoints
  * (./routes/admin.js); /api/v1/* is authenticated as Sesami's personal access tokens are
- * (https://sesami.dev/docs/sesami-api/personal-access-token, https://sesami.dev/docs/sesami-api/make-a-request),
+ * (https://sesami.dev/docs/sesami-api/personal-access-token, https://sesami.dev/docs/sesami-api/make-a-request)
+ * or, for an app's offline token, as ./appTokens.js says,
  * matched against the route table (./routes/index.js), recorded (../lib/faults.js) and answered,
  * unless an injected fault answers first. `c` is the simulator's internals (./index.js).
  */
@@ -11,13 +12,16 @@ const http = require('node:http');
 const { ApiError, matchRoute, err } = require('./routes');
 const { handleControl } = require('./routes/admin');
 const { applyFault, redactHeaders, parseQuery, tryJson } = require('../lib/faults');
+const { authenticateAppToken } = require('./appTokens');
 
 const API_PREFIX = '/api/v1';
 const WRITE_METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'];
 
-function authenticate(c, headers) {
+function authenticate(c, method, headers) {
 	const unauthorized = () => new ApiError(401, err('user', 'unauthorized'));
 	const apiKey = headers['x-api-key'];
+	const installation = typeof apiKey === 'string' ? c.appTokens.get(apiKey) : undefined;
+	if (installation) return authenticateAppToken(c, installation, method, headers);
 	const key = typeof apiKey === 'string' ? c.keys().get(apiKey) : undefined;
 	if (!key) throw unauthorized();
 	const clientId = headers['x-client-id'];
@@ -36,7 +40,7 @@ function authenticate(c, headers) {
 function handleApi(c, method, path, query, headers, rawBody) {
 	const match = matchRoute(method, path);
 	if (!match || !match.route) throw new ApiError(404, err('ROOT', 'not_found'));
-	const auth = authenticate(c, headers);
+	const auth = authenticate(c, method, headers);
 	const { route, params } = match;
 	if (route.shopParam && params[route.shopParam] !== auth.shopId) {
 		throw new ApiError(403, err('shop', 'forbidden'));

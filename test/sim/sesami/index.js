@@ -20,6 +20,9 @@
  *   403 [{property:'shop', constraints:[{name:'forbidden'}]}]     key valid, {shop} path segment is another shop
  *   403 [{property:'user', constraints:[{name:'valid_permissions', payload:'Shop:<id>:Write'}]}]
  *       read-only key on POST/PATCH/PUT/DELETE
+ * Sesami Apps' offline tokens (./appTokens.js): registered with POST /__sim/app-tokens
+ * {token, shopId, clientId}; x-shop-id and x-client-id must be the installation's (else 401); reads
+ * only, a write is refused as the `appTokenWrite` variant says (403 / 401 / 404).
  *
  * Control endpoints (./routes/admin.js; never recorded, no auth): GET/DELETE /__sim/exchanges, GET/POST/DELETE /__sim/faults
  *        (fault switch and exchange record: ../lib/faults.js),
@@ -52,6 +55,7 @@ const { createSimServer, API_PREFIX } = require('./http');
 const { sesamiHandle } = require('./handle');
 const { Rng } = require('../lib/prng');
 const { createFaultSwitch, createRecorder } = require('../lib/faults');
+const { createAppTokens } = require('./appTokens');
 const R = require('./render');
 const {
 	createFlowDispatcher,
@@ -102,6 +106,7 @@ async function startSesamiSimulator(options = {}) {
 	const exchanges = recorder.list;
 	const faults = createFaultSwitch({ modes: FAULT_MODES });
 	const variants = createVariantSwitch(SESAMI_VARIANTS, opts.variants);
+	const appTokens = createAppTokens();
 	const idRng = new Rng(opts.seed, 'runtime-ids');
 	let idCounter = 0;
 	/** draws of the appointments created through the control endpoint (reset with the seed) */
@@ -231,6 +236,7 @@ async function startSesamiSimulator(options = {}) {
 		options: opts,
 		internal,
 		keys: () => keysByValue,
+		appTokens,
 		flows,
 		recorder,
 		exchanges,
@@ -247,6 +253,7 @@ async function startSesamiSimulator(options = {}) {
 			seed(overrides);
 			syncOtherToolFlows();
 			faults.clear();
+			appTokens.clear();
 			return built.fixtures;
 		},
 	};

@@ -60,6 +60,14 @@ const SESAMI_VARIANTS = {
 		default: '0',
 		doc: 'Extra Flows of other tools (e.g. a Klaviyo or Zapier webhook) already using slots in every shop, on top of the seed.',
 	},
+	appTokenWrite: {
+		values: ['403', '401', '404'],
+		default: '403',
+		doc:
+			"How Sesami refuses a write (POST / PATCH / PUT / DELETE) made with a Sesami App's offline token (app scopes are " +
+			'Shop:Read only; the answer is not documented). 403: [{property: user, valid_permissions}] as a read-only ' +
+			'personal token gets. 401: unauthorized. 404: not_found, as if the route did not exist for the token.',
+	},
 };
 
 module.exports = { SESAMI_VARIANTS };

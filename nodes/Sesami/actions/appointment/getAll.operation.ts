@@ -19,8 +19,8 @@ export const { description, execute } = getManyOperation({
 	trailing: [arrayFormatOption],
 	query: bookingQuery,
 	arrayFormat,
-	async prepare(this: IExecuteFunctions, items: IDataObject[], qs: IDataObject) {
-		return await timedAppointments.call(this, items, qs.timezone as string | undefined);
+	async prepare(this: IExecuteFunctions, items: IDataObject[], qs: IDataObject, itemIndex: number) {
+		return await timedAppointments.call(this, items, qs.timezone as string | undefined, itemIndex);
 	},
 	map: appointmentOutput,
 });

@@ -81,6 +81,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this,
 		all.filter((appointment) => ownsAppointment(appointment, customerId)),
 		timezone,
+		itemIndex,
 	);
 	if (!options.includePolicy)
 		return mine.map((appointment) => appointmentOutput.call(this, appointment, itemIndex));

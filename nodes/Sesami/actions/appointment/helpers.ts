@@ -145,10 +145,12 @@ export async function bookingQuery(
 export async function timedAppointments(
 	this: IExecuteFunctions,
 	items: IDataObject[],
-	timezone?: string,
+	timezone: string | undefined,
+	itemIndex: number,
 ): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
-	for (const item of items) out.push(await withAppointmentTimes.call(this, item, timezone));
+	for (const item of items)
+		out.push(await withAppointmentTimes.call(this, item, timezone, itemIndex));
 	return out;
 }
 
@@ -221,7 +223,7 @@ export function appointmentEventOperation(
 			)) as IDataObject;
 			return appointmentOutput.call(
 				this,
-				await withAppointmentTimes.call(this, appointment, timezone),
+				await withAppointmentTimes.call(this, appointment, timezone, itemIndex),
 				itemIndex,
 			);
 		},
@@ -244,5 +246,5 @@ export async function readAppointment(
 			itemIndex,
 		},
 	)) as IDataObject;
-	return await withAppointmentTimes.call(this, appointment, timezone);
+	return await withAppointmentTimes.call(this, appointment, timezone, itemIndex);
 }

@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const timezone = await resolveTimezone.call(this, '', itemIndex);
 	return appointmentOutput.call(
 		this,
-		await withAppointmentTimes.call(this, appointment, timezone),
+		await withAppointmentTimes.call(this, appointment, timezone, itemIndex),
 		itemIndex,
 	);
 }

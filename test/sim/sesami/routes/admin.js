@@ -125,6 +125,20 @@ const ADMIN_ROUTES = [
 		},
 	},
 
+	// Sesami Apps' offline tokens (../appTokens.js): what an install would have produced
+	{
+		method: 'POST',
+		path: '/__sim/app-tokens',
+		handler: (c, r) => ok(c.appTokens.register(c, r.body()), 201),
+	},
+	{ method: 'GET', path: '/__sim/app-tokens', handler: (c) => ok(c.appTokens.list()) },
+	{ method: 'DELETE', path: '/__sim/app-tokens', handler: (c) => ok(c.appTokens.clear()) },
+	{
+		method: 'DELETE',
+		path: '/__sim/app-tokens/:token',
+		handler: (c, r) => ok(c.appTokens.revoke(decodeURIComponent(r.params.token))),
+	},
+
 	// data: fixtures, internal records, health, reset
 	{ method: 'GET', path: '/__sim/fixtures/*?', handler: (c) => ok(c.fixtures()) },
 	{ method: 'GET', path: '/__sim/health/*?', handler: () => ok({ ok: true }) },

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { createSesamiContract } from '../../../contract/sesami-contract';
+import { Sesami } from '../../../../nodes/Sesami/Sesami.node';
 import { rl, useSesamiSimulator } from '../../../helpers/setup';
 
 type Exchange = {
@@ -437,5 +438,48 @@ describe('requests of every operation (method, path, headers, query, body) again
 		});
 		expect(item.json.created).toBe(true);
 		expectContractClean();
+	});
+});
+
+describe('Authentication in the editor', () => {
+	const { description } = new Sesami();
+	const property = (name: string) => description.properties.find((p) => p.name === name);
+
+	it('Personal Access Token is the default of version 1: saved workflows keep their credential', () => {
+		expect(description.version).toBe(1);
+		expect(property('authentication')).toMatchObject({
+			type: 'options',
+			default: 'personalAccessToken',
+			noDataExpression: true,
+		});
+		expect(
+			(property('authentication')?.options as Array<{ value: string }>).map((o) => o.value),
+		).toEqual(['personalAccessToken', 'appInstallation']);
+	});
+
+	it('each credential is asked for with its authentication', () => {
+		expect(description.credentials).toEqual([
+			{
+				name: 'sesamiApi',
+				required: true,
+				displayOptions: { show: { authentication: ['personalAccessToken'] } },
+			},
+			{
+				name: 'sesamiAppApi',
+				required: true,
+				displayOptions: { show: { authentication: ['appInstallation'] } },
+			},
+		]);
+	});
+
+	it('App Installation asks for the shop ID, the token (hidden) and a Default Timezone', () => {
+		const forApp = { show: { authentication: ['appInstallation'] } };
+		expect(property('appShopId')).toMatchObject({ required: true, displayOptions: forApp });
+		expect(property('appAccessToken')).toMatchObject({
+			required: true,
+			typeOptions: { password: true },
+			displayOptions: forApp,
+		});
+		expect(property('appTimezone')).toMatchObject({ default: 'UTC', displayOptions: forApp });
 	});
 });

@@ -1,10 +1,11 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { SesamiApi } from '../../../../../credentials/SesamiApi.credentials';
+import { SesamiAppApi } from '../../../../../credentials/SesamiAppApi.credentials';
 import { Sesami } from '../../../../../nodes/Sesami/Sesami.node';
 import { createSesamiContract } from '../../../../contract/sesami-contract';
 import { loadOptionsContext } from '../../../../helpers/n8n-context';
-import { useSesamiSimulator } from '../../../../helpers/setup';
+import { installApp, sesamiAppCredentials, useSesamiSimulator } from '../../../../helpers/setup';
 
 type Exchange = {
 	method: string;
@@ -111,5 +112,40 @@ describe('list search labels and pages', () => {
 		for (const call of calls) expect(call.query.limit).toBe('50');
 		for (const call of calls.slice(1)) expect(call.query.after).toBeDefined();
 		expectContractClean();
+	});
+});
+
+describe('list search with App Installation', () => {
+	it("lists the shop of the node's Shop ID, with its token", async () => {
+		const other = sim.fixtures.shops[1];
+		const context = loadOptionsContext({
+			parameters: {
+				authentication: 'appInstallation',
+				appShopId: other.id,
+				appAccessToken: installApp(sim, other),
+			},
+			credentials: { sesamiAppApi: sesamiAppCredentials(sim) },
+			credentialTypes: { sesamiAppApi: new SesamiAppApi() },
+		});
+		const result = await new Sesami().methods.listSearch.searchServices.call(context);
+		expect(result.results.map((entry) => entry.value).sort()).toEqual([...other.serviceIds].sort());
+		expect(exchanges()[0]).toMatchObject({
+			path: `/${other.id}/services`,
+			headers: { 'x-shop-id': other.id },
+		});
+	});
+
+	it('without a usable Shop ID the list says so', async () => {
+		const context = loadOptionsContext({
+			parameters: { authentication: 'appInstallation', appShopId: '', appAccessToken: 'x' },
+			credentials: { sesamiAppApi: sesamiAppCredentials(sim) },
+			credentialTypes: { sesamiAppApi: new SesamiAppApi() },
+		});
+		const error = (await new Sesami().methods.listSearch.searchServices
+			.call(context)
+			.catch((e: unknown) => e)) as Error & { description?: string };
+		expect(error.message).toBe('The Shop ID of the app installation is empty');
+		expect(error.description).toMatch(/choose By ID when they are expressions/);
+		expect(exchanges()).toEqual([]);
 	});
 });
