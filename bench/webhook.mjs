@@ -29,7 +29,9 @@
 // Env: BENCH_CONNECTIONS (10), BENCH_WARMUP_S (3), BENCH_DURATION_S (15), BENCH_ROUNDS (2),
 //      BENCH_PAIRS (sesami,imin,mypage), BENCH_UNIQUE=1 (a new appointment / order ID per request),
 //      BENCH_CPU_PROF=<dir> (n8n writes V8 CPU profiles there on exit),
-//      BENCH_ISOLATE_SKIP=0 (both sides on the same footing: see below).
+//      BENCH_ISOLATE_SKIP=0 (both sides on the same footing: see below),
+//      BENCH_TRIGGER_VERSION=1 (every trigger at version 1, as saved workflows have them; by default
+//      each trigger's default version: imin and My Page 2, Sesami 1).
 //
 // n8n 2.41 lends an expression isolate to every webhook request before the trigger runs, except
 // when the start node is its own Webhook node (version 2+, static parameters): live-webhooks.js
@@ -67,6 +69,15 @@ const PAIRS = (process.env.BENCH_PAIRS ?? 'sesami,imin,mypage')
 	.map((s) => s.trim())
 	.filter(Boolean);
 const UNIQUE = process.env.BENCH_UNIQUE === '1';
+/**
+ * The trigger node versions benchmarked: each trigger's default version (imin and My Page 2: n8n
+ * parses the body; Sesami 1: raw body), or BENCH_TRIGGER_VERSION=1 for every trigger's version 1
+ * (what saved workflows use, for comparison).
+ */
+const V1_ONLY = process.env.BENCH_TRIGGER_VERSION === '1';
+const TRIGGER_VERSIONS = V1_ONLY
+	? { sesami: 1, imin: 1, mypage: 1 }
+	: { sesami: 1, imin: 2, mypage: 2 };
 /** Fewer answers than this in one measured window and its p99 means little: the script warns. */
 const MIN_REQUESTS = 100;
 const log = (m) => console.error(`[bench] ${m}`);
@@ -202,7 +213,7 @@ const PAIR_DEFS = {
 			{
 				name: 'Sesami Trigger',
 				type: `${TYPE}.sesamiTrigger`,
-				typeVersion: 1,
+				typeVersion: TRIGGER_VERSIONS.sesami,
 				parameters: {
 					events: ['APPOINTMENT_CREATED', 'APPOINTMENT_RESCHEDULED', 'APPOINTMENT_CANCELLED'],
 					registration: 'manual',
@@ -249,7 +260,7 @@ const PAIR_DEFS = {
 			{
 				name: 'imin Trigger',
 				type: `${TYPE}.iminTrigger`,
-				typeVersion: 1,
+				typeVersion: TRIGGER_VERSIONS.imin,
 				parameters: { events: ['checkoutSuccess'], settings: {} },
 				credentials: { iminWebhookApi: { id: 'benchIminKey0001', name: 'bench imin key' } },
 			},
@@ -286,7 +297,7 @@ const PAIR_DEFS = {
 			{
 				name: 'My Page Trigger',
 				type: `${TYPE}.sesamiMyPageTrigger`,
-				typeVersion: 1,
+				typeVersion: TRIGGER_VERSIONS.mypage,
 				parameters: { verification: 'appProxy', settings: {} },
 				credentials: { shopifyAppApi: { id: 'benchShopifyApp1', name: 'bench Shopify app' } },
 			},
@@ -534,6 +545,7 @@ try {
 		const triggerRps = rps('trigger');
 		const webhookRps = rps('webhook');
 		results[name] = {
+			trigger_version: TRIGGER_VERSIONS[name],
 			trigger_rps: Math.round(triggerRps),
 			webhook_rps: Math.round(webhookRps),
 			ratio: round3(triggerRps / webhookRps),
@@ -561,7 +573,7 @@ try {
 console.log(
 	`Webhook throughput: n8n ${n8n.version} (Node 24, SQLite, regular mode), ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s measured per run, ${ROUNDS} alternating rounds${
 		UNIQUE ? ', a new ID per request' : ''
-	}; Webhook node ${ISOLATE_SKIP ? "with n8n's isolate shortcut (default)" : 'without the isolate shortcut (same footing)'}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os
+	}; trigger versions ${PAIRS.map((name) => `${name} v${TRIGGER_VERSIONS[name]}`).join(', ')}; Webhook node ${ISOLATE_SKIP ? "with n8n's isolate shortcut (default)" : 'without the isolate shortcut (same footing)'}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os
 		.loadavg()
 		.map((x) => x.toFixed(1))
 		.join(' ')}; ${Math.round((Date.now() - t0) / 1000)} s in all`,
@@ -579,6 +591,7 @@ console.table(
 		'webhook + Header Auth req/s': results[name].webhook_auth_rps ?? '–',
 		'ratio vs Header Auth': results[name].ratio_vs_auth ?? '–',
 		'p99 ratio vs Header Auth': results[name].p99_ratio_vs_auth ?? '–',
+		'trigger version': results[name].trigger_version,
 	})),
 );
 console.log('Goals: ratio >= 0.95, p99 ratio <= 1.1');

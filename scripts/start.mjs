@@ -21,6 +21,8 @@
 // My Page (sesami-my-page-backend.json): with the Sesami simulator, the storefront simulator (test/sim/storefront) on STOREFRONT_PORT
 // (8030) plays the Shopify store and its App Proxy, with two test customers; the "Shopify app (My Page)"
 // credential gets SHOPIFY_SHOP_DOMAIN / SHOPIFY_CLIENT_ID / SHOPIFY_CLIENT_SECRET, or the sandbox values.
+// Sesami App (sesami-app-appointment-panel.json): with the Sesami simulator, the Sesami Admin simulator
+// (test/sim/sesami-admin) on SESAMI_ADMIN_PORT (4030) plays Sesami Admin (./start/sesami-app.mjs).
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -29,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provision } from '../test/e2e/lib/provision.mjs';
 import { N8N_API_CREDENTIAL, setN8nApiKey, startN8n } from '../test/e2e/lib/n8n.mjs';
+import { printBannerSesamiApp, startSesamiAppSide } from './start/sesami-app.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -374,7 +377,7 @@ async function startMyPageStorefront({ sim, n8n, myPageApp }) {
 }
 
 /** Ctrl-C / SIGTERM stop everything; an unexpected exit of n8n stops the rest (exit 1). */
-function installShutdown({ n8n, smtp, sim, iminSim, storefront }) {
+function installShutdown({ n8n, smtp, sim, iminSim, storefront, admin }) {
 	let stopping = false;
 	const shutdown = async (code = 0) => {
 		if (stopping) return;
@@ -385,6 +388,7 @@ function installShutdown({ n8n, smtp, sim, iminSim, storefront }) {
 		if (sim) await sim.close();
 		if (iminSim) await iminSim.close();
 		if (storefront) await storefront.close();
+		if (admin) await admin.close();
 		say('stopped');
 		process.exit(code);
 	};
@@ -516,6 +520,12 @@ async function main() {
 	const smtp = await startSandboxSmtp();
 	const myPageApp = myPageAppSettings(sim);
 	const n8nPort = Number(process.env.N8N_PORT || 5678);
+	const sesamiApp = await startSesamiAppSide({
+		sim,
+		workflowsDir: path.join(root, 'workflows'),
+		publicBase: (process.env.WEBHOOK_URL || `http://127.0.0.1:${n8nPort}/`).replace(/\/*$/, '/'),
+		say,
+	});
 	const credentials = sandboxCredentials({
 		credentialData,
 		smtp,
@@ -524,6 +534,7 @@ async function main() {
 		myPageApp,
 		n8nPort,
 	});
+	if (sesamiApp) credentials.push(sesamiApp.credential);
 	const { n8n, owner, changedFiles } = await startSandboxN8n({ credentials, sim, n8nPort });
 
 	// The production URL of the (published) imin Trigger: where imin, or the simulator, sends Success webhooks.
@@ -536,10 +547,11 @@ async function main() {
 		iminSim.setWebhookDelivery({ url: iminHook.url, apiKey: iminWebhookKey });
 
 	const { storefront, myPageUrl } = await startMyPageStorefront({ sim, n8n, myPageApp });
-	installShutdown({ n8n, smtp, sim, iminSim, storefront });
+	installShutdown({ n8n, smtp, sim, iminSim, storefront, admin: sesamiApp?.admin });
 	printBannerHead({ n8n, owner, sim, credentialData });
 	printBannerImin({ iminSim, iminData, iminHook, publicBase });
 	printBannerMyPage({ storefront, myPageUrl, myPageApp, smtp });
+	printBannerSesamiApp(sesamiApp);
 	printBannerN8n({ n8n, changedFiles });
 }
 

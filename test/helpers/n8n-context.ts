@@ -150,3 +150,41 @@ export function pollContext(options: PollContextOptions): TestPollContext {
 		getNodeParameter: parameterWithFallback(parameters),
 	}) as unknown as TestPollContext;
 }
+
+/**
+ * What n8n 2.41 / 1.123 do to the request of a version-2 webhook node before the node runs
+ * (`parseRequestBody` / `parseBody`, packages/cli webhook-helpers.ts and body-parser.ts): for a
+ * JSON, form or text Content-Type it reads the bytes into `req.rawBody` and parses them into
+ * `req.body` (JSON strictly: a body that does not parse gets n8n's 422 and the node never runs,
+ * returned here as `{ status: 422 }`). Other content types are left for the node to read.
+ */
+export async function parseLikeN8nV2(context: TestWebhookContext): Promise<{ status?: 422 }> {
+	const req = context.getRequestObject() as unknown as {
+		headers: Record<string, string>;
+		rawBody?: Buffer;
+		body?: unknown;
+		readRawBody: () => Promise<void>;
+	};
+	const contentType = String(req.headers['content-type'] ?? '')
+		.split(';')[0]
+		.trim();
+	if (
+		!['application/json', 'text/plain', 'application/x-www-form-urlencoded'].includes(contentType)
+	)
+		return {};
+	await req.readRawBody();
+	req.readRawBody = async () => {};
+	const text = req.rawBody?.toString('utf8') ?? '';
+	if (!text) return {};
+	if (contentType === 'text/plain') req.body = text;
+	else if (contentType === 'application/x-www-form-urlencoded')
+		req.body = Object.fromEntries(new URLSearchParams(text));
+	else {
+		try {
+			req.body = JSON.parse(text);
+		} catch {
+			return { status: 422 };
+		}
+	}
+	return {};
+}

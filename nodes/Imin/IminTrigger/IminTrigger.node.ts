@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { duplicateWindowOption } from '../../shared/webhook/duplicates';
 import { localCredentialTest, manualWebhookMethods } from '../../shared/webhook/manualWebhook';
-import { rawBodyParameter } from '../../shared/webhook/rawBody';
+import { rawBodyParameterV1 } from '../../shared/webhook/rawBody';
 import { answerRefusals } from '../../shared/webhook/refusal';
 import { receiveDelivery } from './receive';
 
@@ -18,7 +18,9 @@ export class IminTrigger implements INodeType {
 		name: 'iminTrigger',
 		icon: { light: 'file:../imin.svg', dark: 'file:../imin.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: n8n parses the body (no per-request binaryData evaluation; see rawBodyParameterV1)
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].join(", ")}}',
 		description:
 			'Starts the workflow when imin sends a webhook (Checkout Success, Customer ' +
@@ -70,7 +72,7 @@ export class IminTrigger implements INodeType {
 				default: ['checkoutSuccess'],
 				required: true,
 			},
-			rawBodyParameter,
+			rawBodyParameterV1,
 			{
 				displayName: 'Options',
 				name: 'settings',

@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { headerValue } from '../../shared/headers';
 import { parseTolerantJson } from '../../shared/tolerantJson';
+import { checkWithCredential } from '../../shared/webhook/credentialCache';
 import { RecentKeys } from '../../shared/webhook/duplicates';
 import { readBodyOrRefuse } from '../../shared/webhook/rawBody';
 import { unauthorized } from '../../shared/webhook/refusal';
@@ -113,11 +114,12 @@ function eventDetails(event: IminEvent, body: IDataObject): IDataObject {
 
 /** One imin delivery: authenticated, acknowledged with 204 and emitted (marked when repeated). */
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const credentials = await this.getCredentials('iminWebhookApi');
 	const req = this.getRequestObject();
 	const key = headerValue(req.headers as IDataObject, 'x-api-key');
-	if (!safeEqual(key, String(credentials.apiKey ?? '')))
-		throw unauthorized('missing or wrong X-Api-Key header');
+	await checkWithCredential(this, 'iminWebhookApi', (credentials) => {
+		if (!safeEqual(key, String(credentials.apiKey ?? '')))
+			throw unauthorized('missing or wrong X-Api-Key header');
+	});
 	const text = await readBodyOrRefuse.call(this);
 	const delivery = readDelivery(text, this.getNodeParameter('events', []) as string[]);
 	if (!delivery) {

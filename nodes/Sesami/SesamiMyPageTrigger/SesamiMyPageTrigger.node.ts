@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { localCredentialTest, manualWebhookMethods } from '../../shared/webhook/manualWebhook';
-import { rawBodyParameter } from '../../shared/webhook/rawBody';
+import { rawBodyParameterV1 } from '../../shared/webhook/rawBody';
 import { answerRefusals } from '../../shared/webhook/refusal';
 import { receiveMyPageRequest, refusalHeaders } from './receive';
 import { APP_PROXY_MAX_SKEW_SECONDS, shopDomains } from './shopifyAuth';
@@ -18,7 +18,9 @@ export class SesamiMyPageTrigger implements INodeType {
 		name: 'sesamiMyPageTrigger',
 		icon: { light: 'file:../sesami.svg', dark: 'file:../sesami.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: n8n parses the body (no per-request binaryData evaluation; see rawBodyParameterV1)
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["verification"] === "sessionToken" ? "Session token" : "App Proxy"}}',
 		description:
 			'Backend of a Shopify "My Page": verifies that a request comes from the ' +
@@ -63,7 +65,7 @@ export class SesamiMyPageTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			rawBodyParameter,
+			rawBodyParameterV1,
 			{
 				displayName: 'Options',
 				name: 'settings',

@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { headerValue } from '../../shared/headers';
 import { parseTolerantJson } from '../../shared/tolerantJson';
+import { checkWithCredential } from '../../shared/webhook/credentialCache';
 import { readBodyOrRefuse } from '../../shared/webhook/rawBody';
 import { WebhookRefusal } from '../../shared/webhook/refusal';
 import { customerGid } from '../helpers/constants';
@@ -54,30 +55,32 @@ async function verifyCustomer(
 	verification: string,
 ): Promise<MyPageIdentity> {
 	const req = this.getRequestObject();
-	const credentials = await this.getCredentials('shopifyAppApi');
-	const shops = shopDomains(credentials.shopDomains);
-	const secret = String(credentials.clientSecret ?? '');
-	if (verification === 'sessionToken') {
-		const authorization = headerValue(req.headers as IDataObject, 'authorization') ?? '';
-		const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1] ?? '';
-		const verified = verifySessionToken(token, secret, String(credentials.clientId ?? ''), shops);
-		if (!verified.ok) throw verificationRefusal(verified.status, verified.reason);
-		return { ...verified.value, pathPrefix: null };
-	}
-	const url = String((req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? '');
-	const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
 	const settings = this.getNodeParameter('settings', {}) as IDataObject;
-	// a configured window above the maximum is clamped (appProxyWindowSeconds)
-	const verified = verifyAppProxy(rawQuery, secret, shops, {
-		maxSkewSeconds: appProxyWindowSeconds(settings.maxSkewSeconds ?? 90),
+	const url = String((req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? '');
+	// the credential read is cached briefly (nodes/shared/webhook/credentialCache.ts)
+	return await checkWithCredential(this, 'shopifyAppApi', (credentials) => {
+		const shops = shopDomains(credentials.shopDomains);
+		const secret = String(credentials.clientSecret ?? '');
+		if (verification === 'sessionToken') {
+			const authorization = headerValue(req.headers as IDataObject, 'authorization') ?? '';
+			const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1] ?? '';
+			const verified = verifySessionToken(token, secret, String(credentials.clientId ?? ''), shops);
+			if (!verified.ok) throw verificationRefusal(verified.status, verified.reason);
+			return { ...verified.value, pathPrefix: null };
+		}
+		const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+		// a configured window above the maximum is clamped (appProxyWindowSeconds)
+		const verified = verifyAppProxy(rawQuery, secret, shops, {
+			maxSkewSeconds: appProxyWindowSeconds(settings.maxSkewSeconds ?? 90),
+		});
+		if (!verified.ok) throw verificationRefusal(verified.status, verified.reason);
+		return {
+			shop: verified.value.shop,
+			customerId: verified.value.customerId,
+			customerGid: customerGid(verified.value.customerId),
+			pathPrefix: verified.value.pathPrefix,
+		};
 	});
-	if (!verified.ok) throw verificationRefusal(verified.status, verified.reason);
-	return {
-		shop: verified.value.shop,
-		customerId: verified.value.customerId,
-		customerGid: customerGid(verified.value.customerId),
-		pathPrefix: verified.value.pathPrefix,
-	};
 }
 
 /** The JSON object a POST carries (empty for a GET or an empty body). */

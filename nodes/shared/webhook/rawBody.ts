@@ -15,6 +15,21 @@ export const rawBodyParameter: INodeProperties = {
 	default: { binaryData: true },
 };
 
+/**
+ * rawBodyParameter for a trigger whose version 2 lets n8n parse the body: only version 1 keeps
+ * the raw body this way. n8n 2.41 / 1.123 evaluate `options.binaryData` (an expression in an
+ * isolate, on every request) for version-1 webhook nodes only; for a later version they parse
+ * JSON, form, XML and text bodies themselves and keep the bytes in `req.rawBody`, which readBody
+ * reads (https://github.com/n8n-io/n8n/blob/master/packages/cli/src/webhooks/webhook-helpers.ts,
+ * `parseRequestBody`). What a version-2 trigger gives up: a body that n8n cannot parse as its
+ * Content-Type says (broken JSON sent as application/json) gets n8n's own 422 "Failed to parse
+ * request body" before the trigger runs.
+ */
+export const rawBodyParameterV1: INodeProperties = {
+	...rawBodyParameter,
+	displayOptions: { show: { '@version': [1] } },
+};
+
 /** Webhook bodies of these triggers are a few KB; larger ones are refused before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 

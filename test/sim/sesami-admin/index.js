@@ -26,7 +26,8 @@
  * Routes (the table is at the end of startSesamiAdmin):
  *   Admin pages (./host-page.js): GET /admin, GET /admin/:shopId (apps and appointments),
  *     GET /admin/:shopId/apps/:appId (ADMIN_APP_LOADER), GET /admin/:shopId/appointments/:id[?appId=]
- *     (ADMIN_APPOINTMENT_DETAILS), both [?user=userId&locale=xx]; GET /admin/:shopId/apps/:appId/install
+ *     (ADMIN_APPOINTMENT_DETAILS), both [?user=userId&locale=xx]; GET /apps/:appId (where an app
+ *     sends the merchant after an install: the app's home in the shop whose token was issued last); GET /admin/:shopId/apps/:appId/install
  *     (303 to the app's install URL ?shopId&timestamp&hmac); POST /admin/api/token {appId, shopId,
  *     userId} -> {token} (what the page answers TOKEN requests with).
  *   Sesami OAuth (https://sesami.dev/docs/sesami-apps/, boilerplate Installation.controller.ts,
@@ -436,6 +437,12 @@ async function startSesamiAdmin(options = {}) {
 		return send(res, 200, { token, clientId: app.clientId, expireAt: 'NEVER', name: app.name });
 	}
 
+	function appHome(req, res, url, { appId }) {
+		const last = tokens.filter((t) => t.appId === appId && t.active).pop();
+		if (!apps.has(appId) || !last) return redirect(res, 302, '/admin');
+		return redirect(res, 302, `/admin/${last.shopId}/apps/${appId}`);
+	}
+
 	// ---- Uninstall webhook ----------------------------------------------------------------------
 
 	async function deliver(url, body) {
@@ -659,6 +666,12 @@ async function startSesamiAdmin(options = {}) {
 				handler: appointmentDrawer,
 			},
 			{ method: 'GET', path: '/admin/:shopId', handler: shopIndex },
+			// Where an app's backend sends the merchant after an install: Sesami Admin's
+			// https://admin.sesami.co/apps/{app_id} (https://sesami.dev/docs/sesami-apps/ install flow),
+			// or /apps. The real Admin knows the shop from its session; here it is the shop whose token
+			// was issued last for the app (else the shop list).
+			{ method: 'GET', path: '/apps/?', handler: (req, res) => redirect(res, 302, '/admin') },
+			{ method: 'GET', path: '/apps/:appId', handler: appHome },
 			{ method: 'GET', path: '/api/v1/oauth/authorization', handler: authorizationPage },
 			{ method: 'POST', path: '/api/v1/oauth/authorization', handler: authorizationDecision },
 			{ method: 'POST', path: '/api/v1/oauth/access-token', handler: accessToken },

@@ -331,6 +331,14 @@ describe('install: install URL, consent, code, token exchange', () => {
 		expect((await openPage(`/admin/${SHOP_B}/apps/${APP.appId}`)).status).toBe(200);
 	});
 
+	it('/apps/{appId}, where the app sends the merchant back, opens the app in the shop installed last', async () => {
+		const res = await fetch(`${admin.url}/apps/${APP.appId}`, { redirect: 'manual' });
+		expect(res.status).toBe(302);
+		expect(res.headers.get('location')).toBe(`/admin/${SHOP_B}/apps/${APP.appId}`);
+		const unknown = await fetch(`${admin.url}/apps/no-such-app`, { redirect: 'manual' });
+		expect(unknown.headers.get('location')).toBe('/admin');
+	});
+
 	it('auto=accept skips the consent page for headless tests', async () => {
 		const res = await authorize({ auto: 'accept' });
 		expect(res.status).toBe(302);

@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { headerValue } from '../../../shared/headers';
 import { parseTolerantJson, unescapeDeep } from '../../../shared/tolerantJson';
+import { checkWithCredential } from '../../../shared/webhook/credentialCache';
 import { RecentKeys } from '../../../shared/webhook/duplicates';
 import { readBodyOrRefuse } from '../../../shared/webhook/rawBody';
 import { WebhookRefusal, unauthorized } from '../../../shared/webhook/refusal';
@@ -12,7 +13,7 @@ import { simplifyAppointment } from '../../helpers/utils';
 import { completeFromAppointment, dropDefaults } from './complete';
 import { templateDiagnostics } from './diagnostics';
 import { normalizeEvent, normalizeFlowPush } from './normalize';
-import { TOKEN_PARAMETER, registrationOf } from './registration';
+import { TOKEN_PARAMETER, registeredFlowSecret } from './registration';
 import type { Resolution } from './resolve';
 import { isEmail, resolveAppointment } from './resolve';
 import { SECRET_HEADER } from './template';
@@ -32,24 +33,27 @@ const recentPushes = new RecentKeys();
  */
 async function authenticate(this: IWebhookFunctions, automatic: boolean): Promise<void> {
 	const req = this.getRequestObject();
-	let headerName = SECRET_HEADER;
-	let expected: string;
-	if (automatic) {
-		expected = (await registrationOf.call(this)).secret;
-	} else {
-		const credentials = await this.getCredentials('sesamiFlowsWebhookApi');
-		headerName = String(credentials.headerName || SECRET_HEADER);
-		expected = String(credentials.secret ?? '');
-	}
 	const query = (req.query ?? {}) as IDataObject;
 	const token =
 		typeof query[TOKEN_PARAMETER] === 'string' ? (query[TOKEN_PARAMETER] as string) : undefined;
-	if (
-		!safeEqual(headerValue(req.headers as IDataObject, headerName), expected) &&
-		!safeEqual(token, expected)
-	) {
-		throw unauthorized(`missing or wrong ${headerName} header (or ${TOKEN_PARAMETER} in the URL)`);
-	}
+	const compare = (headerName: string, expected: string): void => {
+		if (
+			!safeEqual(headerValue(req.headers as IDataObject, headerName), expected) &&
+			!safeEqual(token, expected)
+		) {
+			throw unauthorized(
+				`missing or wrong ${headerName} header (or ${TOKEN_PARAMETER} in the URL)`,
+			);
+		}
+	};
+	// the credential read is cached briefly (nodes/shared/webhook/credentialCache.ts)
+	if (automatic)
+		return await checkWithCredential(this, 'sesamiApi', (credentials) =>
+			compare(SECRET_HEADER, registeredFlowSecret.call(this, String(credentials.apiKey ?? ''))),
+		);
+	await checkWithCredential(this, 'sesamiFlowsWebhookApi', (credentials) =>
+		compare(String(credentials.headerName || SECRET_HEADER), String(credentials.secret ?? '')),
+	);
 }
 
 /** The Flow body: a JSON object (a merchant template's slips repaired), HTML escaping undone. */

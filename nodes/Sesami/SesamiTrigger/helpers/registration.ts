@@ -58,6 +58,14 @@ interface Registration {
 	mark: string;
 }
 
+/** The secret the Flows registered for this trigger carry, from the Sesami API key. */
+export function registeredFlowSecret(
+	this: IHookFunctions | IWebhookFunctions,
+	apiKey: string,
+): string {
+	return flowSecret(apiKey, baseUrl(this.getNodeWebhookUrl('default') as string));
+}
+
 export async function registrationOf(
 	this: IHookFunctions | IWebhookFunctions,
 ): Promise<Registration> {

@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
 import { IminTrigger } from '../../../../../nodes/Imin/IminTrigger/IminTrigger.node';
-import { webhookContext } from '../../../../helpers/n8n-context';
+import { parseLikeN8nV2, webhookContext } from '../../../../helpers/n8n-context';
 import { invalidIminBody } from '../../../../../nodes/Imin/IminTrigger/normalize';
 
 const WEBHOOK_KEY = ['imin', 'sends', 'this', 'value', '0123456789'].join('-');
@@ -263,6 +263,99 @@ describe('imin Trigger', () => {
 		const { result, response } = await deliver(JSON.stringify(body), KEY_HEADER);
 		expect(response.statusCode).toBe(204);
 		expect(result.workflowData).toBeUndefined();
+	});
+
+	it('a changed key: the new one is accepted at once, the old one for at most 30 s (credential cache)', async () => {
+		const stored = { apiKey: WEBHOOK_KEY };
+		let now = Date.parse('2026-12-03T20:00:00Z');
+		jest.spyOn(Date, 'now').mockImplementation(() => now);
+		const send = async (key: string) => {
+			const context = webhookContext({
+				workflowId: 'wf-rotation',
+				parameters: { events: ['checkoutSuccess'], settings: {} },
+				credentials: { iminWebhookApi: stored },
+				body: JSON.stringify(order()),
+				headers: { 'content-type': 'application/json', 'x-api-key': key },
+			});
+			// as n8n hands it over: the node names its credential by ID
+			Object.assign(context.getNode(), {
+				credentials: { iminWebhookApi: { id: 'cred-rotation', name: 'imin key' } },
+			});
+			await new IminTrigger().webhook.call(context);
+			return context.response.statusCode;
+		};
+		try {
+			expect(await send(WEBHOOK_KEY)).toBe(204);
+			const newKey = `${WEBHOOK_KEY}-rotated`;
+			stored.apiKey = newKey;
+			now += 10_000;
+			expect(await send(WEBHOOK_KEY)).toBe(204); // remembered for up to 30 s
+			expect(await send(newKey)).toBe(204); // accepted at once (checked against a fresh read)
+			expect(await send(WEBHOOK_KEY)).toBe(401); // the fresh read replaced the remembered key
+			expect(await send('wrong')).toBe(401);
+		} finally {
+			jest.restoreAllMocks();
+		}
+	});
+
+	describe('version 1 (saved workflows) and version 2 (new nodes)', () => {
+		/** One delivery to the given version; version 2 gets the request as n8n hands it over. */
+		async function deliverTo(version: number, body: string, contentType = 'application/json') {
+			const context = webhookContext({
+				typeVersion: version,
+				workflowId: `wf-version-${version}`,
+				parameters: { events: ['checkoutSuccess'], settings: {} },
+				credentials: { iminWebhookApi: { apiKey: WEBHOOK_KEY } },
+				body,
+				headers: { 'content-type': contentType, 'x-api-key': WEBHOOK_KEY },
+			});
+			if (version > 1) {
+				const parsed = await parseLikeN8nV2(context);
+				if (parsed.status) return { n8nStatus: parsed.status };
+			}
+			const result = await new IminTrigger().webhook.call(context);
+			const item = result.workflowData?.[0][0].json;
+			return { status: context.response.statusCode, item };
+		}
+		const withoutTime = (item?: IDataObject) => ({ ...item, receivedAt: undefined });
+
+		it('new nodes are version 2; the hidden raw-body option belongs to version 1 only', () => {
+			const { description } = new IminTrigger();
+			expect(description.version).toEqual([1, 2]);
+			expect(description.defaultVersion).toBe(2);
+			const rawBody = description.properties.find((p) => p.name === 'options');
+			expect(rawBody).toMatchObject({
+				type: 'hidden',
+				default: { binaryData: true },
+				displayOptions: { show: { '@version': [1] } },
+			});
+		});
+
+		it('both versions emit the same item for an Order, and the same for a text/plain body that is not JSON', async () => {
+			const body = JSON.stringify(order());
+			const v1 = await deliverTo(1, body);
+			const v2 = await deliverTo(2, body);
+			expect(v1.status).toBe(204);
+			expect(v2.status).toBe(204);
+			expect(v2.item).toMatchObject({
+				event: 'checkoutSuccess',
+				orderId: '5c1e',
+				recognized: true,
+			});
+			expect(withoutTime(v2.item)).toEqual(withoutTime(v1.item));
+			const text1 = await deliverTo(1, 'not json', 'text/plain');
+			const text2 = await deliverTo(2, 'not json', 'text/plain');
+			expect(text2.item).toMatchObject({ recognized: false, rawText: 'not json' });
+			expect(withoutTime(text2.item)).toEqual(withoutTime(text1.item));
+		});
+
+		it('what differs: broken JSON sent as application/json is emitted unrecognised by version 1, refused by n8n (422) for version 2', async () => {
+			const v1 = await deliverTo(1, '{"type": "Order"');
+			expect(v1.status).toBe(204);
+			expect(v1.item).toMatchObject({ recognized: false, rawText: '{"type": "Order"' });
+			expect(String(v1.item?.reason)).toMatch(/not JSON/);
+			expect(await deliverTo(2, '{"type": "Order"')).toEqual({ n8nStatus: 422 });
+		});
 	});
 });
 

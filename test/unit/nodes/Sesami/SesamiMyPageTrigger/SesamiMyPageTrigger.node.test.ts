@@ -7,7 +7,7 @@
 import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 
 import { SesamiMyPageTrigger } from '../../../../../nodes/Sesami/SesamiMyPageTrigger/SesamiMyPageTrigger.node';
-import { webhookContext } from '../../../../helpers/n8n-context';
+import { parseLikeN8nV2, webhookContext } from '../../../../helpers/n8n-context';
 import {
 	mintSessionToken,
 	proxyPairs,
@@ -129,6 +129,67 @@ describe('My Page Trigger: what a verified request gives the workflow', () => {
 		expect(items).toHaveLength(0);
 		expect(status).toBe(401);
 		expect(headers['access-control-allow-origin']).toBe('*');
+	});
+});
+
+describe('My Page Trigger: version 1 (saved workflows) and version 2 (new nodes)', () => {
+	/** One signed request to the given version; version 2 gets the request as n8n hands it over. */
+	async function requestTo(version: number, method: 'GET' | 'POST', body?: string) {
+		const query = signed();
+		const context = webhookContext({
+			typeVersion: version,
+			parameters: { verification: 'appProxy', settings: {} },
+			nodeName: 'My Page Trigger',
+			credentials: {
+				shopifyAppApi: { shopDomains: SHOP, clientId: 'client-id', clientSecret: SECRET },
+			},
+			method,
+			url: `/webhook/abc/my-page?${query}`,
+			query: Object.fromEntries(new URLSearchParams(query)),
+			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			body,
+		});
+		if (version > 1) {
+			const parsed = await parseLikeN8nV2(context);
+			if (parsed.status) return { n8nStatus: parsed.status };
+		}
+		const result = await new SesamiMyPageTrigger().webhook.call(context);
+		const item = result.workflowData?.[0][0].json;
+		return {
+			status: context.response.statusCode,
+			reason: (context.response.body as IDataObject | undefined)?.reason,
+			item: item && { ...item, receivedAt: undefined },
+		};
+	}
+
+	it('new nodes are version 2; the hidden raw-body option belongs to version 1 only', () => {
+		const { description } = new SesamiMyPageTrigger();
+		expect(description.version).toEqual([1, 2]);
+		expect(description.defaultVersion).toBe(2);
+		expect(description.properties.find((p) => p.name === 'options')).toMatchObject({
+			type: 'hidden',
+			default: { binaryData: true },
+			displayOptions: { show: { '@version': [1] } },
+		});
+	});
+
+	it('both versions give the workflow the same item for a GET list and a POST cancel', async () => {
+		const list1 = await requestTo(1, 'GET');
+		const list2 = await requestTo(2, 'GET');
+		expect(list2.item).toMatchObject({ action: 'list', customerId: CUSTOMER });
+		expect(list2).toEqual(list1);
+		const cancel = JSON.stringify({ op: 'cancel', appointmentId: 'a'.repeat(24) });
+		const cancel1 = await requestTo(1, 'POST', cancel);
+		const cancel2 = await requestTo(2, 'POST', cancel);
+		expect(cancel2.item).toMatchObject({ action: 'cancel', customerId: CUSTOMER });
+		expect(cancel2).toEqual(cancel1);
+	});
+
+	it("what differs: a POST body that is not JSON gets the trigger's 400 in version 1, n8n's 422 in version 2", async () => {
+		const v1 = await requestTo(1, 'POST', '{"op": "cancel"');
+		expect(v1.status).toBe(400);
+		expect(String(v1.reason)).toMatch(/not JSON/);
+		expect(await requestTo(2, 'POST', '{"op": "cancel"')).toEqual({ n8nStatus: 422 });
 	});
 });
 
