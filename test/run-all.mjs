@@ -194,6 +194,8 @@ async function stageScan() {
  * data (management links may be there: storing and sending them is what the workflows do; their
  * tokens must not be in the logs).
  */
+const NOT_SECRET_HEADERS = new Set(['content-type', 'accept', 'user-agent']);
+
 async function checkSecrets(n8n, credentials, sim) {
 	const { findLeaks, managementTokens } = await import('./e2e/lib/secrets.mjs');
 	const secretFields = ['apiKey', 'clientSecret', 'password', 'secret'];
@@ -205,7 +207,9 @@ async function checkSecrets(n8n, credentials, sim) {
 	for (const flow of sim.state.flows) {
 		try {
 			for (const [header, value] of Object.entries(JSON.parse(flow.template?.headers || '{}')))
-				secrets.push({ name: `Flow header ${header}`, value: String(value) });
+				// Content-Type / Accept say "application/json", as any page or request may (not secrets)
+				if (!NOT_SECRET_HEADERS.has(header.toLowerCase()))
+					secrets.push({ name: `Flow header ${header}`, value: String(value) });
 		} catch {
 			// a Flow with unreadable headers carries no secret of ours
 		}
@@ -301,6 +305,12 @@ async function stageE2e() {
 	};
 
 	const n8nPort = await freePort();
+	// sesami-app-appointment-panel.json (Sesami App): the Sesami Admin host simulator in front of the
+	// Sesami API simulator, with the app registered at the trigger's production URL (lib/sesami-app.mjs).
+	const { startSesamiAppHost } = await import('./e2e/lib/sesami-app.mjs');
+	const sesamiApp = await startSesamiAppHost({ sim, n8nPort, root, log });
+	cleanups.push(() => sesamiApp.admin.close());
+	log(`Sesami Admin simulator on ${sesamiApp.admin.url} (app URL ${sesamiApp.context.appUrl})`);
 	const credentials = [
 		{
 			id: 'sesamiSandbox001',
@@ -356,6 +366,7 @@ async function stageE2e() {
 				clientSecret: myPageApp.clientSecret,
 			},
 		},
+		sesamiApp.credential,
 		// The recovery workflow's n8n API credential: the key exists once n8n runs (beforePublish).
 		{
 			...N8N_API_CREDENTIAL,
@@ -481,6 +492,7 @@ async function stageE2e() {
 			webhookCredentialId: 'iminWebhookSbx01',
 		},
 		control: { url: control.url, token: control.token },
+		sesamiApp: sesamiApp.context,
 		myPage: {
 			...myPageApp,
 			credentialId: 'shopifyAppSbx001',
