@@ -522,8 +522,9 @@ async function main() {
 	const n8nPort = Number(process.env.N8N_PORT || 5678);
 	const sesamiApp = await startSesamiAppSide({
 		sim,
-		workflowsDir: path.join(root, 'workflows'),
-		publicBase: (process.env.WEBHOOK_URL || `http://127.0.0.1:${n8nPort}/`).replace(/\/*$/, '/'),
+		root,
+		n8nPort,
+		publicBase: process.env.WEBHOOK_URL || `http://127.0.0.1:${n8nPort}`,
 		say,
 	});
 	const credentials = sandboxCredentials({

@@ -62,6 +62,10 @@ describe('Sesami App: install and uninstall of two shops (sesami-app-appointment
 				consent.searchParams.get('redirectUri'),
 				`${sesamiApp().appUrl}/oauth/call-back`,
 			);
+			assert.ok(
+				hops.adminRedirect.startsWith(`${sesamiApp().adminUrl}/apps`),
+				`the merchant is sent back to Sesami Admin's apps: ${hops.adminRedirect}`,
+			);
 		}
 		const executions = await finishedExecutions(wf.id, mark, { atLeast: 2 });
 		assert.deepEqual(

@@ -48,14 +48,25 @@ export function appUrlOf(workflowFile, n8nUrl) {
  * (POST /__sim/app-tokens) and revoked there at uninstall, as Sesami does.
  * Resolves { admin, credential, context } (context goes into the e2e context as `sesamiApp`).
  */
-export async function startSesamiAppHost({ sim, n8nPort, root, log = () => {} }) {
+export async function startSesamiAppHost({
+	sim,
+	n8nPort,
+	root,
+	log = () => {},
+	publicBase = `http://127.0.0.1:${n8nPort}`,
+	port = 0,
+	consent = 'accept',
+	app: fixed = {},
+	credentialName = 'Sesami App (panel)',
+}) {
 	const { startSesamiAdmin } = require('../../sim/sesami-admin/index.js');
-	const appUrl = appUrlOf(path.join(root, 'workflows', APP_FILE), `http://127.0.0.1:${n8nPort}`);
+	const appUrl = appUrlOf(path.join(root, 'workflows', APP_FILE), publicBase.replace(/\/+$/, ''));
 	const app = {
 		appId: `e2e-panel-${crypto.randomBytes(3).toString('hex')}`,
 		clientId: `e2e-app-${crypto.randomBytes(6).toString('hex')}`,
 		clientSecret: crypto.randomBytes(32).toString('hex'),
 		name: 'Portal emails (e2e)',
+		...fixed,
 		appUrl,
 		redirectUris: [`${appUrl}/oauth/call-back`],
 		installedShops: [],
@@ -71,11 +82,11 @@ export async function startSesamiAppHost({ sim, n8nPort, root, log = () => {} })
 		promise.finally(() => pending.delete(promise));
 	};
 	const admin = await startSesamiAdmin({
-		port: 0,
+		port,
 		host: '127.0.0.1',
 		apps: [app],
 		shops: sim.fixtures.shops.map((s) => ({ shopId: s.id, name: s.name })),
-		consent: 'accept',
+		consent,
 		apiUpstream: sim.url,
 		onTokenIssued: ({ token, shopId, clientId }) =>
 			track(
@@ -92,20 +103,21 @@ export async function startSesamiAppHost({ sim, n8nPort, root, log = () => {} })
 	});
 	const credential = {
 		id: APP_CREDENTIAL_ID,
-		name: 'Sesami App (panel)',
+		name: credentialName,
 		type: 'sesamiAppApi',
 		data: {
 			clientId: app.clientId,
 			clientSecret: app.clientSecret,
 			appUrl,
 			baseUrl: `${admin.url}/api/v1`,
-			adminUrl: `${admin.url}/admin`,
+			adminUrl: admin.url, // the trigger sends the merchant to {adminUrl}/apps/{appId} after installing
 		},
 	};
 	return {
 		admin,
 		credential,
 		settled: () => Promise.all([...pending]),
+		app,
 		context: {
 			adminUrl: admin.url,
 			appId: app.appId,
